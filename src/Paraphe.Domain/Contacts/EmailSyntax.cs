@@ -122,7 +122,9 @@ internal static class EmailSyntax
         var labels = domain.Split('.');
         if (labels.Length < 2)
         {
-            return new Invalid("Il manque l'extension du domaine (exemple : gmail.com, orange.fr).");
+            var completed = EmailTypos.CompleteProvider(domain.ToLowerInvariant());
+            return new Invalid("Il manque l'extension du domaine (exemple : gmail.com, orange.fr).",
+                completed is null ? null : SuggestIfValid($"{local}@{completed}"));
         }
 
         foreach (var label in labels)

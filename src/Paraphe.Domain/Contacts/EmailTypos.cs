@@ -57,6 +57,13 @@ internal static class EmailTypos
         return SuggestWholeDomain(domain);
     }
 
+    /// <summary>A provider name typed without its extension (jean@gmail): its domain when it has only one.</summary>
+    public static string? CompleteProvider(string name)
+    {
+        var matches = Providers.Where(p => Split(p).Name == name).Take(2).ToArray();
+        return matches.Length == 1 ? matches[0] : null;
+    }
+
     /// <summary>The provider's name is right, its extension is not: gmail.con, laposte.ent, hotmail.fe.</summary>
     private static string? SuggestExtension(string name, string tld)
     {

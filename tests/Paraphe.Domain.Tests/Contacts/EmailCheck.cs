@@ -109,6 +109,7 @@ public class EmailCheck
     [InlineData(".user@x.com")]
     [InlineData("user.@x.com")]
     [InlineData("user@x")]
+    [InlineData("user@hotmail")]
     [InlineData("user@x.c")]
     [InlineData("user@x.123")]
     [InlineData("user@x..com")]
@@ -140,6 +141,8 @@ public class EmailCheck
     [InlineData("\"Jean Dupont\" <jean.dupont@orange.fr>", "jean.dupont@orange.fr")]
     [InlineData("jean@gmail.com.", "jean@gmail.com")]
     [InlineData("jean@gmail,com", "jean@gmail.com")]
+    [InlineData("jean@gmail", "jean@gmail.com")]
+    [InlineData("jean@Wanadoo", "jean@wanadoo.fr")]
     public void RefusesAMalformedAddressButOffersTheObviousFix(string input, string suggestion)
     {
         var check = ContactChecks.CheckEmail(input);
