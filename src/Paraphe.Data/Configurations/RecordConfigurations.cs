@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paraphe.Data.Records;
+using Paraphe.Domain.Agencies;
+using Paraphe.Domain.Documents;
+
+namespace Paraphe.Data.Configurations;
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> e)
+    {
+        e.ToTable("api_keys");
+        e.HasIndex(x => x.Hash).IsUnique();
+        e.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId);
+    }
+}
+
+internal sealed class DocumentContentConfiguration : IEntityTypeConfiguration<DocumentContent>
+{
+    public void Configure(EntityTypeBuilder<DocumentContent> e)
+    {
+        e.ToTable("document_contents");
+        e.HasKey(x => x.DocumentId);
+        e.HasOne<Document>().WithOne().HasForeignKey<DocumentContent>(x => x.DocumentId);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> e)
+    {
+        e.ToTable("idempotency_records");
+        e.HasIndex(x => new { x.AgencyId, x.Key }).IsUnique();
+        e.Property(x => x.Key).HasMaxLength(200);
+    }
+}
+
+internal sealed class CapturedMessageConfiguration : IEntityTypeConfiguration<CapturedMessage>
+{
+    public void Configure(EntityTypeBuilder<CapturedMessage> e)
+    {
+        e.ToTable("captured_messages");
+        e.HasIndex(x => x.At);
+    }
+}

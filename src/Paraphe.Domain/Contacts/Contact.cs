@@ -1,0 +1,55 @@
+namespace Paraphe.Domain.Contacts;
+
+/// <summary>
+/// A client of the agency. Saved even when a check fails (the agent may fix it later); the checks are
+/// computed from the stored values, so they are never stale. The mobile is stored in E.164 when valid.
+/// </summary>
+public sealed class Contact
+{
+    private Contact() { }
+
+    public string Id { get; private set; } = "";
+    public string AgencyId { get; private set; } = "";
+    public string FirstName { get; private set; } = "";
+    public string LastName { get; private set; } = "";
+    public string Email { get; private set; } = "";
+    public string Mobile { get; private set; } = "";
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+
+    public string DisplayName => $"{FirstName} {LastName}".Trim();
+
+    public ContactCheckResult Checks() => ContactChecks.Check(Email, Mobile);
+
+    public static Contact Create(string agencyId, string? firstName, string? lastName, string? email, string? mobile, DateTime now)
+    {
+        var contact = new Contact { Id = Ids.Contact(), AgencyId = agencyId, CreatedAt = now };
+        contact.Update(firstName, lastName, email, mobile, now);
+        return contact;
+    }
+
+    public void Update(string? firstName, string? lastName, string? email, string? mobile, DateTime now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(firstName) && string.IsNullOrWhiteSpace(lastName))
+            errors["last_name"] = ["Le nom du contact est obligatoire."];
+        if (firstName?.Length > 100) errors["first_name"] = ["Le prénom est trop long (100 caractères au plus)."];
+        if (lastName?.Length > 100) errors["last_name"] = ["Le nom est trop long (100 caractères au plus)."];
+        if (email?.Length > 254) errors["email"] = ["L'adresse email est trop longue."];
+        if (mobile?.Length > 40) errors["mobile"] = ["Le numéro est trop long."];
+        if (errors.Count > 0)
+            throw new DomainException(ErrorCodes.ValidationFailed, "Le contact n'est pas valide.", errors);
+
+        FirstName = firstName?.Trim() ?? "";
+        LastName = lastName?.Trim() ?? "";
+        var emailCheck = ContactChecks.CheckEmail(email);
+        Email = emailCheck.Normalized ?? email?.Trim() ?? "";
+        var mobileCheck = ContactChecks.CheckMobile(mobile);
+        Mobile = mobileCheck.E164 ?? mobile?.Trim() ?? "";
+        UpdatedAt = now;
+    }
+
+    /// <summary>Used by "correct and relaunch": only the fields given change.</summary>
+    public void CorrectCoordinates(string? email, string? mobile, DateTime now) =>
+        Update(FirstName, LastName, email ?? Email, mobile ?? Mobile, now);
+}

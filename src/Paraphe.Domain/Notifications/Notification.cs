@@ -1,0 +1,110 @@
+namespace Paraphe.Domain.Notifications;
+
+public enum Channel { Email, Sms }
+
+public enum Purpose { Invitation, Reminder, Otp, Cancellation, Completion, Notary }
+
+/// <summary>queued → sending → sent → delivered | failed; deferred while a provider or operator is still trying.</summary>
+public enum DeliveryStatus { Queued, Sending, Sent, Deferred, Delivered, Failed }
+
+public sealed class NotificationEvent
+{
+    private NotificationEvent() { }
+
+    internal NotificationEvent(DeliveryStatus status, DateTime at, string? detail)
+    {
+        Status = status;
+        At = at;
+        Detail = detail;
+    }
+
+    public long Id { get; private set; }
+    public string NotificationId { get; private set; } = "";
+    public DeliveryStatus Status { get; private set; }
+    public DateTime At { get; private set; }
+    public string? Detail { get; private set; }
+}
+
+/// <summary>
+/// One message to one recipient on one channel, and the outbox row that gets it sent: it is written in the
+/// same transaction as the change that causes it, then claimed and sent by the dispatcher. Its body is
+/// rendered when it is sent (the signing link is derived then, never stored in clear).
+/// </summary>
+public sealed class Notification
+{
+    private readonly List<NotificationEvent> _events = [];
+
+    private Notification() { }
+
+    public string Id { get; private set; } = "";
+    public string AgencyId { get; private set; } = "";
+    public string ProcedureId { get; private set; } = "";
+    public string? SignerId { get; private set; }
+    public Channel Channel { get; private set; }
+    public Purpose Purpose { get; private set; }
+    public string To { get; private set; } = "";
+    public DeliveryStatus Status { get; private set; }
+    public string? Error { get; private set; }
+    public int Attempts { get; private set; }
+    public DateTime NextAttemptAt { get; private set; }
+    public DateTime CreatedAt { get; private set; }
+    public DateTime UpdatedAt { get; private set; }
+    public string? Provider { get; private set; }
+    public string? ProviderMessageId { get; private set; }
+    public IReadOnlyList<NotificationEvent> Events => _events;
+
+    public bool IsFinal => Status is DeliveryStatus.Delivered or DeliveryStatus.Failed;
+
+    public static Notification Queue(string agencyId, string procedureId, string? signerId, Channel channel,
+        Purpose purpose, string to, DateTime now)
+    {
+        var n = new Notification
+        {
+            Id = Ids.Notification(), AgencyId = agencyId, ProcedureId = procedureId, SignerId = signerId,
+            Channel = channel, Purpose = purpose, To = to, Status = DeliveryStatus.Queued,
+            NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
+        };
+        n._events.Add(new NotificationEvent(DeliveryStatus.Queued, now, null));
+        return n;
+    }
+
+    /// <summary>The dispatcher takes the message; a crash leaves it `sending` with a lease that a later pass reclaims.</summary>
+    public void StartSending(DateTime now, TimeSpan lease)
+    {
+        Attempts++;
+        NextAttemptAt = now + lease;
+        Move(DeliveryStatus.Sending, now, Attempts > 1 ? $"tentative {Attempts}" : null);
+    }
+
+    public void Accepted(string provider, string? providerMessageId, DateTime now)
+    {
+        Provider = provider;
+        ProviderMessageId = providerMessageId;
+        Error = null;
+        Move(DeliveryStatus.Sent, now, $"accepté par {provider}");
+    }
+
+    /// <summary>A temporary failure: tried again at <paramref name="retryAt"/>.</summary>
+    public void RetryLater(string error, DateTime retryAt, DateTime now)
+    {
+        Error = error;
+        NextAttemptAt = retryAt;
+        Move(DeliveryStatus.Deferred, now, error);
+    }
+
+    public void Delivered(DateTime now, string? detail = null) => Move(DeliveryStatus.Delivered, now, detail);
+
+    /// <summary>A permanent failure: never retried blindly.</summary>
+    public void Failed(string error, DateTime now)
+    {
+        Error = error;
+        Move(DeliveryStatus.Failed, now, error);
+    }
+
+    private void Move(DeliveryStatus status, DateTime now, string? detail)
+    {
+        Status = status;
+        UpdatedAt = now;
+        _events.Add(new NotificationEvent(status, now, detail));
+    }
+}

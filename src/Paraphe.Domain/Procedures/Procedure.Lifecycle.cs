@@ -1,0 +1,178 @@
+using Paraphe.Domain.Notifications;
+
+namespace Paraphe.Domain.Procedures;
+
+public sealed partial class Procedure
+{
+    /// <summary>
+    /// Freezes the document hash and every signer's coordinates. Remote mode requires each signer to pass
+    /// the contact checks; returns the invitations (email and SMS per signer) to write in the same transaction.
+    /// </summary>
+    public IReadOnlyList<Notification> Launch(string documentSha256, Func<Signer, SignerSnapshot> snapshotOf,
+        Func<Signer, string> tokenHashOf, string actor, DateTime now)
+    {
+        EnsureDraft();
+        if (_signers.Count == 0)
+            throw Invalid("signers", "Ajoutez au moins un signataire avant de lancer la procédure.");
+
+        var snapshots = _signers.ToDictionary(s => s.Id, snapshotOf);
+        if (Mode == ProcedureMode.Remote)
+        {
+            var errors = new Dictionary<string, string[]>();
+            for (var i = 0; i < _signers.Count; i++)
+            {
+                var snap = snapshots[_signers[i].Id];
+                var who = $"{snap.FirstName} {snap.LastName}".Trim();
+                if (!snap.EmailOk)
+                    errors[$"signers[{i}].email"] = [$"{who} : l'adresse email « {snap.Email} » ne permet pas l'envoi. Corrigez le contact."];
+                if (!snap.MobileOk)
+                    errors[$"signers[{i}].mobile"] = [$"{who} : le numéro « {snap.Mobile} » ne peut pas recevoir de SMS. Corrigez le contact."];
+            }
+            if (errors.Count > 0)
+                throw new DomainException(ErrorCodes.ValidationFailed,
+                    "La procédure ne peut pas être lancée : corrigez les coordonnées des signataires signalés.", errors);
+        }
+
+        foreach (var s in _signers) s.Freeze(snapshots[s.Id], tokenHashOf(s));
+        DocumentSha256 = documentSha256;
+        Status = ProcedureStatus.Ongoing;
+        LaunchedAt = now;
+        ExpiresAt = now.AddDays(ExpiresInDays);
+        Record("procedure.launched", actor, new()
+        {
+            ["mode"] = Wire(Mode), ["document_sha256"] = documentSha256, ["expires_at"] = ExpiresAt,
+            ["signers"] = _signers.Select(s => new Dictionary<string, object?>
+            {
+                ["signer_id"] = s.Id, ["name"] = s.DisplayName, ["email"] = s.Email, ["mobile"] = s.Mobile, ["role"] = s.Role,
+            }).ToList(),
+        });
+
+        if (Mode != ProcedureMode.Remote) return [];
+        var invitations = new List<Notification>();
+        foreach (var s in _signers)
+        {
+            s.MarkInvited(now);
+            invitations.Add(Notification.Queue(AgencyId, Id, s.Id, Channel.Email, Purpose.Invitation, s.Email, now));
+            invitations.Add(Notification.Queue(AgencyId, Id, s.Id, Channel.Sms, Purpose.Invitation, s.Mobile, now));
+        }
+        return invitations;
+    }
+
+    public void Cancel(string? reason, string actor, DateTime now)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            throw Invalid("reason", "Indiquez la raison de l'annulation.");
+        EnsureStatus("annuler", ProcedureStatus.Draft, ProcedureStatus.Ongoing);
+        Status = ProcedureStatus.Cancelled;
+        CancelledAt = now;
+        CancelReason = reason.Trim();
+        Record("procedure.cancelled", actor, new() { ["reason"] = CancelReason });
+    }
+
+    /// <summary>Expiry is applied by a sweep; returns true when this call expired the procedure.</summary>
+    public bool ExpireIfDue(DateTime now)
+    {
+        if (Status != ProcedureStatus.Ongoing || ExpiresAt is not { } at || now < at) return false;
+        Status = ProcedureStatus.Expired;
+        ExpiredAt = now;
+        Record("procedure.expired", "system", new() { ["expires_at"] = at });
+        return true;
+    }
+
+    /// <summary>The signing link works only while the procedure is ongoing and not past its expiry.</summary>
+    public void EnsureOpenForSigning(DateTime now)
+    {
+        var why = Status switch
+        {
+            ProcedureStatus.Ongoing when ExpiresAt is { } at && now >= at => "Ce lien a expiré : la procédure n'est plus valable. Contactez votre agence.",
+            ProcedureStatus.Ongoing => null,
+            ProcedureStatus.Draft => "Cette procédure n'est pas encore lancée.",
+            ProcedureStatus.Completed => "Cette procédure est terminée : tous les signataires ont signé.",
+            ProcedureStatus.Declined => "Cette procédure a été refusée par un signataire : elle est close.",
+            ProcedureStatus.Cancelled => "Cette procédure a été annulée par l'agence. Si une nouvelle procédure vous a été envoyée, utilisez le nouveau lien.",
+            ProcedureStatus.Expired => "Ce lien a expiré : la procédure n'est plus valable. Contactez votre agence.",
+        };
+        if (why is not null) throw new DomainException(ErrorCodes.LinkGone, why);
+    }
+
+    public void RecordOpening(string signerId, string? ip, string? userAgent, DateTime now)
+    {
+        EnsureOpenForSigning(now);
+        if (Signer(signerId).RecordOpening(now))
+            Record("signer.link_opened", $"signer:{signerId}", new() { ["signer_id"] = signerId, ["ip"] = ip, ["user_agent"] = userAgent });
+    }
+
+    /// <summary>Records one signature; the last one completes the procedure.</summary>
+    public void Sign(string signerId, SignatureData data, DateTime now)
+    {
+        EnsureOpenForSigning(now);
+        if (Mode == ProcedureMode.Manual)
+            throw new DomainException(ErrorCodes.InvalidTransition, "En mode « Marquer comme signé », l'agent marque la procédure signée.");
+        var signer = Signer(signerId);
+        if (signer.Status != SignerStatus.Pending)
+            throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà signé ce document.");
+        if (string.IsNullOrWhiteSpace(data.Image) && string.IsNullOrWhiteSpace(data.TypedName))
+            throw Invalid("signature_image", "Dessinez votre signature ou tapez votre nom.");
+        signer.Sign(data, now);
+        Record("signer.signed", $"signer:{signerId}", new()
+        {
+            ["signer_id"] = signerId, ["method"] = data.InPerson ? "in_person" : Otp ? "remote_otp" : "remote",
+            ["typed_name"] = data.TypedName, ["ip"] = data.Ip, ["user_agent"] = data.UserAgent,
+        });
+        if (_signers.All(s => s.Status == SignerStatus.Signed)) Complete(now);
+    }
+
+    public void Decline(string signerId, string? reason, DateTime now)
+    {
+        EnsureOpenForSigning(now);
+        if (string.IsNullOrWhiteSpace(reason))
+            throw Invalid("reason", "Indiquez pourquoi vous refusez de signer.");
+        var signer = Signer(signerId);
+        if (signer.Status != SignerStatus.Pending)
+            throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà répondu à cette demande de signature.");
+        signer.Decline(reason.Trim(), now);
+        Status = ProcedureStatus.Declined;
+        DeclinedAt = now;
+        Record("signer.declined", $"signer:{signerId}", new() { ["signer_id"] = signerId, ["reason"] = reason.Trim() });
+    }
+
+    /// <summary>Manual mode: signed on paper; the scanned copy is optional.</summary>
+    public void MarkSigned(string? scannedDocumentId, string actor, DateTime now)
+    {
+        if (Mode != ProcedureMode.Manual)
+            throw new DomainException(ErrorCodes.InvalidTransition, "Seule une procédure « Marquer comme signé » peut être marquée signée.");
+        EnsureStatus("marquer comme signée", ProcedureStatus.Ongoing);
+        ScannedDocumentId = scannedDocumentId;
+        foreach (var s in _signers.Where(s => s.Status == SignerStatus.Pending))
+            s.Sign(new SignatureData(null, null, null, null, InPerson: true), now);
+        Record("procedure.marked_signed", actor, new() { ["scanned_document_id"] = scannedDocumentId });
+        Complete(now);
+    }
+
+    private void Complete(DateTime now)
+    {
+        Status = ProcedureStatus.Completed;
+        CompletedAt = now;
+        Record("procedure.completed", "system", new() { ["signers"] = _signers.Count });
+    }
+
+    /// <summary>
+    /// A new draft with the same document and signers (their current contact details are taken at its launch).
+    /// Allowed on cancelled, declined and expired procedures; an ongoing one must be cancelled first.
+    /// </summary>
+    public Procedure Relaunch(Func<Signer, SignerSnapshot> currentOf, string actor, DateTime now)
+    {
+        EnsureStatus("relancer", ProcedureStatus.Cancelled, ProcedureStatus.Declined, ProcedureStatus.Expired);
+        if (ReplacedBy is not null)
+            throw new DomainException(ErrorCodes.InvalidTransition, "Cette procédure a déjà été relancée.");
+        var next = Create(AgencyId, DocumentId, Title,
+            new Options(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax), actor, now);
+        next.Replaces = Id;
+        foreach (var s in _signers.OrderBy(s => s.Order))
+            next.AddSigner(s.ContactId, s.UserId, s.Role, s.Field, currentOf(s), actor);
+        ReplacedBy = next.Id;
+        Record("procedure.relaunched", actor, new() { ["replaced_by"] = next.Id });
+        next.Record("procedure.relaunch_of", actor, new() { ["replaces"] = Id });
+        return next;
+    }
+}

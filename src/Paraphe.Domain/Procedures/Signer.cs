@@ -1,0 +1,93 @@
+namespace Paraphe.Domain.Procedures;
+
+/// <summary>
+/// One person who signs. Before launch it points at a contact (or an agency user); at launch its name,
+/// email and mobile are frozen. The personal link is stored only as the SHA-256 of its token.
+/// </summary>
+public sealed class Signer
+{
+    private Signer() { }
+
+    public string Id { get; private set; } = "";
+    public string ProcedureId { get; private set; } = "";
+    public string? ContactId { get; private set; }
+    public string? UserId { get; private set; }
+    public int Order { get; private set; }
+    public string Role { get; private set; } = "";
+    public string FirstName { get; private set; } = "";
+    public string LastName { get; private set; } = "";
+    public string Email { get; private set; } = "";
+    public string Mobile { get; private set; } = "";
+    public SignatureField? Field { get; private set; }
+    public SignerStatus Status { get; private set; }
+    public string? TokenHash { get; private set; }
+    public DateTime? InvitedAt { get; private set; }
+    public DateTime? OpenedAt { get; private set; }
+    public DateTime? SignedAt { get; private set; }
+    public DateTime? DeclinedAt { get; private set; }
+    public string? DeclineReason { get; private set; }
+    public string? SignatureImage { get; private set; }
+    public string? TypedName { get; private set; }
+    public string? SignedIp { get; private set; }
+    public string? SignedUserAgent { get; private set; }
+    public bool SignedInPerson { get; private set; }
+    public int RemindersSent { get; private set; }
+    public DateTime? LastReminderAt { get; private set; }
+
+    public string DisplayName => $"{FirstName} {LastName}".Trim();
+
+    internal static Signer Create(string procedureId, string? contactId, string? userId, int order, string? role,
+        SignatureField? field, SignerSnapshot current) => new()
+    {
+        Id = Ids.Signer(), ProcedureId = procedureId, ContactId = contactId, UserId = userId, Order = order,
+        Role = string.IsNullOrWhiteSpace(role) ? "signataire" : role.Trim(), Field = field,
+        FirstName = current.FirstName, LastName = current.LastName, Email = current.Email, Mobile = current.Mobile,
+        Status = SignerStatus.Pending,
+    };
+
+    internal void Freeze(SignerSnapshot snapshot, string tokenHash)
+    {
+        FirstName = snapshot.FirstName;
+        LastName = snapshot.LastName;
+        Email = snapshot.Email;
+        Mobile = snapshot.Mobile;
+        TokenHash = tokenHash;
+    }
+
+    internal void MarkInvited(DateTime now) => InvitedAt = now;
+
+    internal bool RecordOpening(DateTime now)
+    {
+        if (OpenedAt is not null) return false;
+        OpenedAt = now;
+        return true;
+    }
+
+    internal void Sign(SignatureData data, DateTime now)
+    {
+        Status = SignerStatus.Signed;
+        SignedAt = now;
+        SignatureImage = data.Image;
+        TypedName = data.TypedName;
+        SignedIp = data.Ip;
+        SignedUserAgent = data.UserAgent;
+        SignedInPerson = data.InPerson;
+    }
+
+    internal void Decline(string reason, DateTime now)
+    {
+        Status = SignerStatus.Declined;
+        DeclinedAt = now;
+        DeclineReason = reason;
+    }
+
+    internal void RecordReminder(DateTime now)
+    {
+        RemindersSent++;
+        LastReminderAt = now;
+    }
+
+    /// <summary>When the agent may remind this signer by hand again (null: now).</summary>
+    public DateTime? NextManualReminderAt =>
+        LastReminderAt is { } last ? last + ProcedureRules.ManualReminderCooldown : null;
+}
