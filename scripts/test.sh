@@ -90,7 +90,9 @@ while IFS= read -r -d '' trx; do
     fi
     p=$(attr passed "$counters")
     f=$(( $(attr failed "$counters") + $(attr error "$counters") + $(attr timeout "$counters") + $(attr aborted "$counters") ))
-    s=$(attr notExecuted "$counters")
+    # Skipped tests are in total but not in executed (the TRX leaves notExecuted at 0 for them).
+    s=$(( $(attr total "$counters") - $(attr executed "$counters") ))
+    if [ "$s" -lt 0 ]; then s=0; fi
     # A test host that crashed can leave outcome="Failed" with no failed test counted.
     case "$outcome" in
         Failed|Error|Aborted|Timeout) if [ "$f" -eq 0 ]; then
