@@ -34,11 +34,13 @@ if [ "${#missing[@]}" -gt 0 ] || [ "$pg_missing" -eq 1 ]; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
         export DEBIAN_FRONTEND=noninteractive
         log "installing missing packages: ${missing[*]:-} $([ "$pg_missing" -eq 1 ] && echo postgresql)"
-        apt-get update -qq
+        apt-get update -qq || log "WARNING: apt-get update failed"
         if [ "$pg_missing" -eq 1 ]; then
             if apt-cache show postgresql-15 >/dev/null 2>&1; then missing+=(postgresql-15); else missing+=(postgresql); fi
         fi
-        apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+        # Keep going on failure: the tests that need the package will fail and say why.
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null \
+            || log "WARNING: apt-get install ${missing[*]} failed; some tests will fail"
     else
         log "WARNING: missing system packages (${missing[*]:-}$([ "$pg_missing" -eq 1 ] && echo ' postgresql-15')) and not root:"
         log "         cannot apt-get install them; run as root or install them, some tests will fail."
