@@ -1,0 +1,386 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Paraphe.Testing;
+
+/// <summary>
+/// A throwaway PostgreSQL cluster (trust auth, fsync off, loopback only) in a temp directory, for tests that need the
+/// real database. Start one with <see cref="StartAsync"/> or share one per test process with <see cref="SharedAsync"/>,
+/// then give each test class its own database with <see cref="CreateDatabaseAsync"/>.
+/// </summary>
+/// <remarks>
+/// initdb refuses to run as root, so as root the binaries run as the <c>postgres</c> user (runuser) in a directory
+/// under /tmp that user can reach. Clusters left behind by a killed test process are stopped by the next start.
+/// </remarks>
+public sealed partial class PostgresCluster : IAsyncDisposable
+{
+    private const string DirectoryPrefix = "paraphe-pg-";
+    private const string OwnerFileName = "owner.pid";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly Lock SharedLock = new();
+    private static Task<PostgresCluster>? shared;
+
+    private readonly string binDirectory;
+    private readonly string rootDirectory;
+    private int disposed;
+
+    private PostgresCluster(string binDirectory, string rootDirectory, int port)
+    {
+        this.binDirectory = binDirectory;
+        this.rootDirectory = rootDirectory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>The cluster's data directory; the Unix socket is there too.</summary>
+    public string DataDirectory => Path.Combine(rootDirectory, "data");
+
+    /// <summary>The server log (startup errors, slow statements), useful when a test fails oddly.</summary>
+    public string LogFile => Path.Combine(rootDirectory, "postgres.log");
+
+    public string ConnectionString(string database = "postgres") =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = "postgres",
+            Database = database,
+        }.ConnectionString;
+
+    /// <summary>
+    /// One cluster for the whole test process, started on first use and stopped when the process exits.
+    /// </summary>
+    public static Task<PostgresCluster> SharedAsync()
+    {
+        lock (SharedLock)
+        {
+            if (shared is null || shared.IsFaulted || shared.IsCanceled)
+            {
+                shared = StartAsync();
+                var started = shared;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                {
+                    if (started.IsCompletedSuccessfully)
+                    {
+                        started.Result.Stop();
+                    }
+                };
+            }
+
+            return shared;
+        }
+    }
+
+    public static async Task<PostgresCluster> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var binDirectory = FindBinDirectory();
+        var runAsPostgres = Environment.IsPrivilegedProcess;
+        var tempRoot = runAsPostgres ? "/tmp" : Path.GetTempPath();
+        StopAbandonedClusters(binDirectory, tempRoot, runAsPostgres);
+
+        var root = Directory.CreateTempSubdirectory(DirectoryPrefix).FullName;
+        if (tempRoot == "/tmp" && !root.StartsWith("/tmp/", StringComparison.Ordinal))
+        {
+            // TMPDIR points elsewhere; the postgres user may not reach it.
+            Directory.Delete(root);
+            root = Path.Combine("/tmp", DirectoryPrefix + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(root);
+        }
+
+        try
+        {
+            // initdb (as postgres) creates data/ itself; the root only has to be writable by that user.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(root, (UnixFileMode)0b111_111_111);
+            }
+
+            await File.WriteAllTextAsync(
+                Path.Combine(root, OwnerFileName),
+                Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                cancellationToken);
+
+            var probe = new PostgresCluster(binDirectory, root, 0);
+            await probe.RunAsync(
+                "initdb",
+                ["-D", probe.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N"],
+                cancellationToken);
+
+            // The free port can be taken between our probe and the server's bind: retry on a fresh one.
+            Exception? lastError = null;
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                var cluster = new PostgresCluster(binDirectory, root, FreeTcpPort.Next());
+                try
+                {
+                    await cluster.RunAsync(
+                        "pg_ctl",
+                        [
+                            "-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "60",
+                            "-o", $"-p {cluster.Port} -k {cluster.DataDirectory} -c listen_addresses=127.0.0.1 " +
+                                  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                            "start",
+                        ],
+                        cancellationToken);
+                    return cluster;
+                }
+                catch (InvalidOperationException ex)
+                {
+                    lastError = ex;
+                }
+            }
+
+            throw new InvalidOperationException(
+                $"PostgreSQL did not start after 5 attempts; see {Path.Combine(root, "postgres.log")}.", lastError);
+        }
+        catch
+        {
+            TryDelete(root);
+            throw;
+        }
+    }
+
+    /// <summary>Creates a database and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (!DatabaseName().IsMatch(name))
+        {
+            throw new ArgumentException(
+                $"Database name '{name}' must be 1-63 letters, digits or underscores, starting with a letter.",
+                nameof(name));
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return ConnectionString(name);
+    }
+
+    /// <summary>Creates a database with a unique name (<paramref name="prefix"/> + random suffix).</summary>
+    public Task<string> CreateUniqueDatabaseAsync(string prefix = "test", CancellationToken cancellationToken = default) =>
+        CreateDatabaseAsync($"{prefix}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)], cancellationToken);
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Synchronous so that it can run from <see cref="AppDomain.ProcessExit"/>.</summary>
+    private void Stop()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None)
+                .GetAwaiter().GetResult();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped (or never fully started): deleting the directory is all that is left.
+        }
+
+        TryDelete(rootDirectory);
+    }
+
+    private async Task RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await RunToolAsync(binDirectory, rootDirectory, Environment.IsPrivilegedProcess, tool, arguments,
+            cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            var log = File.Exists(LogFile) ? "\n--- postgres.log ---\n" + ReadTail(LogFile) : "";
+            throw new InvalidOperationException(
+                $"{tool} {string.Join(' ', arguments)} exited with {result.ExitCode}:\n{result.Output}{log}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunToolAsync(
+        string binDirectory, string workingDirectory, bool runAsPostgres, string tool, IReadOnlyList<string> arguments,
+        CancellationToken cancellationToken)
+    {
+        var executable = Path.Combine(binDirectory, tool);
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            // The postgres user must be able to read its working directory (the repo may be under /root).
+            WorkingDirectory = workingDirectory,
+        };
+        if (runAsPostgres)
+        {
+            start.FileName = "runuser";
+            foreach (var a in new[] { "-u", "postgres", "--", executable })
+            {
+                start.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            start.FileName = executable;
+        }
+
+        foreach (var a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException($"Could not run {start.FileName} ({executable}): {ex.Message}", ex);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"{tool} did not finish within {CommandTimeout.TotalSeconds} s.");
+        }
+
+        return (process.ExitCode, (await stdout) + (await stderr));
+    }
+
+    private static string FindBinDirectory()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("PARAPHE_PG_BIN");
+        if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            return HasTools(fromEnvironment)
+                ? fromEnvironment
+                : throw new InvalidOperationException($"PARAPHE_PG_BIN={fromEnvironment} has no initdb/pg_ctl.");
+        }
+
+        // Debian: /usr/lib/postgresql/<major>/bin, not on PATH. Take the highest major version.
+        if (Directory.Exists("/usr/lib/postgresql"))
+        {
+            var best = Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : -1))
+                .Where(c => c.Version >= 0 && HasTools(c.Dir))
+                .OrderByDescending(c => c.Version)
+                .Select(c => c.Dir)
+                .FirstOrDefault();
+            if (best is not null)
+            {
+                return best;
+            }
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        var onPath = path.Split(':', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(HasTools);
+        return onPath ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found in /usr/lib/postgresql/*/bin nor on PATH. " +
+            "Install them (Debian: apt-get install postgresql-15) or run ./scripts/test.sh as root, which does; " +
+            "or set PARAPHE_PG_BIN to their directory.");
+    }
+
+    private static bool HasTools(string directory) =>
+        File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
+
+    /// <summary>Clusters whose owning test process died (killed run, crashed test host) would run forever.</summary>
+    private static void StopAbandonedClusters(string binDirectory, string tempRoot, bool runAsPostgres)
+    {
+        string[] candidates;
+        try
+        {
+            candidates = Directory.GetDirectories(tempRoot, DirectoryPrefix + "*");
+        }
+        catch (IOException)
+        {
+            return;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var dir in candidates)
+        {
+            try
+            {
+                var ownerFile = Path.Combine(dir, OwnerFileName);
+                if (!File.Exists(ownerFile)
+                    || !int.TryParse(File.ReadAllText(ownerFile).Trim(), CultureInfo.InvariantCulture, out var pid)
+                    || IsAlive(pid))
+                {
+                    continue;
+                }
+
+                if (File.Exists(Path.Combine(dir, "data", "postmaster.pid")))
+                {
+                    RunToolAsync(binDirectory, dir, runAsPostgres, "pg_ctl",
+                            ["-D", Path.Combine(dir, "data"), "-m", "immediate", "-w", "stop"], CancellationToken.None)
+                        .GetAwaiter().GetResult();
+                }
+
+                TryDelete(dir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Best effort: someone else's directory or a race with another test process cleaning up.
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        // /proc works for other users' processes too, unlike Process.GetProcessById on some setups.
+        return Directory.Exists($"/proc/{pid}");
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp directory is not worth failing a test run for.
+        }
+    }
+
+    private static string ReadTail(string file)
+    {
+        try
+        {
+            var text = File.ReadAllText(file);
+            return text.Length <= 4000 ? text : text[^4000..];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "(unreadable)";
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,62}$")]
+    private static partial Regex DatabaseName();
+}
