@@ -139,14 +139,19 @@ public sealed partial class Procedure
     /// <summary>Manual mode: signed on paper; the scanned copy is optional.</summary>
     public void MarkSigned(string? scannedDocumentId, string actor, DateTime now)
     {
-        if (Mode != ProcedureMode.Manual)
-            throw new DomainException(ErrorCodes.InvalidTransition, "Seule une procédure « Marquer comme signé » peut être marquée signée.");
-        EnsureStatus("marquer comme signée", ProcedureStatus.Ongoing);
+        EnsureMarkable();
         ScannedDocumentId = scannedDocumentId;
         foreach (var s in _signers.Where(s => s.Status == SignerStatus.Pending))
             s.Sign(new SignatureData(null, null, null, null, InPerson: true), now);
         Record("procedure.marked_signed", actor, new() { ["scanned_document_id"] = scannedDocumentId });
         Complete(now);
+    }
+
+    public void EnsureMarkable()
+    {
+        if (Mode != ProcedureMode.Manual)
+            throw new DomainException(ErrorCodes.InvalidTransition, "Seule une procédure « Marquer comme signé » peut être marquée signée.");
+        EnsureStatus("marquer comme signée", ProcedureStatus.Ongoing);
     }
 
     private void Complete(DateTime now)

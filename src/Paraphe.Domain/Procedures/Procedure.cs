@@ -132,7 +132,7 @@ public sealed partial class Procedure
         ReminderMax = max;
     }
 
-    internal void EnsureDraft()
+    public void EnsureDraft()
     {
         if (!IsDraft)
             throw new DomainException(ErrorCodes.ProcedureLocked,

@@ -1,0 +1,16 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Paraphe.Data;
+
+namespace Paraphe.Migrations.Sqlite;
+
+/// <summary>Used only by `dotnet ef migrations add` (see docs/DEVELOPMENT.md).</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<ParapheDbContext>
+{
+    public ParapheDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<ParapheDbContext>();
+        options.Use(DatabaseProvider.Sqlite, "Data Source=design.db");
+        return new ParapheDbContext(options.Options, NoTenant.Instance, TimeProvider.System);
+    }
+}

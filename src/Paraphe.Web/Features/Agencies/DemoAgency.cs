@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paraphe.Data;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Agencies;
+
+/// <summary>On an empty database: "Agence Démo", a director who can log in, and the configured API key.</summary>
+public static partial class DemoAgency
+{
+    public const string Email = "directeur@agence-demo.fr";
+    public const string Password = "demo-paraphe";
+
+    public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<IOptions<ParapheOptions>>().Value.Demo;
+        if (!options.Enabled) return;
+        var db = services.GetRequiredService<ParapheDbContext>();
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Paraphe.Demo");
+        if (await db.Agencies.AnyAsync(ct))
+        {
+            if (await db.Users.IgnoreQueryFilters().AnyAsync(u => u.Email == Email, ct))
+                LogDemoLogin(log, Email, Password);
+            return;
+        }
+        var created = await CreateAgency.HandleAsync(db, "Agence Démo", Email, Password, options.ApiKey, ct, "Claire", "Martin");
+        LogDemoCreated(log, Email, Password, created.ApiKey);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agence Démo created. Log in with {Email} / {Password}. API key: {ApiKey}")]
+    private static partial void LogDemoCreated(ILogger log, string email, string password, string apiKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Agence Démo: log in with {Email} / {Password}")]
+    private static partial void LogDemoLogin(ILogger log, string email, string password);
+}

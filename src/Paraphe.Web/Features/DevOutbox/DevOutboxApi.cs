@@ -1,0 +1,33 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Data.Records;
+
+namespace Paraphe.Web.Features.DevOutbox;
+
+public sealed record OutboxMessage(string Id, string NotificationId, string Channel, string To, string? Subject, string Body,
+    IReadOnlyList<string> Links, DateTime At);
+
+/// <summary>What the capture provider kept, newest first: exactly what clients would have received.</summary>
+public static partial class DevOutboxApi
+{
+    public static RouteGroupBuilder MapDevOutboxApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/dev/outbox", async Task<Ok<List<OutboxMessage>>> (string? to, int? limit, ParapheDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(await ListAsync(db, to, limit ?? 100, ct))).WithTags("Dev outbox");
+        return api;
+    }
+
+    public static async Task<List<OutboxMessage>> ListAsync(ParapheDbContext db, string? to, int limit, CancellationToken ct)
+    {
+        IQueryable<CapturedMessage> query = db.CapturedMessages.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(to)) query = query.Where(m => m.To == to);
+        var messages = await query.OrderByDescending(m => m.At).ThenByDescending(m => m.Id).Take(Math.Clamp(limit, 1, 500)).ToListAsync(ct);
+        return messages.Select(m => new OutboxMessage(m.Id, m.NotificationId, m.Channel, m.To, m.Subject, m.Body,
+            LinkPattern().Matches(m.Body).Select(x => x.Value).Distinct().ToList(), m.At)).ToList();
+    }
+
+    [GeneratedRegex(@"https?://[^\s""'<>]+")]
+    private static partial Regex LinkPattern();
+}

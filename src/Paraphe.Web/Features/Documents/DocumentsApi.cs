@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Documents;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Documents;
+
+public sealed record DocumentResponse(string Id, string Title, string Kind, string Sha256, int Pages, long Size, DateTime CreatedAt);
+
+public static class DocumentsApi
+{
+    public static DocumentResponse ToResponse(this Document d) => new(d.Id, d.Title, d.Kind, d.Sha256, d.Pages, d.Size, d.CreatedAt);
+
+    public static RouteGroupBuilder MapDocumentsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/documents").WithTags("Documents");
+
+        group.MapPost("/", async Task<Created<DocumentResponse>> (IFormFile? file, [FromForm] string? title, [FromForm] string? kind,
+            UploadDocument upload, HttpContext http, CancellationToken ct) =>
+        {
+            var document = await upload.HandleAsync(http.User.AgencyId(), file, title, kind, ct);
+            return TypedResults.Created($"/api/v1/documents/{document.Id}", document.ToResponse());
+        }).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
+
+        group.MapGet("/{id}", async Task<Ok<DocumentResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
+            TypedResults.Ok((await UploadDocument.FindAsync(db, id, ct)).ToResponse()));
+
+        group.MapGet("/{id}/file", async Task<FileContentHttpResult> (string id, ParapheDbContext db, CancellationToken ct) =>
+        {
+            var document = await UploadDocument.FindAsync(db, id, ct);
+            var content = await db.DocumentContents.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == id, ct)
+                          ?? throw new DomainException(ErrorCodes.NotFound, "Document introuvable.");
+            return TypedResults.File(content.Bytes, "application/pdf", $"{document.Title}.pdf");
+        });
+
+        return api;
+    }
+}

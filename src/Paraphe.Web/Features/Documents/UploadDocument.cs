@@ -1,0 +1,54 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paraphe.Data;
+using Paraphe.Data.Records;
+using Paraphe.Domain;
+using Paraphe.Domain.Documents;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Documents;
+
+/// <summary>Stores an uploaded contract with its SHA-256 after checking it is a real PDF of acceptable size.</summary>
+public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions> options)
+{
+    public async Task<Document> HandleAsync(string agencyId, IFormFile? file, string? title, string? kind, CancellationToken ct)
+    {
+        var document = await StageAsync(agencyId, file, title, kind, ct);
+        await db.SaveChangesAsync(ct);
+        return document;
+    }
+
+    /// <summary>Checks and adds the document without saving, for callers that commit more in the same transaction.</summary>
+    public async Task<Document> StageAsync(string agencyId, IFormFile? file, string? title, string? kind, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+            throw new DomainException(ErrorCodes.ValidationFailed, "Joignez le contrat au format PDF (champ `file`).",
+                new Dictionary<string, string[]> { ["file"] = ["Aucun fichier reçu."] });
+        var max = options.Value.MaxUploadMegabytes * 1024L * 1024L;
+        if (file.Length > max)
+            throw new DomainException(Problems.DocumentTooLarge,
+                $"Le fichier fait {file.Length / 1024 / 1024} Mo ; la limite est de {options.Value.MaxUploadMegabytes} Mo.");
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        return Stage(agencyId, bytes, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(file.FileName) : title, kind);
+    }
+
+    public Document Stage(string agencyId, byte[] bytes, string? title, string? kind)
+    {
+        var inspection = PdfInspector.Inspect(bytes);
+        if (!inspection.Ok)
+            throw new DomainException(Problems.InvalidDocument, inspection.Error!,
+                new Dictionary<string, string[]> { ["file"] = [inspection.Error!] });
+        var document = Document.Create(agencyId, title, kind, Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            inspection.Pages, bytes.LongLength, db.UtcNow);
+        db.Documents.Add(document);
+        db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, Bytes = bytes });
+        return document;
+    }
+
+    public static async Task<Document> FindAsync(ParapheDbContext db, string id, CancellationToken ct) =>
+        await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct)
+        ?? throw new DomainException(ErrorCodes.NotFound, "Document introuvable.");
+}

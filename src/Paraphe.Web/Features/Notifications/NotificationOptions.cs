@@ -1,0 +1,21 @@
+namespace Paraphe.Web.Features.Notifications;
+
+/// <summary>`Paraphe:Email` and `Paraphe:Sms`: which provider sends each channel.</summary>
+public sealed class ChannelOptions
+{
+    public string Provider { get; set; } = CaptureSender.ProviderName;
+    public string? Fallback { get; set; }
+    /// <summary>Email only: the From address (the agency's name is its display name).</summary>
+    public string From { get; set; } = "signature@paraphe.local";
+}
+
+/// <summary>`Paraphe:Outbox`: the dispatcher's pace.</summary>
+public sealed class OutboxOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public int BatchSize { get; set; } = 50;
+    /// <summary>A message left `sending` longer than this (a crash) is taken again.</summary>
+    public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>Temporary failures are retried with backoff for this long, then given up.</summary>
+    public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
+}

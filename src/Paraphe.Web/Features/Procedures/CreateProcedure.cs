@@ -1,0 +1,47 @@
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Documents;
+
+namespace Paraphe.Web.Features.Procedures;
+
+/// <summary>Creates a draft procedure: a document, its signers, a mode and options.</summary>
+public static class CreateProcedure
+{
+    public sealed record ReminderRequest(int? IntervalDays, int? Max);
+
+    public sealed record SignerRequest(string? ContactId, string? UserId, string? Role, FieldDto? Field);
+
+    public sealed record Request(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, ReminderRequest? Reminders,
+        IReadOnlyList<SignerRequest>? Signers);
+
+    public static ProcedureMode ParseMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
+    {
+        "remote" => ProcedureMode.Remote,
+        "in_person" => ProcedureMode.InPerson,
+        "manual" => ProcedureMode.Manual,
+        _ => throw new DomainException(ErrorCodes.ValidationFailed, "Choisissez le mode de signature.",
+            new Dictionary<string, string[]> { ["mode"] = ["Valeurs possibles : remote, in_person, manual."] }),
+    };
+
+    public static SignatureField? ToField(FieldDto? f) => f is null ? null : new SignatureField(f.Page, f.X, f.Y, f.Width, f.Height);
+
+    public static async Task<Procedure> HandleAsync(ParapheDbContext db, string agencyId, string actor, Request r, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(r.DocumentId))
+            throw new DomainException(ErrorCodes.ValidationFailed, "Choisissez le document à faire signer.",
+                new Dictionary<string, string[]> { ["document_id"] = ["Obligatoire."] });
+        var document = await UploadDocument.FindAsync(db, r.DocumentId, ct);
+        var signers = r.Signers ?? [];
+        var snapshots = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct);
+
+        var procedure = Procedure.Create(agencyId, document.Id, document.Title,
+            new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max),
+            actor, db.UtcNow);
+        foreach (var s in signers)
+            procedure.AddSigner(s.ContactId, s.UserId, s.Role, ToField(s.Field), snapshots.Of(s.ContactId, s.UserId), actor);
+        db.Procedures.Add(procedure);
+        await db.SaveChangesAsync(ct);
+        return procedure;
+    }
+}

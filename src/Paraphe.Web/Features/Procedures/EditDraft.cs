@@ -1,0 +1,42 @@
+using Paraphe.Data;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Documents;
+
+namespace Paraphe.Web.Features.Procedures;
+
+/// <summary>Draft edits: options, document, signers. After launch each is refused with `procedure_locked`.</summary>
+public static class EditDraft
+{
+    public sealed record UpdateRequest(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, CreateProcedure.ReminderRequest? Reminders);
+
+    public static async Task<Procedure> UpdateAsync(ParapheDbContext db, string id, string actor, UpdateRequest r, CancellationToken ct)
+    {
+        var procedure = await ProcedureMapping.FindAsync(db, id, ct);
+        procedure.EnsureDraft();
+        var document = r.DocumentId is null ? null : await UploadDocument.FindAsync(db, r.DocumentId, ct);
+        procedure.Update(new Procedure.Options(
+                r.Mode is null ? procedure.Mode : CreateProcedure.ParseMode(r.Mode), r.Otp ?? procedure.Otp, r.ExpiresInDays,
+                r.Reminders?.IntervalDays, r.Reminders?.Max),
+            document?.Id, document?.Title, actor);
+        await db.SaveChangesAsync(ct);
+        return procedure;
+    }
+
+    public static async Task<Procedure> AddSignerAsync(ParapheDbContext db, string id, string actor, CreateProcedure.SignerRequest r, CancellationToken ct)
+    {
+        var procedure = await ProcedureMapping.FindAsync(db, id, ct);
+        procedure.EnsureDraft();
+        var snapshots = await SignerSnapshots.LoadAsync(db, [r.ContactId], [r.UserId], ct);
+        procedure.AddSigner(r.ContactId, r.UserId, r.Role, CreateProcedure.ToField(r.Field), snapshots.Of(r.ContactId, r.UserId), actor);
+        await db.SaveChangesAsync(ct);
+        return procedure;
+    }
+
+    public static async Task<Procedure> RemoveSignerAsync(ParapheDbContext db, string id, string signerId, string actor, CancellationToken ct)
+    {
+        var procedure = await ProcedureMapping.FindAsync(db, id, ct);
+        procedure.RemoveSigner(signerId, actor);
+        await db.SaveChangesAsync(ct);
+        return procedure;
+    }
+}

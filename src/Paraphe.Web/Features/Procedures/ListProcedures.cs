@@ -1,0 +1,39 @@
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Procedures;
+
+namespace Paraphe.Web.Features.Procedures;
+
+/// <summary>The agency's procedures, newest first, filtered by status and by title or signer name.</summary>
+public static class ListProcedures
+{
+    public static IQueryable<Procedure> Query(ParapheDbContext db, string? status, string? q)
+    {
+        IQueryable<Procedure> query = db.Procedures;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            var wanted = status.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(ParseStatus).ToList();
+            query = query.Where(p => wanted.Contains(p.Status));
+        }
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var term = q.Trim().ToLower();
+            query = query.Where(p => p.Title.ToLower().Contains(term)
+                                     || p.Signers.Any(s => s.LastName.ToLower().Contains(term) || s.FirstName.ToLower().Contains(term)));
+        }
+        return query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id);
+    }
+
+    public static ProcedureStatus ParseStatus(string s) => s.ToLowerInvariant() switch
+    {
+        "draft" => ProcedureStatus.Draft,
+        "ongoing" => ProcedureStatus.Ongoing,
+        "completed" => ProcedureStatus.Completed,
+        "declined" => ProcedureStatus.Declined,
+        "cancelled" => ProcedureStatus.Cancelled,
+        "expired" => ProcedureStatus.Expired,
+        _ => throw new DomainException(ErrorCodes.ValidationFailed, $"Statut inconnu : {s}.",
+            new Dictionary<string, string[]> { ["status"] = ["draft, ongoing, completed, declined, cancelled ou expired."] }),
+    };
+}

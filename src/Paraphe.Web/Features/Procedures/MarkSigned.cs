@@ -1,0 +1,24 @@
+using Paraphe.Data;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Documents;
+
+namespace Paraphe.Web.Features.Procedures;
+
+/// <summary>Manual mode ("Marquer comme signé"): signed on paper, optionally with the scanned copy.</summary>
+public sealed class MarkSigned(ParapheDbContext db, UploadDocument upload)
+{
+    public async Task<Procedure> HandleAsync(string id, string actor, IFormFile? scan, CancellationToken ct)
+    {
+        var procedure = await ProcedureMapping.FindAsync(db, id, ct);
+        string? scanId = null;
+        if (scan is { Length: > 0 })
+        {
+            procedure.EnsureMarkable();
+            var document = await upload.StageAsync(procedure.AgencyId, scan, $"{procedure.Title} (exemplaire signé)", "scan", ct);
+            scanId = document.Id;
+        }
+        procedure.MarkSigned(scanId, actor, db.UtcNow);
+        await db.SaveChangesAsync(ct);
+        return procedure;
+    }
+}

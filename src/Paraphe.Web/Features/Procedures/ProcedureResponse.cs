@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Notifications;
+using Paraphe.Domain.Procedures;
+
+namespace Paraphe.Web.Features.Procedures;
+
+public sealed record FieldDto(int Page, double X, double Y, double Width, double Height);
+
+public sealed record NotificationEventResponse(DeliveryStatus Status, DateTime At, string? Detail);
+
+public sealed record NotificationResponse(string Id, Channel Channel, Purpose Purpose, string To, DeliveryStatus Status,
+    string? Error, DateTime CreatedAt, IReadOnlyList<NotificationEventResponse> Events);
+
+public sealed record DiagnosisResponse(string Code, string Severity, string Message, string Action);
+
+public sealed record SignerResponse(
+    string Id, string? ContactId, string? UserId, int Order, string FirstName, string LastName, string Email, string Mobile,
+    string Role, SignerStatus Status, FieldDto? Field, DateTime? InvitedAt, DateTime? OpenedAt, DateTime? SignedAt,
+    DateTime? DeclinedAt, string? DeclineReason, bool SignedInPerson, DateTime? NextReminderAt, int RemindersSent,
+    IReadOnlyList<NotificationResponse> Notifications, IReadOnlyList<DiagnosisResponse> Diagnosis);
+
+public sealed record ProcedureResponse(
+    string Id, string Title, ProcedureStatus Status, string Mode, string DocumentId, bool Otp, int ExpiresInDays,
+    ReminderSettings Reminders, DateTime CreatedAt, DateTime? LaunchedAt, DateTime? CompletedAt, DateTime? CancelledAt,
+    string? CancelReason, DateTime? DeclinedAt, DateTime? ExpiresAt, string? DocumentSha256, string? ScannedDocumentId,
+    string? Replaces, string? ReplacedBy, IReadOnlyList<SignerResponse> Signers);
+
+public sealed record ReminderSettings(int IntervalDays, int Max);
+
+public static class ProcedureMapping
+{
+    public static async Task<Procedure> FindAsync(ParapheDbContext db, string id, CancellationToken ct) =>
+        await db.Procedures.FirstOrDefaultAsync(p => p.Id == id, ct)
+        ?? throw new DomainException(ErrorCodes.NotFound, "Procédure introuvable.");
+
+    /// <summary>The full representation, with each signer's notifications and their delivery timeline.</summary>
+    public static async Task<ProcedureResponse> ToResponseAsync(this Procedure p, ParapheDbContext db, CancellationToken ct)
+    {
+        var notifications = await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
+            .Where(n => n.ProcedureId == p.Id).OrderBy(n => n.CreatedAt).ToListAsync(ct);
+        return p.ToResponse(notifications);
+    }
+
+    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<Notification> notifications) => new(
+        p.Id, p.Title, p.Status, Procedure.Wire(p.Mode), p.DocumentId, p.Otp, p.ExpiresInDays,
+        new ReminderSettings(p.ReminderIntervalDays, p.ReminderMax), p.CreatedAt, p.LaunchedAt, p.CompletedAt,
+        p.CancelledAt, p.CancelReason, p.DeclinedAt, p.ExpiresAt, p.DocumentSha256, p.ScannedDocumentId,
+        p.Replaces, p.ReplacedBy,
+        p.Signers.OrderBy(s => s.Order).Select(s => s.ToResponse(p, notifications.Where(n => n.SignerId == s.Id))).ToList());
+
+    private static SignerResponse ToResponse(this Signer s, Procedure p, IEnumerable<Notification> notifications) => new(
+        s.Id, s.ContactId, s.UserId, s.Order, s.FirstName, s.LastName, s.Email, s.Mobile, s.Role, s.Status,
+        s.Field is { } f ? new FieldDto(f.Page, f.X, f.Y, f.Width, f.Height) : null,
+        s.InvitedAt, s.OpenedAt, s.SignedAt, s.DeclinedAt, s.DeclineReason, s.SignedInPerson,
+        p.Mode == ProcedureMode.Remote && p.Status == ProcedureStatus.Ongoing && s.Status == SignerStatus.Pending ? s.NextManualReminderAt : null,
+        s.RemindersSent,
+        notifications.Select(n => new NotificationResponse(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error, n.CreatedAt,
+            n.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new NotificationEventResponse(e.Status, e.At, e.Detail)).ToList())).ToList(),
+        []);
+}

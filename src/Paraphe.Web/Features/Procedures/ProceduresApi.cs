@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Procedures;
+
+public static class ProceduresApi
+{
+    public static RouteGroupBuilder MapProceduresApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/procedures").WithTags("Procedures");
+
+        group.MapPost("/", async Task<Created<ProcedureResponse>> (CreateProcedure.Request body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var p = await CreateProcedure.HandleAsync(db, http.User.AgencyId(), http.User.Actor(), body, ct);
+            return TypedResults.Created($"/api/v1/procedures/{p.Id}", await p.ToResponseAsync(db, ct));
+        });
+
+        group.MapGet("/", async Task<Ok<Paged<ProcedureResponse>>> (string? status, string? q, int? page, int? page_size,
+            ParapheDbContext db, CancellationToken ct) =>
+        {
+            var query = ListProcedures.Query(db, status, q);
+            var result = await Paged<Procedure>.OfAsync(query, page, page_size, p => p, ct);
+            var ids = result.Items.Select(p => p.Id).ToList();
+            var notifications = await db.Notifications.AsNoTracking().Include(n => n.Events)
+                .Where(n => ids.Contains(n.ProcedureId)).ToListAsync(ct);
+            return TypedResults.Ok(new Paged<ProcedureResponse>(
+                result.Items.Select(p => p.ToResponse(notifications.Where(n => n.ProcedureId == p.Id).ToList())).ToList(),
+                result.Page, result.PageSize, result.Total));
+        });
+
+        group.MapGet("/{id}", async Task<Ok<ProcedureResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(await (await ProcedureMapping.FindAsync(db, id, ct)).ToResponseAsync(db, ct)));
+
+        group.MapPatch("/{id}", async Task<Ok<ProcedureResponse>> (string id, EditDraft.UpdateRequest body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await (await EditDraft.UpdateAsync(db, id, http.User.Actor(), body, ct)).ToResponseAsync(db, ct)));
+
+        group.MapPost("/{id}/signers", async Task<Created<ProcedureResponse>> (string id, CreateProcedure.SignerRequest body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Created($"/api/v1/procedures/{id}",
+                await (await EditDraft.AddSignerAsync(db, id, http.User.Actor(), body, ct)).ToResponseAsync(db, ct)));
+
+        group.MapDelete("/{id}/signers/{signerId}", async Task<Ok<ProcedureResponse>> (string id, string signerId, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await (await EditDraft.RemoveSignerAsync(db, id, signerId, http.User.Actor(), ct)).ToResponseAsync(db, ct)));
+
+        group.MapPost("/{id}/launch", async Task<Ok<ProcedureResponse>> (string id, LaunchProcedure launch, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await (await launch.HandleAsync(id, http.User.Actor(), ct)).ToResponseAsync(db, ct)));
+
+        group.MapPost("/{id}/cancel", async Task<Ok<ProcedureResponse>> (string id, CancelProcedure.Request body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await (await CancelProcedure.HandleAsync(db, id, http.User.Actor(), body, ct)).ToResponseAsync(db, ct)));
+
+        group.MapPost("/{id}/relaunch", async Task<Created<ProcedureResponse>> (string id, RelaunchProcedure.Request body, RelaunchProcedure relaunch,
+            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var next = await relaunch.HandleAsync(id, http.User.Actor(), body, ct);
+            return TypedResults.Created($"/api/v1/procedures/{next.Id}", await next.ToResponseAsync(db, ct));
+        });
+
+        group.MapPost("/{id}/mark-signed", async Task<Ok<ProcedureResponse>> (string id, HttpRequest request, MarkSigned mark, ParapheDbContext db, CancellationToken ct) =>
+        {
+            var scan = request.HasFormContentType ? (await request.ReadFormAsync(ct)).Files.GetFile("file") : null;
+            return TypedResults.Ok(await (await mark.HandleAsync(id, request.HttpContext.User.Actor(), scan, ct)).ToResponseAsync(db, ct));
+        }).DisableAntiforgery();
+
+        return api;
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Agencies;
+using Paraphe.Domain.Contacts;
+using Paraphe.Domain.Procedures;
+
+namespace Paraphe.Web.Features.Procedures;
+
+/// <summary>The current coordinates of the contacts and users behind a procedure's signers, checked.</summary>
+public sealed class SignerSnapshots
+{
+    private readonly Dictionary<string, Contact> _contacts;
+    private readonly Dictionary<string, User> _users;
+
+    private SignerSnapshots(Dictionary<string, Contact> contacts, Dictionary<string, User> users)
+    {
+        _contacts = contacts;
+        _users = users;
+    }
+
+    public static async Task<SignerSnapshots> LoadAsync(ParapheDbContext db, IEnumerable<string?> contactIds,
+        IEnumerable<string?> userIds, CancellationToken ct)
+    {
+        var cids = contactIds.OfType<string>().Distinct().ToList();
+        var uids = userIds.OfType<string>().Distinct().ToList();
+        var contacts = await db.Contacts.Where(c => cids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var users = await db.Users.Where(u => uids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        if (cids.FirstOrDefault(id => !contacts.ContainsKey(id)) is { } missingContact)
+            throw new DomainException(ErrorCodes.NotFound, $"Contact introuvable : {missingContact}.");
+        if (uids.FirstOrDefault(id => !users.ContainsKey(id)) is { } missingUser)
+            throw new DomainException(ErrorCodes.NotFound, $"Utilisateur introuvable : {missingUser}.");
+        return new SignerSnapshots(contacts, users);
+    }
+
+    public static Task<SignerSnapshots> LoadAsync(ParapheDbContext db, Procedure p, CancellationToken ct) =>
+        LoadAsync(db, p.Signers.Select(s => s.ContactId), p.Signers.Select(s => s.UserId), ct);
+
+    public Contact Contact(string id) => _contacts[id];
+
+    public SignerSnapshot Of(string? contactId, string? userId)
+    {
+        if (contactId is not null)
+        {
+            var c = _contacts[contactId];
+            var checks = c.Checks();
+            return new SignerSnapshot(c.FirstName, c.LastName, c.Email, c.Mobile, checks.Email.Ok, checks.Mobile.Ok);
+        }
+        var u = _users[userId!];
+        if (!u.HasSigningAuthority)
+            throw new DomainException(ErrorCodes.NoSigningAuthority,
+                $"{u.DisplayName} n'a pas de délégation de signature : choisissez un utilisateur habilité à signer pour l'agence.");
+        var userChecks = ContactChecks.Check(u.Email, u.Mobile);
+        return new SignerSnapshot(u.FirstName, u.LastName, u.Email, u.Mobile ?? "", userChecks.Email.Ok, userChecks.Mobile.Ok);
+    }
+
+    public SignerSnapshot Of(Signer s) => Of(s.ContactId, s.UserId);
+}

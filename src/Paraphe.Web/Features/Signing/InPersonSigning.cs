@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Procedures;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Signing;
+
+/// <summary>
+/// Face to face ("Maintenant en face à face"): signers sign in turn on the agent's device, inside the
+/// agent's session. No email and no SMS is ever sent; each signature is recorded as made in person.
+/// </summary>
+public static class InPersonSigning
+{
+    public sealed record SessionResponse(string Url);
+
+    public sealed record Request(bool? Consent, string? SignatureImage, string? TypedName, string? ConfirmedName);
+
+    public static async Task<SigningSession> SessionAsync(ParapheDbContext db, string procedureId, string signerId, CancellationToken ct)
+    {
+        var procedure = await ProcedureMapping.FindAsync(db, procedureId, ct);
+        EnsureInPerson(procedure, db.UtcNow);
+        return new SigningSession(procedure, procedure.Signer(signerId), "");
+    }
+
+    public static void EnsureInPerson(Procedure procedure, DateTime now)
+    {
+        if (procedure.Mode != ProcedureMode.InPerson)
+            throw new DomainException(ErrorCodes.InvalidTransition, "Cette procédure n'est pas en mode « Maintenant en face à face ».");
+        if (procedure.Status != ProcedureStatus.Ongoing)
+            throw new DomainException(ErrorCodes.InvalidTransition, $"La procédure est {Procedure.Label(procedure.Status)} : lancez-la d'abord.");
+        procedure.EnsureOpenForSigning(now);
+    }
+
+    public static async Task<Procedure> SignAsync(ParapheDbContext db, string procedureId, string signerId, Request r,
+        HttpContext http, CancellationToken ct)
+    {
+        var session = await SessionAsync(db, procedureId, signerId, ct);
+        if (!SameName(r.ConfirmedName, session.Signer.DisplayName))
+            throw new DomainException(ErrorCodes.ValidationFailed,
+                $"Le nom saisi ne correspond pas au signataire ({session.Signer.DisplayName}). Passez l'appareil au bon signataire.",
+                new Dictionary<string, string[]> { ["confirmed_name"] = ["Tapez votre prénom et votre nom pour confirmer votre identité."] });
+        return await SignDocument.HandleAsync(db, session, new SignDocument.Request(r.Consent, null, r.SignatureImage, r.TypedName),
+            http, inPerson: true, ct);
+    }
+
+    private static bool SameName(string? typed, string expected) =>
+        typed is not null && string.Equals(Normalize(typed), Normalize(expected), StringComparison.Ordinal);
+
+    private static string Normalize(string s) =>
+        string.Join(' ', s.Normalize(System.Text.NormalizationForm.FormD)
+            .Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
+            .ToArray().AsSpan().ToString().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    public static RouteGroupBuilder MapInPersonApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/procedures/{id}").WithTags("Procedures");
+
+        group.MapPost("/in-person", async Task<Ok<SessionResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
+        {
+            var procedure = await ProcedureMapping.FindAsync(db, id, ct);
+            EnsureInPerson(procedure, db.UtcNow);
+            return TypedResults.Ok(new SessionResponse($"/procedures/{procedure.Id}/face-a-face"));
+        });
+
+        group.MapPost("/signers/{signerId}/sign-in-person", async Task<Ok<ProcedureResponse>> (string id, string signerId, Request body,
+            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await (await SignAsync(db, id, signerId, body, http, ct)).ToResponseAsync(db, ct)));
+
+        return api;
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain.Procedures;
+
+namespace Paraphe.Web.Features.Signing;
+
+/// <summary>The signer's side, reached with the personal link's token; no account needed.</summary>
+public static class SigningApi
+{
+    public sealed record SignedResponse(string Status, string ProcedureStatus, string Message);
+
+    public static RouteGroupBuilder MapSigningApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous();
+
+        group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var session = await OpenAsync(db, token, http, ct);
+            return TypedResults.Ok(await ViewAsync(db, session, token, ct));
+        });
+
+        group.MapGet("/document", async Task<FileContentHttpResult> (string token, ParapheDbContext db, CancellationToken ct) =>
+        {
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            session.Procedure.EnsureOpenForSigning(db.UtcNow);
+            var content = await db.DocumentContents.IgnoreQueryFilters().AsNoTracking()
+                .FirstAsync(c => c.DocumentId == session.Procedure.DocumentId, ct);
+            return TypedResults.File(content.Bytes, "application/pdf");
+        });
+
+        group.MapPost("/sign", async Task<Ok<SignedResponse>> (string token, SignDocument.Request body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            var p = await SignDocument.HandleAsync(db, session, body, http, inPerson: false, ct);
+            return TypedResults.Ok(new SignedResponse("signed", Wire(p.Status),
+                p.Status == ProcedureStatus.Completed ? "Merci, vous avez signé. Tous les signataires ont signé." : "Merci, votre signature est enregistrée."));
+        });
+
+        group.MapPost("/decline", async Task<Ok<SignedResponse>> (string token, DeclineSigning.Request body, ParapheDbContext db, CancellationToken ct) =>
+        {
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            var p = await DeclineSigning.HandleAsync(db, session, body, ct);
+            return TypedResults.Ok(new SignedResponse("declined", Wire(p.Status), "Votre refus a été transmis à l'agence."));
+        });
+
+        return api;
+    }
+
+    /// <summary>Resolves the link, refuses it when the procedure is over (410) and records the first opening.</summary>
+    public static async Task<SigningSession> OpenAsync(ParapheDbContext db, string token, HttpContext http, CancellationToken ct)
+    {
+        var session = await SigningSession.ResolveAsync(db, token, ct);
+        session.Procedure.RecordOpening(session.Signer.Id, http.Connection.RemoteIpAddress?.ToString(),
+            http.Request.Headers.UserAgent.ToString(), db.UtcNow);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Opened twice at once: the other request recorded it.
+        }
+        return session;
+    }
+
+    public static async Task<SigningView> ViewAsync(ParapheDbContext db, SigningSession s, string token, CancellationToken ct)
+    {
+        var pages = await db.Documents.IgnoreQueryFilters().Where(d => d.Id == s.Procedure.DocumentId).Select(d => d.Pages).FirstAsync(ct);
+        SigningView.SignerInfo Info(Signer x) => new(x.FirstName, x.LastName, x.Role, x.Status);
+        return new SigningView(s.Procedure.Title, s.AgencyName, Wire(s.Procedure.Status), Info(s.Signer),
+            $"/api/v1/signing/{Uri.EscapeDataString(token)}/document", pages, s.Procedure.Otp, s.Procedure.ExpiresAt,
+            s.Procedure.Signers.OrderBy(x => x.Order).Select(Info).ToList());
+    }
+
+    public static string Wire(ProcedureStatus status) => status.ToString().ToLowerInvariant();
+}

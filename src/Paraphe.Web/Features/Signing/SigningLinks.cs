@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Signing;
+
+/// <summary>
+/// Personal signing links. The token is derived from a secret key and the signer's id (256 bits), so it is
+/// never stored: the database keeps only its SHA-256, and the dispatcher derives it again when it sends.
+/// </summary>
+public sealed class SigningLinks
+{
+    private readonly byte[] _key;
+    private readonly string _baseUrl;
+
+    public SigningLinks(IOptions<ParapheOptions> options)
+    {
+        var o = options.Value;
+        _baseUrl = o.PublicBaseUrl.TrimEnd('/');
+        _key = o.SigningKey is { Length: > 0 } configured ? Convert.FromBase64String(configured) : LoadOrCreateKey(o.ResolvedDataDirectory);
+    }
+
+    public string TokenFor(string signerId) =>
+        ApiKeys.Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("sign:" + signerId)));
+
+    public string HashFor(string signerId) => Hash(TokenFor(signerId));
+
+    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public string UrlFor(string signerId) => $"{_baseUrl}/sign/{TokenFor(signerId)}";
+
+    private static byte[] LoadOrCreateKey(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var path = Path.Combine(dataDirectory, "signing.key");
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        var key = RandomNumberGenerator.GetBytes(32);
+        try
+        {
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key)));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            return key;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return Convert.FromBase64String(File.ReadAllText(path).Trim()); // another process created it first
+        }
+    }
+}

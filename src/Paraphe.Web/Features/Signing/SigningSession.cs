@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Procedures;
+
+namespace Paraphe.Web.Features.Signing;
+
+/// <summary>What a signing link resolves to. The token is looked up by its hash, across agencies.</summary>
+public sealed record SigningSession(Procedure Procedure, Signer Signer, string AgencyName)
+{
+    public static async Task<SigningSession> ResolveAsync(ParapheDbContext db, string token, CancellationToken ct)
+    {
+        var hash = SigningLinks.Hash(token);
+        var procedureId = token.Length is < 20 or > 100 ? null
+            : await db.Signers.AsNoTracking().Where(s => s.TokenHash == hash).Select(s => s.ProcedureId).FirstOrDefaultAsync(ct);
+        if (procedureId is null)
+            throw new DomainException(ErrorCodes.NotFound, "Ce lien de signature n'existe pas. Vérifiez qu'il a été copié en entier.");
+        var procedure = await db.Procedures.IgnoreQueryFilters().FirstAsync(p => p.Id == procedureId, ct);
+        var agency = await db.Agencies.AsNoTracking().FirstAsync(a => a.Id == procedure.AgencyId, ct);
+        return new SigningSession(procedure, procedure.Signers.First(s => s.TokenHash == hash), agency.Name);
+    }
+}
+
+/// <summary>What the signer's page needs.</summary>
+public sealed record SigningView(
+    string Title, string AgencyName, string Status, SigningView.SignerInfo Signer, string DocumentUrl, int Pages,
+    bool OtpRequired, DateTime? ExpiresAt, IReadOnlyList<SigningView.SignerInfo> Signers)
+{
+    public sealed record SignerInfo(string FirstName, string LastName, string Role, SignerStatus Status);
+}

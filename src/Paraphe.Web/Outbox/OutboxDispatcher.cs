@@ -1,0 +1,122 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paraphe.Data;
+using Paraphe.Domain.Notifications;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Notifications;
+using Paraphe.Web.Features.Signing;
+
+namespace Paraphe.Web.Outbox;
+
+/// <summary>
+/// Sends what transactions queued. A message is claimed (`sending`, with a lease) before it is sent, so a
+/// crash between the two leaves it to be taken again when the lease runs out; nothing is lost or dropped.
+/// </summary>
+public sealed partial class OutboxDispatcher(
+    IServiceScopeFactory scopes, SenderRegistry senders, SigningLinks links, OutboxSignal signal,
+    IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> log) : BackgroundService
+{
+    private readonly OutboxOptions _o = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await DispatchBatchAsync(stoppingToken) > 0) continue;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogBatchFailed(e);
+            }
+            try { await signal.WaitAsync(_o.PollInterval, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>Sends one batch of due messages; returns how many were handled.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.Notifications.IgnoreQueryFilters()
+            .Where(n => (n.Status == DeliveryStatus.Queued || n.Status == DeliveryStatus.Deferred || n.Status == DeliveryStatus.Sending)
+                        && n.NextAttemptAt <= now)
+            .OrderBy(n => n.NextAttemptAt).Take(_o.BatchSize).ToListAsync(ct);
+        if (due.Count == 0) return 0;
+
+        foreach (var n in due) n.StartSending(now, _o.SendingLease);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return 0; // another dispatcher claimed them first
+        }
+
+        var procedureIds = due.Select(n => n.ProcedureId).Distinct().ToList();
+        var procedures = await db.Procedures.IgnoreQueryFilters().AsNoTracking()
+            .Where(p => procedureIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        var agencyIds = procedures.Values.Select(p => p.AgencyId).Distinct().ToList();
+        var agencies = await db.Agencies.AsNoTracking().Where(a => agencyIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+
+        foreach (var n in due)
+        {
+            await SendOneAsync(n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
+            await db.SaveChangesAsync(ct);
+        }
+        return due.Count;
+    }
+
+    private async Task SendOneAsync(Notification n, Procedure procedure, Domain.Agencies.Agency agency, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var signer = n.SignerId is null ? null : procedure.Signers.FirstOrDefault(s => s.Id == n.SignerId);
+        if (n.Purpose is Purpose.Invitation or Purpose.Reminder && procedure.Status != ProcedureStatus.Ongoing)
+        {
+            n.Failed($"Non envoyé : la procédure est {Procedure.Label(procedure.Status)}.", now);
+            return;
+        }
+        var link = signer is not null && n.Purpose is Purpose.Invitation or Purpose.Reminder ? links.UrlFor(signer.Id) : null;
+        var content = MessageComposer.Compose(n, agency, procedure, signer, link);
+        var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
+            content.Subject, content.Text, content.Html);
+        var sender = senders.For(n.Channel);
+        try
+        {
+            var receipt = await sender.SendAsync(message, ct);
+            n.Accepted(receipt.Provider, receipt.ProviderMessageId, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (SendFailedException e) when (e.Permanent)
+        {
+            LogSendFailed(n.Id, sender.Name, e.Message);
+            n.Failed(e.Message, clock.GetUtcNow().UtcDateTime);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogSendFailed(n.Id, sender.Name, e.Message);
+            var at = clock.GetUtcNow().UtcDateTime;
+            var retryAt = at + Backoff(n.Attempts);
+            if (retryAt > n.CreatedAt + _o.RetryFor)
+                n.Failed($"Abandonné après {n.Attempts} tentatives : {e.Message}", at);
+            else
+                n.RetryLater($"{sender.Name} : {e.Message}", retryAt, at);
+        }
+    }
+
+    /// <summary>Exponential backoff from 30 s to 1 h, with ±20 % jitter so retries do not march in step.</summary>
+    public static TimeSpan Backoff(int attempts)
+    {
+        var seconds = Math.Min(3600, 30 * Math.Pow(2, Math.Max(0, attempts - 1)));
+        return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox batch failed")]
+    private partial void LogBatchFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} not sent by {Provider}: {Error}")]
+    private partial void LogSendFailed(string notificationId, string provider, string error);
+}

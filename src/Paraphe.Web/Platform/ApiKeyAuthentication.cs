@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paraphe.Data;
+
+namespace Paraphe.Web.Platform;
+
+/// <summary>`Authorization: Bearer pk_…`: an API key belongs to one agency; only its SHA-256 is stored.</summary>
+internal sealed class ApiKeyAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ParapheDbContext db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var hash = ApiKeys.Hash(header["Bearer ".Length..].Trim());
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash && k.RevokedAt == null, Context.RequestAborted);
+        if (key is null) return AuthenticateResult.Fail("Unknown API key.");
+        var identity = new ClaimsIdentity(
+            [new Claim(ParapheClaims.AgencyId, key.AgencyId), new Claim(ParapheClaims.ApiKeyId, key.Id)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 401;
+        Response.ContentType = "application/problem+json";
+        await Response.WriteAsJsonAsync(Problems.Details(Problems.Unauthorized,
+            "Clé d'API manquante ou invalide : envoyez `Authorization: Bearer <clé>`."), (System.Text.Json.JsonSerializerOptions?)null,
+            "application/problem+json");
+    }
+}
+
+public static class ApiKeys
+{
+    /// <summary>A new key: `pk_` + 256 random bits, base64url.</summary>
+    public static string Generate() => "pk_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

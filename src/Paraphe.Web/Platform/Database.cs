@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paraphe.Data;
+using Paraphe.Web.Features.Agencies;
+
+namespace Paraphe.Web.Platform;
+
+public static class Database
+{
+    /// <summary>SQLite in the data directory by default; PostgreSQL when `ConnectionStrings:Paraphe` or `Paraphe:Database` says so.</summary>
+    public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ITenant, RequestTenant>();
+        builder.Services.AddDbContext<ParapheDbContext>((services, options) =>
+        {
+            var o = services.GetRequiredService<IOptions<ParapheOptions>>().Value;
+            var (provider, connectionString) = Resolve(builder.Configuration, o);
+            options.Use(provider, connectionString);
+        });
+        return builder;
+    }
+
+    public static (DatabaseProvider Provider, string ConnectionString) Resolve(IConfiguration configuration, ParapheOptions o)
+    {
+        var configured = configuration.GetConnectionString("Paraphe");
+        var connectionString = string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={Path.Combine(o.ResolvedDataDirectory, "paraphe.db")}"
+            : configured;
+        return (DatabaseSetup.Detect(o.Database, connectionString), connectionString);
+    }
+
+    /// <summary>Applies migrations (never EnsureCreated) and seeds the demo agency on an empty database.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        var o = app.Services.GetRequiredService<IOptions<ParapheOptions>>().Value;
+        Directory.CreateDirectory(o.ResolvedDataDirectory);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        await DemoAgency.SeedAsync(scope.ServiceProvider, ct);
+    }
+}

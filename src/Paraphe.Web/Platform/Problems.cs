@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Domain;
+
+namespace Paraphe.Web.Platform;
+
+/// <summary>Every API error is application/problem+json with a stable `code` (RFC 9457).</summary>
+public static class Problems
+{
+    public const string MalformedRequest = "malformed_request";
+    public const string Unauthorized = "unauthorized";
+    public const string ConcurrentUpdate = "concurrent_update";
+    public const string InternalError = "internal_error";
+    public const string InvalidDocument = "invalid_document";
+    public const string DocumentTooLarge = "document_too_large";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string IdempotencyInProgress = "idempotency_in_progress";
+    public const string MethodNotAllowed = "method_not_allowed";
+
+    public static int StatusFor(string code) => code switch
+    {
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.ValidationFailed or ErrorCodes.NoSigningAuthority or InvalidDocument => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.ProcedureLocked or ErrorCodes.InvalidTransition or ConcurrentUpdate or IdempotencyInProgress => StatusCodes.Status409Conflict,
+        ErrorCodes.LinkGone => StatusCodes.Status410Gone,
+        DocumentTooLarge => StatusCodes.Status413PayloadTooLarge,
+        MalformedRequest => StatusCodes.Status400BadRequest,
+        IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
+        Unauthorized => StatusCodes.Status401Unauthorized,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static ProblemHttpResult Of(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null,
+        int? status = null, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = Details(code, detail, errors, status);
+        if (extensions is not null)
+            foreach (var (k, v) in extensions) problem.Extensions[k] = v;
+        return TypedResults.Problem(problem);
+    }
+
+    public static ProblemHttpResult From(DomainException e) => Of(e.Code, e.Message, e.Errors);
+
+    public static ProblemDetails Details(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? status = null)
+    {
+        var s = status ?? StatusFor(code);
+        var problem = new ProblemDetails { Status = s, Title = TitleFor(s), Detail = detail, Type = $"https://paraphe.fr/problems/{code}" };
+        problem.Extensions["code"] = code;
+        if (errors is { Count: > 0 }) problem.Extensions["errors"] = errors;
+        return problem;
+    }
+
+    private static string TitleFor(int status) => status switch
+    {
+        400 => "Requête invalide",
+        401 => "Authentification requise",
+        404 => "Introuvable",
+        405 => "Méthode non autorisée",
+        409 => "Conflit",
+        410 => "Lien expiré",
+        413 => "Fichier trop volumineux",
+        422 => "Données invalides",
+        429 => "Trop de demandes",
+        _ => "Erreur",
+    };
+}
+
+/// <summary>Turns exceptions into problem+json: domain refusals keep their code; nothing leaks as a bare 500.</summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var details = exception switch
+        {
+            DomainException e => Problems.Details(e.Code, e.Message, e.Errors),
+            BadHttpRequestException { StatusCode: 413 } => Problems.Details(Problems.DocumentTooLarge, "La requête est trop volumineuse."),
+            BadHttpRequestException e => Problems.Details(Problems.MalformedRequest, $"La requête est mal formée : {e.Message}"),
+            DbUpdateConcurrencyException => Problems.Details(Problems.ConcurrentUpdate,
+                "La procédure a été modifiée en même temps par une autre action. Rechargez et recommencez."),
+            _ => null,
+        };
+        if (details is null)
+        {
+            log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+            details = Problems.Details(Problems.InternalError, "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez le support.", status: 500);
+        }
+        http.Response.StatusCode = details.Status ?? 500;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception });
+    }
+}

@@ -1,0 +1,42 @@
+using Paraphe.Web.Features.Agencies;
+using Paraphe.Web.Features.Audit;
+using Paraphe.Web.Features.Contacts;
+using Paraphe.Web.Features.DevOutbox;
+using Paraphe.Web.Features.Documents;
+using Paraphe.Web.Features.Notifications;
+using Paraphe.Web.Features.Procedures;
+using Paraphe.Web.Features.Signing;
+using Paraphe.Web.Platform;
+
+var command = AgencyCommands.IsCommand(args);
+var builder = WebApplication.CreateBuilder(command ? [] : args);
+
+builder.AddPlatform();
+builder.AddDatabase();
+builder.AddNotifications();
+builder.AddProcedures();
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+await app.PrepareDatabaseAsync();
+if (command) return await AgencyCommands.RunAsync(app.Services, args);
+
+app.UsePlatform();
+app.MapPlatform();
+
+var api = app.MapGroup("/api/v1").RequireAuthorization(Platform.ApiPolicy);
+api.MapContactsApi();
+api.MapDocumentsApi();
+api.MapProceduresApi();
+api.MapInPersonApi();
+api.MapAuditApi();
+api.MapDevOutboxApi();
+api.MapSigningApi();
+
+app.MapRazorPages();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
