@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Data.Records;
+using Paraphe.Domain;
+using Paraphe.Domain.Notifications;
+using Paraphe.Web.Outbox;
 
 namespace Paraphe.Web.Features.DevOutbox;
 
@@ -14,9 +17,19 @@ public static partial class DevOutboxApi
 {
     public static RouteGroupBuilder MapDevOutboxApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/dev/outbox", async Task<Ok<List<OutboxMessage>>> (string? to, int? limit, ParapheDbContext db, CancellationToken ct) =>
-            TypedResults.Ok(await ListAsync(db, to, limit ?? 100, ct))).WithTags("Dev outbox");
+        api.MapGet("/dev/outbox", async Task<Ok<List<OutboxMessage>>> (string? to, int? limit, ParapheDbContext db, SenderRegistry senders, CancellationToken ct) =>
+        {
+            EnsureEnabled(senders);
+            return TypedResults.Ok(await ListAsync(db, to, limit ?? 100, ct));
+        }).WithTags("Dev outbox");
         return api;
+    }
+
+    /// <summary>The dev outbox exists only while a channel uses the capture provider.</summary>
+    public static void EnsureEnabled(SenderRegistry senders)
+    {
+        if (!senders.IsCapture(Channel.Email) && !senders.IsCapture(Channel.Sms))
+            throw new DomainException(ErrorCodes.NotFound, "La boîte d'envoi de développement n'existe qu'avec le fournisseur « capture ».");
     }
 
     public static async Task<List<OutboxMessage>> ListAsync(ParapheDbContext db, string? to, int limit, CancellationToken ct)
