@@ -110,6 +110,8 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         e.Property(x => x.Id).HasMaxLength(40);
         e.Property(x => x.AgencyId).HasMaxLength(40);
         e.Property(x => x.To).HasMaxLength(254);
+        // Two dispatchers claiming the same message: the second one's update matches no row and gives up.
+        e.Property(x => x.UpdatedAt).IsConcurrencyToken();
         e.HasIndex(x => new { x.Status, x.NextAttemptAt });
         e.HasIndex(x => x.ProcedureId);
         e.HasIndex(x => x.ProviderMessageId);

@@ -432,6 +432,7 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(254)");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");

@@ -11,7 +11,7 @@ using Paraphe.Data;
 namespace Paraphe.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ParapheDbContext))]
-    [Migration("20261127180048_Initial")]
+    [Migration("20261127180749_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -426,6 +426,7 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

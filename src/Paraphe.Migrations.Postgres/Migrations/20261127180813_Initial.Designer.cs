@@ -12,7 +12,7 @@ using Paraphe.Data;
 namespace Paraphe.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ParapheDbContext))]
-    [Migration("20261127180058_Initial")]
+    [Migration("20261127180813_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -435,6 +435,7 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(254)");
 
                     b.Property<DateTime>("UpdatedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
