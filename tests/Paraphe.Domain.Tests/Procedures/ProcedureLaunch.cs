@@ -1,3 +1,4 @@
+using System.Reflection;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 
@@ -202,5 +203,36 @@ public class ProcedureLaunch
         var signers = Assert.IsAssignableFrom<IEnumerable<Dictionary<string, object?>>>(e.Data["signers"]).ToList();
         Assert.Equal(["Camille Lefèvre", "Julien Moreau"], signers.Select(s => s["name"]));
         Assert.Equal(["+33612345678", "+33698765432"], signers.Select(s => s["mobile"]));
+    }
+
+    [Fact]
+    public void NamesTheRefusedSignerByItsPlaceInTheOrderWhateverTheLoadOrder()
+    {
+        var clock = Build.Clock();
+        var p = Build.DraftWithTwoSigners(ProcedureMode.Remote, clock);
+        // The database gives the signers back in no particular order.
+        var loaded = (List<Signer>)typeof(Procedure).GetField("_signers", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(p)!;
+        loaded.Reverse();
+
+        var e = Build.Refused(ErrorCodes.ValidationFailed, () => p.Launch(Build.DocumentSha,
+            s => s.ContactId == "ctc_moreau" ? Build.Buyer with { MobileOk = false } : Build.Unchanged(s),
+            Build.TokenHash, Build.Agent, clock.Now()));
+
+        Assert.Equal(["signers[1].mobile"], e.Errors.Keys);
+    }
+
+    [Fact]
+    public void NamesTheRefusedSignerByItsPlaceAfterAnEarlierSignerWasRemoved()
+    {
+        var clock = Build.Clock();
+        var p = Build.DraftWithTwoSigners(ProcedureMode.Remote, clock);
+        p.RemoveSigner(p.SellerSigner().Id, Build.Agent);
+        p.AddSigner("ctc_benali", null, "acquéreur", null, Build.SecondBuyer, Build.Agent);
+
+        var e = Build.Refused(ErrorCodes.ValidationFailed, () => p.Launch(Build.DocumentSha,
+            s => s.ContactId == "ctc_benali" ? Build.SecondBuyer with { EmailOk = false } : Build.Unchanged(s),
+            Build.TokenHash, Build.Agent, clock.Now()));
+
+        Assert.Equal(["signers[1].email"], e.Errors.Keys);
     }
 }

@@ -51,4 +51,26 @@ public class ProcedureRemoveSigner
         Assert.Equal("user:usr_directrice_garnier", e.Actor);
         Assert.Equal(buyer.Id, e.Data["signer_id"]);
     }
+
+    [Fact]
+    public void RenumbersTheRemainingSigners()
+    {
+        var p = Build.DraftWithTwoSigners();
+        p.AddSigner(null, "usr_directrice_garnier", "agence", null, Build.Director, Build.Agent);
+
+        p.RemoveSigner(p.SellerSigner().Id, Build.Agent);
+
+        Assert.Equal([("ctc_moreau", 1), (null, 2)], p.Signers.Select(s => (s.ContactId, s.Order)));
+    }
+
+    [Fact]
+    public void GivesTheNextAddedSignerAnOrderOfItsOwn()
+    {
+        var p = Build.DraftWithTwoSigners();
+        p.RemoveSigner(p.SellerSigner().Id, Build.Agent);
+
+        p.AddSigner("ctc_benali", null, "acquéreur", null, Build.SecondBuyer, Build.Agent);
+
+        Assert.Equal([1, 2], p.Signers.Select(s => s.Order).Order());
+    }
 }
