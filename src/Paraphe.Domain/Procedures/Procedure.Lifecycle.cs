@@ -15,13 +15,16 @@ public sealed partial class Procedure
         if (_signers.Count == 0)
             throw Invalid("signers", "Ajoutez au moins un signataire avant de lancer la procédure.");
 
-        var snapshots = _signers.ToDictionary(s => s.Id, snapshotOf);
+        // By order, not by list position: the list comes back from the database in no particular order, and
+        // `signers[i]` must name the signer the agent sees at place i.
+        var ordered = _signers.OrderBy(s => s.Order).ToList();
+        var snapshots = ordered.ToDictionary(s => s.Id, snapshotOf);
         if (Mode == ProcedureMode.Remote)
         {
             var errors = new Dictionary<string, string[]>();
-            for (var i = 0; i < _signers.Count; i++)
+            for (var i = 0; i < ordered.Count; i++)
             {
-                var snap = snapshots[_signers[i].Id];
+                var snap = snapshots[ordered[i].Id];
                 var who = $"{snap.FirstName} {snap.LastName}".Trim();
                 if (!snap.EmailOk)
                     errors[$"signers[{i}].email"] = [$"{who} : l'adresse email « {snap.Email} » ne permet pas l'envoi. Corrigez le contact."];
@@ -41,7 +44,7 @@ public sealed partial class Procedure
         Record("procedure.launched", actor, new()
         {
             ["mode"] = Wire(Mode), ["document_sha256"] = documentSha256, ["expires_at"] = ExpiresAt,
-            ["signers"] = _signers.Select(s => new Dictionary<string, object?>
+            ["signers"] = ordered.Select(s => new Dictionary<string, object?>
             {
                 ["signer_id"] = s.Id, ["name"] = s.DisplayName, ["email"] = s.Email, ["mobile"] = s.Mobile, ["role"] = s.Role,
             }).ToList(),
@@ -49,7 +52,7 @@ public sealed partial class Procedure
 
         if (Mode != ProcedureMode.Remote) return [];
         var invitations = new List<Notification>();
-        foreach (var s in _signers)
+        foreach (var s in ordered)
         {
             s.MarkInvited(now);
             invitations.Add(Notification.Queue(AgencyId, Id, s.Id, Channel.Email, Purpose.Invitation, s.Email, now));

@@ -108,6 +108,9 @@ public sealed partial class Procedure
         EnsureDraft();
         var signer = Signer(signerId);
         _signers.Remove(signer);
+        // Orders stay 1..n: the next added signer gets Count + 1, and launch errors name signers by position.
+        var order = 1;
+        foreach (var s in _signers.OrderBy(s => s.Order)) s.MoveTo(order++);
         Record("signer.removed", actor, new() { ["signer_id"] = signerId });
     }
 

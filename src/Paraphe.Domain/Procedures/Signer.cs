@@ -54,6 +54,8 @@ public sealed class Signer
         TokenHash = tokenHash;
     }
 
+    internal void MoveTo(int order) => Order = order;
+
     internal void MarkInvited(DateTime now) => InvitedAt = now;
 
     internal bool RecordOpening(DateTime now)
