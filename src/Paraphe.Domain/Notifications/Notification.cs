@@ -71,6 +71,8 @@ public sealed class Notification
     /// <summary>The dispatcher takes the message; a crash leaves it `sending` with a lease that a later pass reclaims.</summary>
     public void StartSending(DateTime now, TimeSpan lease)
     {
+        if (IsFinal)
+            throw new InvalidOperationException($"Notification {Id} is {Status}: it is never sent again blindly.");
         Attempts++;
         NextAttemptAt = now + lease;
         Move(DeliveryStatus.Sending, now, Attempts > 1 ? $"tentative {Attempts}" : null);
@@ -81,7 +83,8 @@ public sealed class Notification
         Provider = provider;
         ProviderMessageId = providerMessageId;
         Error = null;
-        Move(DeliveryStatus.Sent, now, $"accepté par {provider}");
+        // A delivery receipt may arrive before the send call returns: never move back from a final state.
+        if (!IsFinal) Move(DeliveryStatus.Sent, now, $"accepté par {provider}");
     }
 
     /// <summary>A temporary failure: tried again at <paramref name="retryAt"/>.</summary>

@@ -63,9 +63,9 @@ public sealed partial class Procedure
 
     public void Cancel(string? reason, string actor, DateTime now)
     {
+        EnsureStatus("annuler", ProcedureStatus.Draft, ProcedureStatus.Ongoing);
         if (string.IsNullOrWhiteSpace(reason))
             throw Invalid("reason", "Indiquez la raison de l'annulation.");
-        EnsureStatus("annuler", ProcedureStatus.Draft, ProcedureStatus.Ongoing);
         Status = ProcedureStatus.Cancelled;
         CancelledAt = now;
         CancelReason = reason.Trim();
@@ -128,6 +128,8 @@ public sealed partial class Procedure
     public void Decline(string signerId, string? reason, DateTime now)
     {
         EnsureOpenForSigning(now);
+        if (Mode == ProcedureMode.Manual)
+            throw new DomainException(ErrorCodes.InvalidTransition, "En mode « Marquer comme signé », la signature se fait sur papier : annulez la procédure si le client refuse.");
         if (string.IsNullOrWhiteSpace(reason))
             throw Invalid("reason", "Indiquez pourquoi vous refusez de signer.");
         var signer = Signer(signerId);

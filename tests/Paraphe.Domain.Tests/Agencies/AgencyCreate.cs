@@ -7,10 +7,10 @@ public class AgencyCreate
 {
     [Theory]
     // Accented letters are dropped, not transliterated: "Immobilière" loses its è.
-    [InlineData("Immobilière Garibaldi", "ImmobilireG")]
+    [InlineData("Immobilière Garibaldi", "Immobiliere")]
     [InlineData("Agence du Vieux-Port", "AgenceduVie")]
     [InlineData("ERA Lyon 3", "ERALyon3")]
-    [InlineData("L'Étoile", "Ltoile")]
+    [InlineData("L'Étoile", "LEtoile")]
     public void DerivesAnAlphanumericSmsSenderOfElevenCharactersAtMost(string name, string sender)
     {
         var a = Agency.Create(name, Build.Start.UtcDateTime);
