@@ -1,0 +1,232 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Signing;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Pages.Sign;
+
+/// <summary>
+/// The signer's page, reached with the personal link (/sign/{token}); no account needed. It uses the same
+/// use cases as the signing API (open, sign, decline) and never answers a bare 500 to the signer.
+/// </summary>
+[AllowAnonymous]
+public sealed class IndexModel(ParapheDbContext db) : PageModel
+{
+    public enum PageState { Form, AlreadySigned, Signed, Declined, Gone, NotFound }
+
+    public const string PngPrefix = "data:image/png;base64,";
+
+    public PageState State { get; private set; } = PageState.Form;
+    public SigningView? View { get; private set; }
+    public IReadOnlyList<SignerLine> Signers { get; private set; } = [];
+    public string SignerName { get; private set; } = "";
+    public string SignerRole { get; private set; } = "";
+    public DateTime? SignedAt { get; private set; }
+    public bool Completed { get; private set; }
+
+    /// <summary>Why the link no longer works (410), or why it was not found (404).</summary>
+    public string? RefusalMessage { get; private set; }
+
+    /// <summary>The error shown after a refused POST, and the section it belongs to ("sign" or "decline").</summary>
+    public string? ErrorMessage { get; private set; }
+    public IReadOnlyList<string> ErrorDetails { get; private set; } = [];
+    public IReadOnlySet<string> ErrorFields { get; private set; } = new HashSet<string>();
+    public string? ErrorSection { get; private set; }
+
+    [BindProperty] public bool Consent { get; set; }
+    /// <summary>The drawn signature as a PNG data URL (kept across a refused POST).</summary>
+    [BindProperty] public string? SignatureImage { get; set; }
+    [BindProperty] public string? TypedName { get; set; }
+    /// <summary>The active tab: "draw" or "type"; empty without JavaScript (both are then sent).</summary>
+    [BindProperty] public string? Method { get; set; }
+    [BindProperty] public string? DeclineReason { get; set; }
+
+    public sealed record SignerLine(string Name, string Role, SignerStatus Status, bool IsYou);
+
+    public bool TypeTabActive => Method == "type";
+
+    /// <summary>Only a PNG data URL is ever written back into the page.</summary>
+    public string? KeptSignatureImage =>
+        SignatureImage is { } s && s.StartsWith(PngPrefix, StringComparison.Ordinal) ? s : null;
+
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    {
+        Protect();
+        try
+        {
+            var session = await SigningApi.OpenAsync(db, token, HttpContext, ct);
+            await LoadAsync(session, token, ct);
+            State = session.Signer.Status == SignerStatus.Signed ? PageState.AlreadySigned : PageState.Form;
+            return Page();
+        }
+        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
+        {
+            return await RefusedAsync(e, token, ct);
+        }
+    }
+
+    public async Task<IActionResult> OnPostSignAsync(string token, CancellationToken ct)
+    {
+        Protect();
+        try
+        {
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            var request = new SignDocument.Request(Consent, null,
+                Method == "type" ? null : SignatureImage,
+                Method == "draw" ? null : TypedName);
+            var procedure = await SignDocument.HandleAsync(db, session, request, HttpContext, inPerson: false, ct);
+            await LoadAsync(session, token, ct);
+            State = PageState.Signed;
+            Completed = procedure.Status == ProcedureStatus.Completed;
+            return Page();
+        }
+        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
+        {
+            return await RefusedAsync(e, token, ct);
+        }
+        catch (DomainException e)
+        {
+            return await ReshowAsync(token, "sign", e.Code, e.Message, e.Errors, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ReshowAsync(token, "sign", Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
+        }
+    }
+
+    public async Task<IActionResult> OnPostDeclineAsync(string token, CancellationToken ct)
+    {
+        Protect();
+        try
+        {
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            await DeclineSigning.HandleAsync(db, session, new DeclineSigning.Request(DeclineReason), ct);
+            await LoadAsync(session, token, ct);
+            State = PageState.Declined;
+            return Page();
+        }
+        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
+        {
+            return await RefusedAsync(e, token, ct);
+        }
+        catch (DomainException e)
+        {
+            return await ReshowAsync(token, "decline", e.Code, e.Message, e.Errors, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return await ReshowAsync(token, "decline", Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
+        }
+    }
+
+    private const string ConcurrentMessage =
+        "La procédure a été modifiée au même moment par une autre personne. Vérifiez et recommencez.";
+
+    /// <summary>Shows the form again with the French message, keeping what the signer entered.</summary>
+    private async Task<IActionResult> ReshowAsync(string token, string section, string code, string message,
+        IReadOnlyDictionary<string, string[]>? errors, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear(); // forget anything half-applied; read the procedure as it is now
+        SigningSession session;
+        try
+        {
+            session = await SigningSession.ResolveAsync(db, token, ct);
+            session.Procedure.EnsureOpenForSigning(db.UtcNow);
+        }
+        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
+        {
+            return await RefusedAsync(e, token, ct);
+        }
+        await LoadAsync(session, token, ct);
+        if (session.Signer.Status == SignerStatus.Signed)
+        {
+            State = PageState.AlreadySigned;
+            return Page();
+        }
+        State = PageState.Form;
+        ErrorSection = section;
+        ErrorMessage = message;
+        var details = (errors ?? new Dictionary<string, string[]>()).Values.SelectMany(v => v).Distinct().ToList();
+        ErrorDetails = details.Count > 1 ? details : [];
+        ErrorFields = (errors ?? new Dictionary<string, string[]>()).Keys.ToHashSet();
+        Response.StatusCode = Problems.StatusFor(code);
+        return Page();
+    }
+
+    /// <summary>404 for an unknown link; 410, with the reason, when the procedure is over.</summary>
+    private async Task<IActionResult> RefusedAsync(DomainException e, string token, CancellationToken ct)
+    {
+        RefusalMessage = e.Message;
+        if (e.Code == ErrorCodes.NotFound)
+        {
+            State = PageState.NotFound;
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        State = PageState.Gone;
+        Response.StatusCode = StatusCodes.Status410Gone;
+        try
+        {
+            // The link is known: name the agency and the document on the page.
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            await LoadAsync(session, token, ct);
+        }
+        catch (DomainException)
+        {
+            View = null;
+        }
+        return Page();
+    }
+
+    private async Task LoadAsync(SigningSession session, string token, CancellationToken ct)
+    {
+        View = await SigningApi.ViewAsync(db, session, token, ct);
+        SignerName = session.Signer.DisplayName;
+        SignerRole = session.Signer.Role;
+        SignedAt = session.Signer.SignedAt;
+        Signers = session.Procedure.Signers.OrderBy(s => s.Order)
+            .Select(s => new SignerLine(s.DisplayName, s.Role, s.Status, s.Id == session.Signer.Id)).ToList();
+    }
+
+    /// <summary>The URL holds a secret: never cache the page, never send it as a referrer, never index it.</summary>
+    private void Protect()
+    {
+        var h = Response.Headers;
+        h.CacheControl = "no-store";
+        h["Referrer-Policy"] = "no-referrer";
+        h["X-Robots-Tag"] = "noindex, nofollow";
+        h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; " +
+                                  "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    }
+
+    private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+    private static readonly TimeZoneInfo Paris = FindParis();
+
+    private static TimeZoneInfo FindParis()
+    {
+        try { return TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"); }
+        catch (TimeZoneNotFoundException) { return TimeZoneInfo.Utc; }
+    }
+
+    /// <summary>« 27 décembre 2026 à 18:05 », in French time.</summary>
+    public static string FrenchDate(DateTime utc)
+    {
+        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), Paris);
+        return local.ToString("d MMMM yyyy 'à' HH:mm", French);
+    }
+
+    public static string StatusLabel(SignerStatus s) => s switch
+    {
+        SignerStatus.Signed => "signé",
+        SignerStatus.Declined => "refusé",
+        _ => "en attente",
+    };
+
+    public bool HasError(string field) => ErrorFields.Contains(field);
+}

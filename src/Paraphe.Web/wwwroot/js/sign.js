@@ -1,0 +1,238 @@
+// Paraphe — the signer's page (/sign/{token}). Vanilla JS, no dependency.
+// Tabs (draw / type), the signature pad (pointer events: mouse, touch, pen), the typed-name preview,
+// the PDF preview on wide screens, and the form submission (exports the drawing as a PNG data URL).
+(function () {
+  'use strict';
+
+  var PNG_PREFIX = 'data:image/png;base64,';
+
+  // ---- PDF preview: only on wide screens (phones do not render PDFs inline) ----
+  var preview = document.querySelector('[data-pdf-preview]');
+  if (preview && window.matchMedia) {
+    var wide = window.matchMedia('(min-width: 768px)');
+    var showPreview = function () {
+      if (!wide.matches) { preview.hidden = true; return; }
+      var frame = preview.querySelector('iframe');
+      if (frame && !frame.getAttribute('src')) frame.setAttribute('src', preview.getAttribute('data-src'));
+      preview.hidden = false;
+    };
+    showPreview();
+    if (wide.addEventListener) wide.addEventListener('change', showPreview);
+  }
+
+  // ---- The first error gets the focus, so screen readers and small screens land on it ----
+  var error = document.querySelector('[data-testid="error-message"]');
+  if (error) error.focus();
+
+  var form = document.querySelector('[data-sign-form]');
+  if (!form) return;
+
+  var methodInput = form.querySelector('[data-method-input]');
+  var imageInput = form.querySelector('[data-signature-image]');
+  var canvas = form.querySelector('[data-signature-canvas]');
+  var status = form.querySelector('[data-pad-status]');
+  var typedInput = form.querySelector('#typed-name');
+  var typedPreview = form.querySelector('[data-typed-preview]');
+  var submit = form.querySelector('[type="submit"]');
+
+  // ---- Signature pad ----
+  var ctx = canvas.getContext('2d');
+  var strokes = [];          // each stroke: [{x, y}] in CSS pixels
+  var current = null;        // the stroke being drawn
+  var activePointer = null;
+  var restored = null;       // an Image: the drawing sent before a refused submission
+  var dirty = false;         // drawn since the page loaded
+  var cssWidth = 0, cssHeight = 0;
+
+  function setStatus(text) { if (status) status.textContent = text; }
+
+  function isEmpty() { return strokes.length === 0 && !restored; }
+
+  function styleInk(c) {
+    c.lineWidth = 2.6;
+    c.lineCap = 'round';
+    c.lineJoin = 'round';
+    c.strokeStyle = '#14215c';
+    c.fillStyle = '#14215c';
+  }
+
+  function drawStroke(c, stroke) {
+    if (stroke.length === 1) {
+      c.beginPath();
+      c.arc(stroke[0].x, stroke[0].y, c.lineWidth / 2, 0, Math.PI * 2);
+      c.fill();
+      return;
+    }
+    c.beginPath();
+    c.moveTo(stroke[0].x, stroke[0].y);
+    for (var i = 1; i < stroke.length; i++) c.lineTo(stroke[i].x, stroke[i].y);
+    c.stroke();
+  }
+
+  function restoredRect() {
+    if (!restored) return null;
+    // exported at 2x: shown at half its pixel size, shrunk further if it does not fit
+    var scale = Math.min(cssWidth / restored.width, cssHeight / restored.height, 0.5);
+    var w = restored.width * scale, h = restored.height * scale;
+    return { x: (cssWidth - w) / 2, y: (cssHeight - h) / 2, w: w, h: h };
+  }
+
+  function redraw() {
+    ctx.clearRect(0, 0, cssWidth, cssHeight);
+    var r = restoredRect();
+    if (r) ctx.drawImage(restored, r.x, r.y, r.w, r.h);
+    styleInk(ctx);
+    for (var i = 0; i < strokes.length; i++) drawStroke(ctx, strokes[i]);
+  }
+
+  // The canvas takes its container's width; its bitmap is scaled by devicePixelRatio to stay sharp.
+  function resize() {
+    var rect = canvas.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) return; // hidden tab: resized when shown
+    var dpr = window.devicePixelRatio || 1;
+    cssWidth = rect.width;
+    cssHeight = rect.height;
+    canvas.width = Math.round(rect.width * dpr);
+    canvas.height = Math.round(rect.height * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    redraw();
+  }
+
+  function point(e) {
+    var rect = canvas.getBoundingClientRect();
+    return { x: e.clientX - rect.left, y: e.clientY - rect.top };
+  }
+
+  canvas.addEventListener('pointerdown', function (e) {
+    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    if (activePointer !== null) return; // one finger at a time
+    e.preventDefault();
+    activePointer = e.pointerId;
+    if (canvas.setPointerCapture) canvas.setPointerCapture(e.pointerId);
+    current = [point(e)];
+    strokes.push(current);
+    styleInk(ctx);
+    drawStroke(ctx, current);
+  });
+
+  canvas.addEventListener('pointermove', function (e) {
+    if (e.pointerId !== activePointer || !current) return;
+    e.preventDefault();
+    var events = (e.getCoalescedEvents && e.getCoalescedEvents()) || [];
+    if (events.length === 0) events = [e];
+    styleInk(ctx);
+    ctx.beginPath();
+    var last = current[current.length - 1];
+    ctx.moveTo(last.x, last.y);
+    for (var i = 0; i < events.length; i++) {
+      var p = point(events[i]);
+      current.push(p);
+      ctx.lineTo(p.x, p.y);
+    }
+    ctx.stroke();
+  });
+
+  function endStroke(e) {
+    if (e.pointerId !== activePointer) return;
+    activePointer = null;
+    current = null;
+    dirty = true;
+    setStatus('Signature dessinée.');
+  }
+  canvas.addEventListener('pointerup', endStroke);
+  canvas.addEventListener('pointercancel', endStroke);
+  canvas.addEventListener('lostpointercapture', endStroke);
+
+  form.querySelector('[data-clear-signature]').addEventListener('click', function () {
+    strokes = [];
+    restored = null;
+    dirty = true;
+    imageInput.value = '';
+    redraw();
+    setStatus('Signature effacée.');
+  });
+
+  // The PNG sent: the drawing cropped to its ink (plus a margin), at 2x for print quality.
+  function exportPng() {
+    if (!dirty && restored && imageInput.value.indexOf(PNG_PREFIX) === 0) return imageInput.value;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    var r = restoredRect();
+    if (r) { minX = r.x; minY = r.y; maxX = r.x + r.w; maxY = r.y + r.h; }
+    strokes.forEach(function (s) {
+      s.forEach(function (p) {
+        minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
+        maxX = Math.max(maxX, p.x); maxY = Math.max(maxY, p.y);
+      });
+    });
+    var margin = 6, scale = 2;
+    minX = Math.max(0, minX - margin); minY = Math.max(0, minY - margin);
+    maxX = Math.min(cssWidth, maxX + margin); maxY = Math.min(cssHeight, maxY + margin);
+    var out = document.createElement('canvas');
+    out.width = Math.max(1, Math.round((maxX - minX) * scale));
+    out.height = Math.max(1, Math.round((maxY - minY) * scale));
+    var o = out.getContext('2d');
+    o.setTransform(scale, 0, 0, scale, -minX * scale, -minY * scale);
+    if (r) o.drawImage(restored, r.x, r.y, r.w, r.h);
+    styleInk(o);
+    strokes.forEach(function (s) { drawStroke(o, s); });
+    return out.toDataURL('image/png');
+  }
+
+  // Back from a refused submission: draw the signature sent again.
+  if (imageInput.value.indexOf(PNG_PREFIX) === 0) {
+    var img = new Image();
+    img.onload = function () { restored = img; resize(); setStatus('Votre signature est conservée.'); };
+    img.onerror = function () { imageInput.value = ''; };
+    img.src = imageInput.value;
+  }
+
+  if (window.ResizeObserver) new ResizeObserver(resize).observe(canvas);
+  else window.addEventListener('resize', resize);
+  resize();
+
+  // ---- Tabs ----
+  var tabs = Array.prototype.slice.call(form.querySelectorAll('[role="tab"]'));
+  function select(tab, focus) {
+    tabs.forEach(function (t) {
+      var on = t === tab;
+      t.setAttribute('aria-selected', on ? 'true' : 'false');
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(t.getAttribute('aria-controls')).hidden = !on;
+    });
+    methodInput.value = tab.getAttribute('data-method');
+    if (focus) tab.focus();
+    if (methodInput.value === 'draw') resize();
+  }
+  tabs.forEach(function (tab, i) {
+    tab.addEventListener('click', function () { select(tab, false); });
+    tab.addEventListener('keydown', function (e) {
+      var next = null;
+      if (e.key === 'ArrowRight') next = tabs[(i + 1) % tabs.length];
+      else if (e.key === 'ArrowLeft') next = tabs[(i - 1 + tabs.length) % tabs.length];
+      else if (e.key === 'Home') next = tabs[0];
+      else if (e.key === 'End') next = tabs[tabs.length - 1];
+      if (next) { e.preventDefault(); select(next, true); }
+    });
+  });
+
+  // ---- Typed name preview ----
+  function updatePreview() { typedPreview.textContent = typedInput.value; }
+  typedInput.addEventListener('input', updatePreview);
+  updatePreview();
+
+  // ---- Submission ----
+  var sending = false;
+  form.addEventListener('submit', function (e) {
+    if (sending) { e.preventDefault(); return; }
+    if (methodInput.value === 'draw') imageInput.value = isEmpty() ? '' : exportPng();
+    sending = true;
+    submit.setAttribute('aria-busy', 'true');
+    submit.textContent = 'Signature en cours…';
+  });
+  // Back/forward cache: make the button usable again.
+  window.addEventListener('pageshow', function () {
+    sending = false;
+    submit.removeAttribute('aria-busy');
+    submit.textContent = 'Signer';
+  });
+})();
