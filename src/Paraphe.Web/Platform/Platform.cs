@@ -58,6 +58,9 @@ public static class Platform
             .AddPolicy(ApiPolicy, p => p.RequireClaim(ParapheClaims.AgencyId))
             .SetFallbackPolicy(null);
 
+        // French pages: write « é » as é, not &#xE9;.
+        services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
+            o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddOpenApi("v1");
         services.AddRequestLocalization(o =>
         {
