@@ -1,0 +1,19 @@
+using Microsoft.Playwright;
+
+namespace Paraphe.Browser.Tests;
+
+public static class Gestures
+{
+    /// <summary>Draws a zigzag on the signature canvas with the pointer.</summary>
+    public static async Task DrawSignatureAsync(IPage page)
+    {
+        var canvas = page.GetByTestId("signature-canvas");
+        await canvas.ScrollIntoViewIfNeededAsync();
+        var box = await canvas.BoundingBoxAsync() ?? throw new InvalidOperationException("canvas not visible");
+        await page.Mouse.MoveAsync(box.X + box.Width * 0.15f, box.Y + box.Height * 0.6f);
+        await page.Mouse.DownAsync();
+        foreach (var (x, y) in new[] { (0.3f, 0.3f), (0.45f, 0.7f), (0.6f, 0.35f), (0.8f, 0.65f) })
+            await page.Mouse.MoveAsync(box.X + box.Width * x, box.Y + box.Height * y, new MouseMoveOptions { Steps = 6 });
+        await page.Mouse.UpAsync();
+    }
+}
