@@ -18,9 +18,7 @@ public sealed class Agency
         if (string.IsNullOrWhiteSpace(name))
             throw new DomainException(ErrorCodes.ValidationFailed, "Le nom de l'agence est obligatoire.");
         // Alphanumeric sender IDs are ASCII: "Immobilière" becomes "Immobiliere", not "Immobilire".
-        var ascii = new string(name.Normalize(System.Text.NormalizationForm.FormD)
-            .Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark).ToArray());
-        var sender = new string(ascii.Where(char.IsAsciiLetterOrDigit).Take(11).ToArray());
+        var sender = new string(Text.RemoveDiacritics(name).Where(char.IsAsciiLetterOrDigit).Take(11).ToArray());
         return new Agency { Id = Ids.Agency(), Name = name.Trim(), SmsSender = sender.Length >= 3 ? sender : "Paraphe", CreatedAt = now };
     }
 }

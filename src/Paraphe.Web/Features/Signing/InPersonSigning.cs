@@ -46,12 +46,7 @@ public static class InPersonSigning
     }
 
     private static bool SameName(string? typed, string expected) =>
-        typed is not null && string.Equals(Normalize(typed), Normalize(expected), StringComparison.Ordinal);
-
-    private static string Normalize(string s) =>
-        string.Join(' ', s.Normalize(System.Text.NormalizationForm.FormD)
-            .Where(c => System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark)
-            .ToArray().AsSpan().ToString().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        typed is not null && Text.NameKey(typed) == Text.NameKey(expected);
 
     public static RouteGroupBuilder MapInPersonApi(this RouteGroupBuilder api)
     {
