@@ -74,14 +74,17 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     private async Task AppendAuditEventsAsync(CancellationToken ct)
     {
         var now = UtcNow;
-        foreach (var procedure in ChangeTracker.Entries<Procedure>().Select(e => e.Entity).ToList())
+        foreach (var entry in ChangeTracker.Entries<Procedure>().ToList())
         {
+            var procedure = entry.Entity;
             if (procedure.PendingEvents.Count == 0) continue;
             var last = ChangeTracker.Entries<AuditEvent>()
                            .Where(e => e.Entity.ProcedureId == procedure.Id)
-                           .Select(e => e.Entity).OrderByDescending(e => e.Seq).FirstOrDefault()
-                       ?? await AuditEvents.IgnoreQueryFilters().Where(e => e.ProcedureId == procedure.Id)
-                           .OrderByDescending(e => e.Seq).FirstOrDefaultAsync(ct);
+                           .Select(e => e.Entity).OrderByDescending(e => e.Seq).FirstOrDefault();
+            // A procedure being inserted has no stored events (they reference it): no need to ask the database.
+            if (last is null && entry.State != EntityState.Added)
+                last = await AuditEvents.IgnoreQueryFilters().Where(e => e.ProcedureId == procedure.Id)
+                    .OrderByDescending(e => e.Seq).FirstOrDefaultAsync(ct);
             foreach (var pending in procedure.PendingEvents)
             {
                 last = AuditEvent.Append(last, procedure.AgencyId, procedure.Id, pending.Type, pending.Actor, pending.Data, now);

@@ -24,8 +24,9 @@ public sealed class SignerSnapshots
     {
         var cids = contactIds.OfType<string>().Distinct().ToList();
         var uids = userIds.OfType<string>().Distinct().ToList();
-        var contacts = await db.Contacts.Where(c => cids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
-        var users = await db.Users.Where(u => uids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        // Skip the query when there is nothing to look up: every signer is usually a contact, or every one a user.
+        var contacts = cids.Count == 0 ? [] : await db.Contacts.Where(c => cids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var users = uids.Count == 0 ? [] : await db.Users.Where(u => uids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         if (cids.FirstOrDefault(id => !contacts.ContainsKey(id)) is { } missingContact)
             throw new DomainException(ErrorCodes.NotFound, $"Contact introuvable : {missingContact}.");
         if (uids.FirstOrDefault(id => !users.ContainsKey(id)) is { } missingUser)

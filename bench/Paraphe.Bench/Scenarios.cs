@@ -1,0 +1,105 @@
+using System.Data.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Paraphe.Data;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Documents;
+using Paraphe.Web.Features.Procedures;
+using Paraphe.Web.Outbox;
+
+namespace Paraphe.Bench;
+
+/// <summary>One timed operation. Each call is one client doing one thing, start to commit.</summary>
+public sealed record Scenario(string Name, string Description, Func<BenchApp, Func<Task>> Prepare);
+
+public static class Scenarios
+{
+    /// <summary>
+    /// The floor: one durable single-row insert in its own transaction, over ADO.NET on a pooled connection, on the
+    /// same database. Nothing written by the application can commit faster than this.
+    /// </summary>
+    public static readonly Scenario Floor = new("floor: 1-row insert",
+        "INSERT one row into bench_floor in its own transaction (raw ADO.NET, pooled connection)",
+        app =>
+        {
+            var sql = app.Provider switch
+            {
+                DatabaseProvider.Sqlite => "INSERT INTO bench_floor (id, at, payload) VALUES ($id, $at, $payload)",
+                DatabaseProvider.Postgres => "INSERT INTO bench_floor (id, at, payload) VALUES (@id, @at, @payload)",
+            };
+            var prefix = app.Provider == DatabaseProvider.Sqlite ? "$" : "@";
+            return async () =>
+            {
+                await using var connection = app.OpenFloorConnection();
+                await using var transaction = await connection.BeginTransactionAsync();
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                Add(command, prefix + "id", Interlocked.Increment(ref floorId));
+                Add(command, prefix + "at", DateTime.UtcNow.ToString("O"));
+                Add(command, prefix + "payload", "bench");
+                await command.ExecuteNonQueryAsync();
+                CommandCounter.Instance.Add();
+                await transaction.CommitAsync();
+            };
+        });
+
+    /// <summary>
+    /// What the issue asks for: one procedure with three remote signers, created and launched in ONE SaveChangesAsync
+    /// (procedure, 3 signers, 4 audit events, 6 notifications = outbox rows, 6 notification events).
+    /// </summary>
+    public static readonly Scenario OneTransaction = new("create+launch, 1 tx",
+        "CreateProcedure's steps + LaunchProcedure.LaunchAsync + one SaveChangesAsync, fresh DI scope",
+        app => async () =>
+        {
+            var ct = CancellationToken.None;
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+            var document = await UploadDocument.FindAsync(db, app.DocumentId, ct);
+            var snapshots = await SignerSnapshots.LoadAsync(db, app.ContactIds, [], ct);
+            var procedure = Procedure.Create(app.AgencyId, document.Id, document.Title,
+                new Procedure.Options(ProcedureMode.Remote), app.Actor, db.UtcNow);
+            foreach (var contactId in app.ContactIds)
+                procedure.AddSigner(contactId, null, null, null, snapshots.Of(contactId, null), app.Actor);
+            db.Procedures.Add(procedure);
+            await scope.ServiceProvider.GetRequiredService<LaunchProcedure>().LaunchAsync(procedure, app.Actor, ct);
+            await db.SaveChangesAsync(ct);
+            scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
+        });
+
+    /// <summary>
+    /// The API as it is today: POST /procedures then POST /procedures/{id}/launch, i.e. two requests (two DI scopes)
+    /// and two commits. Same rows in the end; the draft is visible in between.
+    /// </summary>
+    public static readonly Scenario ApiPath = new("create, then launch (2 tx)",
+        "CreateProcedure.HandleAsync in one scope, LaunchProcedure.HandleAsync in another (as two API calls)",
+        app =>
+        {
+            var request = new CreateProcedure.Request(app.DocumentId, "remote", null, null, null,
+                app.ContactIds.Select(id => new CreateProcedure.SignerRequest(id, null, null, null)).ToList());
+            return async () =>
+            {
+                var ct = CancellationToken.None;
+                string id;
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+                    id = (await CreateProcedure.HandleAsync(db, app.AgencyId, app.Actor, request, ct)).Id;
+                }
+
+                await using (var scope = app.Services.CreateAsyncScope())
+                    await scope.ServiceProvider.GetRequiredService<LaunchProcedure>().HandleAsync(id, app.Actor, ct);
+            };
+        });
+
+    public static readonly IReadOnlyList<Scenario> All = [Floor, OneTransaction, ApiPath];
+
+    private static long floorId;
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+}
