@@ -58,6 +58,15 @@ public static class Labels
         ProcedureMode.Remote => "Plus tard par email",
     };
 
+    /// <summary>The mode as the API writes it (`in_person`).</summary>
+    public static string Mode(string wire) => wire switch
+    {
+        "manual" => Mode(ProcedureMode.Manual),
+        "in_person" => Mode(ProcedureMode.InPerson),
+        "remote" => Mode(ProcedureMode.Remote),
+        _ => wire,
+    };
+
     public static string Signer(SignerStatus s) => s switch
     {
         SignerStatus.Pending => "en attente",
@@ -146,5 +155,13 @@ public static class Labels
         < 1024 => $"{bytes} o",
         < 1024 * 1024 => $"{bytes / 1024.0:0} Ko",
         _ => (bytes / 1024.0 / 1024.0).ToString("0.0", Fr) + " Mo",
+    };
+
+    /// <summary>What the agent is told right after a launch: it depends on the mode.</summary>
+    public static string LaunchedMessage(ProcedureMode mode) => mode switch
+    {
+        ProcedureMode.Remote => "Procédure lancée : chaque signataire reçoit un email et un SMS avec son lien personnel.",
+        ProcedureMode.InPerson => "Procédure lancée. Aucun email ni SMS n'est envoyé : ouvrez le face-à-face pour faire signer.",
+        ProcedureMode.Manual => "Procédure lancée. Aucun message n'est envoyé : marquez-la signée quand le papier est signé.",
     };
 }
