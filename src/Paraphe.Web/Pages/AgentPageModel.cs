@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -17,6 +18,7 @@ namespace Paraphe.Web.Pages;
 public abstract class AgentPageModel(ParapheDbContext db) : PageModel
 {
     private const string FlashKey = "flash";
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     protected ParapheDbContext Db => db;
 
@@ -70,6 +72,6 @@ public abstract class AgentPageModel(ParapheDbContext db) : PageModel
     /// <summary>`<p class="field-error">…</p>` under a field, or nothing.</summary>
     public IHtmlContent FieldError(string key) =>
         ErrorFor(key) is { } message
-            ? new HtmlString($"<p class=\"field-error\" data-testid=\"field-error\" data-field=\"{HtmlEncoder.Default.Encode(key)}\">{HtmlEncoder.Default.Encode(message)}</p>")
+            ? new HtmlString($"<p class=\"field-error\" data-testid=\"field-error\" data-field=\"{Html.Encode(key)}\">{Html.Encode(message)}</p>")
             : HtmlString.Empty;
 }
