@@ -110,7 +110,9 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         try
         {
             var next = await relauncher.HandleAsync(old.Id, Actor, new RelaunchProcedure.Request(launch, corrections, RelaunchReason), ct);
-            SetFlash(launch ? "Nouvelle procédure lancée. " + Labels.LaunchedMessage(next.Mode) : "Nouvelle procédure créée en brouillon.");
+            SetFlash(launch
+                ? "Nouvelle procédure, qui remplace la précédente. " + Labels.LaunchedMessage(next.Mode)
+                : "Nouvelle procédure créée en brouillon, avec les mêmes document et signataires.");
             return Redirect($"/procedures/{next.Id}");
         }
         catch (DomainException e) when (e.Errors.Keys.Any(k => k.StartsWith("signers[", StringComparison.Ordinal)))
