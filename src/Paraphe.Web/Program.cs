@@ -6,6 +6,7 @@ using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Features.Notifications;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Features.Signing;
+using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
 
 var command = AgencyCommands.IsCommand(args);
@@ -15,7 +16,7 @@ builder.AddPlatform();
 builder.AddDatabase();
 builder.AddNotifications();
 builder.AddProcedures();
-builder.Services.AddRazorPages();
+builder.AddAgentUi();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();

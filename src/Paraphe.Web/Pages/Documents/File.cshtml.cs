@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Web.Features.Documents;
+
+namespace Paraphe.Web.Pages.Documents;
+
+/// <summary>The PDF for the agent's session (the API route of the same name takes an API key only).</summary>
+public sealed class FileModel(ParapheDbContext db) : AgentPageModel(db)
+{
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            var document = await UploadDocument.FindAsync(Db, id, ct);
+            var content = await Db.DocumentContents.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == id, ct);
+            if (content is null) return NotFound();
+            // Inline, so it opens in the browser tab and in the face-to-face frame.
+            Response.Headers.ContentDisposition = $"inline; filename*=UTF-8''{Uri.EscapeDataString(document.Title)}.pdf";
+            return File(content.Bytes, "application/pdf");
+        }
+        catch (DomainException e) when (e.Code == ErrorCodes.NotFound)
+        {
+            return NotFound();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Mvc;
+using Paraphe.Data;
+using Paraphe.Web.Features.Documents;
+
+namespace Paraphe.Web.Pages.Documents;
+
+/// <summary>Uploads a PDF with UploadDocument (real PDF, size limit, SHA-256).</summary>
+public sealed class UploadModel(ParapheDbContext db, UploadDocument upload) : AgentPageModel(db)
+{
+    [BindProperty] public IFormFile? Pdf { get; set; }
+    [BindProperty] public string? Title { get; set; }
+    [BindProperty] public string? Kind { get; set; } = "compromis";
+
+    /// <summary>Where to go back after the upload (the new-procedure page passes itself).</summary>
+    [BindProperty(SupportsGet = true)] public string? ReturnTo { get; set; }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct) =>
+        await AttemptAsync(async () =>
+        {
+            var document = await upload.HandleAsync(AgencyId, Pdf, Title, Kind, ct);
+            SetFlash($"Document « {document.Title} » importé ({document.Pages} page{(document.Pages > 1 ? "s" : "")}).");
+            return ReturnTo == "new-procedure"
+                ? Redirect($"/procedures/new?documentId={Uri.EscapeDataString(document.Id)}")
+                : Redirect("/documents");
+        }, () => Task.FromResult<IActionResult>(Page()));
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Mvc;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Procedures;
+using Paraphe.Web.Features.Signing;
+
+namespace Paraphe.Web.Pages.Procedures;
+
+/// <summary>
+/// « Maintenant en face à face »: the signers sign in turn on the agent's device, inside the agent's session,
+/// through InPersonSigning. No email and no SMS is sent.
+/// </summary>
+public sealed class FaceAFaceModel(ParapheDbContext db) : AgentPageModel(db)
+{
+    [BindProperty(SupportsGet = true)] public string Id { get; set; } = "";
+    [BindProperty] public string? SignerId { get; set; }
+    [BindProperty] public bool Consent { get; set; }
+    [BindProperty] public string? ConfirmedName { get; set; }
+    [BindProperty] public string? SignatureImage { get; set; }
+    [BindProperty] public string? TypedName { get; set; }
+
+    public Procedure? Procedure { get; private set; }
+    public IReadOnlyList<Signer> Signers { get; private set; } = [];
+    public Signer? Current { get; private set; }
+
+    /// <summary>Why this procedure cannot be signed here now (not in person, not launched, closed…).</summary>
+    public string? Blocked { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
+        await AttemptAsync(() => LoadAsync(ct), () => Task.FromResult<IActionResult>(Page()));
+
+    public async Task<IActionResult> OnPostSignAsync(CancellationToken ct) =>
+        await AttemptAsync(async () =>
+        {
+            var signer = SignerId ?? "";
+            var procedure = await InPersonSigning.SignAsync(Db, Id, signer,
+                new InPersonSigning.Request(Consent, SignatureImage, TypedName, ConfirmedName), HttpContext, ct);
+            var name = procedure.Signers.FirstOrDefault(s => s.Id == signer)?.DisplayName ?? "";
+            SetFlash(procedure.Status == ProcedureStatus.Completed
+                ? $"Signature de {name} enregistrée. Tous les signataires ont signé."
+                : $"Signature de {name} enregistrée.");
+            return Redirect($"/procedures/{Id}/face-a-face");
+        }, () => LoadAsync(ct));
+
+    private async Task<IActionResult> LoadAsync(CancellationToken ct)
+    {
+        var procedure = await ProcedureMapping.FindAsync(Db, Id, ct);
+        Procedure = procedure;
+        Signers = procedure.Signers.OrderBy(s => s.Order).ToList();
+        Current = procedure.Status == ProcedureStatus.Ongoing ? Signers.FirstOrDefault(s => s.Status == SignerStatus.Pending) : null;
+        if (procedure.Status != ProcedureStatus.Completed)
+        {
+            try
+            {
+                InPersonSigning.EnsureInPerson(procedure, Db.UtcNow);
+            }
+            catch (DomainException e)
+            {
+                Blocked = e.Message;
+                Current = null;
+            }
+        }
+        // A new signer starts from a blank form; after a refusal the same signer keeps what was typed.
+        if (Current is not null && SignerId != Current.Id)
+        {
+            (Consent, ConfirmedName, SignatureImage, TypedName) = (false, null, null, null);
+            SignerId = Current.Id;
+        }
+        return Page();
+    }
+}
