@@ -16,4 +16,14 @@ public static class Gestures
             await page.Mouse.MoveAsync(box.X + box.Width * x, box.Y + box.Height * y, new MouseMoveOptions { Steps = 6 });
         await page.Mouse.UpAsync();
     }
+
+    /// <summary>Logs the demo director in.</summary>
+    public static async Task LogInAsync(IPage page)
+    {
+        await page.GotoAsync("/login");
+        await page.GetByTestId("login-email").FillAsync(BrowserApp.AgentEmail);
+        await page.GetByTestId("login-password").FillAsync(BrowserApp.AgentPassword);
+        await page.GetByTestId("login-button").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("nav")).ToBeVisibleAsync();
+    }
 }
