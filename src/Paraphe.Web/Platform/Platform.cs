@@ -82,7 +82,12 @@ public static class Platform
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
-            if (!http.Request.Path.StartsWithSegments("/api") || http.Response.HasStarted || http.Response.ContentLength > 0) return;
+            if (http.Response.HasStarted || http.Response.ContentLength > 0) return;
+            if (ErrorPage.IsForPeople(http))
+            {
+                await ErrorPage.WriteAsync(http, http.Response.StatusCode);
+                return;
+            }
             var code = http.Response.StatusCode switch
             {
                 404 => Domain.ErrorCodes.NotFound,

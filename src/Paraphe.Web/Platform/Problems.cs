@@ -86,6 +86,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
             details = Problems.Details(Problems.InternalError, "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez le support.", status: 500);
         }
+        if (ErrorPage.IsForPeople(http))
+        {
+            await ErrorPage.WriteAsync(http, details.Status ?? 500, exception is DomainException ? details.Detail : null);
+            return true;
+        }
         http.Response.StatusCode = details.Status ?? 500;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception });
     }

@@ -141,6 +141,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         {
             Show(e);
             Procedure = null;
+            Response.StatusCode = StatusCodes.Status404NotFound; // another agency's procedure looks like none
             return Page();
         }
         Procedure = await procedure.ToResponseAsync(Db, ct);
