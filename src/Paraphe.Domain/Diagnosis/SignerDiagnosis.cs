@@ -130,7 +130,7 @@ public static class SignerDiagnosis
                 {
                     var since = FirstAt(n, DeliveryStatus.Deferred);
                     yield return new Finding(DiagnosisCodes.EmailDeferred, Severity.Warning,
-                        $"La messagerie de {n.To} retarde la remise de l'email (depuis {Ago(c.Now - since)}){Detail(LastDetail(n))}.",
+                        $"La messagerie de {n.To} retarde la remise de l'email depuis {Ago(c.Now - since)}{Detail(LastDetail(n))}.",
                         "Certains opérateurs mettent jusqu'à 24 h à remettre un email : patientez. Le SMS porte le même lien.",
                         ActionKinds.Wait);
                 }
@@ -176,7 +176,7 @@ public static class SignerDiagnosis
             DeliveryFailure.InvalidAddress => new Finding(DiagnosisCodes.EmailHardBounce, severity,
                 $"L'adresse {n.To} a été refusée comme invalide.", correct, ActionKinds.CorrectAndRelaunch, suggestion),
             DeliveryFailure.Blocked => new Finding(DiagnosisCodes.EmailBlocked, severity,
-                $"La messagerie de {n.To} a refusé notre email (filtre anti-spam ou règle de l'opérateur){Detail(n.Error)}.",
+                $"La messagerie de {n.To} a refusé notre email : filtre anti-spam ou règle de l'opérateur{Detail(n.Error)}.",
                 another, ActionKinds.CorrectAndRelaunch),
             DeliveryFailure.SpamComplaint => new Finding(DiagnosisCodes.EmailBlocked, severity,
                 $"Notre email à {n.To} a été signalé comme indésirable : cette messagerie ne reçoit plus nos emails.",
@@ -245,7 +245,7 @@ public static class SignerDiagnosis
                     ActionKinds.CorrectAndRelaunch, c.MobileCheck.Suggestion);
             case DeliveryFailure.SmsLandline:
                 return new Finding(DiagnosisCodes.MobileNotMobile, severity,
-                    $"L'opérateur indique que le {n.To} est une ligne fixe : il ne reçoit pas de SMS.",
+                    $"L'opérateur indique que le numéro {n.To} est une ligne fixe : il ne reçoit pas de SMS.",
                     "Demandez au client son numéro de mobile, puis annulez et relancez (Corriger et relancer).",
                     ActionKinds.CorrectAndRelaunch);
             case DeliveryFailure.ProviderError when c.OurSideIsDown:
@@ -293,7 +293,7 @@ public static class SignerDiagnosis
         {
             CheckCodes.EmailSuspectedTypo => $"L'adresse {email} semble mal saisie : vouliez-vous dire {check.Suggestion} ?",
             CheckCodes.EmailMissing => "Le signataire n'a pas d'adresse email : il ne peut pas recevoir l'email de signature.",
-            _ => $"L'adresse « {email} » n'est pas valide : {check.Message}",
+            _ => $"L'adresse « {email} » n'est pas valide : {Lower(check.Message)}",
         };
         return new Finding(check.Code, Severity.Error, message, action, kind, check.Suggestion);
     }
@@ -308,7 +308,7 @@ public static class SignerDiagnosis
                 : ("Corrigez le numéro de mobile du client avant de lancer la procédure.", (string?)null);
         var message = check.Code == CheckCodes.MobileMissing
             ? "Le signataire n'a pas de numéro de mobile : il ne peut pas recevoir le SMS de signature."
-            : $"Le numéro « {mobile} » : {check.Message}";
+            : $"« {mobile} » : {Lower(check.Message)}";
         return new Finding(check.Code, Severity.Error, message, action, kind, check.Suggestion);
     }
 
@@ -356,7 +356,7 @@ public static class SignerDiagnosis
             DeliveryStatus.Queued or DeliveryStatus.Sending or DeliveryStatus.Delivered or DeliveryStatus.Failed =>
                 $"{what} à {n.To} est en cours d'envoi.",
         };
-        return new Finding(DiagnosisCodes.InTransit, Severity.Info, message, "Rien à faire : patientez quelques minutes.", ActionKinds.Wait);
+        return new Finding(DiagnosisCodes.InTransit, Severity.Info, message, "Rien à faire pour l'instant.", ActionKinds.Wait);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------
@@ -371,6 +371,9 @@ public static class SignerDiagnosis
     private static string? LastDetail(Notification n) => n.Events.Count == 0 ? null : n.Events[^1].Detail;
 
     private static string Detail(string? detail) => string.IsNullOrWhiteSpace(detail) ? "" : $" ({detail.Trim()})";
+
+    private static string Lower(string? sentence) =>
+        string.IsNullOrEmpty(sentence) ? "" : char.ToLowerInvariant(sentence[0]) + sentence[1..];
 
     private static string Domain(string address) => address[(address.LastIndexOf('@') + 1)..];
 
