@@ -46,6 +46,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         builder.Properties<Channel>().HaveConversion<string>().HaveMaxLength(10);
         builder.Properties<Purpose>().HaveConversion<string>().HaveMaxLength(20);
         builder.Properties<DeliveryStatus>().HaveConversion<string>().HaveMaxLength(20);
+        builder.Properties<DeliveryFailure>().HaveConversion<string>().HaveMaxLength(20);
         builder.Properties<UserRole>().HaveConversion<string>().HaveMaxLength(20);
     }
 

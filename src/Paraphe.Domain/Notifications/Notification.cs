@@ -7,6 +7,37 @@ public enum Purpose { Invitation, Reminder, Otp, Cancellation, Completion, Notar
 /// <summary>queued → sending → sent → delivered | failed; deferred while a provider or operator is still trying.</summary>
 public enum DeliveryStatus { Queued, Sending, Sent, Deferred, Delivered, Failed }
 
+/// <summary>
+/// Why a message did not (yet) arrive, as a stable fact the diagnosis reasons on (the provider's text stays in
+/// <see cref="Notification.Error"/>). Adapters map their codes here (SMTP 5.1.1 → MailboxUnknown, Twilio 30005 →
+/// SmsUnknownNumber…).
+/// </summary>
+public enum DeliveryFailure
+{
+    None,
+    /// <summary>The mailbox does not exist (5.1.1, hard bounce).</summary>
+    MailboxUnknown,
+    /// <summary>The domain does not exist or has no mail server (5.1.2).</summary>
+    DomainUnknown,
+    /// <summary>The receiving operator refused our mail: policy, reputation, spam filter (5.7.x, Brevo "blocked").</summary>
+    Blocked,
+    /// <summary>The recipient (or their mailbox) reported the message as spam.</summary>
+    SpamComplaint,
+    /// <summary>The address or number was refused as malformed by the provider.</summary>
+    InvalidAddress,
+    /// <summary>The operator says the number does not exist (Twilio 30005).</summary>
+    SmsUnknownNumber,
+    /// <summary>The number is a landline (Twilio 30006).</summary>
+    SmsLandline,
+    /// <summary>The handset is off or out of reach and the operator gave up (Twilio 30003).</summary>
+    SmsUnreachable,
+    /// <summary>The operator filtered the message (Twilio 30007).</summary>
+    SmsFiltered,
+    /// <summary>Our side: the provider is down, timed out or refused our request; the message never left Paraphe.</summary>
+    ProviderError,
+    Other,
+}
+
 public sealed class NotificationEvent
 {
     private NotificationEvent() { }
@@ -45,6 +76,8 @@ public sealed class Notification
     public string To { get; private set; } = "";
     public DeliveryStatus Status { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>The stable kind of the last failure (None once a provider accepted the message).</summary>
+    public DeliveryFailure FailureKind { get; private set; }
     public int Attempts { get; private set; }
     public DateTime NextAttemptAt { get; private set; }
     public DateTime CreatedAt { get; private set; }
@@ -83,24 +116,42 @@ public sealed class Notification
         Provider = provider;
         ProviderMessageId = providerMessageId;
         Error = null;
+        FailureKind = DeliveryFailure.None;
         // A delivery receipt may arrive before the send call returns: never move back from a final state.
         if (!IsFinal) Move(DeliveryStatus.Sent, now, $"accepté par {provider}");
     }
 
-    /// <summary>A temporary failure: tried again at <paramref name="retryAt"/>.</summary>
-    public void RetryLater(string error, DateTime retryAt, DateTime now)
+    /// <summary>A temporary failure on our side (by default): Paraphe sends it again at <paramref name="retryAt"/>.</summary>
+    public void RetryLater(string error, DateTime retryAt, DateTime now, DeliveryFailure kind = DeliveryFailure.ProviderError)
     {
         Error = error;
+        FailureKind = kind;
         NextAttemptAt = retryAt;
         Move(DeliveryStatus.Deferred, now, error);
     }
 
+    /// <summary>
+    /// The provider or the receiving operator holds the message and is still trying (SMTP 4.x.x DSN, a "deferred"
+    /// webhook). Nothing is sent again by Paraphe: the message is out of the dispatcher's reach. A late event on a
+    /// final message changes nothing.
+    /// </summary>
+    public void Deferred(DateTime now, string detail)
+    {
+        if (IsFinal) return;
+        NextAttemptAt = HeldByProvider;
+        Move(DeliveryStatus.Deferred, now, detail);
+    }
+
+    /// <summary>Next attempt of a message a provider holds: never (the dispatcher takes only due messages).</summary>
+    public static readonly DateTime HeldByProvider = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
+
     public void Delivered(DateTime now, string? detail = null) => Move(DeliveryStatus.Delivered, now, detail);
 
     /// <summary>A permanent failure: never retried blindly.</summary>
-    public void Failed(string error, DateTime now)
+    public void Failed(string error, DateTime now, DeliveryFailure kind = DeliveryFailure.Other)
     {
         Error = error;
+        FailureKind = kind;
         Move(DeliveryStatus.Failed, now, error);
     }
 

@@ -101,7 +101,7 @@ public sealed partial class OutboxDispatcher(
             var at = clock.GetUtcNow().UtcDateTime;
             var retryAt = at + Backoff(n.Attempts);
             if (retryAt > n.CreatedAt + _o.RetryFor)
-                n.Failed($"Abandonné après {n.Attempts} tentatives : {e.Message}", at);
+                n.Failed($"Abandonné après {n.Attempts} tentatives : {e.Message}", at, DeliveryFailure.ProviderError);
             else
                 n.RetryLater($"{sender.Name} : {e.Message}", retryAt, at);
         }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Domain;
+using Paraphe.Domain.Diagnosis;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 
@@ -13,7 +14,9 @@ public sealed record NotificationEventResponse(DeliveryStatus Status, DateTime A
 public sealed record NotificationResponse(string Id, Channel Channel, Purpose Purpose, string To, DeliveryStatus Status,
     string? Error, DateTime CreatedAt, IReadOnlyList<NotificationEventResponse> Events);
 
-public sealed record DiagnosisResponse(string Code, string Severity, string Message, string Action);
+/// <param name="ActionKind">correct_and_relaunch | launch | remind | wait | use_suggestion, or null.</param>
+public sealed record DiagnosisResponse(string Code, string Severity, string Message, string Action, string? ActionKind,
+    string? Suggestion);
 
 public sealed record SignerResponse(
     string Id, string? ContactId, string? UserId, int Order, string FirstName, string LastName, string Email, string Mobile,
@@ -40,17 +43,23 @@ public static class ProcedureMapping
     {
         var notifications = await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
             .Where(n => n.ProcedureId == p.Id).OrderBy(n => n.CreatedAt).ToListAsync(ct);
-        return p.ToResponse(notifications);
+        return p.ToResponse(notifications, db.UtcNow);
     }
 
-    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<Notification> notifications) => new(
+    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<Notification> notifications, DateTime now)
+    {
+        var diagnosis = SignerDiagnosis.ForProcedure(p, notifications, now);
+        return new(
         p.Id, p.Title, p.Status, Procedure.Wire(p.Mode), p.DocumentId, p.Otp, p.ExpiresInDays,
         new ReminderSettings(p.ReminderIntervalDays, p.ReminderMax), p.CreatedAt, p.LaunchedAt, p.CompletedAt,
         p.CancelledAt, p.CancelReason, p.DeclinedAt, p.ExpiresAt, p.DocumentSha256, p.ScannedDocumentId,
         p.Replaces, p.ReplacedBy,
-        p.Signers.OrderBy(s => s.Order).Select(s => s.ToResponse(p, notifications.Where(n => n.SignerId == s.Id))).ToList());
+        p.Signers.OrderBy(s => s.Order)
+            .Select(s => s.ToResponse(p, notifications.Where(n => n.SignerId == s.Id), diagnosis[s.Id])).ToList());
+    }
 
-    private static SignerResponse ToResponse(this Signer s, Procedure p, IEnumerable<Notification> notifications) => new(
+    private static SignerResponse ToResponse(this Signer s, Procedure p, IEnumerable<Notification> notifications,
+        IReadOnlyList<Finding> diagnosis) => new(
         s.Id, s.ContactId, s.UserId, s.Order, s.FirstName, s.LastName, s.Email, s.Mobile, s.Role, s.Status,
         s.Field is { } f ? new FieldDto(f.Page, f.X, f.Y, f.Width, f.Height) : null,
         s.InvitedAt, s.OpenedAt, s.SignedAt, s.DeclinedAt, s.DeclineReason, s.SignedInPerson,
@@ -58,5 +67,12 @@ public static class ProcedureMapping
         s.RemindersSent,
         notifications.Select(n => new NotificationResponse(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error, n.CreatedAt,
             n.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new NotificationEventResponse(e.Status, e.At, e.Detail)).ToList())).ToList(),
-        []);
+        diagnosis.Select(d => new DiagnosisResponse(d.Code, Wire(d.Severity), d.Message, d.Action, d.ActionKind, d.Suggestion)).ToList());
+
+    private static string Wire(Severity severity) => severity switch
+    {
+        Severity.Info => "info",
+        Severity.Warning => "warning",
+        Severity.Error => "error",
+    };
 }

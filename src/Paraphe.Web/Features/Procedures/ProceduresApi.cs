@@ -27,7 +27,7 @@ public static class ProceduresApi
             var notifications = await db.Notifications.AsNoTracking().Include(n => n.Events)
                 .Where(n => ids.Contains(n.ProcedureId)).ToListAsync(ct);
             return TypedResults.Ok(new Paged<ProcedureResponse>(
-                result.Items.Select(p => p.ToResponse(notifications.Where(n => n.ProcedureId == p.Id).ToList())).ToList(),
+                result.Items.Select(p => p.ToResponse(notifications.Where(n => n.ProcedureId == p.Id).ToList(), db.UtcNow)).ToList(),
                 result.Page, result.PageSize, result.Total));
         });
 
