@@ -9,7 +9,8 @@ public static class PdfInspector
 
     public static Result Inspect(byte[] bytes)
     {
-        if (bytes.Length < 64 || !bytes.AsSpan(0, Math.Min(1024, bytes.Length)).StartsWith("%PDF-"u8) && bytes.AsSpan(0, 1024).IndexOf("%PDF-"u8) < 0)
+        // The header may follow some junk, but must be within the first 1024 bytes (as readers allow).
+        if (bytes.Length < 64 || bytes.AsSpan(0, Math.Min(1024, bytes.Length)).IndexOf("%PDF-"u8) < 0)
             return new(false, 0, "Ce fichier n'est pas un PDF. Exportez votre contrat au format PDF puis recommencez.");
         if (bytes.AsSpan(Math.Max(0, bytes.Length - 2048)).IndexOf("%%EOF"u8) < 0)
             return new(false, 0, "Ce PDF est incomplet (fichier tronqué). Téléchargez-le de nouveau puis recommencez.");
