@@ -19,9 +19,11 @@ public sealed partial class Procedure
         if (Mode == ProcedureMode.Remote)
         {
             var errors = new Dictionary<string, string[]>();
-            for (var i = 0; i < _signers.Count; i++)
+            // `signers[i]` is the signer's place in the procedure; the list loaded from the database has no set order.
+            var ordered = _signers.OrderBy(s => s.Order).ToList();
+            for (var i = 0; i < ordered.Count; i++)
             {
-                var snap = snapshots[_signers[i].Id];
+                var snap = snapshots[ordered[i].Id];
                 var who = $"{snap.FirstName} {snap.LastName}".Trim();
                 if (!snap.EmailOk)
                     errors[$"signers[{i}].email"] = [$"{who} : l'adresse email « {snap.Email} » ne permet pas l'envoi. Corrigez le contact."];
