@@ -22,8 +22,12 @@ public sealed class Api
     public ParapheApp App { get; }
     public HttpClient Http { get; }
 
+    /// <summary>An address that passes the checks: ASCII local part (no SMTPUTF8 for "Lefèvre"), a real domain.</summary>
     public static string UniqueEmail(string first, string last) =>
-        $"{first}.{last}.{Guid.NewGuid().ToString("N")[..8]}@gmail.com".ToLowerInvariant();
+        $"{Ascii(first)}.{Ascii(last)}.{Guid.NewGuid().ToString("N")[..8]}@gmail.com".ToLowerInvariant();
+
+    private static string Ascii(string s) => new(s.Normalize(System.Text.NormalizationForm.FormD)
+        .Where(c => c < 128 && char.IsLetterOrDigit(c)).ToArray());
 
     /// <summary>A valid mainland French mobile (06 1x xx xx xx), different for every call.</summary>
     public static string UniqueMobile() => "+3361" + Random.Shared.Next(0, 10_000_000).ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
