@@ -23,7 +23,7 @@ public static class ProcedureRules
 {
     public const int DefaultExpiryDays = 30;
     public const int MinExpiryDays = 1;
-    public const int MaxExpiryDays = 365;
+    public const int MaxExpiryDays = 180; // SPEC: "1–180 configurable"
     public const int DefaultReminderIntervalDays = 2;
     public const int DefaultReminderMax = 3;
     /// <summary>A signer may be reminded by hand at most once in this window.</summary>
