@@ -97,7 +97,9 @@ public sealed partial class Procedure
             throw Invalid("field", "L'emplacement de signature doit être sur une page (≥ 1) avec une taille positive.");
         if (_signers.Any(s => (contactId is not null && s.ContactId == contactId) || (userId is not null && s.UserId == userId)))
             throw Invalid("signers", "Cette personne est déjà signataire de la procédure.");
-        var signer = Procedures.Signer.Create(Id, contactId, userId, _signers.Count + 1, role, field, current);
+        // After a removal, Count + 1 could repeat an existing order.
+        var order = _signers.Count == 0 ? 1 : _signers.Max(s => s.Order) + 1;
+        var signer = Procedures.Signer.Create(Id, contactId, userId, order, role, field, current);
         _signers.Add(signer);
         Record("signer.added", actor, new() { ["signer_id"] = signer.Id, ["contact_id"] = contactId, ["user_id"] = userId, ["role"] = signer.Role });
         return signer;

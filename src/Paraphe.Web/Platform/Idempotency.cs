@@ -58,6 +58,15 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await next(http);
         }
+        catch
+        {
+            // A refusal thrown as an exception is written by the exception handler, outside this middleware: without
+            // this the key would stay "in progress" (409) for ever. Forget it, so that a retry runs again.
+            http.Response.Body = original;
+            db.IdempotencyRecords.Remove(record);
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
         finally
         {
             http.Response.Body = original;

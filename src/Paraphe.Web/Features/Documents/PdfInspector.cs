@@ -9,16 +9,18 @@ public static class PdfInspector
 
     public static Result Inspect(byte[] bytes)
     {
-        if (bytes.Length < 64 || !bytes.AsSpan(0, Math.Min(1024, bytes.Length)).StartsWith("%PDF-"u8) && bytes.AsSpan(0, 1024).IndexOf("%PDF-"u8) < 0)
+        // The header may follow some junk, but must be within the first 1024 bytes (as readers allow).
+        if (bytes.Length < 64 || bytes.AsSpan(0, Math.Min(1024, bytes.Length)).IndexOf("%PDF-"u8) < 0)
             return new(false, 0, "Ce fichier n'est pas un PDF. Exportez votre contrat au format PDF puis recommencez.");
         if (bytes.AsSpan(Math.Max(0, bytes.Length - 2048)).IndexOf("%%EOF"u8) < 0)
             return new(false, 0, "Ce PDF est incomplet (fichier tronqué). Téléchargez-le de nouveau puis recommencez.");
+        var asked = false;
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
-            var asked = false;
             // Any password prompt (user or owner) means the file is encrypted: we could not stamp or seal it.
-            using var doc = PdfReader.Open(stream, PdfDocumentOpenMode.Import, args =>
+            // Modify, not Import: a file with only an owner password opens for reading without a prompt.
+            using var doc = PdfReader.Open(stream, PdfDocumentOpenMode.Modify, args =>
             {
                 asked = true;
                 args.Abort = true;
@@ -28,14 +30,13 @@ public static class PdfInspector
                 ? new(false, 0, "Ce PDF ne contient aucune page.")
                 : new(true, doc.PageCount, null);
         }
-        catch (PdfReaderException e) when (e.Message.Contains("password", StringComparison.OrdinalIgnoreCase)
-                                           || e.Message.Contains("encrypt", StringComparison.OrdinalIgnoreCase))
+        catch (Exception) when (asked)
         {
-            return Encrypted;
+            return Encrypted; // PDFsharp throws (NullReferenceException) after an aborted password prompt
         }
-        catch (Exception e) when (e is PdfReaderException or InvalidOperationException or FormatException
-                                      or ArgumentException or IndexOutOfRangeException or NullReferenceException or InvalidCastException)
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
         {
+            // Untrusted bytes in a third-party parser: anything it throws (even a bare Exception) means "cannot be read".
             return new(false, 0, "Ce PDF est endommagé et ne peut pas être lu. Exportez-le de nouveau puis recommencez.");
         }
     }

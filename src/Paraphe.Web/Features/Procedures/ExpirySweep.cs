@@ -27,7 +27,17 @@ public sealed partial class ExpirySweep(IServiceScopeFactory scopes, TimeProvide
         var due = await db.Procedures.IgnoreQueryFilters()
             .Where(p => p.Status == ProcedureStatus.Ongoing && p.ExpiresAt <= now).Take(200).ToListAsync(ct);
         var expired = due.Count(p => p.ExpireIfDue(now));
-        if (expired > 0) await db.SaveChangesAsync(ct);
+        if (expired == 0) return 0;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another sweep (a second instance) or a signer wrote one of these procedures first: its audit append or
+            // version collided. Nothing was saved; the next tick re-finds whatever is still due.
+            return 0;
+        }
         return expired;
     }
 

@@ -1,0 +1,143 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Paraphe.Data;
+using Paraphe.Domain.Agencies;
+using Paraphe.Testing;
+using Paraphe.Web.Features.Agencies;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app on one database, started once per collection (start-up and migrations are not free). Its clock
+/// is a <see cref="FakeTimeProvider"/> that moves 1 ms per reading, so timestamps stay ordered and tests can jump
+/// ahead (expiry); it never goes back, so tests sharing the app do not disturb one another.
+/// </summary>
+public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string DemoApiKey = "pk_test_demo_agency_key_for_web_tests";
+    public const string PublicBaseUrl = "https://paraphe.test";
+
+    /// <summary>Small, so that the oversize upload test sends 1.5 MB and not 60.</summary>
+    public const int MaxUploadMegabytes = 1;
+
+    private readonly string dataDirectory = Directory.CreateTempSubdirectory("paraphe-web-tests-").FullName;
+    private string? connectionString;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero))
+    {
+        AutoAdvanceAmount = TimeSpan.FromMilliseconds(1),
+    };
+
+    /// <summary>`sqlite` or `postgres`, for messages.</summary>
+    public abstract string DatabaseName { get; }
+
+    /// <summary>The connection string to configure, or null for the default SQLite file in the data directory.</summary>
+    protected abstract Task<string?> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        connectionString = await CreateDatabaseAsync();
+        _ = Server; // starts the host: migrations and the demo agency
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Paraphe:DataDirectory", dataDirectory);
+        builder.UseSetting("Paraphe:Demo:ApiKey", DemoApiKey);
+        builder.UseSetting("Paraphe:PublicBaseUrl", PublicBaseUrl);
+        builder.UseSetting("Paraphe:MaxUploadMegabytes", MaxUploadMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Paraphe:Outbox:PollInterval", "00:00:00.200");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        if (connectionString is not null)
+        {
+            builder.UseSetting("ConnectionStrings:Paraphe", connectionString);
+            builder.UseSetting("Paraphe:Database", "postgres");
+        }
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    /// <summary>A client of the demo agency.</summary>
+    public Api Api() => new(this, DemoApiKey);
+
+    /// <summary>A client with no key at all.</summary>
+    public HttpClient Anonymous() => CreateClient();
+
+    /// <summary>Runs <paramref name="work"/> on a DbContext of its own, outside any request (no tenant: filters hide everything).</summary>
+    public async Task<T> DbAsync<T>(Func<ParapheDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ParapheDbContext>());
+    }
+
+    public Task DbAsync(Func<ParapheDbContext, Task> work) => DbAsync<bool>(async db => { await work(db); return true; });
+
+    /// <summary>Another agency, through the same code path as `agencies add`.</summary>
+    public async Task<(string AgencyId, Api Api)> CreateAgencyAsync(string name)
+    {
+        var result = await DbAsync(db => CreateAgency.HandleAsync(db, name, $"direction.{Guid.NewGuid():N}@agence-test.fr",
+            null, null, CancellationToken.None));
+        return (result.Agency.Id, new Api(this, result.ApiKey));
+    }
+
+    public Task<string> DemoAgencyIdAsync() => DbAsync(async db =>
+    {
+        var hash = ApiKeys.Hash(DemoApiKey);
+        return await db.ApiKeys.Where(k => k.Hash == hash).Select(k => k.AgencyId).SingleAsync();
+    });
+
+    /// <summary>A user of the agency with the given role (commercial agents have no signing authority).</summary>
+    public Task<string> CreateUserAsync(string agencyId, UserRole role) => DbAsync(async db =>
+    {
+        var user = User.Create(agencyId, $"agent.{Guid.NewGuid():N}@agence-test.fr", "Paul", "Agent", role, "",
+            Clock.GetUtcNow().UtcDateTime, mobile: "+33611223344");
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return user.Id;
+    });
+
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(dataDirectory, recursive: true); }
+        catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteApp : ParapheApp
+{
+    public override string DatabaseName => "sqlite";
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+}
+
+public sealed class PostgresApp : ParapheApp
+{
+    public override string DatabaseName => "postgres";
+
+    protected override async Task<string?> CreateDatabaseAsync()
+    {
+        var cluster = await PostgresCluster.SharedAsync();
+        return await cluster.CreateUniqueDatabaseAsync("web");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteCollection : ICollectionFixture<SqliteApp>
+{
+    public const string Name = "sqlite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresApp>
+{
+    public const string Name = "postgres";
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Paraphe.Testing;
+using Paraphe.Web.Tests.Infrastructure;
+
+namespace Paraphe.Web.Tests.Platform;
+
+/// <summary>
+/// Every /api/v1 endpoint, called with one agency's key on another agency's ids, answers 404 and changes nothing;
+/// lists never show the other agency's records. The test fails when an endpoint is added without being covered here.
+/// </summary>
+public abstract class TenantIsolation(ParapheApp app)
+{
+    /// <summary>Not agency-scoped by design: public documents, and the signer's side reached by an unguessable link.</summary>
+    private static readonly HashSet<string> NotAgencyScoped =
+    [
+        "GET /api/v1",
+        "GET /api/v1/openapi.json",
+        "GET /api/v1/signing/{token}",
+        "GET /api/v1/signing/{token}/document",
+        "POST /api/v1/signing/{token}/sign",
+        "POST /api/v1/signing/{token}/decline",
+    ];
+
+    private readonly HashSet<string> covered = [];
+    private readonly Api mine = app.Api();
+
+    [Fact]
+    public async Task AnotherAgencysIdsAnswerNotFoundOnEveryEndpointAndNothingChanges()
+    {
+        var (_, theirs) = await app.CreateAgencyAsync($"Agence Voisine {Guid.NewGuid():N}"[..24]);
+        var tag = $"Voisin{Guid.NewGuid():N}"[..14];
+        var theirContact = await theirs.CreateContactAsync("Hugo", tag);
+        var theirDocument = await Expect.JsonAsync(await theirs.UploadAsync(SamplePdfs.Valid(1, tag), tag), HttpStatusCode.Created);
+        var theirDraft = await theirs.CreateProcedureAsync(theirDocument.Str("id"), "remote", theirContact.Str("id"));
+        var theirRemote = await theirs.LaunchAsync((await theirs.CreateProcedureAsync(theirDocument.Str("id"), "remote", theirContact.Str("id"))).Str("id"));
+        var theirManual = await theirs.LaunchAsync((await theirs.CreateProcedureAsync(theirDocument.Str("id"), "manual", theirContact.Str("id"))).Str("id"));
+        var theirInPerson = await theirs.LaunchAsync((await theirs.CreateProcedureAsync(theirDocument.Str("id"), "in_person", theirContact.Str("id"))).Str("id"));
+        await theirs.WaitForOutboxAsync(theirContact.Str("email"));
+        var myContact = await mine.CreateContactAsync();
+        var myDocument = await mine.UploadPdfAsync();
+        var myDraft = await mine.CreateProcedureAsync(myDocument.Str("id"), "remote");
+        string Id(System.Text.Json.JsonElement e) => e.Str("id");
+        string Signer(System.Text.Json.JsonElement p) => p.Signers()[0].Str("id");
+
+        var attempts = new (string Method, string Template, string Path, HttpContent? Body)[]
+        {
+            ("GET", "/api/v1/contacts/{id}", $"/api/v1/contacts/{Id(theirContact)}", null),
+            ("PATCH", "/api/v1/contacts/{id}", $"/api/v1/contacts/{Id(theirContact)}", Json(new { last_name = "Piraté" })),
+            ("GET", "/api/v1/documents/{id}", $"/api/v1/documents/{Id(theirDocument)}", null),
+            ("GET", "/api/v1/documents/{id}/file", $"/api/v1/documents/{Id(theirDocument)}/file", null),
+            ("GET", "/api/v1/procedures/{id}", $"/api/v1/procedures/{Id(theirDraft)}", null),
+            ("PATCH", "/api/v1/procedures/{id}", $"/api/v1/procedures/{Id(theirDraft)}", Json(new { mode = "manual" })),
+            ("POST", "/api/v1/procedures/{id}/signers", $"/api/v1/procedures/{Id(theirDraft)}/signers", Json(new { contact_id = Id(myContact) })),
+            ("DELETE", "/api/v1/procedures/{id}/signers/{signerId}", $"/api/v1/procedures/{Id(theirDraft)}/signers/{Signer(theirDraft)}", null),
+            ("POST", "/api/v1/procedures/{id}/launch", $"/api/v1/procedures/{Id(theirDraft)}/launch", null),
+            ("POST", "/api/v1/procedures/{id}/cancel", $"/api/v1/procedures/{Id(theirRemote)}/cancel", Json(new { reason = "intrusion" })),
+            ("POST", "/api/v1/procedures/{id}/relaunch", $"/api/v1/procedures/{Id(theirRemote)}/relaunch", Json(new { launch = true })),
+            ("POST", "/api/v1/procedures/{id}/mark-signed", $"/api/v1/procedures/{Id(theirManual)}/mark-signed", null),
+            ("POST", "/api/v1/procedures/{id}/in-person", $"/api/v1/procedures/{Id(theirInPerson)}/in-person", null),
+            ("POST", "/api/v1/procedures/{id}/signers/{signerId}/sign-in-person",
+                $"/api/v1/procedures/{Id(theirInPerson)}/signers/{Signer(theirInPerson)}/sign-in-person",
+                Json(new { consent = true, typed_name = "Hugo", confirmed_name = $"Hugo {tag}" })),
+            ("GET", "/api/v1/procedures/{id}/audit", $"/api/v1/procedures/{Id(theirRemote)}/audit", null),
+            // Their records as ingredients of mine.
+            ("POST", "/api/v1/procedures", "/api/v1/procedures", Json(new { document_id = Id(theirDocument), mode = "remote" })),
+            ("POST", "/api/v1/procedures", "/api/v1/procedures",
+                Json(new { document_id = Id(myDocument), mode = "remote", signers = new[] { new { contact_id = Id(theirContact) } } })),
+            ("POST", "/api/v1/procedures/{id}/signers", $"/api/v1/procedures/{Id(myDraft)}/signers", Json(new { contact_id = Id(theirContact) })),
+            ("PATCH", "/api/v1/procedures/{id}", $"/api/v1/procedures/{Id(myDraft)}", Json(new { document_id = Id(theirDocument) })),
+        };
+        foreach (var (method, template, path, body) in attempts)
+        {
+            var response = await Call(mine, method, template, path, body);
+            await Expect.ProblemAsync(response, HttpStatusCode.NotFound, "not_found");
+        }
+
+        // Lists and what each side creates.
+        var contacts = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/contacts", $"/api/v1/contacts?q={tag}"), HttpStatusCode.OK);
+        Assert.Equal(0, contacts.GetProperty("total").GetInt32());
+        var procedures = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/procedures", $"/api/v1/procedures?q={tag}"), HttpStatusCode.OK);
+        Assert.Equal(0, procedures.GetProperty("total").GetInt32());
+        var outbox = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/dev/outbox", "/api/v1/dev/outbox?limit=500"), HttpStatusCode.OK);
+        Assert.DoesNotContain(outbox.EnumerateArray(), m => m.Str("to") == theirContact.Str("email") || m.Str("to") == theirContact.Str("mobile"));
+        Assert.Empty(await mine.OutboxAsync(theirContact.Str("email")));
+        var created = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/contacts", "/api/v1/contacts", Json(new { first_name = "Mien", last_name = tag })), HttpStatusCode.Created);
+        await Expect.ProblemAsync(await theirs.GetAsync($"/api/v1/contacts/{Id(created)}"), HttpStatusCode.NotFound, "not_found");
+        var uploaded = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/documents", "/api/v1/documents", Api.PdfForm(SamplePdfs.Valid(1))), HttpStatusCode.Created);
+        await Expect.ProblemAsync(await theirs.GetAsync($"/api/v1/documents/{Id(uploaded)}"), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(1, (await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/contacts?q={tag}"), HttpStatusCode.OK)).GetProperty("total").GetInt32());
+
+        // Nothing of theirs moved.
+        var contactAfter = await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/contacts/{Id(theirContact)}"), HttpStatusCode.OK);
+        Assert.Equal(tag, contactAfter.Str("last_name"));
+        var draftAfter = await theirs.ProcedureAsync(Id(theirDraft));
+        Assert.Equal(("draft", "remote", 1), (draftAfter.Str("status"), draftAfter.Str("mode"), draftAfter.Signers().Length));
+        var remoteAfter = await theirs.ProcedureAsync(Id(theirRemote));
+        Assert.Equal("ongoing", remoteAfter.Str("status"));
+        Assert.True(remoteAfter.IsNull("replaced_by"));
+        Assert.Equal("ongoing", (await theirs.ProcedureAsync(Id(theirManual))).Str("status"));
+        Assert.Equal("pending", (await theirs.ProcedureAsync(Id(theirInPerson))).Signers()[0].Str("status"));
+        Assert.True((await theirs.AuditAsync(Id(theirRemote))).GetProperty("valid").GetBoolean());
+
+        // Every agency-scoped endpoint of the API was tried above.
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw == "/api/v1" || raw.StartsWith("/api/v1/", StringComparison.Ordinal)))
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .ToHashSet();
+        Assert.Empty(endpoints.Except(covered).Except(NotAgencyScoped).Order());
+        Assert.Empty(covered.Except(endpoints).Order()); // no typo in a template above
+    }
+
+    private async Task<HttpResponseMessage> Call(Api api, string method, string template, string path, HttpContent? body = null)
+    {
+        covered.Add($"{method} {template}");
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body };
+        return await api.Http.SendAsync(request);
+    }
+
+    private static string Normalize(string template) => template.Length > 1 ? template.TrimEnd('/') : template;
+
+    private static JsonContent Json(object body) => JsonContent.Create(body);
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class TenantIsolationOnSqlite(SqliteApp app) : TenantIsolation(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class TenantIsolationOnPostgres(PostgresApp app) : TenantIsolation(app);

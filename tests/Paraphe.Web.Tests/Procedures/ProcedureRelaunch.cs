@@ -1,0 +1,112 @@
+using System.Net;
+using Paraphe.Web.Tests.Infrastructure;
+
+namespace Paraphe.Web.Tests.Procedures;
+
+public abstract class ProcedureRelaunch(ParapheApp app)
+{
+    private readonly Api api = app.Api();
+
+    [Fact]
+    public async Task RelaunchingACancelledProcedureCreatesADraftLinkedBothWays()
+    {
+        var (procedure, contacts) = await api.LaunchedAsync("remote");
+        var oldId = procedure.Str("id");
+        await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{oldId}/cancel", new { reason = "Mauvais document" }), HttpStatusCode.OK);
+
+        var next = await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{oldId}/relaunch", new { launch = false }), HttpStatusCode.Created);
+
+        Assert.Equal("draft", next.Str("status"));
+        Assert.NotEqual(oldId, next.Str("id"));
+        Assert.Equal(oldId, next.Str("replaces"));
+        Assert.Equal(procedure.Str("document_id"), next.Str("document_id"));
+        Assert.Equal(contacts.Select(c => c.Str("id")), next.Signers().Select(s => s.Str("contact_id")));
+        var old = await api.ProcedureAsync(oldId);
+        Assert.Equal(next.Str("id"), old.Str("replaced_by"));
+        Assert.Equal("cancelled", old.Str("status"));
+        Assert.Contains("procedure.relaunched", (await api.AuditAsync(oldId)).Arr("events").Select(e => e.Str("type")));
+        Assert.Contains("procedure.relaunch_of", (await api.AuditAsync(next.Str("id"))).Arr("events").Select(e => e.Str("type")));
+
+        await Expect.ProblemAsync(await api.PostAsync($"/api/v1/procedures/{oldId}/relaunch", new { launch = false }),
+            HttpStatusCode.Conflict, "invalid_transition");
+    }
+
+    [Fact]
+    public async Task CorrectAndRelaunchCancelsTheOldOneAndInvitesTheCorrectedCoordinates()
+    {
+        var (procedure, contacts) = await api.LaunchedAsync("remote");
+        var oldId = procedure.Str("id");
+        var wrong = contacts[1];
+        await api.WaitForOutboxAsync(wrong.Str("email"));
+        var correctedEmail = Api.UniqueEmail("marc", "lefevre");
+        var correctedMobile = Api.UniqueMobile();
+        var signer = procedure.Signers()[1];
+
+        var next = await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{oldId}/relaunch", new
+        {
+            launch = true,
+            signers = new[] { new { signer_id = signer.Str("id"), email = correctedEmail, mobile = correctedMobile } },
+        }), HttpStatusCode.Created);
+
+        var old = await api.ProcedureAsync(oldId);
+        Assert.Equal("cancelled", old.Str("status"));
+        Assert.Equal("correction des coordonnées", old.Str("cancel_reason"));
+        Assert.Equal(next.Str("id"), old.Str("replaced_by"));
+        Assert.Equal(wrong.Str("email"), old.Signers()[1].Str("email")); // what was launched stays as it was
+
+        Assert.Equal("ongoing", next.Str("status"));
+        Assert.Equal(oldId, next.Str("replaces"));
+        Assert.Equal(correctedEmail, next.Signers()[1].Str("email"));
+        Assert.Equal(correctedMobile, next.Signers()[1].Str("mobile"));
+        Assert.Equal(contacts[0].Str("email"), next.Signers()[0].Str("email"));
+        Assert.Equal(new[] { correctedEmail, correctedMobile }.Order(StringComparer.Ordinal),
+            next.Signers()[1].Arr("notifications").Select(n => n.Str("to")).Order(StringComparer.Ordinal));
+
+        var contact = await Expect.JsonAsync(await api.GetAsync($"/api/v1/contacts/{wrong.Str("id")}"), HttpStatusCode.OK);
+        Assert.Equal(correctedEmail, contact.Str("email"));
+        Assert.Equal(correctedMobile, contact.Str("mobile"));
+
+        var invitation = (await api.WaitForOutboxAsync(correctedEmail)).Single();
+        Assert.Contains(invitation.Arr("links"), l => l.GetString()!.Contains("/sign/", StringComparison.Ordinal));
+        Assert.Single(await api.WaitForOutboxAsync(correctedMobile));
+        var newToken = await api.SigningTokenAsync(correctedEmail);
+        await Expect.JsonAsync(await app.Anonymous().GetAsync($"/api/v1/signing/{newToken}"), HttpStatusCode.OK);
+        var oldToken = await api.SigningTokenAsync(wrong.Str("email"));
+        await Expect.ProblemAsync(await app.Anonymous().GetAsync($"/api/v1/signing/{oldToken}"), HttpStatusCode.Gone, "link_gone");
+
+        var oldAudit = await api.AuditAsync(oldId);
+        var newAudit = await api.AuditAsync(next.Str("id"));
+        Assert.True(oldAudit.GetProperty("valid").GetBoolean());
+        Assert.True(newAudit.GetProperty("valid").GetBoolean());
+        Assert.Equal(["procedure.cancelled", "procedure.relaunched"], oldAudit.Arr("events").Select(e => e.Str("type")).TakeLast(2));
+        var newTypes = newAudit.Arr("events").Select(e => e.Str("type")).ToList();
+        Assert.Equal("procedure.created", newTypes[0]);
+        Assert.True(newTypes.IndexOf("procedure.relaunch_of") < newTypes.IndexOf("procedure.launched"), string.Join(", ", newTypes));
+    }
+
+    [Fact]
+    public async Task ACorrectionThatStillFailsTheChecksLeavesEverythingAsItWas()
+    {
+        var (procedure, contacts) = await api.LaunchedAsync("remote", signers: 1);
+        var oldId = procedure.Str("id");
+
+        var problem = await Expect.ProblemAsync(await api.PostAsync($"/api/v1/procedures/{oldId}/relaunch", new
+        {
+            launch = true,
+            signers = new[] { new { signer_id = procedure.Signers()[0].Str("id"), email = "jeanne@gmial.com", mobile = (string?)null } },
+        }), HttpStatusCode.UnprocessableEntity, "validation_failed");
+
+        Assert.Contains("signers[0].email", Expect.ErrorKeys(problem));
+        var old = await api.ProcedureAsync(oldId);
+        Assert.Equal("ongoing", old.Str("status"));
+        Assert.True(old.IsNull("replaced_by"));
+        var contact = await Expect.JsonAsync(await api.GetAsync($"/api/v1/contacts/{contacts[0].Str("id")}"), HttpStatusCode.OK);
+        Assert.Equal(contacts[0].Str("email"), contact.Str("email"));
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class ProcedureRelaunchOnSqlite(SqliteApp app) : ProcedureRelaunch(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class ProcedureRelaunchOnPostgres(PostgresApp app) : ProcedureRelaunch(app);
