@@ -66,11 +66,23 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
         await AppendAuditEventsAsync(cancellationToken);
-        return await base.SaveChangesAsync(cancellationToken);
+        try
+        {
+            return await base.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && IsAuditChainCollision(e))
+        {
+            // Another writer appended to the same procedure's chain first: the same situation as a stale Version.
+            throw new DbUpdateConcurrencyException("The procedure's audit chain was extended by another writer.", e);
+        }
     }
 
     public override int SaveChanges() =>
         throw new NotSupportedException("Use SaveChangesAsync: it writes the audit trail in the same transaction.");
+
+    private static bool IsAuditChainCollision(DbUpdateException e) =>
+        e.InnerException?.Message is { } m && (m.Contains("audit_events", StringComparison.OrdinalIgnoreCase)
+                                               || m.Contains("IX_audit_events_ProcedureId_Seq", StringComparison.Ordinal));
 
     private async Task AppendAuditEventsAsync(CancellationToken ct)
     {

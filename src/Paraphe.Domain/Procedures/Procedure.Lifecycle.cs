@@ -61,15 +61,29 @@ public sealed partial class Procedure
         return invitations;
     }
 
-    public void Cancel(string? reason, string actor, DateTime now)
+    /// <summary>
+    /// Cancels; the links stop working at once. Returns the notices (email and SMS) for the signers who were
+    /// invited and have not answered, unless <paramref name="notifySigners"/> is false (correct and relaunch:
+    /// the new invitation tells them).
+    /// </summary>
+    public IReadOnlyList<Notification> Cancel(string? reason, string actor, DateTime now, bool notifySigners = true)
     {
         EnsureStatus("annuler", ProcedureStatus.Draft, ProcedureStatus.Ongoing);
         if (string.IsNullOrWhiteSpace(reason))
             throw Invalid("reason", "Indiquez la raison de l'annulation.");
+        var wasInvited = Status == ProcedureStatus.Ongoing && Mode == ProcedureMode.Remote;
         Status = ProcedureStatus.Cancelled;
         CancelledAt = now;
         CancelReason = reason.Trim();
         Record("procedure.cancelled", actor, new() { ["reason"] = CancelReason });
+        if (!wasInvited || !notifySigners) return [];
+        return _signers.Where(s => s.InvitedAt is not null && s.Status == SignerStatus.Pending)
+            .OrderBy(s => s.Order)
+            .SelectMany(s => new[]
+            {
+                Notification.Queue(AgencyId, Id, s.Id, Channel.Email, Purpose.Cancellation, s.Email, now),
+                Notification.Queue(AgencyId, Id, s.Id, Channel.Sms, Purpose.Cancellation, s.Mobile, now),
+            }).ToList();
     }
 
     /// <summary>Expiry is applied by a sweep; returns true when this call expired the procedure.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Domain.Procedures;
+using Paraphe.Web.Outbox;
 using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Procedures;
@@ -47,8 +48,8 @@ public static class ProceduresApi
         group.MapPost("/{id}/launch", async Task<Ok<ProcedureResponse>> (string id, LaunchProcedure launch, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await (await launch.HandleAsync(id, http.User.Actor(), ct)).ToResponseAsync(db, ct)));
 
-        group.MapPost("/{id}/cancel", async Task<Ok<ProcedureResponse>> (string id, CancelProcedure.Request body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await (await CancelProcedure.HandleAsync(db, id, http.User.Actor(), body, ct)).ToResponseAsync(db, ct)));
+        group.MapPost("/{id}/cancel", async Task<Ok<ProcedureResponse>> (string id, CancelProcedure.Request body, ParapheDbContext db, OutboxSignal outbox, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await (await CancelProcedure.HandleAsync(db, outbox, id, http.User.Actor(), body, ct)).ToResponseAsync(db, ct)));
 
         group.MapPost("/{id}/relaunch", async Task<Created<ProcedureResponse>> (string id, RelaunchProcedure.Request body, RelaunchProcedure relaunch,
             ParapheDbContext db, HttpContext http, CancellationToken ct) =>

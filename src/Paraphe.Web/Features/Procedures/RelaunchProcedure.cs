@@ -22,7 +22,7 @@ public sealed class RelaunchProcedure(ParapheDbContext db, LaunchProcedure launc
         var old = await ProcedureMapping.FindAsync(db, id, ct);
         var now = db.UtcNow;
         if (old.Status == ProcedureStatus.Ongoing)
-            old.Cancel(string.IsNullOrWhiteSpace(r.Reason) ? DefaultReason : r.Reason, actor, now);
+            old.Cancel(string.IsNullOrWhiteSpace(r.Reason) ? DefaultReason : r.Reason, actor, now, notifySigners: false);
 
         var snapshots = await SignerSnapshots.LoadAsync(db, old, ct);
         foreach (var (c, i) in (r.Signers ?? []).Select((c, i) => (c, i)))

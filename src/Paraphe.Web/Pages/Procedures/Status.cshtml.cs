@@ -14,7 +14,7 @@ namespace Paraphe.Web.Pages.Procedures;
 /// « Statut des signatures »: where each signer stands, each message and its delivery, the actions the life cycle
 /// allows now, and the audit trail with its chain check. Every action calls the API's use case.
 /// </summary>
-public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, RelaunchProcedure relauncher, MarkSigned marker)
+public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, RelaunchProcedure relauncher, MarkSigned marker, Paraphe.Web.Outbox.OutboxSignal outbox)
     : AgentPageModel(db)
 {
     public sealed class CorrectionRow
@@ -65,7 +65,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
 
     public Task<IActionResult> OnPostCancelAsync(CancellationToken ct) => RunAsync("cancel", async () =>
     {
-        await CancelProcedure.HandleAsync(Db, Id, Actor, new CancelProcedure.Request(CancelReason), ct);
+        await CancelProcedure.HandleAsync(Db, outbox, Id, Actor, new CancelProcedure.Request(CancelReason), ct);
         SetFlash("Procédure annulée. Les liens de signature ne fonctionnent plus.");
         return Redirect($"/procedures/{Id}");
     }, ct);
