@@ -45,25 +45,23 @@ public static class Scenarios
 
     /// <summary>
     /// What the issue asks for: one procedure with three remote signers, created and launched in ONE SaveChangesAsync
-    /// (procedure, 3 signers, 4 audit events, 6 notifications = outbox rows, 6 notification events).
+    /// (procedure, 3 signers, 5 audit events, 6 notifications = outbox rows, 6 notification events), as
+    /// `POST /procedures` with `launch: true` does it.
     /// </summary>
     public static readonly Scenario OneTransaction = new("create+launch, 1 tx",
-        "CreateProcedure's steps + LaunchProcedure.LaunchAsync + one SaveChangesAsync, fresh DI scope",
-        app => async () =>
+        "POST /procedures with launch: true — CreateProcedure.HandleAsync(…, launcher), one SaveChangesAsync, fresh DI scope",
+        app =>
         {
-            var ct = CancellationToken.None;
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-            var document = await UploadDocument.FindAsync(db, app.DocumentId, ct);
-            var snapshots = await SignerSnapshots.LoadAsync(db, app.ContactIds, [], ct);
-            var procedure = Procedure.Create(app.AgencyId, document.Id, document.Title,
-                new Procedure.Options(ProcedureMode.Remote), app.Actor, db.UtcNow);
-            foreach (var contactId in app.ContactIds)
-                procedure.AddSigner(contactId, null, null, null, snapshots.Of(contactId, null), app.Actor);
-            db.Procedures.Add(procedure);
-            await scope.ServiceProvider.GetRequiredService<LaunchProcedure>().LaunchAsync(procedure, app.Actor, ct);
-            await db.SaveChangesAsync(ct);
-            scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
+            var request = new CreateProcedure.Request(app.DocumentId, "remote", null, null, null,
+                app.ContactIds.Select(id => new CreateProcedure.SignerRequest(id, null, null, null)).ToList(), Launch: true);
+            return async () =>
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+                var launcher = scope.ServiceProvider.GetRequiredService<LaunchProcedure>();
+                await CreateProcedure.HandleAsync(db, app.AgencyId, app.Actor, request, CancellationToken.None, launcher);
+                scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
+            };
         });
 
     /// <summary>

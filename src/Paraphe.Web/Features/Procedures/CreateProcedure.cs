@@ -12,8 +12,9 @@ public static class CreateProcedure
 
     public sealed record SignerRequest(string? ContactId, string? UserId, string? Role, FieldDto? Field);
 
+    /// <param name="Launch">true: create and launch in one transaction (refused as a whole if the launch is).</param>
     public sealed record Request(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, ReminderRequest? Reminders,
-        IReadOnlyList<SignerRequest>? Signers);
+        IReadOnlyList<SignerRequest>? Signers, bool? Launch = null);
 
     public static ProcedureMode ParseMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
     {
@@ -26,7 +27,8 @@ public static class CreateProcedure
 
     public static SignatureField? ToField(FieldDto? f) => f is null ? null : new SignatureField(f.Page, f.X, f.Y, f.Width, f.Height);
 
-    public static async Task<Procedure> HandleAsync(ParapheDbContext db, string agencyId, string actor, Request r, CancellationToken ct)
+    public static async Task<Procedure> HandleAsync(ParapheDbContext db, string agencyId, string actor, Request r, CancellationToken ct,
+        LaunchProcedure? launcher = null)
     {
         if (string.IsNullOrWhiteSpace(r.DocumentId))
             throw new DomainException(ErrorCodes.ValidationFailed, "Choisissez le document à faire signer.",
@@ -41,6 +43,8 @@ public static class CreateProcedure
         foreach (var s in signers)
             procedure.AddSigner(s.ContactId, s.UserId, s.Role, ToField(s.Field), snapshots.Of(s.ContactId, s.UserId), actor);
         db.Procedures.Add(procedure);
+        if (r.Launch == true)
+            await (launcher ?? throw new InvalidOperationException("Launching needs the launcher.")).LaunchAsync(procedure, actor, ct);
         await db.SaveChangesAsync(ct);
         return procedure;
     }

@@ -13,9 +13,11 @@ public static class ProceduresApi
     {
         var group = api.MapGroup("/procedures").WithTags("Procedures");
 
-        group.MapPost("/", async Task<Created<ProcedureResponse>> (CreateProcedure.Request body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/", async Task<Created<ProcedureResponse>> (CreateProcedure.Request body, ParapheDbContext db, LaunchProcedure launcher,
+            OutboxSignal outbox, HttpContext http, CancellationToken ct) =>
         {
-            var p = await CreateProcedure.HandleAsync(db, http.User.AgencyId(), http.User.Actor(), body, ct);
+            var p = await CreateProcedure.HandleAsync(db, http.User.AgencyId(), http.User.Actor(), body, ct, launcher);
+            if (body.Launch == true) outbox.Notify();
             return TypedResults.Created($"/api/v1/procedures/{p.Id}", await p.ToResponseAsync(db, ct));
         });
 
