@@ -20,7 +20,7 @@ builder.AddAgentUi();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
-if (command) return await AgencyCommands.RunAsync(app.Services, args);
+if (command) return await AgencyCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 
 app.UsePlatform();
 app.MapPlatform();

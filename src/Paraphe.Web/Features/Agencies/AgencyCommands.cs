@@ -13,7 +13,7 @@ public static class AgencyCommands
 {
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "agencies" or "keys";
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter errors)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
@@ -22,30 +22,30 @@ public static class AgencyCommands
         {
             case ("agencies", "add"):
                 if (!options.TryGetValue("name", out var name) || !options.TryGetValue("director-email", out var email))
-                    return Usage("agencies add --name \"Agence du Port\" --director-email d@example.fr [--password …]");
+                    return Usage(errors, "agencies add --name \"Agence du Port\" --director-email d@example.fr [--password …]");
                 var created = await CreateAgency.HandleAsync(db, name, email, options.GetValueOrDefault("password"), null, CancellationToken.None);
-                Console.WriteLine($"agency_id: {created.Agency.Id}");
-                Console.WriteLine($"director: {created.Director.Email}");
-                Console.WriteLine($"password: {created.Password}");
-                Console.WriteLine($"api_key: {created.ApiKey}");
+                output.WriteLine($"agency_id: {created.Agency.Id}");
+                output.WriteLine($"director: {created.Director.Email}");
+                output.WriteLine($"password: {created.Password}");
+                output.WriteLine($"api_key: {created.ApiKey}");
                 return 0;
             case ("agencies", "list"):
                 foreach (var a in await db.Agencies.AsNoTracking().OrderBy(a => a.CreatedAt).ToListAsync())
-                    Console.WriteLine($"{a.Id}\t{a.Name}\t{a.CreatedAt:yyyy-MM-dd}");
+                    output.WriteLine($"{a.Id}\t{a.Name}\t{a.CreatedAt:yyyy-MM-dd}");
                 return 0;
             case ("keys", "rotate"):
-                if (!options.TryGetValue("agency", out var agencyId)) return Usage("keys rotate --agency agc_…");
-                if (!await db.Agencies.AnyAsync(a => a.Id == agencyId)) { Console.Error.WriteLine("Unknown agency."); return 1; }
+                if (!options.TryGetValue("agency", out var agencyId)) return Usage(errors, "keys rotate --agency agc_…");
+                if (!await db.Agencies.AnyAsync(a => a.Id == agencyId)) { errors.WriteLine("Unknown agency."); return 1; }
                 var now = db.UtcNow;
                 await db.ApiKeys.Where(k => k.AgencyId == agencyId && k.RevokedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now));
                 var key = ApiKeys.Generate();
                 db.ApiKeys.Add(new ApiKey { Id = $"key_{Guid.CreateVersion7():N}", AgencyId = agencyId, Prefix = key[..8], Hash = ApiKeys.Hash(key), CreatedAt = now });
                 await db.SaveChangesAsync();
-                Console.WriteLine($"api_key: {key}");
+                output.WriteLine($"api_key: {key}");
                 return 0;
             default:
-                return Usage("agencies add | agencies list | keys rotate");
+                return Usage(errors, "agencies add | agencies list | keys rotate");
         }
     }
 
@@ -61,9 +61,9 @@ public static class AgencyCommands
         return result;
     }
 
-    private static int Usage(string usage)
+    private static int Usage(TextWriter errors, string usage)
     {
-        Console.Error.WriteLine($"usage: dotnet run --project src/Paraphe.Web -- {usage}");
+        errors.WriteLine($"usage: dotnet run --project src/Paraphe.Web -- {usage}");
         return 2;
     }
 }
