@@ -38,13 +38,6 @@ public sealed partial class Procedure
             .ToList();
     }
 
-    /// <summary>When the next automatic reminder would fall due for this signer, if any is left.</summary>
-    public DateTime? NextAutomaticReminderAt(Signer s) =>
-        Status == ProcedureStatus.Ongoing && Mode == ProcedureMode.Remote && s.Status == SignerStatus.Pending
-        && s.AutoRemindersSent < ReminderMax && (s.LastReminderAt ?? s.InvitedAt) is { } since
-            ? since.AddDays(ReminderIntervalDays)
-            : null;
-
     private bool IsOpenForReminders(DateTime now) =>
         Mode == ProcedureMode.Remote && Status == ProcedureStatus.Ongoing && !(ExpiresAt is { } at && now >= at);
 
