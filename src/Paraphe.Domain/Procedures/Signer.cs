@@ -33,6 +33,8 @@ public sealed class Signer
     public bool SignedInPerson { get; private set; }
     public int RemindersSent { get; private set; }
     public DateTime? LastReminderAt { get; private set; }
+    /// <summary>The automatic ones among <see cref="RemindersSent"/>: the procedure's ReminderMax caps these only.</summary>
+    public int AutoRemindersSent { get; private set; }
 
     public string DisplayName => $"{FirstName} {LastName}".Trim();
 
@@ -83,9 +85,10 @@ public sealed class Signer
         DeclineReason = reason;
     }
 
-    internal void RecordReminder(DateTime now)
+    internal void RecordReminder(DateTime now, bool automatic)
     {
         RemindersSent++;
+        if (automatic) AutoRemindersSent++;
         LastReminderAt = now;
     }
 

@@ -583,6 +583,9 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<int>("AutoRemindersSent")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ContactId")
                         .HasColumnType("text");
 

@@ -572,6 +572,9 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("AutoRemindersSent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ContactId")
                         .HasColumnType("TEXT");
 

@@ -25,6 +25,7 @@ public static class Problems
         ErrorCodes.ValidationFailed or ErrorCodes.NoSigningAuthority or InvalidDocument => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.ProcedureLocked or ErrorCodes.InvalidTransition or ConcurrentUpdate or IdempotencyInProgress => StatusCodes.Status409Conflict,
         ErrorCodes.LinkGone => StatusCodes.Status410Gone,
+        ErrorCodes.ReminderCooldown => StatusCodes.Status429TooManyRequests,
         DocumentTooLarge => StatusCodes.Status413PayloadTooLarge,
         MalformedRequest => StatusCodes.Status400BadRequest,
         IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
@@ -41,7 +42,15 @@ public static class Problems
         return TypedResults.Problem(problem);
     }
 
-    public static ProblemHttpResult From(DomainException e) => Of(e.Code, e.Message, e.Errors);
+    public static ProblemHttpResult From(DomainException e) => TypedResults.Problem(Details(e));
+
+    /// <summary>A domain refusal with its code, field errors and extension members (`next_reminder_at`).</summary>
+    public static ProblemDetails Details(DomainException e)
+    {
+        var problem = Details(e.Code, e.Message, e.Errors);
+        foreach (var (k, v) in e.Extensions) problem.Extensions[k] = v;
+        return problem;
+    }
 
     public static ProblemDetails Details(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null, int? status = null)
     {
@@ -74,7 +83,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         var details = exception switch
         {
-            DomainException e => Problems.Details(e.Code, e.Message, e.Errors),
+            DomainException e => Problems.Details(e),
             BadHttpRequestException { StatusCode: 413 } => Problems.Details(Problems.DocumentTooLarge, "La requête est trop volumineuse."),
             BadHttpRequestException e => Problems.Details(Problems.MalformedRequest, $"La requête est mal formée : {e.Message}"),
             DbUpdateConcurrencyException => Problems.Details(Problems.ConcurrentUpdate,

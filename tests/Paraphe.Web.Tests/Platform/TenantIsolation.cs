@@ -58,6 +58,8 @@ public abstract class TenantIsolation(ParapheApp app)
             ("DELETE", "/api/v1/procedures/{id}/signers/{signerId}", $"/api/v1/procedures/{Id(theirDraft)}/signers/{Signer(theirDraft)}", null),
             ("POST", "/api/v1/procedures/{id}/launch", $"/api/v1/procedures/{Id(theirDraft)}/launch", null),
             ("POST", "/api/v1/procedures/{id}/cancel", $"/api/v1/procedures/{Id(theirRemote)}/cancel", Json(new { reason = "intrusion" })),
+            ("POST", "/api/v1/procedures/{id}/signers/{signerId}/remind",
+                $"/api/v1/procedures/{Id(theirRemote)}/signers/{Signer(theirRemote)}/remind", null),
             ("POST", "/api/v1/procedures/{id}/relaunch", $"/api/v1/procedures/{Id(theirRemote)}/relaunch", Json(new { launch = true })),
             ("POST", "/api/v1/procedures/{id}/mark-signed", $"/api/v1/procedures/{Id(theirManual)}/mark-signed", null),
             ("POST", "/api/v1/procedures/{id}/in-person", $"/api/v1/procedures/{Id(theirInPerson)}/in-person", null),
@@ -100,6 +102,7 @@ public abstract class TenantIsolation(ParapheApp app)
         var remoteAfter = await theirs.ProcedureAsync(Id(theirRemote));
         Assert.Equal("ongoing", remoteAfter.Str("status"));
         Assert.True(remoteAfter.IsNull("replaced_by"));
+        Assert.Equal(0, remoteAfter.Signers()[0].GetProperty("reminders_sent").GetInt32());
         Assert.Equal("ongoing", (await theirs.ProcedureAsync(Id(theirManual))).Str("status"));
         Assert.Equal("pending", (await theirs.ProcedureAsync(Id(theirInPerson))).Signers()[0].Str("status"));
         Assert.True((await theirs.AuditAsync(Id(theirRemote))).GetProperty("valid").GetBoolean());

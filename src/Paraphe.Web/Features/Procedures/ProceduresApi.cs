@@ -53,6 +53,11 @@ public static class ProceduresApi
         group.MapPost("/{id}/cancel", async Task<Ok<ProcedureResponse>> (string id, CancelProcedure.Request body, ParapheDbContext db, OutboxSignal outbox, HttpContext http, CancellationToken ct) =>
             TypedResults.Ok(await (await CancelProcedure.HandleAsync(db, outbox, id, http.User.Actor(), body, ct)).ToResponseAsync(db, ct)));
 
+        group.MapPost("/{id}/signers/{signerId}/remind", async Task<Accepted<ProcedureResponse>> (string id, string signerId, RemindSigner remind,
+            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            TypedResults.Accepted($"/api/v1/procedures/{id}",
+                await (await remind.HandleAsync(id, signerId, http.User.Actor(), ct)).ToResponseAsync(db, ct)));
+
         group.MapPost("/{id}/relaunch", async Task<Created<ProcedureResponse>> (string id, RelaunchProcedure.Request body, RelaunchProcedure relaunch,
             ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {

@@ -5,7 +5,7 @@ namespace Paraphe.Web.Features.Procedures;
 
 public static class ProceduresSetup
 {
-    /// <summary>Documents, procedures, signing links and the expiry sweep.</summary>
+    /// <summary>Documents, procedures, signing links, reminders and the expiry and reminder sweeps.</summary>
     public static WebApplicationBuilder AddProcedures(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -14,8 +14,12 @@ public static class ProceduresSetup
         services.AddScoped<LaunchProcedure>();
         services.AddScoped<RelaunchProcedure>();
         services.AddScoped<MarkSigned>();
+        services.AddScoped<RemindSigner>();
         services.AddSingleton<ExpirySweep>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweep>());
+        services.AddOptions<ReminderSweepOptions>().BindConfiguration(ReminderSweepOptions.Section);
+        services.AddSingleton<ReminderSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReminderSweep>());
         return builder;
     }
 }

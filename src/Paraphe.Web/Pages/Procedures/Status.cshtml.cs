@@ -14,7 +14,8 @@ namespace Paraphe.Web.Pages.Procedures;
 /// « Statut des signatures »: where each signer stands, each message and its delivery, the actions the life cycle
 /// allows now, and the audit trail with its chain check. Every action calls the API's use case.
 /// </summary>
-public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, RelaunchProcedure relauncher, MarkSigned marker, Paraphe.Web.Outbox.OutboxSignal outbox)
+public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, RelaunchProcedure relauncher, MarkSigned marker, Paraphe.Web.Outbox.OutboxSignal outbox,
+    RemindSigner reminder)
     : AgentPageModel(db)
 {
     public sealed class CorrectionRow
@@ -36,6 +37,8 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     public IReadOnlyDictionary<string, Contact> Contacts { get; private set; } = new Dictionary<string, Contact>();
     public IReadOnlyDictionary<string, string> UserNames { get; private set; } = new Dictionary<string, string>();
     public LaunchFailure? LaunchFailure { get; private set; }
+    /// <summary>The clock the page is rendered at: the reminder button depends on it.</summary>
+    public DateTime Now => Db.UtcNow;
 
     /// <summary>Which action form failed, so that it is shown open with what the agent typed.</summary>
     public string? FailedAction { get; private set; }
@@ -95,6 +98,15 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     {
         var old = await ProcedureMapping.FindAsync(Db, Id, ct);
         return await RelaunchAsync(old, [], launch, ct);
+    }, ct);
+
+    /// <summary>« Relancer par email et SMS » one signer; the server refuses inside the 2-day window.</summary>
+    public Task<IActionResult> OnPostRemindAsync(string signerId, CancellationToken ct) => RunAsync("remind", async () =>
+    {
+        var p = await reminder.HandleAsync(Id, signerId, Actor, ct);
+        var s = p.Signer(signerId);
+        SetFlash($"Relance envoyée à {s.DisplayName} par email et SMS. Prochaine relance possible le {Labels.When(s.NextManualReminderAt)}.");
+        return Redirect($"/procedures/{Id}");
     }, ct);
 
     public Task<IActionResult> OnPostMarkSignedAsync(CancellationToken ct) => RunAsync("mark", async () =>
