@@ -25,6 +25,8 @@ public static class NotificationsSetup
                 "Paraphe:Email:BounceAddress is required when Paraphe:Email:BounceListener:Port is set.")
             .Validate(o => string.IsNullOrWhiteSpace(o.BounceAddress) || o.BounceAddress.IndexOf('@') is > 0 and var at && at < o.BounceAddress.Length - 1,
                 "Paraphe:Email:BounceAddress must be an email address (bounces@your-domain).")
+            .Validate(o => System.Net.IPAddress.TryParse(o.BounceListener.Host, out _) && o.BounceListener.Port is >= 0 and < 65536,
+                "Paraphe:Email:BounceListener:Host must be an IP address (127.0.0.1, 0.0.0.0) and Port a TCP port.")
             .ValidateOnStart();
         services.AddSingleton<IMessageSender, SmtpSender>();
         services.AddSingleton<BounceProcessor>();

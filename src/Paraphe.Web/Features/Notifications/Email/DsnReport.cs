@@ -21,7 +21,7 @@ public sealed record DsnReport(IReadOnlyList<DsnRecipient> Recipients, string? O
     /// <summary>The report in <paramref name="message"/>, or null when it is not a DSN (or has no usable status).</summary>
     public static DsnReport? Parse(MimeMessage message)
     {
-        var report = message.BodyParts.Count() > 0 ? FindReport(message.Body) : null;
+        var report = FindReport(message.Body);
         if (report is null) return null;
         var status = report.OfType<MessageDeliveryStatus>().FirstOrDefault();
         if (status is null) return null;

@@ -29,10 +29,19 @@ internal sealed partial class SmtpSender(
     public async Task<SendReceipt> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         var from = channels.Get("Email").From;
-        var mime = Compose(message, from);
+        MimeMessage mime;
+        MailboxAddress[] recipients;
+        try
+        {
+            mime = Compose(message, from);
+            recipients = [MailboxAddress.Parse(message.To)];
+        }
+        catch (ParseException e)
+        {
+            throw new SendFailedException($"Adresse refusée : {e.Message}", permanent: true, e, DeliveryFailure.InvalidAddress);
+        }
         var bounce = bounces.CurrentValue.BounceAddress;
         var envelopeFrom = new MailboxAddress("", string.IsNullOrWhiteSpace(bounce) ? from : Verp.Address(bounce, message.NotificationId));
-        var recipients = new[] { MailboxAddress.Parse(message.To) };
 
         await gate.WaitAsync(ct);
         try

@@ -25,7 +25,8 @@ public static partial class Verp
         var user = address[..at];
         if (!user.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return null;
         var id = user[prefix.Length..];
-        return NotificationIdPattern().IsMatch(id) ? id : null;
+        // Ids are lower-case; an MTA that upper-cases local parts must not lose the match.
+        return NotificationIdPattern().IsMatch(id) ? id.ToLowerInvariant() : null;
     }
 
     /// <summary>Whether <paramref name="address"/> is the bounce address itself or one of its VERP forms.</summary>
