@@ -26,6 +26,10 @@ public sealed class TestSmtpServer : IAsyncDisposable
     private readonly ConcurrentQueue<Received> received = new();
     private readonly ConcurrentDictionary<string, int> delayed = new(StringComparer.OrdinalIgnoreCase);
     private Task running = Task.CompletedTask;
+    private int sessions;
+
+    /// <summary>How many SMTP sessions (connections) were opened so far.</summary>
+    public int Sessions => Volatile.Read(ref sessions);
 
     public int Port { get; private set; }
     public IReadOnlyCollection<Received> Messages => received;
@@ -46,7 +50,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
             var services = new SmtpServer.ComponentModel.ServiceProvider();
             services.Add(new NoDelayListenerFactory());
             services.Add(new Store(server));
-            server.running = new SmtpServer.SmtpServer(options, services).StartAsync(server.stop.Token);
+            var smtp = new SmtpServer.SmtpServer(options, services);
+            smtp.SessionCreated += (_, _) => Interlocked.Increment(ref server.sessions);
+            server.running = smtp.StartAsync(server.stop.Token);
             if (WaitUntilListening(server.Port, server.running)) return server;
             if (attempt == 5) throw new InvalidOperationException("The test SMTP server did not start.", server.running.Exception);
         }
