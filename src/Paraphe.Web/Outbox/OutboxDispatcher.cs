@@ -93,7 +93,7 @@ public sealed partial class OutboxDispatcher(
         catch (SendFailedException e) when (e.Permanent)
         {
             LogSendFailed(n.Id, sender.Name, e.Message);
-            n.Failed(e.Message, clock.GetUtcNow().UtcDateTime);
+            n.Failed(e.Message, clock.GetUtcNow().UtcDateTime, e.Kind);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

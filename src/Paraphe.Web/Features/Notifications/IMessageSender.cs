@@ -10,10 +10,13 @@ public sealed record OutgoingMessage(
 /// <param name="ProviderMessageId">the provider's id for the message, used to match its delivery events.</param>
 public sealed record SendReceipt(string Provider, string? ProviderMessageId);
 
-/// <summary>Thrown by a provider. Temporary failures are retried with backoff; permanent ones never blindly.</summary>
-public sealed class SendFailedException(string message, bool permanent, Exception? inner = null) : Exception(message, inner)
+/// <summary>Thrown by a provider. Temporary failures are retried with backoff; permanent ones never blindly.
+/// A permanent failure may say why (<paramref name="kind"/>: SMTP 550 5.1.1 → MailboxUnknown) for the diagnosis.</summary>
+public sealed class SendFailedException(string message, bool permanent, Exception? inner = null,
+    DeliveryFailure kind = DeliveryFailure.Other) : Exception(message, inner)
 {
     public bool Permanent { get; } = permanent;
+    public DeliveryFailure Kind { get; } = kind;
 }
 
 /// <summary>

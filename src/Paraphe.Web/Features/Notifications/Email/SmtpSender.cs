@@ -1,0 +1,164 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using MimeKit.Utils;
+using Paraphe.Domain.Notifications;
+
+namespace Paraphe.Web.Features.Notifications.Email;
+
+/// <summary>
+/// Email through any SMTP server (MailKit). One connection, reused and guarded by a semaphore, reopened when it
+/// breaks. PIPELINING is switched off: with it, MailKit's batched commands meet the server's Nagle algorithm and
+/// delayed ACKs, ~44 ms per message (STACK.md). The envelope sender is the notification's VERP address.
+/// </summary>
+internal sealed partial class SmtpSender(
+    IOptionsMonitor<SmtpOptions> smtp, IOptionsMonitor<ChannelOptions> channels, IOptionsMonitor<BounceOptions> bounces,
+    ILogger<SmtpSender> log) : IMessageSender, IAsyncDisposable
+{
+    public const string ProviderName = "smtp";
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private SmtpClient? client;
+
+    public string Name => ProviderName;
+    public Channel Channel => Channel.Email;
+
+    public async Task<SendReceipt> SendAsync(OutgoingMessage message, CancellationToken ct)
+    {
+        var from = channels.Get("Email").From;
+        MimeMessage mime;
+        MailboxAddress[] recipients;
+        try
+        {
+            mime = Compose(message, from);
+            recipients = [MailboxAddress.Parse(message.To)];
+        }
+        catch (ParseException e)
+        {
+            throw new SendFailedException($"Adresse refusée : {e.Message}", permanent: true, e, DeliveryFailure.InvalidAddress);
+        }
+        var bounce = bounces.CurrentValue.BounceAddress;
+        var envelopeFrom = new MailboxAddress("", string.IsNullOrWhiteSpace(bounce) ? from : Verp.Address(bounce, message.NotificationId));
+
+        await gate.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var reused = client is { IsConnected: true };
+                try
+                {
+                    var c = await ConnectedAsync(ct);
+                    await c.SendAsync(mime, envelopeFrom, recipients, ct);
+                    return new SendReceipt(ProviderName, mime.MessageId);
+                }
+                catch (SmtpCommandException e)
+                {
+                    throw Refused(e);
+                }
+                catch (Exception e) when (IsConnectionFailure(e) && !ct.IsCancellationRequested)
+                {
+                    await DropAsync();
+                    // A reused connection may have been closed by the server while idle: one fresh try.
+                    if (reused && attempt == 1) continue;
+                    LogConnectionFailed(smtp.CurrentValue.Host, smtp.CurrentValue.Port, e.Message);
+                    throw new SendFailedException($"SMTP {smtp.CurrentValue.Host}:{smtp.CurrentValue.Port} injoignable : {e.Message}", permanent: false, e);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    internal static MimeMessage Compose(OutgoingMessage message, string from)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress(message.FromName, from));
+        mime.To.Add(MailboxAddress.Parse(message.To));
+        mime.Subject = message.Subject ?? "";
+        mime.MessageId = MimeUtils.GenerateMessageId(Verp.Domain(from));
+        mime.Headers.Add("X-Paraphe-Notification", message.NotificationId);
+        var body = new BodyBuilder { TextBody = message.Text, HtmlBody = message.Html };
+        mime.Body = body.ToMessageBody();
+        return mime;
+    }
+
+    /// <summary>5xx: permanent, with the kind read from the enhanced status code; 4xx: temporary.</summary>
+    private static SendFailedException Refused(SmtpCommandException e)
+    {
+        var code = (int)e.StatusCode;
+        var enhanced = SmtpStatus.Find(e.Message);
+        var text = $"SMTP {code} {e.Message}".Trim();
+        if (code >= 500)
+        {
+            var kind = SmtpStatus.Kind(enhanced);
+            if (kind == DeliveryFailure.Other && enhanced is null && e.ErrorCode == SmtpErrorCode.RecipientNotAccepted && code == 550)
+                kind = DeliveryFailure.MailboxUnknown;
+            return new SendFailedException(text, permanent: true, e, kind);
+        }
+        return new SendFailedException(text, permanent: false, e);
+    }
+
+    private static bool IsConnectionFailure(Exception e) => e is IOException or SocketException or SmtpProtocolException
+        or ServiceNotConnectedException or SslHandshakeException or AuthenticationException or TimeoutException
+        or OperationCanceledException;
+
+    private async Task<SmtpClient> ConnectedAsync(CancellationToken ct)
+    {
+        if (client is { IsConnected: true }) return client;
+        await DropAsync();
+        var o = smtp.CurrentValue;
+        var c = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
+        if (o.AcceptAnyCertificate) c.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        try
+        {
+            var security = o.Security switch
+            {
+                SmtpSecurity.None => SecureSocketOptions.None,
+                SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.StartTls,
+            };
+            await c.ConnectAsync(o.Host, o.Port, security, ct);
+            c.Capabilities &= ~SmtpCapabilities.Pipelining;
+            if (!string.IsNullOrEmpty(o.Username)) await c.AuthenticateAsync(o.Username, o.Password ?? "", ct);
+        }
+        catch
+        {
+            c.Dispose();
+            throw;
+        }
+        client = c;
+        return c;
+    }
+
+    private async Task DropAsync()
+    {
+        if (client is null) return;
+        try
+        {
+            if (client.IsConnected) await client.DisconnectAsync(true, CancellationToken.None);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            // already gone
+        }
+        client.Dispose();
+        client = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await gate.WaitAsync();
+        try { await DropAsync(); }
+        finally { gate.Release(); }
+        gate.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP server {Host}:{Port} unreachable: {Error}")]
+    private partial void LogConnectionFailed(string host, int port, string error);
+}
