@@ -39,7 +39,7 @@ public abstract class TenantIsolation(ParapheApp app)
         var theirRemote = await theirs.LaunchAsync((await theirs.CreateProcedureAsync(theirDocument.Str("id"), "remote", theirContact.Str("id"))).Str("id"));
         var theirManual = await theirs.LaunchAsync((await theirs.CreateProcedureAsync(theirDocument.Str("id"), "manual", theirContact.Str("id"))).Str("id"));
         var theirInPerson = await theirs.LaunchAsync((await theirs.CreateProcedureAsync(theirDocument.Str("id"), "in_person", theirContact.Str("id"))).Str("id"));
-        await theirs.WaitForOutboxAsync(theirContact.Str("email"));
+        var theirMessage = (await theirs.WaitForOutboxAsync(theirContact.Str("email")))[0];
         var myContact = await mine.CreateContactAsync();
         var myDocument = await mine.UploadPdfAsync();
         var myDraft = await mine.CreateProcedureAsync(myDocument.Str("id"), "remote");
@@ -67,6 +67,7 @@ public abstract class TenantIsolation(ParapheApp app)
                 $"/api/v1/procedures/{Id(theirInPerson)}/signers/{Signer(theirInPerson)}/sign-in-person",
                 Json(new { consent = true, typed_name = "Hugo", confirmed_name = $"Hugo {tag}" })),
             ("GET", "/api/v1/procedures/{id}/audit", $"/api/v1/procedures/{Id(theirRemote)}/audit", null),
+            ("POST", "/api/v1/dev/outbox/{id}/events", $"/api/v1/dev/outbox/{theirMessage.Str("id")}/events", Json(new { @event = "bounced" })),
             // Their records as ingredients of mine.
             ("POST", "/api/v1/procedures", "/api/v1/procedures", Json(new { document_id = Id(theirDocument), mode = "remote" })),
             ("POST", "/api/v1/procedures", "/api/v1/procedures",
@@ -101,6 +102,7 @@ public abstract class TenantIsolation(ParapheApp app)
         Assert.Equal(("draft", "remote", 1), (draftAfter.Str("status"), draftAfter.Str("mode"), draftAfter.Signers().Length));
         var remoteAfter = await theirs.ProcedureAsync(Id(theirRemote));
         Assert.Equal("ongoing", remoteAfter.Str("status"));
+        Assert.DoesNotContain(remoteAfter.Signers()[0].Arr("notifications"), n => n.Str("status") == "failed");
         Assert.True(remoteAfter.IsNull("replaced_by"));
         Assert.Equal(0, remoteAfter.Signers()[0].GetProperty("reminders_sent").GetInt32());
         Assert.Equal("ongoing", (await theirs.ProcedureAsync(Id(theirManual))).Str("status"));

@@ -22,6 +22,7 @@ public static partial class DevOutboxApi
             EnsureEnabled(senders);
             return TypedResults.Ok(await ListAsync(db, to, limit ?? 100, ct));
         }).WithTags("Dev outbox");
+        api.MapSimulateDeliveryApi();
         return api;
     }
 
