@@ -65,15 +65,26 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
-        await AppendAuditEventsAsync(cancellationToken);
+        var appended = await AppendAuditEventsAsync(cancellationToken);
         try
         {
-            return await base.SaveChangesAsync(cancellationToken);
+            var written = await base.SaveChangesAsync(cancellationToken);
+            foreach (var owner in appended) owner.Clear();
+            // The trail is append-only: the next save asks the database for each chain's end, never trusts a copy
+            // another writer may have extended since.
+            foreach (var entry in ChangeTracker.Entries<AuditEvent>().ToList()) entry.State = EntityState.Detached;
+            return written;
         }
-        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException && IsAuditChainCollision(e))
+        catch (DbUpdateException e)
         {
-            // Another writer appended to the same procedure's chain first: the same situation as a stale Version.
-            throw new DbUpdateConcurrencyException("The procedure's audit chain was extended by another writer.", e);
+            // Not written: the events stay pending and their links are dropped, so that a retry after a reload
+            // chains them again onto whatever the other writer appended.
+            foreach (var entry in ChangeTracker.Entries<AuditEvent>().Where(x => x.State == EntityState.Added).ToList())
+                entry.State = EntityState.Detached;
+            if (e is not DbUpdateConcurrencyException && IsAuditChainCollision(e))
+                // Another writer appended to the same procedure's chain first: the same situation as a stale Version.
+                throw new DbUpdateConcurrencyException("The procedure's audit chain was extended by another writer.", e);
+            throw;
         }
     }
 
@@ -84,27 +95,48 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         e.InnerException?.Message is { } m && (m.Contains("audit_events", StringComparison.OrdinalIgnoreCase)
                                                || m.Contains("IX_audit_events_ProcedureId_Seq", StringComparison.Ordinal));
 
-    private async Task AppendAuditEventsAsync(CancellationToken ct)
+    /// <summary>Something whose pending audit events were chained in this save, to clear once it is written.</summary>
+    private readonly record struct AuditOwner(Action Clear);
+
+    /// <summary>
+    /// Chains the pending events of every changed procedure, then of every changed notification (its delivery
+    /// changes), onto their procedure's audit trail, in the same transaction as the change itself.
+    /// </summary>
+    private async Task<List<AuditOwner>> AppendAuditEventsAsync(CancellationToken ct)
     {
         var now = UtcNow;
-        foreach (var entry in ChangeTracker.Entries<Procedure>().ToList())
+        var owners = new List<AuditOwner>();
+        var pending = new List<(string AgencyId, string ProcedureId, bool New, IReadOnlyList<ProcedureEvent> Events, AuditOwner Owner)>();
+        foreach (var entry in ChangeTracker.Entries<Procedure>())
+            if (entry.Entity.PendingEvents.Count > 0)
+                pending.Add((entry.Entity.AgencyId, entry.Entity.Id, entry.State == EntityState.Added, entry.Entity.PendingEvents,
+                    new AuditOwner(entry.Entity.ClearPendingEvents)));
+        foreach (var entry in ChangeTracker.Entries<Notification>())
+            if (entry.Entity.PendingEvents.Count > 0)
+                pending.Add((entry.Entity.AgencyId, entry.Entity.ProcedureId, false, entry.Entity.PendingEvents,
+                    new AuditOwner(entry.Entity.ClearPendingEvents)));
+        if (pending.Count == 0) return owners;
+
+        var created = pending.Where(p => p.New).Select(p => p.ProcedureId).ToHashSet();
+        foreach (var group in pending.GroupBy(p => p.ProcedureId))
         {
-            var procedure = entry.Entity;
-            if (procedure.PendingEvents.Count == 0) continue;
-            var last = ChangeTracker.Entries<AuditEvent>()
-                           .Where(e => e.Entity.ProcedureId == procedure.Id)
-                           .Select(e => e.Entity).OrderByDescending(e => e.Seq).FirstOrDefault();
+            var procedureId = group.Key;
+            AuditEvent? last = null;
             // A procedure being inserted has no stored events (they reference it): no need to ask the database.
-            if (last is null && entry.State != EntityState.Added)
-                last = await AuditEvents.IgnoreQueryFilters().Where(e => e.ProcedureId == procedure.Id)
+            if (!created.Contains(procedureId))
+                last = await AuditEvents.IgnoreQueryFilters().Where(e => e.ProcedureId == procedureId)
                     .OrderByDescending(e => e.Seq).FirstOrDefaultAsync(ct);
-            foreach (var pending in procedure.PendingEvents)
+            foreach (var (agencyId, _, _, events, owner) in group)
             {
-                last = AuditEvent.Append(last, procedure.AgencyId, procedure.Id, pending.Type, pending.Actor, pending.Data, now);
-                AuditEvents.Add(last);
+                foreach (var e in events)
+                {
+                    last = AuditEvent.Append(last, agencyId, procedureId, e.Type, e.Actor, e.Data, now);
+                    AuditEvents.Add(last);
+                }
+                owners.Add(owner);
             }
-            procedure.ClearPendingEvents();
         }
+        return owners;
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -4,6 +4,7 @@ using Paraphe.Web.Features.Contacts;
 using Paraphe.Web.Features.DevOutbox;
 using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Features.Notifications;
+using Paraphe.Web.Features.Notifications.Callbacks;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Pages;
@@ -33,6 +34,8 @@ api.MapInPersonApi();
 api.MapAuditApi();
 api.MapDevOutboxApi();
 api.MapSigningApi();
+
+var callbacks = app.MapCallbacks();
 
 app.MapRazorPages();
 

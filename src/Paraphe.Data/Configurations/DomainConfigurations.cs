@@ -119,6 +119,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         e.HasMany(x => x.Events).WithOne().HasForeignKey(x => x.NotificationId);
         e.Navigation(x => x.Events).UsePropertyAccessMode(PropertyAccessMode.Field);
         e.Ignore(x => x.IsFinal);
+        e.Ignore(x => x.PendingEvents);
     }
 }
 

@@ -1,3 +1,5 @@
+using Paraphe.Domain.Procedures;
+
 namespace Paraphe.Domain.Notifications;
 
 public enum Channel { Email, Sms }
@@ -38,6 +40,14 @@ public enum DeliveryFailure
     Other,
 }
 
+/// <summary>
+/// What a provider or the receiving operator reports about a message (a webhook, a status callback, a DSN):
+/// <see cref="DeliveryStatus.Sent"/>, <see cref="DeliveryStatus.Deferred"/>, <see cref="DeliveryStatus.Delivered"/> or
+/// <see cref="DeliveryStatus.Failed"/>, when the provider says it happened, its own words, and for a failure its kind.
+/// </summary>
+public sealed record DeliveryReport(DeliveryStatus Status, DateTime At, string? Detail,
+    DeliveryFailure Failure = DeliveryFailure.None, string? Provider = null);
+
 public sealed class NotificationEvent
 {
     private NotificationEvent() { }
@@ -64,8 +74,14 @@ public sealed class NotificationEvent
 public sealed class Notification
 {
     private readonly List<NotificationEvent> _events = [];
+    private readonly List<ProcedureEvent> _pendingEvents = [];
 
     private Notification() { }
+
+    /// <summary>Delivery changes not yet written to the procedure's audit trail (the data layer appends them).</summary>
+    public IReadOnlyList<ProcedureEvent> PendingEvents => _pendingEvents;
+
+    public void ClearPendingEvents() => _pendingEvents.Clear();
 
     public string Id { get; private set; } = "";
     public string AgencyId { get; private set; } = "";
@@ -115,15 +131,68 @@ public sealed class Notification
     {
         Provider = provider;
         ProviderMessageId = providerMessageId;
+        // A delivery report may arrive before the send call returns: never move back from what it said.
+        if (Status is not (DeliveryStatus.Queued or DeliveryStatus.Sending or DeliveryStatus.Deferred) || IsHeldByProvider) return;
         Error = null;
         FailureKind = DeliveryFailure.None;
-        // A delivery receipt may arrive before the send call returns: never move back from a final state.
-        if (!IsFinal) Move(DeliveryStatus.Sent, now, $"accepté par {provider}");
+        Move(DeliveryStatus.Sent, now, $"accepté par {provider}", now, provider);
     }
+
+    /// <summary>
+    /// Applies a provider's report; returns false when it changes nothing. Providers repeat themselves and their
+    /// callbacks overtake each other, so: a final state never moves; the same status with the same words is a
+    /// repeat; a report older than the last one received is stale, except a final one (delivered or failed
+    /// always ends the story); <c>sent</c> only confirms a message still on its way out.
+    /// </summary>
+    public bool Report(DeliveryReport report, DateTime now)
+    {
+        if (IsFinal) return false;
+        var last = LastEvent();
+        if (last is not null && last.Status == report.Status && last.Detail == report.Detail) return false;
+        var at = report.At == default ? now : report.At;
+        switch (report.Status)
+        {
+            case DeliveryStatus.Sent:
+                if (Status is not (DeliveryStatus.Queued or DeliveryStatus.Sending)) return false;
+                Move(DeliveryStatus.Sent, at, report.Detail, now, report.Provider);
+                return true;
+            case DeliveryStatus.Deferred:
+                if (last is not null && at < last.At) return false;
+                NextAttemptAt = HeldByProvider;
+                Error = report.Detail;
+                FailureKind = report.Failure;
+                Move(DeliveryStatus.Deferred, at, report.Detail, now, report.Provider);
+                return true;
+            case DeliveryStatus.Delivered:
+                Error = null;
+                FailureKind = DeliveryFailure.None;
+                Move(DeliveryStatus.Delivered, at, report.Detail, now, report.Provider);
+                return true;
+            case DeliveryStatus.Failed:
+                Error = report.Detail;
+                FailureKind = report.Failure == DeliveryFailure.None ? DeliveryFailure.Other : report.Failure;
+                Move(DeliveryStatus.Failed, at, report.Detail, now, report.Provider);
+                return true;
+            default:
+                throw new ArgumentException($"A provider reports sent, deferred, delivered or failed, not {report.Status}.", nameof(report));
+        }
+    }
+
+    /// <summary>The newest event, whatever order the events were loaded in (stored ids grow; unsaved ones come last).</summary>
+    private NotificationEvent? LastEvent()
+    {
+        NotificationEvent? last = null;
+        foreach (var e in _events)
+            if (last is null || e.Id == 0 || (last.Id != 0 && e.Id > last.Id)) last = e;
+        return last;
+    }
+
+    private bool IsHeldByProvider => Status == DeliveryStatus.Deferred && NextAttemptAt == HeldByProvider;
 
     /// <summary>A temporary failure on our side (by default): Paraphe sends it again at <paramref name="retryAt"/>.</summary>
     public void RetryLater(string error, DateTime retryAt, DateTime now, DeliveryFailure kind = DeliveryFailure.ProviderError)
     {
+        if (IsFinal || IsHeldByProvider) return;
         Error = error;
         FailureKind = kind;
         NextAttemptAt = retryAt;
@@ -135,30 +204,40 @@ public sealed class Notification
     /// webhook). Nothing is sent again by Paraphe: the message is out of the dispatcher's reach. A late event on a
     /// final message changes nothing.
     /// </summary>
-    public void Deferred(DateTime now, string detail)
-    {
-        if (IsFinal) return;
-        NextAttemptAt = HeldByProvider;
-        Move(DeliveryStatus.Deferred, now, detail);
-    }
+    public void Deferred(DateTime now, string detail) => Report(new DeliveryReport(DeliveryStatus.Deferred, now, detail), now);
 
     /// <summary>Next attempt of a message a provider holds: never (the dispatcher takes only due messages).</summary>
     public static readonly DateTime HeldByProvider = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 
-    public void Delivered(DateTime now, string? detail = null) => Move(DeliveryStatus.Delivered, now, detail);
+    public void Delivered(DateTime now, string? detail = null) => Report(new DeliveryReport(DeliveryStatus.Delivered, now, detail), now);
 
     /// <summary>A permanent failure: never retried blindly.</summary>
     public void Failed(string error, DateTime now, DeliveryFailure kind = DeliveryFailure.Other)
     {
+        if (IsFinal) return;
         Error = error;
         FailureKind = kind;
         Move(DeliveryStatus.Failed, now, error);
     }
 
-    private void Move(DeliveryStatus status, DateTime now, string? detail)
+    private void Move(DeliveryStatus status, DateTime now, string? detail) => Move(status, now, detail, now, null);
+
+    /// <param name="at">when it happened (the provider's time for a report)</param>
+    /// <param name="now">when Paraphe records it</param>
+    private void Move(DeliveryStatus status, DateTime at, string? detail, DateTime now, string? provider)
     {
         Status = status;
         UpdatedAt = now;
-        _events.Add(new NotificationEvent(status, now, detail));
+        _events.Add(new NotificationEvent(status, at, detail));
+        // The dispatcher's claim (sending) is plumbing; every other change is evidence of what the signer was sent.
+        if (status is DeliveryStatus.Queued or DeliveryStatus.Sending) return;
+        _pendingEvents.Add(new ProcedureEvent($"notification.{status.ToString().ToLowerInvariant()}", provider ?? Provider ?? "paraphe",
+            new Dictionary<string, object?>
+            {
+                ["notification_id"] = Id, ["signer_id"] = SignerId, ["channel"] = Channel.ToString().ToLowerInvariant(),
+                ["purpose"] = Purpose.ToString().ToLowerInvariant(), ["to"] = To, ["at"] = at, ["detail"] = detail,
+                ["failure"] = status is DeliveryStatus.Failed or DeliveryStatus.Deferred && FailureKind != DeliveryFailure.None
+                    ? FailureKind.ToString() : null,
+            }));
     }
 }

@@ -65,21 +65,44 @@ public sealed partial class OutboxDispatcher(
 
         foreach (var n in due)
         {
-            await SendOneAsync(n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
-            await db.SaveChangesAsync(ct);
+            var outcome = await SendOneAsync(n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
+            await RecordAsync(db, n, outcome, ct);
         }
         return due.Count;
     }
 
-    private async Task SendOneAsync(Notification n, Procedure procedure, Domain.Agencies.Agency agency, CancellationToken ct)
+    /// <summary>
+    /// Records what the provider answered. A delivery report may have reached the message between the send and this
+    /// save (fast SMS receipts do): the outcome is then applied again to the fresh row, which never moves it back.
+    /// The message was sent: losing this record would send it twice, so conflicts are retried, not given up.
+    /// </summary>
+    private static async Task RecordAsync(ParapheDbContext db, Notification n, Action<Notification> outcome, CancellationToken ct)
+    {
+        outcome(n);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                foreach (var e in n.Events) db.Entry(e).State = EntityState.Detached;
+                db.Entry(n).State = EntityState.Detached;
+                n = await db.Notifications.IgnoreQueryFilters().Include(x => x.Events).FirstAsync(x => x.Id == n.Id, ct);
+                outcome(n);
+            }
+        }
+    }
+
+    private async Task<Action<Notification>> SendOneAsync(Notification n, Procedure procedure, Domain.Agencies.Agency agency,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var signer = n.SignerId is null ? null : procedure.Signers.FirstOrDefault(s => s.Id == n.SignerId);
         if (n.Purpose is Purpose.Invitation or Purpose.Reminder && procedure.Status != ProcedureStatus.Ongoing)
-        {
-            n.Failed($"Non envoyé : la procédure est {Procedure.Label(procedure.Status)}.", now);
-            return;
-        }
+            return x => x.Failed($"Non envoyé : la procédure est {Procedure.Label(procedure.Status)}.", now);
         var link = signer is not null && n.Purpose is Purpose.Invitation or Purpose.Reminder ? links.UrlFor(signer.Id) : null;
         var content = MessageComposer.Compose(n, agency, procedure, signer, link);
         var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
@@ -88,12 +111,14 @@ public sealed partial class OutboxDispatcher(
         try
         {
             var receipt = await sender.SendAsync(message, ct);
-            n.Accepted(receipt.Provider, receipt.ProviderMessageId, clock.GetUtcNow().UtcDateTime);
+            var at = clock.GetUtcNow().UtcDateTime;
+            return x => x.Accepted(receipt.Provider, receipt.ProviderMessageId, at);
         }
         catch (SendFailedException e) when (e.Permanent)
         {
             LogSendFailed(n.Id, sender.Name, e.Message);
-            n.Failed(e.Message, clock.GetUtcNow().UtcDateTime, e.Kind);
+            var at = clock.GetUtcNow().UtcDateTime;
+            return x => x.Failed(e.Message, at, e.Kind);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -101,9 +126,8 @@ public sealed partial class OutboxDispatcher(
             var at = clock.GetUtcNow().UtcDateTime;
             var retryAt = at + Backoff(n.Attempts);
             if (retryAt > n.CreatedAt + _o.RetryFor)
-                n.Failed($"Abandonné après {n.Attempts} tentatives : {e.Message}", at, DeliveryFailure.ProviderError);
-            else
-                n.RetryLater($"{sender.Name} : {e.Message}", retryAt, at);
+                return x => x.Failed($"Abandonné après {n.Attempts} tentatives : {e.Message}", at, DeliveryFailure.ProviderError);
+            return x => x.RetryLater($"{sender.Name} : {e.Message}", retryAt, at);
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Paraphe.Domain.Notifications;
+using Paraphe.Web.Features.Notifications.Callbacks;
 using Paraphe.Web.Features.Notifications.Email;
 using Paraphe.Web.Outbox;
 
@@ -31,6 +32,7 @@ public static class NotificationsSetup
         services.AddSingleton<IMessageSender, SmtpSender>();
         services.AddSingleton<BounceProcessor>();
         services.AddHostedService<BounceListener>();
+        services.AddSingleton<CallbackUrls>();
         services.AddSingleton<SenderRegistry>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxDispatcher>();

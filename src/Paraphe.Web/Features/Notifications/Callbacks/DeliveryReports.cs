@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain.Notifications;
+
+namespace Paraphe.Web.Features.Notifications.Callbacks;
+
+public enum ReportOutcome { Recorded, Unchanged, Unmatched }
+
+/// <summary>
+/// Which message a provider's event is about: Paraphe's own notification id when the provider echoes it back
+/// (a per-message callback URL, a tag, a custom header), else the provider's message id given at send time.
+/// </summary>
+public sealed record MessageRef(string Provider, string? NotificationId, string? ProviderMessageId);
+
+/// <summary>
+/// Records a provider's delivery event (webhook, status callback) on its notification, in one transaction with its
+/// audit event. Callbacks come from outside any agency's session: the message is found across tenants by its ids,
+/// and only that message is touched. Idempotent and order-tolerant by <see cref="Notification.Report"/>; two events of
+/// one message (or of one procedure's audit chain) racing each other are settled by retrying the loser on fresh rows.
+/// </summary>
+public static class DeliveryReports
+{
+    public static async Task<ReportOutcome> RecordAsync(ParapheDbContext db, MessageRef message, DeliveryReport report,
+        CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var n = await FindAsync(db, message, ct);
+            if (n is null) return ReportOutcome.Unmatched;
+            if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return ReportOutcome.Recorded;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static Task<Notification?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
+    {
+        var notifications = db.Notifications.IgnoreQueryFilters().Include(n => n.Events);
+        if (!string.IsNullOrEmpty(message.NotificationId))
+            return notifications.FirstOrDefaultAsync(n => n.Id == message.NotificationId, ct);
+        if (string.IsNullOrEmpty(message.ProviderMessageId))
+            return Task.FromResult<Notification?>(null);
+        return notifications.FirstOrDefaultAsync(n => n.ProviderMessageId == message.ProviderMessageId && n.Provider == message.Provider, ct);
+    }
+}
