@@ -65,28 +65,33 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
-        var appended = await AppendAuditEventsAsync(cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var written = await base.SaveChangesAsync(cancellationToken);
-            foreach (var owner in appended) owner.Clear();
-            // The trail is append-only: the next save asks the database for each chain's end, never trusts a copy
-            // another writer may have extended since.
-            foreach (var entry in ChangeTracker.Entries<AuditEvent>().ToList()) entry.State = EntityState.Detached;
-            return written;
-        }
-        catch (DbUpdateException e)
-        {
-            // Not written: the events stay pending and their links are dropped, so that a retry after a reload
-            // chains them again onto whatever the other writer appended.
-            foreach (var entry in ChangeTracker.Entries<AuditEvent>().Where(x => x.State == EntityState.Added).ToList())
-                entry.State = EntityState.Detached;
-            if (e is not DbUpdateConcurrencyException && IsAuditChainCollision(e))
-                // Another writer appended to the same procedure's chain first: the same situation as a stale Version.
+            var appended = await AppendAuditEventsAsync(cancellationToken);
+            try
+            {
+                var written = await base.SaveChangesAsync(cancellationToken);
+                foreach (var owner in appended) owner.Clear();
+                // The trail is append-only: the next save asks the database for each chain's end, never trusts a
+                // copy another writer may have extended since.
+                foreach (var entry in ChangeTracker.Entries<AuditEvent>().ToList()) entry.State = EntityState.Detached;
+                return written;
+            }
+            catch (DbUpdateException e)
+            {
+                // Not written: the events stay pending and their links are dropped, so that they can be chained again.
+                foreach (var entry in ChangeTracker.Entries<AuditEvent>().Where(x => x.State == EntityState.Added).ToList())
+                    entry.State = EntityState.Detached;
+                if (e is DbUpdateConcurrencyException || !IsAuditChainCollision(e)) throw;
+                // Another writer (a delivery report, the dispatcher) extended the same chain first, but our own rows
+                // were not stale: chain onto its new end and write again. Nothing else was written (one transaction).
+                if (attempt < MaxChainRetries && Database.CurrentTransaction is null) continue;
                 throw new DbUpdateConcurrencyException("The procedure's audit chain was extended by another writer.", e);
-            throw;
+            }
         }
     }
+
+    private const int MaxChainRetries = 8;
 
     public override int SaveChanges() =>
         throw new NotSupportedException("Use SaveChangesAsync: it writes the audit trail in the same transaction.");

@@ -147,7 +147,33 @@ public static class Labels
         "procedure.completed" => "Procédure terminée",
         "procedure.relaunched" => "Remplacée par une nouvelle procédure",
         "procedure.relaunch_of" => "Relance d'une procédure précédente",
+        "notification.sent" => "Message accepté par le fournisseur",
+        "notification.deferred" => "Message différé",
+        "notification.delivered" => "Message délivré",
+        "notification.failed" => "Message en échec",
         _ => type,
+    };
+
+    /// <summary>The line under a delivery event of the audit trail: which message, to whom, and what the provider said.</summary>
+    public static string? AuditDetail(string type, System.Text.Json.JsonElement data)
+    {
+        if (!type.StartsWith("notification.", StringComparison.Ordinal) || data.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
+        string? Get(string name) => data.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        var channel = Get("channel") == "sms" ? "SMS" : "Email";
+        var purpose = Enum.TryParse<Domain.Notifications.Purpose>(Get("purpose"), ignoreCase: true, out var p) ? Purpose(p) : Get("purpose");
+        var detail = Get("detail");
+        return $"{channel} · {purpose} → {Get("to")}{(string.IsNullOrEmpty(detail) ? "" : $" — {detail}")}";
+    }
+
+    /// <summary>Who reported a delivery event: the provider, by its usual name.</summary>
+    public static string Provider(string name) => name switch
+    {
+        "capture" => "Boîte d'envoi de développement",
+        "smtp" => "Serveur SMTP",
+        "twilio" => "Twilio",
+        "brevo" => "Brevo",
+        "paraphe" => "Paraphe",
+        _ => name,
     };
 
     public static string FileSize(long bytes) => bytes switch

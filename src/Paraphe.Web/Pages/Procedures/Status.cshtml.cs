@@ -190,7 +190,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
             "signer" => Procedure?.Signers.FirstOrDefault(s => s.Id == id) is { } s ? $"{s.FirstName} {s.LastName} (signataire)" : "Signataire",
             "api_key" => "API (clé de l'agence)",
             "system" => "Paraphe (automatique)",
-            _ => actor,
+            _ => Labels.Provider(actor),
         };
     }
 }
