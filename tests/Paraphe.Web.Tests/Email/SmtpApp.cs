@@ -63,7 +63,7 @@ public class SmtpApp : ParapheApp
             var signer = (await api.ProcedureAsync(procedureId)).Signers()[0];
             var email = signer.Arr("notifications").First(n => n.Str("channel") == "email" && n.Str("purpose") == "invitation");
             if (done(email)) return (email, signer);
-            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
                 throw new Xunit.Sdk.XunitException($"The invitation never reached the expected state: {email}");
             await Task.Delay(50);
         }

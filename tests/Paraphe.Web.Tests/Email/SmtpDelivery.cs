@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
@@ -80,23 +79,20 @@ public abstract class SmtpDelivery(SmtpApp app)
     }
 
     /// <summary>
-    /// One reused connection and no pipelining/Nagle stall: with the stall, 100 messages take ≥ 4.4 s (44 ms each);
-    /// without it, a fraction of a second even on a busy machine.
+    /// One reused connection for a burst. How fast it goes (the pipelining/Nagle stall costs 44 ms a message) is a
+    /// measurement, not a test: `bench/` measures it and docs/PERFORMANCE.md gives the figures.
     /// </summary>
     [Fact]
-    public async Task ABurstOfMessagesReusesOneConnectionWithoutTheNagleStall()
+    public async Task ABurstOfMessagesReusesOneConnection()
     {
         var sender = app.Services.GetServices<IMessageSender>().OfType<SmtpSender>().Single();
         var tag = Guid.NewGuid().ToString("N")[..8];
         await sender.SendAsync(Message($"warm.{tag}@gmail.com"), CancellationToken.None);
         var sessionsBefore = app.Smtp.Sessions;
 
-        var watch = Stopwatch.StartNew();
         for (var i = 0; i < 100; i++) await sender.SendAsync(Message($"burst{i}.{tag}@gmail.com"), CancellationToken.None);
-        watch.Stop();
 
         Assert.True(app.Smtp.Sessions - sessionsBefore <= 1, $"{app.Smtp.Sessions - sessionsBefore} new connections for 100 messages");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"100 messages took {watch.Elapsed.TotalMilliseconds:F0} ms");
         await app.Smtp.WaitForAsync($"burst99.{tag}@gmail.com");
     }
 

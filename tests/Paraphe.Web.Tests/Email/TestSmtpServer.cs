@@ -62,7 +62,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
     public static bool WaitUntilListening(int port, Task? running = null)
     {
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(5))
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
         {
             if (running is { IsCompleted: true }) return false;
             try
@@ -87,7 +87,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         {
             var found = received.FirstOrDefault(r => r.EnvelopeTo.Contains(to, StringComparer.OrdinalIgnoreCase));
             if (found is not null) return found;
-            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
                 throw new Xunit.Sdk.XunitException($"The test SMTP server received nothing for {to} in 10 s.");
             await Task.Delay(50);
         }

@@ -10,7 +10,7 @@ namespace Paraphe.Web.Tests.Infrastructure;
 /// <summary>An agency's client of the REST API, speaking the wire format (snake_case JSON) as integrators do.</summary>
 public sealed class Api
 {
-    private static readonly TimeSpan DispatcherWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DispatcherWait = TimeSpan.FromSeconds(30);
 
     public Api(ParapheApp app, string apiKey)
     {
