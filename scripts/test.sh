@@ -26,6 +26,8 @@ missing=()
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# The status page marks channels and findings with emoji (✉️ 📱 ⛔): screenshots should show them as a phone does.
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 pg_missing=1
 for f in /usr/lib/postgresql/*/bin/initdb; do [ -x "$f" ] && pg_missing=0; done
 if [ "$pg_missing" -eq 1 ] && command -v initdb >/dev/null 2>&1; then pg_missing=0; fi
