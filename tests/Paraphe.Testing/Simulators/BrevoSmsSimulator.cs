@@ -96,7 +96,7 @@ public sealed partial class BrevoSmsSimulator : IAsyncDisposable
         {
             var sms = accepted.LastOrDefault(s => s.Recipient == recipient);
             if (sms is not null) return sms;
-            if (watch.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"Brevo simulator: no SMS to {recipient} after 10 s.");
+            if (watch.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException($"Brevo simulator: no SMS to {recipient} after 20 s.");
             await Task.Delay(50);
         }
     }

@@ -98,7 +98,7 @@ public sealed partial class TwilioSimulator : IAsyncDisposable
         ["more_info"] = $"https://www.twilio.com/docs/errors/{code}", ["status"] = status,
     }, statusCode: status);
 
-    /// <summary>The accepted message to <paramref name="to"/> (the newest), waiting up to 10 s for it.</summary>
+    /// <summary>The accepted message to <paramref name="to"/> (the newest), waiting up to 20 s for it.</summary>
     public async Task<Sms> WaitForAsync(string to)
     {
         var watch = Stopwatch.StartNew();
@@ -106,7 +106,7 @@ public sealed partial class TwilioSimulator : IAsyncDisposable
         {
             var sms = accepted.LastOrDefault(s => s.To == to);
             if (sms is not null) return sms;
-            if (watch.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"Twilio simulator: no SMS to {to} after 10 s.");
+            if (watch.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException($"Twilio simulator: no SMS to {to} after 20 s.");
             await Task.Delay(50);
         }
     }

@@ -62,7 +62,7 @@ public sealed class SmsFailover(FailoverSqliteApp app) : IClassFixture<FailoverS
 
         var details = await SentDetailsAsync(mobile, throughBrevo: true);
 
-        Assert.Contains(details, d => d.Contains("secours : twilio en échec : Twilio n'a pas répondu en 1 s", StringComparison.Ordinal));
+        Assert.Contains(details, d => d.Contains("secours : twilio en échec : Twilio n'a pas répondu en 5 s", StringComparison.Ordinal));
         var next = Api.UniqueMobile();
         Assert.Contains("accepté par twilio", await SentDetailsAsync(next, throughBrevo: false)); // one failure does not open the breaker
     }
