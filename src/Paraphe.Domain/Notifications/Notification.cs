@@ -127,7 +127,8 @@ public sealed class Notification
         Move(DeliveryStatus.Sending, now, Attempts > 1 ? $"tentative {Attempts}" : null);
     }
 
-    public void Accepted(string provider, string? providerMessageId, DateTime now)
+    /// <param name="note">how it went out when that matters (a failover: "secours : twilio en échec : …").</param>
+    public void Accepted(string provider, string? providerMessageId, DateTime now, string? note = null)
     {
         Provider = provider;
         ProviderMessageId = providerMessageId;
@@ -135,7 +136,7 @@ public sealed class Notification
         if (Status is not (DeliveryStatus.Queued or DeliveryStatus.Sending or DeliveryStatus.Deferred) || IsHeldByProvider) return;
         Error = null;
         FailureKind = DeliveryFailure.None;
-        Move(DeliveryStatus.Sent, now, $"accepté par {provider}", now, provider);
+        Move(DeliveryStatus.Sent, now, note is null ? $"accepté par {provider}" : $"accepté par {provider} ({note})", now, provider);
     }
 
     /// <summary>

@@ -112,7 +112,7 @@ public sealed partial class OutboxDispatcher(
         {
             var receipt = await sender.SendAsync(message, ct);
             var at = clock.GetUtcNow().UtcDateTime;
-            return x => x.Accepted(receipt.Provider, receipt.ProviderMessageId, at);
+            return x => x.Accepted(receipt.Provider, receipt.ProviderMessageId, at, receipt.Note);
         }
         catch (SendFailedException e) when (e.Permanent)
         {

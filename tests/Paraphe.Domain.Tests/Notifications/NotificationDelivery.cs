@@ -80,6 +80,19 @@ public class NotificationDelivery
     }
 
     [Fact]
+    public void SaysWhenTheFallbackProviderSentIt()
+    {
+        var clock = Build.Clock();
+        var n = Sms(clock);
+        n.StartSending(clock.Now(), Lease);
+
+        n.Accepted("brevo", "1511882900176220", clock.Now(), "secours : twilio en échec : Twilio 503");
+
+        Assert.Equal(("brevo", DeliveryStatus.Sent), (n.Provider, n.Status));
+        Assert.Equal("accepté par brevo (secours : twilio en échec : Twilio 503)", n.Events[^1].Detail);
+    }
+
+    [Fact]
     public void IsDeferredOnATemporaryFailureAndRetriedLater()
     {
         var clock = Build.Clock();

@@ -8,7 +8,8 @@ public sealed record OutgoingMessage(
     string? Subject, string Text, string? Html);
 
 /// <param name="ProviderMessageId">the provider's id for the message, used to match its delivery events.</param>
-public sealed record SendReceipt(string Provider, string? ProviderMessageId);
+/// <param name="Note">how it went out, when that is worth telling (sent by the fallback provider, and why).</param>
+public sealed record SendReceipt(string Provider, string? ProviderMessageId, string? Note = null);
 
 /// <summary>Thrown by a provider. Temporary failures are retried with backoff; permanent ones never blindly.
 /// A permanent failure may say why (<paramref name="kind"/>: SMTP 550 5.1.1 → MailboxUnknown) for the diagnosis.</summary>
