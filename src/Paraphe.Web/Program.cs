@@ -5,6 +5,7 @@ using Paraphe.Web.Features.DevOutbox;
 using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Features.Notifications;
 using Paraphe.Web.Features.Notifications.Callbacks;
+using Paraphe.Web.Features.Notifications.Email.Brevo;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Pages;
@@ -36,6 +37,7 @@ api.MapDevOutboxApi();
 api.MapSigningApi();
 
 var callbacks = app.MapCallbacks();
+callbacks.MapBrevoEmailCallbacks();
 
 app.MapRazorPages();
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Paraphe.Domain.Notifications;
 using Paraphe.Web.Features.Notifications.Callbacks;
 using Paraphe.Web.Features.Notifications.Email;
+using Paraphe.Web.Features.Notifications.Email.Brevo;
 using Paraphe.Web.Outbox;
 
 namespace Paraphe.Web.Features.Notifications;
@@ -30,6 +31,7 @@ public static class NotificationsSetup
                 "Paraphe:Email:BounceListener:Host must be an IP address (127.0.0.1, 0.0.0.0) and Port a TCP port.")
             .ValidateOnStart();
         services.AddSingleton<IMessageSender, SmtpSender>();
+        services.AddBrevoEmail();
         services.AddSingleton<BounceProcessor>();
         services.AddHostedService<BounceListener>();
         services.AddSingleton<CallbackUrls>();
