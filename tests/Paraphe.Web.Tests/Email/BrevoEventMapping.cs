@@ -23,6 +23,7 @@ public sealed class BrevoEventMapping
     [InlineData("deferred", DeliveryStatus.Deferred, DeliveryFailure.None)]
     [InlineData("soft_bounce", DeliveryStatus.Deferred, DeliveryFailure.None)]
     [InlineData("hard_bounce", DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown)]
+    [InlineData("hardBounce", DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown)]
     [InlineData("blocked", DeliveryStatus.Failed, DeliveryFailure.Blocked)]
     [InlineData("invalid_email", DeliveryStatus.Failed, DeliveryFailure.InvalidAddress)]
     [InlineData("spam", DeliveryStatus.Failed, DeliveryFailure.SpamComplaint)]

@@ -42,16 +42,17 @@ public sealed record BrevoEmailEvent(string Event, string? Email, string? Messag
         {
             const string p = BrevoEmailSender.ProviderName;
             var detail = string.IsNullOrWhiteSpace(Reason) ? Event : $"{Event} : {Reason.Trim()}";
-            return Event switch
+            // Webhook payloads say `hard_bounce`, the webhook settings `hardBounce`: both are read the same way.
+            return Event.Replace("_", "", StringComparison.Ordinal) switch
             {
                 "request" or "sent" => new DeliveryReport(DeliveryStatus.Sent, At, "accepté par brevo", Provider: p),
                 "delivered" => new DeliveryReport(DeliveryStatus.Delivered, At, detail, Provider: p),
-                "opened" or "unique_opened" or "proxy_open" or "unique_proxy_open" or "click" =>
+                "opened" or "uniqueopened" or "proxyopen" or "uniqueproxyopen" or "click" =>
                     new DeliveryReport(DeliveryStatus.Delivered, At, $"{Event} (remis : le message a été ouvert)", Provider: p),
-                "deferred" or "soft_bounce" => new DeliveryReport(DeliveryStatus.Deferred, At, detail, Provider: p),
-                "hard_bounce" => new DeliveryReport(DeliveryStatus.Failed, At, detail, HardBounceKind(Reason), p),
+                "deferred" or "softbounce" => new DeliveryReport(DeliveryStatus.Deferred, At, detail, Provider: p),
+                "hardbounce" => new DeliveryReport(DeliveryStatus.Failed, At, detail, HardBounceKind(Reason), p),
                 "blocked" => new DeliveryReport(DeliveryStatus.Failed, At, detail, DeliveryFailure.Blocked, p),
-                "invalid_email" => new DeliveryReport(DeliveryStatus.Failed, At, detail, DeliveryFailure.InvalidAddress, p),
+                "invalidemail" or "invalid" => new DeliveryReport(DeliveryStatus.Failed, At, detail, DeliveryFailure.InvalidAddress, p),
                 "spam" => new DeliveryReport(DeliveryStatus.Failed, At, detail, DeliveryFailure.SpamComplaint, p),
                 "error" => new DeliveryReport(DeliveryStatus.Failed, At, detail, DeliveryFailure.Other, p),
                 _ => null,
