@@ -5,6 +5,7 @@ using Paraphe.Web.Features.DevOutbox;
 using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Features.Notifications;
 using Paraphe.Web.Features.Notifications.Callbacks;
+using Paraphe.Web.Features.Notifications.Email.Brevo;
 using Paraphe.Web.Features.Notifications.Sms;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Features.Signing;
@@ -38,6 +39,7 @@ api.MapSigningApi();
 
 var callbacks = app.MapCallbacks();
 callbacks.MapSmsCallbacks();
+callbacks.MapBrevoEmailCallbacks();
 
 app.MapRazorPages();
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Paraphe.Domain.Notifications;
 using Paraphe.Web.Features.Notifications.Callbacks;
 using Paraphe.Web.Features.Notifications.Email;
+using Paraphe.Web.Features.Notifications.Email.Brevo;
 using Paraphe.Web.Features.Notifications.Sms;
 using Paraphe.Web.Outbox;
 
@@ -32,6 +33,7 @@ public static class NotificationsSetup
             .ValidateOnStart();
         services.AddSingleton<IMessageSender, SmtpSender>();
         services.AddSmsProviders();
+        services.AddBrevoEmail();
         services.AddSingleton<BounceProcessor>();
         services.AddHostedService<BounceListener>();
         services.AddSingleton<CallbackUrls>();
