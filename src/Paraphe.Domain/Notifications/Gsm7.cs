@@ -27,7 +27,7 @@ public static class Gsm7
     /// <summary>Close GSM-7 equivalents of the characters French texts are full of but GSM-7 lacks.</summary>
     private static readonly FrozenDictionary<char, string> Replacements = new Dictionary<char, string>
     {
-        ['«'] = "\"", ['»'] = "\"", ['“'] = "\"", ['”'] = "\"", ['„'] = "\"",
+        ['“'] = "\"", ['”'] = "\"", ['„'] = "\"",
         ['’'] = "'", ['‘'] = "'", ['‚'] = "'", ['`'] = "'", ['´'] = "'",
         ['–'] = "-", ['—'] = "-", ['‑'] = "-", ['…'] = "...", ['•'] = "-",
         ['\u00A0'] = " ", ['\u202F'] = " ", ['\u2009'] = " ", ['\t'] = " ",
@@ -42,7 +42,7 @@ public static class Gsm7
     public static bool IsGsm7(string text) => text.All(IsGsm7);
 
     /// <summary>
-    /// Replaces only the characters outside GSM-7 by close equivalents (« » → ", ’ → ', ê → e, ç → c, œ → oe),
+    /// Replaces only the characters outside GSM-7 by close equivalents (« x » → "x", ’ → ', ê → e, ç → c, œ → oe),
     /// keeping those GSM-7 has (é è ù à É Ç…). A character with no equivalent is kept: the text then goes as UCS-2
     /// rather than lose it.
     /// </summary>
@@ -50,15 +50,29 @@ public static class Gsm7
     {
         if (IsGsm7(text)) return text;
         var sb = new StringBuilder(text.Length);
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (IsGsm7(c)) sb.Append(c);
+            var c = text[i];
+            // French guillemets take a space inside (« Bail »); straight quotes do not ("Bail").
+            if (c == '«')
+            {
+                sb.Append('"');
+                while (i + 1 < text.Length && IsSpace(text[i + 1])) i++;
+            }
+            else if (c == '»')
+            {
+                while (sb.Length > 0 && IsSpace(sb[^1])) sb.Length--;
+                sb.Append('"');
+            }
+            else if (IsGsm7(c)) sb.Append(c);
             else if (Replacements.TryGetValue(c, out var replacement)) sb.Append(replacement);
             else if (WithoutAccent(c) is { } plain) sb.Append(plain);
             else sb.Append(c);
         }
         return sb.ToString();
     }
+
+    private static bool IsSpace(char c) => c is ' ' or '\u00A0' or '\u202F' or '\u2009';
 
     /// <summary>ê → e, Â → A, ï → i: the base letter when dropping the accent gives a GSM-7 character.</summary>
     private static char? WithoutAccent(char c)

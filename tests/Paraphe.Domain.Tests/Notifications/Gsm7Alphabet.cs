@@ -31,7 +31,8 @@ public class Gsm7Alphabet
     }
 
     [Theory]
-    [InlineData("« Compromis »", "\" Compromis \"")]
+    [InlineData("« Compromis »", "\"Compromis\"")]
+    [InlineData("le bail «\u00A0meublé\u202F» signé", "le bail \"meublé\" signé")]
     [InlineData("l’appartement", "l'appartement")]
     [InlineData("fenêtre, château, île, hôtel, sûr", "fenetre, chateau, ile, hotel, sur")]
     [InlineData("façade, Ça", "facade, Ça")]
