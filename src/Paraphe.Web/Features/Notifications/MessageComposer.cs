@@ -48,12 +48,12 @@ public static class MessageComposer
         return new Content(null, text, null);
     }
 
+    private static readonly char[] WordEnds = [' ', '-'];
+
     /// <summary>
     /// At most <paramref name="max"/> characters, ending with "..." (the ellipsis character is not GSM-7); cut after a
     /// whole word when one ends in the last ten characters ("Compromis de vent..." reads as wind).
     /// </summary>
-    private static readonly char[] WordEnds = [' ', '-'];
-
     internal static string Shorten(string title, int max)
     {
         if (title.Length <= max) return title;
