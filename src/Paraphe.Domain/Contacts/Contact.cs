@@ -14,6 +14,8 @@ public sealed class Contact
     public string LastName { get; private set; } = "";
     public string Email { get; private set; } = "";
     public string Mobile { get; private set; } = "";
+    /// <summary>The language of the messages sent to this client; signers take it at launch, like the coordinates.</summary>
+    public Language Language { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
 
@@ -21,14 +23,15 @@ public sealed class Contact
 
     public ContactCheckResult Checks() => ContactChecks.Check(Email, Mobile);
 
-    public static Contact Create(string agencyId, string? firstName, string? lastName, string? email, string? mobile, DateTime now)
+    public static Contact Create(string agencyId, string? firstName, string? lastName, string? email, string? mobile, DateTime now,
+        Language language = Language.Fr)
     {
         var contact = new Contact { Id = Ids.Contact(), AgencyId = agencyId, CreatedAt = now };
-        contact.Update(firstName, lastName, email, mobile, now);
+        contact.Update(firstName, lastName, email, mobile, now, language);
         return contact;
     }
 
-    public void Update(string? firstName, string? lastName, string? email, string? mobile, DateTime now)
+    public void Update(string? firstName, string? lastName, string? email, string? mobile, DateTime now, Language? language = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(firstName) && string.IsNullOrWhiteSpace(lastName))
@@ -46,6 +49,7 @@ public sealed class Contact
         Email = emailCheck.Normalized ?? email?.Trim() ?? "";
         var mobileCheck = ContactChecks.CheckMobile(mobile);
         Mobile = mobileCheck.E164 ?? mobile?.Trim() ?? "";
+        Language = language ?? Language;
         UpdatedAt = now;
     }
 

@@ -1,3 +1,5 @@
+using Paraphe.Domain.Contacts;
+
 namespace Paraphe.Domain.Procedures;
 
 /// <summary>manual = *Marquer comme signé*, in_person = *Maintenant en face à face*, remote = *Plus tard par email*.</summary>
@@ -13,8 +15,9 @@ public sealed record SignatureField(int Page, double X, double Y, double Width, 
 /// <summary>A change worth an audit event, recorded by the aggregate and written with it in one transaction.</summary>
 public sealed record ProcedureEvent(string Type, string Actor, IReadOnlyDictionary<string, object?> Data);
 
-/// <summary>What a signer looked like at launch (names, email, mobile are frozen from then on).</summary>
-public sealed record SignerSnapshot(string FirstName, string LastName, string Email, string Mobile, bool EmailOk, bool MobileOk);
+/// <summary>What a signer looked like at launch (names, email, mobile and language are frozen from then on).</summary>
+public sealed record SignerSnapshot(string FirstName, string LastName, string Email, string Mobile, bool EmailOk, bool MobileOk,
+    Language Language = Language.Fr);
 
 /// <summary>What the signer gave when signing.</summary>
 public sealed record SignatureData(string? Image, string? TypedName, string? Ip, string? UserAgent, bool InPerson);

@@ -1,3 +1,5 @@
+using Paraphe.Domain.Contacts;
+
 namespace Paraphe.Domain.Procedures;
 
 /// <summary>
@@ -18,6 +20,8 @@ public sealed class Signer
     public string LastName { get; private set; } = "";
     public string Email { get; private set; } = "";
     public string Mobile { get; private set; } = "";
+    /// <summary>The language of this signer's messages, from the contact (agency users: French).</summary>
+    public Language Language { get; private set; }
     public SignatureField? Field { get; private set; }
     public SignerStatus Status { get; private set; }
     public string? TokenHash { get; private set; }
@@ -44,7 +48,7 @@ public sealed class Signer
         Id = Ids.Signer(), ProcedureId = procedureId, ContactId = contactId, UserId = userId, Order = order,
         Role = string.IsNullOrWhiteSpace(role) ? "signataire" : role.Trim(), Field = field,
         FirstName = current.FirstName, LastName = current.LastName, Email = current.Email, Mobile = current.Mobile,
-        Status = SignerStatus.Pending,
+        Language = current.Language, Status = SignerStatus.Pending,
     };
 
     internal void Freeze(SignerSnapshot snapshot, string tokenHash)
@@ -53,6 +57,7 @@ public sealed class Signer
         LastName = snapshot.LastName;
         Email = snapshot.Email;
         Mobile = snapshot.Mobile;
+        Language = snapshot.Language;
         TokenHash = tokenHash;
     }
 

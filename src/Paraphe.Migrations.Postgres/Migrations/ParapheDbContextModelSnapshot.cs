@@ -316,6 +316,9 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Language")
+                        .HasColumnType("integer");
+
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasColumnType("text");
@@ -605,6 +608,9 @@ namespace Paraphe.Migrations.Postgres.Migrations
 
                     b.Property<DateTime?>("InvitedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Language")
+                        .HasColumnType("integer");
 
                     b.Property<string>("LastName")
                         .IsRequired()

@@ -307,6 +307,9 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Language")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("LastName")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -594,6 +597,9 @@ namespace Paraphe.Migrations.Sqlite.Migrations
 
                     b.Property<DateTime?>("InvitedAt")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Language")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LastName")
                         .IsRequired()

@@ -8,11 +8,13 @@ namespace Paraphe.Web.Features.Contacts;
 /// <summary>Creates or edits a contact. A failing check does not stop the save: it is reported with its suggestion.</summary>
 public static class SaveContact
 {
-    public sealed record Request(string? FirstName, string? LastName, string? Email, string? Mobile);
+    /// <param name="Language">"fr" (default) or "en": the language of the messages this client receives.</param>
+    public sealed record Request(string? FirstName, string? LastName, string? Email, string? Mobile, string? Language = null);
 
     public static async Task<Contact> CreateAsync(ParapheDbContext db, string agencyId, Request r, CancellationToken ct)
     {
-        var contact = Contact.Create(agencyId, r.FirstName, r.LastName, r.Email, r.Mobile, db.UtcNow);
+        var contact = Contact.Create(agencyId, r.FirstName, r.LastName, r.Email, r.Mobile, db.UtcNow,
+            Languages.Parse(r.Language));
         db.Contacts.Add(contact);
         await db.SaveChangesAsync(ct);
         return contact;
@@ -23,7 +25,7 @@ public static class SaveContact
     {
         var contact = await FindAsync(db, id, ct);
         contact.Update(r.FirstName ?? contact.FirstName, r.LastName ?? contact.LastName, r.Email ?? contact.Email,
-            r.Mobile ?? contact.Mobile, db.UtcNow);
+            r.Mobile ?? contact.Mobile, db.UtcNow, Languages.Parse(r.Language, contact.Language));
         await db.SaveChangesAsync(ct);
         return contact;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -9,8 +10,15 @@ using Paraphe.Web.Outbox;
 
 namespace Paraphe.Web.Features.DevOutbox;
 
+/// <param name="SmsSegments">SMS only: how many SMS the text costs, computed from the stored text.</param>
+/// <param name="SmsEncoding">SMS only: "gsm7" (160 characters per SMS) or "ucs2" (70: a character outside GSM-7).</param>
 public sealed record OutboxMessage(string Id, string NotificationId, string Channel, string To, string? Subject, string Body,
-    IReadOnlyList<string> Links, DateTime At);
+    IReadOnlyList<string> Links, DateTime At, int? SmsSegments, SmsEncoding? SmsEncoding)
+{
+    /// <summary>« 1 segment (GSM-7) » for the page.</summary>
+    [JsonIgnore]
+    public string? SmsLabel => SmsSegments is { } n && SmsEncoding is { } e ? new SmsSegmentCount(e, 0, n).Label : null;
+}
 
 /// <summary>What the capture provider kept, newest first: exactly what clients would have received.</summary>
 public static partial class DevOutboxApi
@@ -38,8 +46,12 @@ public static partial class DevOutboxApi
         IQueryable<CapturedMessage> query = db.CapturedMessages.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(to)) query = query.Where(m => m.To == to);
         var messages = await query.OrderByDescending(m => m.At).ThenByDescending(m => m.Id).Take(Math.Clamp(limit, 1, 500)).ToListAsync(ct);
-        return messages.Select(m => new OutboxMessage(m.Id, m.NotificationId, m.Channel, m.To, m.Subject, m.Body,
-            LinkPattern().Matches(m.Body).Select(x => x.Value).Distinct().ToList(), m.At)).ToList();
+        return messages.Select(m =>
+        {
+            var sms = m.Channel == "sms" ? SmsSegments.Count(m.Body) : null;
+            return new OutboxMessage(m.Id, m.NotificationId, m.Channel, m.To, m.Subject, m.Body,
+                LinkPattern().Matches(m.Body).Select(x => x.Value).Distinct().ToList(), m.At, sms?.Segments, sms?.Encoding);
+        }).ToList();
     }
 
     [GeneratedRegex(@"https?://[^\s""'<>]+")]

@@ -1,65 +1,83 @@
-using System.Globalization;
 using System.Net;
 using Paraphe.Domain.Agencies;
+using Paraphe.Domain.Contacts;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Web.Features.Notifications;
 
-/// <summary>The French texts of every message. SMS stay short: agency, purpose, link.</summary>
+/// <summary>
+/// The texts of every message, in the signer's language (French unless the contact says English). SMS stay short
+/// and cheap: agency, purpose, link, in the GSM-7 alphabet so that one SMS holds 160 characters and not 70.
+/// </summary>
 public static class MessageComposer
 {
-    private static readonly CultureInfo Fr = CultureInfo.GetCultureInfo("fr-FR");
+    /// <summary>A title is never longer than this in an SMS…</summary>
+    public const int SmsTitleMax = 40;
+
+    /// <summary>…and is shortened down to this when that keeps the SMS in one segment (a long agency name, a long link).</summary>
+    public const int SmsTitleMin = 20;
 
     public sealed record Content(string? Subject, string Text, string? Html);
+
+    /// <summary>What a message says, whatever its language. <paramref name="Name"/> is the signer's first name.</summary>
+    internal sealed record Facts(string Agency, string Title, string Name, DateTime? ExpiresAt, string? Link);
 
     public static Content Compose(Notification n, Agency agency, Procedure procedure, Signer? signer, string? link)
     {
         var name = signer?.FirstName is { Length: > 0 } first ? first : signer?.DisplayName ?? "";
-        var expires = procedure.ExpiresAt?.ToString("d MMMM yyyy", Fr);
-        return (n.Purpose, n.Channel) switch
+        var facts = new Facts(agency.Name, procedure.Title, name, procedure.ExpiresAt, link);
+        return (signer?.Language ?? Language.Fr) switch
         {
-            (Purpose.Invitation, Channel.Email) => Email(
-                $"{agency.Name} vous invite à signer « {procedure.Title} »",
-                $"Bonjour {name},",
-                $"{agency.Name} vous invite à signer électroniquement le document « {procedure.Title} ».",
-                "Lire et signer le document", link,
-                expires is null ? null : $"Ce lien personnel est valable jusqu'au {expires}. Ne le transférez pas."),
-            (Purpose.Reminder, Channel.Email) => Email(
-                $"Rappel : « {procedure.Title} » attend votre signature",
-                $"Bonjour {name},",
-                $"{agency.Name} vous rappelle que le document « {procedure.Title} » attend votre signature.",
-                "Lire et signer le document", link,
-                expires is null ? null : $"Ce lien personnel est valable jusqu'au {expires}."),
-            (Purpose.Cancellation, Channel.Email) => Email(
-                $"Signature annulée : « {procedure.Title} »",
-                $"Bonjour {name},",
-                $"{agency.Name} a annulé la demande de signature du document « {procedure.Title} ». Le lien reçu ne fonctionne plus.",
-                null, null, "Si une nouvelle demande vous est envoyée, utilisez le nouveau lien."),
-            (Purpose.Invitation, Channel.Sms) => Sms($"{agency.Name} : document « {Short(procedure.Title)} » à signer : {link}"),
-            (Purpose.Reminder, Channel.Sms) => Sms($"{agency.Name} : rappel, « {Short(procedure.Title)} » attend votre signature : {link}"),
-            (Purpose.Cancellation, Channel.Sms) => Sms($"{agency.Name} : la signature de « {Short(procedure.Title)} » est annulée. L'ancien lien ne fonctionne plus."),
-            (_, Channel.Email) => Email($"{agency.Name} : « {procedure.Title} »", $"Bonjour {name},",
-                $"Message de {agency.Name} au sujet de « {procedure.Title} ».", link is null ? null : "Ouvrir", link, null),
-            (_, Channel.Sms) => Sms($"{agency.Name} : « {Short(procedure.Title)} » {link}".Trim()),
+            Language.Fr => FrenchMessages.Compose(n.Purpose, n.Channel, facts),
+            Language.En => EnglishMessages.Compose(n.Purpose, n.Channel, facts),
         };
     }
 
-    private static string Short(string title) => title.Length <= 40 ? title : title[..39] + "…";
-
-    private static Content Sms(string text) => new(null, text, null);
-
-    private static Content Email(string subject, string greeting, string lead, string? button, string? link, string? footer)
+    /// <summary>
+    /// An SMS from a template that places the title between straight quotes: transliterated to GSM-7 (« » → ", ê → e…),
+    /// the title cut to <see cref="SmsTitleMax"/> characters, then shorter — not under <see cref="SmsTitleMin"/> — while
+    /// the SMS would otherwise take more than one segment.
+    /// </summary>
+    internal static Content SmsMessage(string title, Func<string, string> template)
     {
-        var text = string.Join("\n\n", new[] { greeting, lead, link is null ? null : $"{button} : {link}", footer, "— Envoyé avec Paraphe" }
+        title = Gsm7.Transliterate(title.Trim()).Replace('"', '\''); // quotes inside the quoted title
+        var text = Gsm7.Transliterate(template(Shorten(title, SmsTitleMax)));
+        for (var max = Math.Min(title.Length, SmsTitleMax) - 1; max >= SmsTitleMin && SmsSegments.Count(text).Segments > 1; max--)
+            text = Gsm7.Transliterate(template(Shorten(title, max)));
+        return new Content(null, text, null);
+    }
+
+    private static readonly char[] WordEnds = [' ', '-'];
+
+    /// <summary>
+    /// At most <paramref name="max"/> characters, ending with "..." (the ellipsis character is not GSM-7); cut after a
+    /// whole word when one ends in the last ten characters ("Compromis de vent..." reads as wind).
+    /// </summary>
+    internal static string Shorten(string title, int max)
+    {
+        if (title.Length <= max) return title;
+        var cut = title[..(max - 3)];
+        var end = cut.LastIndexOfAny(WordEnds);
+        if (!WordEnds.Contains(title[cut.Length]) && end > 0 && end >= cut.Length - 10) cut = cut[..end];
+        return cut.TrimEnd(' ', '-', ',', ';', ':') + "...";
+    }
+
+    /// <param name="Colon">" : " in French typography, ": " in English.</param>
+    internal sealed record EmailWords(string HtmlLang, string Colon, string SentWith);
+
+    internal static Content EmailMessage(EmailWords words, string subject, string greeting, string lead, string? button, string? link,
+        string? footer)
+    {
+        var text = string.Join("\n\n", new[] { greeting, lead, link is null ? null : $"{button}{words.Colon}{link}", footer, $"— {words.SentWith}" }
             .Where(s => s is not null));
         string E(string s) => WebUtility.HtmlEncode(s);
         var html = $"""
-            <!doctype html><html lang="fr"><body style="font-family:Arial,sans-serif;color:#1f2933;max-width:560px;margin:auto">
+            <!doctype html><html lang="{words.HtmlLang}"><body style="font-family:Arial,sans-serif;color:#1f2933;max-width:560px;margin:auto">
             <p>{E(greeting)}</p><p>{E(lead)}</p>
             {(link is null ? "" : $"<p><a href=\"{E(link)}\" style=\"display:inline-block;background:#1d4ed8;color:#fff;padding:12px 20px;border-radius:6px;text-decoration:none\">{E(button!)}</a></p><p style=\"font-size:12px;color:#52606d\">{E(link)}</p>")}
             {(footer is null ? "" : $"<p style=\"font-size:13px;color:#52606d\">{E(footer)}</p>")}
-            <p style="font-size:12px;color:#9aa5b1">Envoyé avec Paraphe</p></body></html>
+            <p style="font-size:12px;color:#9aa5b1">{E(words.SentWith)}</p></body></html>
             """;
         return new Content(subject, text, html);
     }

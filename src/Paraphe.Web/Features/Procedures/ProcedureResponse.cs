@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Domain;
+using Paraphe.Domain.Contacts;
 using Paraphe.Domain.Diagnosis;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
@@ -20,7 +21,7 @@ public sealed record DiagnosisResponse(string Code, string Severity, string Mess
 
 public sealed record SignerResponse(
     string Id, string? ContactId, string? UserId, int Order, string FirstName, string LastName, string Email, string Mobile,
-    string Role, SignerStatus Status, FieldDto? Field, DateTime? InvitedAt, DateTime? OpenedAt, DateTime? SignedAt,
+    string Language, string Role, SignerStatus Status, FieldDto? Field, DateTime? InvitedAt, DateTime? OpenedAt, DateTime? SignedAt,
     DateTime? DeclinedAt, string? DeclineReason, bool SignedInPerson, DateTime? NextReminderAt, int RemindersSent,
     IReadOnlyList<NotificationResponse> Notifications, IReadOnlyList<DiagnosisResponse> Diagnosis);
 
@@ -60,7 +61,7 @@ public static class ProcedureMapping
 
     private static SignerResponse ToResponse(this Signer s, Procedure p, IEnumerable<Notification> notifications,
         IReadOnlyList<Finding> diagnosis) => new(
-        s.Id, s.ContactId, s.UserId, s.Order, s.FirstName, s.LastName, s.Email, s.Mobile, s.Role, s.Status,
+        s.Id, s.ContactId, s.UserId, s.Order, s.FirstName, s.LastName, s.Email, s.Mobile, Languages.Wire(s.Language), s.Role, s.Status,
         s.Field is { } f ? new FieldDto(f.Page, f.X, f.Y, f.Width, f.Height) : null,
         s.InvitedAt, s.OpenedAt, s.SignedAt, s.DeclinedAt, s.DeclineReason, s.SignedInPerson,
         p.Mode == ProcedureMode.Remote && p.Status == ProcedureStatus.Ongoing && s.Status == SignerStatus.Pending ? s.NextManualReminderAt : null,

@@ -45,7 +45,7 @@ public sealed class SignerSnapshots
         {
             var c = _contacts[contactId];
             var checks = c.Checks();
-            return new SignerSnapshot(c.FirstName, c.LastName, c.Email, c.Mobile, checks.Email.Ok, checks.Mobile.Ok);
+            return new SignerSnapshot(c.FirstName, c.LastName, c.Email, c.Mobile, checks.Email.Ok, checks.Mobile.Ok, c.Language);
         }
         var u = _users[userId!];
         if (!u.HasSigningAuthority)

@@ -18,6 +18,8 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
     [BindProperty] public string? LastName { get; set; }
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Mobile { get; set; }
+    /// <summary>"fr" or "en": the language of the client's emails and SMS.</summary>
+    [BindProperty] public string? Language { get; set; } = "fr";
 
     public bool IsNew => Id == NewId;
 
@@ -31,6 +33,7 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
         {
             var contact = await SaveContact.FindAsync(Db, Id, ct);
             (FirstName, LastName, Email, Mobile) = (contact.FirstName, contact.LastName, contact.Email, contact.Mobile);
+            Language = Languages.Wire(contact.Language);
             Checks = contact.Checks();
             return Page();
         }, () => Task.FromResult<IActionResult>(NotFound()));
@@ -39,7 +42,7 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         // Empty fields are sent as "" so that clearing a field really clears it (the use case keeps absent ones).
-        var request = new SaveContact.Request(FirstName ?? "", LastName ?? "", Email ?? "", Mobile ?? "");
+        var request = new SaveContact.Request(FirstName ?? "", LastName ?? "", Email ?? "", Mobile ?? "", Language);
         return await AttemptAsync(async () =>
         {
             var contact = IsNew

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Paraphe.Domain.Notifications;
+using static Paraphe.Web.Features.Notifications.MessageComposer;
+
+namespace Paraphe.Web.Features.Notifications;
+
+/// <summary>The English texts, for contacts whose language is English.</summary>
+internal static class EnglishMessages
+{
+    private static readonly CultureInfo En = CultureInfo.GetCultureInfo("en-GB");
+    private static readonly EmailWords Words = new("en", ": ", "Sent with Paraphe");
+
+    public static Content Compose(Purpose purpose, Channel channel, Facts f)
+    {
+        var (agency, title, link) = (f.Agency, f.Title, f.Link);
+        var expires = f.ExpiresAt?.ToString("d MMMM yyyy", En);
+        var hello = $"Hello {f.Name},".Replace(" ,", ",", StringComparison.Ordinal);
+        return (purpose, channel) switch
+        {
+            (Purpose.Invitation, Channel.Email) => EmailMessage(Words,
+                $"{agency} invites you to sign “{title}”", hello,
+                $"{agency} invites you to sign the document “{title}” electronically.",
+                "Read and sign the document", link,
+                expires is null ? null : $"This personal link is valid until {expires}. Please do not forward it."),
+            (Purpose.Reminder, Channel.Email) => EmailMessage(Words,
+                $"Reminder: “{title}” is awaiting your signature", hello,
+                $"{agency} reminds you that the document “{title}” is awaiting your signature.",
+                "Read and sign the document", link,
+                expires is null ? null : $"This personal link is valid until {expires}."),
+            (Purpose.Cancellation, Channel.Email) => EmailMessage(Words,
+                $"Signing cancelled: “{title}”", hello,
+                $"{agency} has cancelled the request to sign the document “{title}”. The link you received no longer works.",
+                null, null, "If a new request is sent to you, please use the new link."),
+            (_, Channel.Email) => EmailMessage(Words, $"{agency}: “{title}”", hello,
+                $"A message from {agency} about “{title}”.", link is null ? null : "Open", link, null),
+            (Purpose.Invitation, Channel.Sms) => SmsMessage(title, t => $"{agency}: please sign \"{t}\" {link}"),
+            (Purpose.Reminder, Channel.Sms) => SmsMessage(title, t => $"Reminder {agency}: sign \"{t}\" {link}"),
+            (Purpose.Cancellation, Channel.Sms) => SmsMessage(title,
+                t => $"{agency}: signing of \"{t}\" is cancelled. The old link no longer works."),
+            (_, Channel.Sms) => SmsMessage(title, t => $"{agency}: \"{t}\" {link}".TrimEnd()),
+        };
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Paraphe.Domain.Notifications;
+using static Paraphe.Web.Features.Notifications.MessageComposer;
+
+namespace Paraphe.Web.Features.Notifications;
+
+/// <summary>The French texts. SMS templates are written in GSM-7 ("…" and ' rather than « » and ’).</summary>
+internal static class FrenchMessages
+{
+    private static readonly CultureInfo Fr = CultureInfo.GetCultureInfo("fr-FR");
+    private static readonly EmailWords Words = new("fr", " : ", "Envoyé avec Paraphe");
+
+    public static Content Compose(Purpose purpose, Channel channel, Facts f)
+    {
+        var (agency, title, link) = (f.Agency, f.Title, f.Link);
+        var expires = f.ExpiresAt?.ToString("d MMMM yyyy", Fr);
+        var hello = $"Bonjour {f.Name},".Replace(" ,", ",", StringComparison.Ordinal);
+        return (purpose, channel) switch
+        {
+            (Purpose.Invitation, Channel.Email) => EmailMessage(Words,
+                $"{agency} vous invite à signer « {title} »", hello,
+                $"{agency} vous invite à signer électroniquement le document « {title} ».",
+                "Lire et signer le document", link,
+                expires is null ? null : $"Ce lien personnel est valable jusqu'au {expires}. Ne le transférez pas."),
+            (Purpose.Reminder, Channel.Email) => EmailMessage(Words,
+                $"Rappel : « {title} » attend votre signature", hello,
+                $"{agency} vous rappelle que le document « {title} » attend votre signature.",
+                "Lire et signer le document", link,
+                expires is null ? null : $"Ce lien personnel est valable jusqu'au {expires}."),
+            (Purpose.Cancellation, Channel.Email) => EmailMessage(Words,
+                $"Signature annulée : « {title} »", hello,
+                $"{agency} a annulé la demande de signature du document « {title} ». Le lien reçu ne fonctionne plus.",
+                null, null, "Si une nouvelle demande vous est envoyée, utilisez le nouveau lien."),
+            (_, Channel.Email) => EmailMessage(Words, $"{agency} : « {title} »", hello,
+                $"Message de {agency} au sujet de « {title} ».", link is null ? null : "Ouvrir", link, null),
+            (Purpose.Invitation, Channel.Sms) => SmsMessage(title, t => $"{agency} : \"{t}\" à signer {link}"),
+            (Purpose.Reminder, Channel.Sms) => SmsMessage(title, t => $"Rappel {agency} : \"{t}\" à signer {link}"),
+            (Purpose.Cancellation, Channel.Sms) => SmsMessage(title,
+                t => $"{agency} : la signature de \"{t}\" est annulée. L'ancien lien ne fonctionne plus."),
+            (_, Channel.Sms) => SmsMessage(title, t => $"{agency} : \"{t}\" {link}".TrimEnd()),
+        };
+    }
+}
