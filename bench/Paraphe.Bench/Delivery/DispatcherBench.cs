@@ -17,9 +17,11 @@ namespace Paraphe.Bench.Delivery;
 public static class DispatcherBench
 {
     private sealed record Drain(DatabaseProvider Db, string Settings, int BatchSize, int Procedures, int Messages, TimeSpan Seed,
-        TimeSpan Elapsed, int Batches, long[] BatchTicks, long Commands, int Sent, int Captured, string? Error)
+        TimeSpan Elapsed, int Batches, long[] BatchTicks, long Commands, long Commits, double FloorPerSecond, int Sent, int Captured,
+        string? Error)
     {
         public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
+        public double CommitsPerMessage => (double)Commits / Messages;
     }
 
     private const int SignersPerProcedure = 3;
@@ -64,6 +66,7 @@ public static class DispatcherBench
         var batchTicks = new List<long>();
         string? error = null;
         var commands = CommandCounter.Instance.Count;
+        var commits = SaveCounter.Instance.Count;
         var watch = Stopwatch.StartNew();
         try
         {
@@ -80,14 +83,18 @@ public static class DispatcherBench
         }
         watch.Stop();
         commands = CommandCounter.Instance.Count - commands;
+        commits = SaveCounter.Instance.Count - commits;
+
+        // The durable-commit floor on the same database, right after the drain (same machine state, same disk).
+        var floor = await LoadRunner.RunRoundAsync(Scenarios.Floor.Prepare(app), 1, TimeSpan.FromSeconds(3));
 
         var sent = await CountAsync(app, n => n.Status == DeliveryStatus.Sent);
         await using var scope = app.Services.CreateAsyncScope();
         var captured = await scope.ServiceProvider.GetRequiredService<ParapheDbContext>().CapturedMessages.IgnoreQueryFilters().CountAsync(ct);
         var drain = new Drain(provider, app.Settings, batchSize, procedures, queued, seedWatch.Elapsed, watch.Elapsed, batchTicks.Count,
-            batchTicks.Order().ToArray(), commands, sent, captured, error);
+            batchTicks.Order().ToArray(), commands, commits, floor.OpsPerSecond, sent, captured, error);
         Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] {drain.Messages} messages in {drain.Elapsed.TotalSeconds:F1} s: " +
-                                $"{drain.MessagesPerSecond:F0} msg/s; sent {sent}, captured {captured}{(error is null ? "" : $"; {error}")}");
+                                $"{drain.MessagesPerSecond:F0} msg/s, {drain.CommitsPerMessage:F2} commits/msg, floor {floor.OpsPerSecond:F0}/s; sent {sent}, captured {captured}{(error is null ? "" : $"; {error}")}");
         return drain;
     }
 
@@ -103,14 +110,16 @@ public static class DispatcherBench
         b.AppendLine("OutboxDispatcher.DispatchBatchAsync in a loop until nothing is due, capture provider for both channels; " +
                      $"the backlog is {SignersPerProcedure}-signer procedures created and launched as the API does (an email and an " +
                      "SMS invitation per signer). One run per row, on a fresh database; commands = SQL commands sent (BEGIN/COMMIT " +
-                     "not counted). Batch ms = time of one DispatchBatchAsync call.");
+                     "not counted); commits = SaveChangesAsync calls that wrote rows (each one durable commit); floor = one-row insert " +
+                     "transactions per second on the same database right after the drain (3 s). Batch ms = one DispatchBatchAsync call.");
         b.AppendLine();
         b.AppendLine("| Database | BatchSize | messages | msg/s | drain s | batch ms p50 | batch ms p95 | commands/msg | sent / captured | seed s |");
         b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var d in drains)
         {
             b.AppendLine($"| {Report.Name(d.Db)} | {d.BatchSize} | {d.Messages} | {d.MessagesPerSecond:F0} | {d.Elapsed.TotalSeconds:F1} | " +
-                         $"{BatchMs(d, 50):F1} | {BatchMs(d, 95):F1} | {(double)d.Commands / d.Messages:F2} | {d.Sent} / {d.Captured} | " +
+                         $"{BatchMs(d, 50):F1} | {BatchMs(d, 95):F1} | {(double)d.Commands / d.Messages:F2} | {d.CommitsPerMessage:F2} | " +
+                         $"{d.FloorPerSecond:F0} | {d.FloorPerSecond / d.CommitsPerMessage:F0} | {d.Sent} / {d.Captured} | " +
                          $"{d.Seed.TotalSeconds:F0} |" + (d.Error is null ? "" : $" **{d.Error}**"));
         }
 
