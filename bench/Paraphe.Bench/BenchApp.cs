@@ -2,6 +2,8 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -10,17 +12,17 @@ using Paraphe.Testing;
 using Paraphe.Web.Features.Agencies;
 using Paraphe.Web.Features.Contacts;
 using Paraphe.Web.Features.Documents;
+using Paraphe.Web.Features.Notifications;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Features.Signing;
-using Paraphe.Web.Outbox;
 using Paraphe.Web.Platform;
 
 namespace Paraphe.Bench;
 
 /// <summary>
-/// The services a request to create and launch a procedure uses, wired as Program wires them (same DbContext
-/// registration, same provider switch, same handlers), with the tenant fixed to one bench agency instead of
-/// coming from an API key. Owns its database: a SQLite file in a temp directory, or a database in a PostgreSQL
+/// The services a request to create and launch a procedure uses, and the outbox (senders, dispatcher), wired as
+/// Program wires them (same DbContext registration, same provider switch, same handlers, AddNotifications), with the
+/// tenant fixed to one bench agency instead of coming from an API key. Owns its database: a SQLite file in a temp directory, or a database in a PostgreSQL
 /// cluster started with fsync on.
 /// </summary>
 public sealed class BenchApp : IAsyncDisposable
@@ -49,7 +51,8 @@ public sealed class BenchApp : IAsyncDisposable
     /// <summary>The durability settings in force, as the database reports them.</summary>
     public string Settings { get; private set; } = "";
 
-    public static async Task<BenchApp> StartAsync(DatabaseProvider provider)
+    /// <param name="settings">configuration keys as in appsettings.json, e.g. `Paraphe:Outbox:BatchSize`.</param>
+    public static async Task<BenchApp> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var directory = Directory.CreateTempSubdirectory("paraphe-bench-").FullName;
         PostgresCluster? cluster = null;
@@ -66,7 +69,13 @@ public sealed class BenchApp : IAsyncDisposable
         }
 
         var tenant = new BenchTenant();
-        var services = new ServiceCollection();
+        // A builder only to collect services: AddNotifications wires the senders, SenderRegistry and OutboxDispatcher
+        // as Program does, from `settings` (Paraphe:Outbox:BatchSize, Paraphe:Email:…). No host is started, so no
+        // hosted service (dispatcher loop, bounce listener) runs unless a benchmark calls it.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        var services = builder.Services;
+        services.AddLogging();
         services.AddSingleton(Options.Create(new ParapheOptions
         {
             DataDirectory = directory,
@@ -74,11 +83,11 @@ public sealed class BenchApp : IAsyncDisposable
         }));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITenant>(tenant);
-        services.AddDbContext<ParapheDbContext>(o => o.Use(provider, connectionString).AddInterceptors(CommandCounter.Instance));
+        services.AddDbContext<ParapheDbContext>(o => o.Use(provider, connectionString).AddInterceptors(CommandCounter.Instance, SaveCounter.Instance));
         services.AddSingleton<SigningLinks>();
-        services.AddSingleton<OutboxSignal>();
         services.AddScoped<UploadDocument>();
         services.AddScoped<LaunchProcedure>();
+        builder.AddNotifications();
         var app = new BenchApp(provider, connectionString, directory, cluster,
             services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
         await app.PrepareAsync(tenant);

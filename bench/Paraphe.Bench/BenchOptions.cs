@@ -3,26 +3,36 @@ using Paraphe.Data;
 
 namespace Paraphe.Bench;
 
-public sealed record BenchOptions(IReadOnlyList<DatabaseProvider> Databases, double Seconds, int Rounds, double WarmupSeconds,
-    IReadOnlyList<int> Clients)
+/// <summary>Which benchmark a run measures.</summary>
+public enum BenchKind { CreateLaunch, Smtp, Dispatcher }
+
+public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<DatabaseProvider> Databases, double Seconds, int Rounds,
+    double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--db sqlite|postgres|all] [--seconds N] " +
-        "[--rounds N] [--warmup N] [--clients 1,4]\n" +
-        "  --db       database(s) to measure (default all)\n" +
-        "  --seconds  length of one measured round, per scenario (default 3)\n" +
-        "  --rounds   measured rounds per scenario, median reported (default 5, at least 5 recommended)\n" +
-        "  --warmup   warm-up seconds per scenario before the rounds (default 2)\n" +
-        "  --clients  concurrent clients, comma-separated; each value is a separate measurement (default 1,4)";
+        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|all] " +
+        "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200]\n" +
+        "  --scenario     what to measure (default create-launch); comma-separated values are run in that order\n" +
+        "  --db           database(s) for create-launch and dispatcher (default all)\n" +
+        "  --seconds      length of one measured round, per operation (create-launch, smtp; default 3)\n" +
+        "  --rounds       measured rounds per operation, median reported (create-launch, smtp; default 5)\n" +
+        "  --warmup       warm-up seconds per operation before the rounds (create-launch, smtp; default 2)\n" +
+        "  --clients      concurrent clients, comma-separated; each value is a separate measurement (create-launch; default 1,4)\n" +
+        "  --messages     queued messages the dispatcher drains (dispatcher; default 10000, rounded up to whole procedures)\n" +
+        "  --batch-sizes  Paraphe:Outbox:BatchSize values, each a separate drain (dispatcher; default 50,200)";
 
     public static BenchOptions? Parse(string[] args)
     {
-        var options = new BenchOptions([DatabaseProvider.Sqlite, DatabaseProvider.Postgres], 3, 5, 2, [1, 4]);
+        var options = new BenchOptions([BenchKind.CreateLaunch], [DatabaseProvider.Sqlite, DatabaseProvider.Postgres], 3, 5, 2, [1, 4],
+            10_000, [50, 200]);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
             switch (args[i])
             {
+                case "--scenario" when ParseKinds(value) is { } kinds:
+                    options = options with { Kinds = kinds };
+                    break;
                 case "--db" when value is "sqlite":
                     options = options with { Databases = [DatabaseProvider.Sqlite] };
                     break;
@@ -40,8 +50,14 @@ public sealed record BenchOptions(IReadOnlyList<DatabaseProvider> Databases, dou
                 case "--warmup" when Positive(value) is { } w:
                     options = options with { WarmupSeconds = w };
                     break;
-                case "--clients" when value?.Split(',').Select(c => Positive(c)).ToList() is { } cs && cs.All(c => c is not null):
-                    options = options with { Clients = cs.Select(c => (int)c!.Value).ToList() };
+                case "--clients" when PositiveList(value) is { } cs:
+                    options = options with { Clients = cs };
+                    break;
+                case "--messages" when Positive(value) is { } m:
+                    options = options with { Messages = (int)m };
+                    break;
+                case "--batch-sizes" when PositiveList(value) is { } bs:
+                    options = options with { BatchSizes = bs };
                     break;
                 case "-h" or "--help":
                     return null;
@@ -55,6 +71,28 @@ public sealed record BenchOptions(IReadOnlyList<DatabaseProvider> Databases, dou
 
         return options;
     }
+
+    private static List<BenchKind>? ParseKinds(string? value)
+    {
+        var kinds = new List<BenchKind>();
+        foreach (var name in value?.Split(',') ?? [])
+        {
+            switch (name)
+            {
+                case "create-launch": kinds.Add(BenchKind.CreateLaunch); break;
+                case "smtp": kinds.Add(BenchKind.Smtp); break;
+                case "dispatcher": kinds.Add(BenchKind.Dispatcher); break;
+                case "all": kinds.AddRange(Enum.GetValues<BenchKind>()); break;
+                default: return null;
+            }
+        }
+        return kinds.Count == 0 ? null : kinds.Distinct().ToList();
+    }
+
+    private static List<int>? PositiveList(string? value) =>
+        value?.Split(',').Select(Positive).ToList() is { } values && values.All(v => v is not null)
+            ? values.Select(v => (int)v!.Value).ToList()
+            : null;
 
     private static double? Positive(string? s) =>
         double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : null;

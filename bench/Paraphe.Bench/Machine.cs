@@ -12,6 +12,19 @@ public static class Machine
                $"{RuntimeInformation.OSDescription}";
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages (/proc/loadavg): above the core count, the machine was busy.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     private static string? ReadFirst(string file, string key)
     {
         try

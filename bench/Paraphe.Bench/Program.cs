@@ -1,8 +1,8 @@
 using System.Globalization;
 using Paraphe.Bench;
-using Paraphe.Data;
+using Paraphe.Bench.Delivery;
 
-// dotnet run -c Release --project bench/Paraphe.Bench -- [--db sqlite|postgres|all] [--seconds N] [--rounds N] [--clients 1,4]
+// dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|all] [--db sqlite|postgres|all] …
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -15,42 +15,28 @@ if (options is null)
 
 var machine = Machine.Describe();
 Console.WriteLine($"Paraphe.Bench — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC — {machine}");
-Console.WriteLine($"rounds: {options.Rounds} × {options.Seconds} s per scenario (after a {options.WarmupSeconds} s warm-up), " +
-                  $"scenarios interleaved round by round; clients: {string.Join(", ", options.Clients)}");
+Console.WriteLine($"load average at start: {Machine.LoadAverage()}");
 Console.WriteLine();
 
-var results = new List<(DatabaseProvider Db, string Settings, ScenarioResult Result)>();
-foreach (var provider in options.Databases)
+var ok = true;
+foreach (var kind in options.Kinds)
 {
-    Console.Error.WriteLine($"[{provider}] preparing…");
-    await using var app = await BenchApp.StartAsync(provider);
-    Console.Error.WriteLine($"[{provider}] {app.Settings}");
-    foreach (var clients in options.Clients)
+    var (title, run) = kind switch
     {
-        var operations = Scenarios.All.Select(s => (Scenario: s, Run: s.Prepare(app))).ToList();
-        foreach (var (scenario, run) in operations)
-        {
-            // Warm-up: JIT, EF's compiled model and query caches, connection pools, SQLite page cache.
-            await LoadRunner.RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
-        }
-
-        var rounds = operations.ToDictionary(o => o.Scenario, _ => new List<RoundResult>());
-        for (var r = 0; r < options.Rounds; r++)
-        {
-            // Interleaved so that a noisy neighbour hurts the floor and the scenarios alike.
-            foreach (var (scenario, run) in operations)
-            {
-                var round = await LoadRunner.RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.Seconds));
-                rounds[scenario].Add(round);
-                Console.Error.WriteLine($"[{provider}] clients={clients} round {r + 1}/{options.Rounds} {scenario.Name,-28} " +
-                                        $"{round.OpsPerSecond,8:F1} ops/s{(round.Errors > 0 ? $"  ({round.Errors} errors)" : "")}");
-            }
-        }
-
-        foreach (var (scenario, _) in operations)
-            results.Add((provider, app.Settings, new ScenarioResult(scenario, clients, rounds[scenario])));
-    }
+        BenchKind.CreateLaunch => ("Create + launch (issue 2)", CreateLaunchBench.RunAsync(options)),
+        BenchKind.Smtp => ("Emails per second over SMTP (issue 3)", SmtpBench.RunAsync(options)),
+        BenchKind.Dispatcher => ("Dispatcher draining a backlog (issue 3)", DispatcherBench.RunAsync(options)),
+    };
+    var (markdown, passed) = await run;
+    ok &= passed;
+    Console.WriteLine($"### {title}");
+    Console.WriteLine();
+    if (kind == BenchKind.CreateLaunch)
+        Console.WriteLine($"rounds: {options.Rounds} × {options.Seconds} s per scenario (after a {options.WarmupSeconds} s warm-up), " +
+                          $"scenarios interleaved round by round; clients: {string.Join(", ", options.Clients)}");
+    Console.WriteLine(markdown);
+    Console.WriteLine($"load average after: {Machine.LoadAverage()}");
+    Console.WriteLine();
 }
 
-Console.WriteLine(Report.Markdown(results, options));
-return results.Any(r => r.Result.Errors > 0) ? 1 : 0;
+return ok ? 0 : 1;

@@ -32,7 +32,7 @@ public static class Report
         return b.ToString();
     }
 
-    private static string Name(DatabaseProvider db) => db switch
+    public static string Name(DatabaseProvider db) => db switch
     {
         DatabaseProvider.Sqlite => "SQLite",
         DatabaseProvider.Postgres => "PostgreSQL",

@@ -6,6 +6,7 @@ using MailKit.Security;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Paraphe.Domain.Notifications;
+using Paraphe.Testing;
 using Paraphe.Web.Tests.Infrastructure;
 
 namespace Paraphe.Web.Tests.Email;
@@ -114,7 +115,7 @@ public sealed class DsnBounces(SmtpApp app) : IClassFixture<SmtpApp>
 
     private async Task SendAsync(MimeMessage message, string recipient)
     {
-        Assert.True(TestSmtpServer.WaitUntilListening(app.BouncePort), "the bounce listener is not listening");
+        Assert.True(LoopbackSmtpServer.WaitUntilListening(app.BouncePort), "the bounce listener is not listening");
         using var client = new SmtpClient();
         await client.ConnectAsync("127.0.0.1", app.BouncePort, SecureSocketOptions.None);
         await client.SendAsync(message, new MailboxAddress("", "mailer-daemon@mx.gmail.test"), [MailboxAddress.Parse(recipient)]);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MimeKit;
@@ -15,71 +14,31 @@ using SmtpServer.Storage;
 namespace Paraphe.Web.Tests.Email;
 
 /// <summary>
-/// A real SMTP server on loopback (the SmtpServer package) that keeps what it receives. Recipients say how it
-/// answers: `inconnu.…` → 550 5.1.1, `bloque.…` → 554 5.7.1, `retard.…` → 451 4.3.0 the first time, then accepted.
+/// A real SMTP server on loopback (<see cref="LoopbackSmtpServer"/>, Nagle off) that keeps what it receives.
+/// Recipients say how it answers: `inconnu.…` → 550 5.1.1, `bloque.…` → 554 5.7.1, `retard.…` → 451 4.3.0 the first time, then accepted.
 /// </summary>
 public sealed class TestSmtpServer : IAsyncDisposable
 {
     public sealed record Received(string EnvelopeFrom, IReadOnlyList<string> EnvelopeTo, MimeMessage Message, bool Secure);
 
-    private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentQueue<Received> received = new();
     private readonly ConcurrentDictionary<string, int> delayed = new(StringComparer.OrdinalIgnoreCase);
-    private Task running = Task.CompletedTask;
-    private int sessions;
+    private LoopbackSmtpServer server = null!;
 
     /// <summary>How many SMTP sessions (connections) were opened so far.</summary>
-    public int Sessions => Volatile.Read(ref sessions);
+    public int Sessions => server.Sessions;
 
-    public int Port { get; private set; }
+    public int Port => server.Port;
     public IReadOnlyCollection<Received> Messages => received;
 
     public static TestSmtpServer Start(X509Certificate2? startTlsCertificate = null)
     {
-        var server = new TestSmtpServer();
-        for (var attempt = 0; ; attempt++)
-        {
-            server.Port = FreeTcpPort.Next();
-            var options = new SmtpServerOptionsBuilder().ServerName("mx.test")
-                .Endpoint(b =>
-                {
-                    b.Endpoint(new IPEndPoint(IPAddress.Loopback, server.Port));
-                    if (startTlsCertificate is not null) b.Certificate(startTlsCertificate);
-                })
-                .Build();
-            var services = new SmtpServer.ComponentModel.ServiceProvider();
-            services.Add(new NoDelayListenerFactory());
-            services.Add(new Store(server));
-            var smtp = new SmtpServer.SmtpServer(options, services);
-            smtp.SessionCreated += (_, _) => Interlocked.Increment(ref server.sessions);
-            server.running = smtp.StartAsync(server.stop.Token);
-            if (WaitUntilListening(server.Port, server.running)) return server;
-            if (attempt == 5) throw new InvalidOperationException("The test SMTP server did not start.", server.running.Exception);
-        }
+        var test = new TestSmtpServer();
+        test.server = LoopbackSmtpServer.Start(new Store(test), new NoDelayListenerFactory(), startTlsCertificate);
+        return test;
     }
 
-    /// <summary>Whether something accepts connections on <paramref name="port"/> within 5 s (false if <paramref name="running"/> died).</summary>
-    public static bool WaitUntilListening(int port, Task? running = null)
-    {
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (running is { IsCompleted: true }) return false;
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-        return false;
-    }
-
-    /// <summary>The message received for <paramref name="to"/>, waiting for it up to 10 s.</summary>
+    /// <summary>The message received for <paramref name="to"/>, waiting for it up to 30 s.</summary>
     public async Task<Received> WaitForAsync(string to)
     {
         var watch = Stopwatch.StartNew();
@@ -93,13 +52,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await stop.CancelAsync();
-        try { await running; }
-        catch (OperationCanceledException) { }
-        stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 
     public static X509Certificate2 SelfSignedCertificate()
     {

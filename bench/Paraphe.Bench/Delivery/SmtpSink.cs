@@ -1,0 +1,24 @@
+using System.Buffers;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace Paraphe.Bench.Delivery;
+
+/// <summary>The bench's SMTP server answers every message 250 OK, counts it and throws it away (no parsing, no storage).</summary>
+public sealed class SmtpSink : MessageStore
+{
+    private long messages;
+    private long bytes;
+
+    public long Messages => Interlocked.Read(ref messages);
+    public long Bytes => Interlocked.Read(ref bytes);
+
+    public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction,
+        ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref messages);
+        Interlocked.Add(ref bytes, buffer.Length);
+        return Task.FromResult(SmtpResponse.Ok);
+    }
+}
