@@ -4,20 +4,20 @@ using Paraphe.Data;
 namespace Paraphe.Bench;
 
 /// <summary>Which benchmark a run measures.</summary>
-public enum BenchKind { CreateLaunch, Smtp, Dispatcher }
+public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks }
 
 public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<DatabaseProvider> Databases, double Seconds, int Rounds,
     double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|all] " +
+        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|all] " +
         "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200]\n" +
         "  --scenario     what to measure (default create-launch); comma-separated values are run in that order\n" +
-        "  --db           database(s) for create-launch and dispatcher (default all)\n" +
-        "  --seconds      length of one measured round, per operation (create-launch, smtp; default 3)\n" +
-        "  --rounds       measured rounds per operation, median reported (create-launch, smtp; default 5)\n" +
-        "  --warmup       warm-up seconds per operation before the rounds (create-launch, smtp; default 2)\n" +
-        "  --clients      concurrent clients, comma-separated; each value is a separate measurement (create-launch; default 1,4)\n" +
+        "  --db           database(s) for create-launch, dispatcher and callbacks (default all)\n" +
+        "  --seconds      length of one measured round, per operation (create-launch, smtp, callbacks; default 3)\n" +
+        "  --rounds       measured rounds per operation, median reported (create-launch, smtp, callbacks; default 5)\n" +
+        "  --warmup       warm-up seconds per operation before the rounds (create-launch, smtp, callbacks; default 2)\n" +
+        "  --clients      concurrent clients, comma-separated; each value is a separate measurement (create-launch, callbacks; default 1,4)\n" +
         "  --messages     queued messages the dispatcher drains (dispatcher; default 10000, rounded up to whole procedures)\n" +
         "  --batch-sizes  Paraphe:Outbox:BatchSize values, each a separate drain (dispatcher; default 50,200)";
 
@@ -82,6 +82,7 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
                 case "create-launch": kinds.Add(BenchKind.CreateLaunch); break;
                 case "smtp": kinds.Add(BenchKind.Smtp); break;
                 case "dispatcher": kinds.Add(BenchKind.Dispatcher); break;
+                case "callbacks": kinds.Add(BenchKind.Callbacks); break;
                 case "all": kinds.AddRange(Enum.GetValues<BenchKind>()); break;
                 default: return null;
             }

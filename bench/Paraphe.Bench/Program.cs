@@ -2,7 +2,7 @@ using System.Globalization;
 using Paraphe.Bench;
 using Paraphe.Bench.Delivery;
 
-// dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|all] [--db sqlite|postgres|all] …
+// dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|all] [--db sqlite|postgres|all] …
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 
@@ -26,12 +26,13 @@ foreach (var kind in options.Kinds)
         BenchKind.CreateLaunch => ("Create + launch (issue 2)", CreateLaunchBench.RunAsync(options)),
         BenchKind.Smtp => ("Emails per second over SMTP (issue 3)", SmtpBench.RunAsync(options)),
         BenchKind.Dispatcher => ("Dispatcher draining a backlog (issue 3)", DispatcherBench.RunAsync(options)),
+        BenchKind.Callbacks => ("Provider callbacks ingested per second (issue 3)", CallbackBench.RunAsync(options)),
     };
     var (markdown, passed) = await run;
     ok &= passed;
     Console.WriteLine($"### {title}");
     Console.WriteLine();
-    if (kind == BenchKind.CreateLaunch)
+    if (kind is BenchKind.CreateLaunch or BenchKind.Callbacks)
         Console.WriteLine($"rounds: {options.Rounds} × {options.Seconds} s per scenario (after a {options.WarmupSeconds} s warm-up), " +
                           $"scenarios interleaved round by round; clients: {string.Join(", ", options.Clients)}");
     Console.WriteLine(markdown);
