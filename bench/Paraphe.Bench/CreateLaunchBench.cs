@@ -16,27 +16,9 @@ public static class CreateLaunchBench
             foreach (var clients in options.Clients)
             {
                 var operations = Scenarios.All.Select(s => (Scenario: s, Run: s.Prepare(app))).ToList();
-                foreach (var (scenario, run) in operations)
-                {
-                    // Warm-up: JIT, EF's compiled model and query caches, connection pools, SQLite page cache.
-                    await LoadRunner.RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
-                }
-
-                var rounds = operations.ToDictionary(o => o.Scenario, _ => new List<RoundResult>());
-                for (var r = 0; r < options.Rounds; r++)
-                {
-                    // Interleaved so that a noisy neighbour hurts the floor and the scenarios alike.
-                    foreach (var (scenario, run) in operations)
-                    {
-                        var round = await LoadRunner.RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.Seconds));
-                        rounds[scenario].Add(round);
-                        Console.Error.WriteLine($"[{provider}] clients={clients} round {r + 1}/{options.Rounds} {scenario.Name,-28} " +
-                                                $"{round.OpsPerSecond,8:F1} ops/s{(round.Errors > 0 ? $"  ({round.Errors} errors)" : "")}");
-                    }
-                }
-
-                foreach (var (scenario, _) in operations)
-                    results.Add((provider, app.Settings, new ScenarioResult(scenario, clients, rounds[scenario])));
+                // Warm-up first: JIT, EF's compiled model and query caches, connection pools, SQLite page cache.
+                foreach (var result in await LoadRunner.RunInterleavedAsync(operations, clients, options, provider.ToString()))
+                    results.Add((provider, app.Settings, result));
             }
         }
 

@@ -30,6 +30,27 @@ public sealed record ScenarioResult(Scenario Scenario, int Clients, IReadOnlyLis
 /// </summary>
 public static class LoadRunner
 {
+    /// <summary>
+    /// Warms every operation up, then runs <see cref="BenchOptions.Rounds"/> rounds of each, interleaved round by round
+    /// so that a noisy neighbour hurts the floor and the scenarios alike.
+    /// </summary>
+    public static async Task<IReadOnlyList<ScenarioResult>> RunInterleavedAsync(IReadOnlyList<(Scenario Scenario, Func<Task> Run)> operations,
+        int clients, BenchOptions options, string label)
+    {
+        foreach (var (_, run) in operations)
+            await RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
+        var rounds = operations.ToDictionary(o => o.Scenario, _ => new List<RoundResult>());
+        for (var r = 0; r < options.Rounds; r++)
+        foreach (var (scenario, run) in operations)
+        {
+            var round = await RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.Seconds));
+            rounds[scenario].Add(round);
+            Console.Error.WriteLine($"[{label}] clients={clients} round {r + 1}/{options.Rounds} {scenario.Name,-32} " +
+                                    $"{round.OpsPerSecond,8:F1} ops/s{(round.Errors > 0 ? $"  ({round.Errors} errors)" : "")}");
+        }
+        return operations.Select(o => new ScenarioResult(o.Scenario, clients, rounds[o.Scenario])).ToList();
+    }
+
     public static async Task<RoundResult> RunRoundAsync(Func<Task> operation, int clients, TimeSpan duration)
     {
         var latencies = new List<long>[clients];

@@ -37,25 +37,14 @@ public static class CallbackBench
                 ["Paraphe:Sms:Twilio:From"] = "+15005550006",
             });
             // Enough sent messages for every round (a callback is never replayed on the same message).
-            var needed = (int)(options.Clients.Count * (options.Rounds * options.Seconds + options.WarmupSeconds) * 1500);
+            var needed = (int)(options.Clients.Count * (options.Rounds * options.Seconds + options.WarmupSeconds) * 600);
             var pool = await SeedAsync(app, needed);
             var callback = Callback(pool);
             foreach (var clients in options.Clients)
             {
-                var operations = new[] { (Scenario: Scenarios.Floor, Run: Scenarios.Floor.Prepare(app)), (Scenario: callback, Run: callback.Prepare(app)) };
-                foreach (var (_, run) in operations)
-                    await LoadRunner.RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
-                var rounds = operations.ToDictionary(o => o.Scenario, _ => new List<RoundResult>());
-                for (var r = 0; r < options.Rounds; r++)
-                foreach (var (scenario, run) in operations)
-                {
-                    var round = await LoadRunner.RunRoundAsync(run, clients, TimeSpan.FromSeconds(options.Seconds));
-                    rounds[scenario].Add(round);
-                    Console.Error.WriteLine($"[callbacks {provider}] clients={clients} round {r + 1}/{options.Rounds} {scenario.Name,-32} " +
-                                            $"{round.OpsPerSecond,8:F1} ops/s{(round.Errors > 0 ? $"  ({round.Errors} errors)" : "")}");
-                }
-                foreach (var (scenario, _) in operations)
-                    results.Add((provider, app.Settings, new ScenarioResult(scenario, clients, rounds[scenario])));
+                var operations = new[] { (Scenarios.Floor, Scenarios.Floor.Prepare(app)), (callback, callback.Prepare(app)) };
+                foreach (var result in await LoadRunner.RunInterleavedAsync(operations, clients, options, $"callbacks {provider}"))
+                    results.Add((provider, app.Settings, result));
             }
             Console.Error.WriteLine($"[callbacks {provider}] {pool.Count} seeded messages left unused");
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Paraphe.Testing;
@@ -58,21 +57,9 @@ public abstract class BrevoApp : ParapheApp
         return (procedureId, email);
     }
 
-    /// <summary>The procedure's email invitation once <paramref name="done"/> holds (polled for 10 s), and the signer.</summary>
-    public async Task<(JsonElement Notification, JsonElement Signer)> WaitForInvitationAsync(string procedureId, Func<JsonElement, bool> done)
-    {
-        var api = Api();
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var signer = (await api.ProcedureAsync(procedureId)).Signers()[0];
-            var email = signer.Arr("notifications").First(n => n.Str("channel") == "email" && n.Str("purpose") == "invitation");
-            if (done(email)) return (email, signer);
-            if (watch.Elapsed > TimeSpan.FromSeconds(10))
-                throw new Xunit.Sdk.XunitException($"The invitation never reached the expected state: {email}");
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>The procedure's email invitation once <paramref name="done"/> holds, and its signer.</summary>
+    public Task<(JsonElement Notification, JsonElement Signer)> WaitForInvitationAsync(string procedureId, Func<JsonElement, bool> done) =>
+        Api().WaitForInvitationAsync(procedureId, "email", done);
 
     public override async ValueTask DisposeAsync()
     {

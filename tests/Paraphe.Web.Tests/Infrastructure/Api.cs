@@ -132,6 +132,25 @@ public sealed class Api
         }
     }
 
+    /// <summary>
+    /// The first signer's invitation on <paramref name="channel"/> ("email" or "sms") once <paramref name="done"/>
+    /// holds — the dispatcher and the providers' callbacks run apart — and that signer.
+    /// </summary>
+    public async Task<(JsonElement Notification, JsonElement Signer)> WaitForInvitationAsync(string procedureId, string channel,
+        Func<JsonElement, bool> done)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var signer = (await ProcedureAsync(procedureId)).Signers()[0];
+            var invitation = signer.Arr("notifications").First(n => n.Str("channel") == channel && n.Str("purpose") == "invitation");
+            if (done(invitation)) return (invitation, signer);
+            if (watch.Elapsed > DispatcherWait)
+                throw new Xunit.Sdk.XunitException($"The {channel} invitation never reached the expected state: {invitation}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>The token of the personal link sent to <paramref name="email"/> (the newest invitation).</summary>
     public async Task<string> SigningTokenAsync(string email)
     {

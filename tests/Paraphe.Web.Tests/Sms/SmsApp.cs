@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -66,21 +65,9 @@ public abstract class SmsApp(string provider, string? fallback, bool postgres) :
         return (await api.LaunchAsync(draft.Str("id"))).Str("id");
     }
 
-    /// <summary>The procedure's SMS invitation once <paramref name="done"/> holds (polled for 20 s), and its signer.</summary>
-    public async Task<(JsonElement Sms, JsonElement Signer)> WaitForSmsAsync(string procedureId, Func<JsonElement, bool> done)
-    {
-        var api = Api();
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var signer = (await api.ProcedureAsync(procedureId)).Signers()[0];
-            var sms = signer.Arr("notifications").First(n => n.Str("channel") == "sms" && n.Str("purpose") == "invitation");
-            if (done(sms)) return (sms, signer);
-            if (watch.Elapsed > TimeSpan.FromSeconds(20))
-                throw new Xunit.Sdk.XunitException($"The SMS invitation never reached the expected state: {sms}");
-            await Task.Delay(50);
-        }
-    }
+    /// <summary>The procedure's sms invitation once <paramref name="done"/> holds, and its signer.</summary>
+    public Task<(JsonElement Sms, JsonElement Signer)> WaitForSmsAsync(string procedureId, Func<JsonElement, bool> done) =>
+        Api().WaitForInvitationAsync(procedureId, "sms", done);
 
     public Task<(JsonElement Sms, JsonElement Signer)> WaitForSmsAsync(string procedureId, string status) =>
         WaitForSmsAsync(procedureId, n => n.Str("status") == status);
