@@ -65,6 +65,7 @@ public static class Problems
     {
         400 => "Requête invalide",
         401 => "Authentification requise",
+        403 => "Accès refusé",
         404 => "Introuvable",
         405 => "Méthode non autorisée",
         409 => "Conflit",
