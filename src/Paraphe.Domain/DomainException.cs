@@ -27,4 +27,17 @@ public static class ErrorCodes
     public const string NoSigningAuthority = "no_signing_authority";
     public const string LinkGone = "link_gone";
     public const string ReminderCooldown = "reminder_cooldown";
+
+    /// <summary>A code was requested on a procedure without `otp` (409).</summary>
+    public const string OtpNotEnabled = "otp_not_enabled";
+    /// <summary>3 codes already sent to this signer in the last 15 minutes (429, with `next_otp_at`).</summary>
+    public const string OtpSendLimit = "otp_send_limit";
+    /// <summary>The procedure needs a code and none was given, or none was requested (422).</summary>
+    public const string OtpRequired = "otp_required";
+    /// <summary>Wrong code (422, with `attempts_left`).</summary>
+    public const string OtpInvalid = "otp_invalid";
+    /// <summary>The code is older than 10 minutes (422): request a new one.</summary>
+    public const string OtpExpired = "otp_expired";
+    /// <summary>5 wrong entries: the code is void, a new one must be requested (429).</summary>
+    public const string OtpAttemptsExceeded = "otp_attempts_exceeded";
 }

@@ -55,6 +55,33 @@ public sealed class DemoApi(BrowserApp app)
         return id;
     }
 
+    /// <summary>A launched remote procedure whose signers type a code received by SMS; returns its id.</summary>
+    public async Task<string> LaunchedRemoteWithCodeAsync(string documentId, string contactId)
+    {
+        var p = await SendAsync(HttpMethod.Post, "/api/v1/procedures", new
+        {
+            document_id = documentId, mode = "remote", otp = true,
+            signers = new[] { new { contact_id = contactId, role = "acquéreur" } },
+        });
+        var id = p.GetProperty("id").GetString()!;
+        await SendAsync(HttpMethod.Post, $"/api/v1/procedures/{id}/launch");
+        return id;
+    }
+
+    /// <summary>The digits of the newest signing-code SMS to this E.164 mobile (waits for the dispatcher).</summary>
+    public async Task<string> SigningCodeForAsync(string mobile)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var outbox = await SendAsync(HttpMethod.Get, $"/api/v1/dev/outbox?to={Uri.EscapeDataString(mobile)}");
+            foreach (var m in outbox.EnumerateArray())
+                if (System.Text.RegularExpressions.Regex.Match(m.GetProperty("body").GetString() ?? "", "code de signature Paraphe est ([0-9]{6})")
+                    is { Success: true } match) return match.Groups[1].Value;
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"No signing code reached the dev outbox for {mobile}.");
+    }
+
     /// <summary>The personal link sent to this address, as the dev outbox shows it (waits for the dispatcher).</summary>
     public async Task<string> SigningLinkForAsync(string email)
     {

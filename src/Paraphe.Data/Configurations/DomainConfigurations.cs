@@ -99,6 +99,24 @@ internal sealed class SignerConfiguration : IEntityTypeConfiguration<Signer>
         });
         e.Ignore(x => x.DisplayName);
         e.Ignore(x => x.NextManualReminderAt);
+        e.Ignore(x => x.LatestCode);
+        e.HasMany(x => x.Codes).WithOne().HasForeignKey(c => c.SignerId);
+        e.Navigation(x => x.Codes).UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
+    }
+}
+
+internal sealed class OneTimeCodeConfiguration : IEntityTypeConfiguration<OneTimeCode>
+{
+    public void Configure(EntityTypeBuilder<OneTimeCode> e)
+    {
+        e.ToTable("one_time_codes");
+        e.Property(x => x.Id).HasMaxLength(40);
+        e.Property(x => x.SignerId).HasMaxLength(40);
+        e.Property(x => x.NotificationId).HasMaxLength(40);
+        e.Property(x => x.CodeHash).HasMaxLength(64);
+        // Two requests at once cannot both issue code n: one of them fails instead of sending a fourth SMS.
+        e.HasIndex(x => new { x.SignerId, x.Number }).IsUnique();
+        e.Ignore(x => x.AttemptsLeft);
     }
 }
 

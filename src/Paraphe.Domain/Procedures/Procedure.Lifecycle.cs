@@ -130,6 +130,8 @@ public sealed partial class Procedure
             throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà signé ce document.");
         if (string.IsNullOrWhiteSpace(data.Image) && string.IsNullOrWhiteSpace(data.TypedName))
             throw Invalid("signature_image", "Dessinez votre signature ou tapez votre nom.");
+        if (Otp && !data.InPerson && !OtpVerified(signer))
+            throw new DomainException(ErrorCodes.OtpRequired, "Saisissez le code à 6 chiffres reçu par SMS.");
         signer.Sign(data, now);
         Record("signer.signed", $"signer:{signerId}", new()
         {

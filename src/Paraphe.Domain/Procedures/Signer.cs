@@ -8,6 +8,8 @@ namespace Paraphe.Domain.Procedures;
 /// </summary>
 public sealed class Signer
 {
+    private readonly List<OneTimeCode> _codes = [];
+
     private Signer() { }
 
     public string Id { get; private set; } = "";
@@ -41,6 +43,14 @@ public sealed class Signer
     public int AutoRemindersSent { get; private set; }
 
     public string DisplayName => $"{FirstName} {LastName}".Trim();
+
+    /// <summary>The signing codes sent to this signer (procedures with `otp`).</summary>
+    public IReadOnlyList<OneTimeCode> Codes => _codes;
+
+    /// <summary>The code that counts: the last one requested.</summary>
+    public OneTimeCode? LatestCode => _codes.MaxBy(c => c.Number);
+
+    internal void AddCode(OneTimeCode code) => _codes.Add(code);
 
     internal static Signer Create(string procedureId, string? contactId, string? userId, int order, string? role,
         SignatureField? field, SignerSnapshot current) => new()

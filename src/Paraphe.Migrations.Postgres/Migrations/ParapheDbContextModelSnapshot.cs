@@ -484,6 +484,53 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.ToTable("notification_events", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Domain.Procedures.OneTimeCode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SignerId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SignerId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("one_time_codes", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Procedures.Procedure", b =>
                 {
                     b.Property<string>("Id")
@@ -752,6 +799,15 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Paraphe.Domain.Procedures.OneTimeCode", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Signer", null)
+                        .WithMany("Codes")
+                        .HasForeignKey("SignerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Procedures.Procedure", b =>
                 {
                     b.HasOne("Paraphe.Domain.Agencies.Agency", null)
@@ -819,6 +875,11 @@ namespace Paraphe.Migrations.Postgres.Migrations
             modelBuilder.Entity("Paraphe.Domain.Procedures.Procedure", b =>
                 {
                     b.Navigation("Signers");
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Procedures.Signer", b =>
+                {
+                    b.Navigation("Codes");
                 });
 #pragma warning restore 612, 618
         }

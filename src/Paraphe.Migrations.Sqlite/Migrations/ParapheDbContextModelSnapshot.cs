@@ -473,6 +473,53 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.ToTable("notification_events", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Domain.Procedures.OneTimeCode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("NotificationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("VoidedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SignerId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("one_time_codes", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Procedures.Procedure", b =>
                 {
                     b.Property<string>("Id")
@@ -741,6 +788,15 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Paraphe.Domain.Procedures.OneTimeCode", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Signer", null)
+                        .WithMany("Codes")
+                        .HasForeignKey("SignerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Procedures.Procedure", b =>
                 {
                     b.HasOne("Paraphe.Domain.Agencies.Agency", null)
@@ -808,6 +864,11 @@ namespace Paraphe.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Paraphe.Domain.Procedures.Procedure", b =>
                 {
                     b.Navigation("Signers");
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Procedures.Signer", b =>
+                {
+                    b.Navigation("Codes");
                 });
 #pragma warning restore 612, 618
         }

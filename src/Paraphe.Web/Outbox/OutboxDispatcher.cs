@@ -101,10 +101,19 @@ public sealed partial class OutboxDispatcher(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var signer = n.SignerId is null ? null : procedure.Signers.FirstOrDefault(s => s.Id == n.SignerId);
-        if (n.Purpose is Purpose.Invitation or Purpose.Reminder && procedure.Status != ProcedureStatus.Ongoing)
+        if (n.Purpose is Purpose.Invitation or Purpose.Reminder or Purpose.Otp && procedure.Status != ProcedureStatus.Ongoing)
             return x => x.Failed($"Non envoyé : la procédure est {Procedure.Label(procedure.Status)}.", now);
         var link = signer is not null && n.Purpose is Purpose.Invitation or Purpose.Reminder ? links.UrlFor(signer.Id) : null;
-        var content = MessageComposer.Compose(n, agency, procedure, signer, link);
+        string? code = null;
+        if (n.Purpose == Purpose.Otp)
+        {
+            // The digits are derived again here, never stored; a code that can no longer be used is not sent.
+            var otp = signer?.Codes.FirstOrDefault(c => c.NotificationId == n.Id);
+            if (otp is null || otp != signer!.LatestCode || otp.UsedAt is not null || otp.VoidedAt is not null || otp.IsExpired(now))
+                return x => x.Failed("Non envoyé : ce code n'est plus valable (expiré, remplacé ou déjà utilisé).", now);
+            code = links.OtpKey.CodeFor(signer.Id, otp.Id);
+        }
+        var content = MessageComposer.Compose(n, agency, procedure, signer, link, code);
         var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
             content.Subject, content.Text, content.Html);
         var sender = senders.For(n.Channel);

@@ -73,6 +73,15 @@ internal static class Build
 
     public static IReadOnlyList<string> EventTypes(this Procedure p) => p.PendingEvents.Select(e => e.Type).ToList();
 
+    public static readonly OneTimeCodeKey OtpKey = new(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
+    /// <summary>An `otp` procedure: the signer requests a code and types it right, as before a signature by link.</summary>
+    public static void PassOtp(this Procedure p, Signer s, FakeTimeProvider clock)
+    {
+        var (_, code) = p.RequestOtp(s.Id, OtpKey, clock.Now());
+        Assert.True(p.VerifyOtp(s.Id, OtpKey.CodeFor(s.Id, code.Id), OtpKey, clock.Now()).Verified);
+    }
+
     public static DomainException Refused(string code, Action act)
     {
         var e = Assert.Throws<DomainException>(act);

@@ -17,16 +17,20 @@ public class ProcedureEvents
         p.Update(new Procedure.Options(ProcedureMode.Remote, Otp: true), null, null, "user:usr_directrice_garnier");
         p.Launch(clock);
         p.RecordOpening(seller.Id, "203.0.113.7", "Safari", clock.Now());
+        p.PassOtp(seller, clock);
         p.Sign(seller.Id, Build.Drawn(), clock.Now());
+        p.PassOtp(buyer, clock);
         p.Sign(buyer.Id, Build.Typed("Julien Moreau"), clock.Now());
 
         Assert.Equal([
             "procedure.created", "signer.added", "signer.added", "signer.added", "signer.removed", "procedure.updated",
-            "procedure.launched", "signer.link_opened", "signer.signed", "signer.signed", "procedure.completed",
+            "procedure.launched", "signer.link_opened", "signer.otp_sent", "signer.otp_verified", "signer.signed",
+            "signer.otp_sent", "signer.otp_verified", "signer.signed", "procedure.completed",
         ], p.EventTypes());
+        string S(Signer s) => $"signer:{s.Id}";
         Assert.Equal([
             Build.Agent, Build.Agent, Build.Agent, Build.Agent, Build.Agent, "user:usr_directrice_garnier",
-            Build.Agent, $"signer:{seller.Id}", $"signer:{seller.Id}", $"signer:{buyer.Id}", "system",
+            Build.Agent, S(seller), S(seller), S(seller), S(seller), S(buyer), S(buyer), S(buyer), "system",
         ], p.PendingEvents.Select(e => e.Actor));
     }
 

@@ -140,6 +140,7 @@ public class ProcedureSign
         withOtp.Update(new Procedure.Options(ProcedureMode.Remote, Otp: true), null, null, Build.Agent);
         withOtp.Launch(clock);
         var inPerson = Build.Ongoing(ProcedureMode.InPerson, clock);
+        withOtp.PassOtp(withOtp.SellerSigner(), clock);
         foreach (var p in new[] { remote, withOtp, inPerson }) p.ClearPendingEvents();
 
         remote.Sign(remote.SellerSigner().Id, Build.Typed("Camille Lefèvre"), clock.Now());

@@ -21,6 +21,7 @@ public abstract class TenantIsolation(ParapheApp app)
         "GET /api/v1/openapi.json",
         "GET /api/v1/signing/{token}",
         "GET /api/v1/signing/{token}/document",
+        "POST /api/v1/signing/{token}/otp",
         "POST /api/v1/signing/{token}/sign",
         "POST /api/v1/signing/{token}/decline",
     ];

@@ -33,6 +33,7 @@ internal static class EnglishMessages
                 null, null, "If a new request is sent to you, please use the new link."),
             (_, Channel.Email) => EmailMessage(Words, $"{agency}: “{title}”", hello,
                 $"A message from {agency} about “{title}”.", link is null ? null : "Open", link, null),
+            (Purpose.Otp, Channel.Sms) => SmsText($"{agency}: your Paraphe signing code is {f.Code}. It expires in 10 minutes."),
             (Purpose.Invitation, Channel.Sms) => SmsMessage(title, t => $"{agency}: please sign \"{t}\" {link}"),
             (Purpose.Reminder, Channel.Sms) => SmsMessage(title, t => $"Reminder {agency}: sign \"{t}\" {link}"),
             (Purpose.Cancellation, Channel.Sms) => SmsMessage(title,

@@ -33,6 +33,7 @@ internal static class FrenchMessages
                 null, null, "Si une nouvelle demande vous est envoyée, utilisez le nouveau lien."),
             (_, Channel.Email) => EmailMessage(Words, $"{agency} : « {title} »", hello,
                 $"Message de {agency} au sujet de « {title} ».", link is null ? null : "Ouvrir", link, null),
+            (Purpose.Otp, Channel.Sms) => SmsText($"{agency} : votre code de signature Paraphe est {f.Code}. Il expire dans 10 minutes."),
             (Purpose.Invitation, Channel.Sms) => SmsMessage(title, t => $"{agency} : \"{t}\" à signer {link}"),
             (Purpose.Reminder, Channel.Sms) => SmsMessage(title, t => $"Rappel {agency} : \"{t}\" à signer {link}"),
             (Purpose.Cancellation, Channel.Sms) => SmsMessage(title,

@@ -21,12 +21,13 @@ public static class MessageComposer
     public sealed record Content(string? Subject, string Text, string? Html);
 
     /// <summary>What a message says, whatever its language. <paramref name="Name"/> is the signer's first name.</summary>
-    internal sealed record Facts(string Agency, string Title, string Name, DateTime? ExpiresAt, string? Link);
+    /// <param name="Code">The 6-digit signing code of an OTP SMS, derived at send time.</param>
+    internal sealed record Facts(string Agency, string Title, string Name, DateTime? ExpiresAt, string? Link, string? Code = null);
 
-    public static Content Compose(Notification n, Agency agency, Procedure procedure, Signer? signer, string? link)
+    public static Content Compose(Notification n, Agency agency, Procedure procedure, Signer? signer, string? link, string? code = null)
     {
         var name = signer?.FirstName is { Length: > 0 } first ? first : signer?.DisplayName ?? "";
-        var facts = new Facts(agency.Name, procedure.Title, name, procedure.ExpiresAt, link);
+        var facts = new Facts(agency.Name, procedure.Title, name, procedure.ExpiresAt, link, code);
         return (signer?.Language ?? Language.Fr) switch
         {
             Language.Fr => FrenchMessages.Compose(n.Purpose, n.Channel, facts),
@@ -47,6 +48,9 @@ public static class MessageComposer
             text = Gsm7.Transliterate(template(Shorten(title, max)));
         return new Content(null, text, null);
     }
+
+    /// <summary>An SMS with no title to cut (the signing code): the agency's name transliterated to GSM-7.</summary>
+    internal static Content SmsText(string text) => new(null, Gsm7.Transliterate(text), null);
 
     private static readonly char[] WordEnds = [' ', '-'];
 

@@ -15,6 +15,7 @@ public static class ProceduresSetup
         services.AddScoped<RelaunchProcedure>();
         services.AddScoped<MarkSigned>();
         services.AddScoped<RemindSigner>();
+        services.AddScoped<Signing.RequestOtp>();
         services.AddSingleton<ExpirySweep>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweep>());
         services.AddOptions<ReminderSweepOptions>().BindConfiguration(ReminderSweepOptions.Section);

@@ -42,7 +42,7 @@ public static class InPersonSigning
                 $"Le nom saisi ne correspond pas au signataire ({session.Signer.DisplayName}). Passez l'appareil au bon signataire.",
                 new Dictionary<string, string[]> { ["confirmed_name"] = ["Tapez votre prénom et votre nom pour confirmer votre identité."] });
         return await SignDocument.HandleAsync(db, session, new SignDocument.Request(r.Consent, null, r.SignatureImage, r.TypedName),
-            http, inPerson: true, ct);
+            http, otpKey: null, inPerson: true, ct);
     }
 
     private static bool SameName(string? typed, string expected) =>

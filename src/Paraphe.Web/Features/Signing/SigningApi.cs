@@ -29,10 +29,17 @@ public static class SigningApi
             return TypedResults.File(content.Bytes, "application/pdf");
         });
 
-        group.MapPost("/sign", async Task<Ok<SignedResponse>> (string token, SignDocument.Request body, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/otp", async Task<Accepted<RequestOtp.Response>> (string token, ParapheDbContext db, RequestOtp requestOtp, CancellationToken ct) =>
         {
             var session = await SigningSession.ResolveAsync(db, token, ct);
-            var p = await SignDocument.HandleAsync(db, session, body, http, inPerson: false, ct);
+            return TypedResults.Accepted((string?)null, await requestOtp.HandleAsync(session, ct));
+        });
+
+        group.MapPost("/sign", async Task<Ok<SignedResponse>> (string token, SignDocument.Request body, ParapheDbContext db, SigningLinks links,
+            HttpContext http, CancellationToken ct) =>
+        {
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            var p = await SignDocument.HandleAsync(db, session, body, http, links.OtpKey, inPerson: false, ct);
             return TypedResults.Ok(new SignedResponse("signed", Wire(p.Status),
                 p.Status == ProcedureStatus.Completed ? "Merci, vous avez signé. Tous les signataires ont signé." : "Merci, votre signature est enregistrée."));
         });

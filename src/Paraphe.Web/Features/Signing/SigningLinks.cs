@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Paraphe.Domain.Procedures;
 using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Signing;
@@ -19,7 +20,11 @@ public sealed class SigningLinks
         var o = options.Value;
         _baseUrl = o.PublicBaseUrl.TrimEnd('/');
         _key = o.SigningKey is { Length: > 0 } configured ? Convert.FromBase64String(configured) : LoadOrCreateKey(o.ResolvedDataDirectory);
+        OtpKey = new OneTimeCodeKey(HMACSHA256.HashData(_key, "paraphe-otp-key"u8));
     }
+
+    /// <summary>Derives SMS signing codes and their hashes: a subkey of the same secret, used for nothing else.</summary>
+    public OneTimeCodeKey OtpKey { get; }
 
     public string TokenFor(string signerId) =>
         ApiKeys.Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("sign:" + signerId)));

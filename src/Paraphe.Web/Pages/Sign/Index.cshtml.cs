@@ -16,7 +16,7 @@ namespace Paraphe.Web.Pages.Sign;
 /// use cases as the signing API (open, sign, decline) and never answers a bare 500 to the signer.
 /// </summary>
 [AllowAnonymous]
-public sealed class IndexModel(ParapheDbContext db) : PageModel
+public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp) : PageModel
 {
     public enum PageState { Form, AlreadySigned, Signed, Declined, Gone, NotFound }
 
@@ -46,6 +46,11 @@ public sealed class IndexModel(ParapheDbContext db) : PageModel
     /// <summary>The active tab: "draw" or "type"; empty without JavaScript (both are then sent).</summary>
     [BindProperty] public string? Method { get; set; }
     [BindProperty] public string? DeclineReason { get; set; }
+    /// <summary>The SMS code typed (procedures with a code); never written back into the page.</summary>
+    [BindProperty] public string? Otp { get; set; }
+
+    /// <summary>« 06 •• •• •• 78 » just after a code was sent.</summary>
+    public string? OtpSentTo { get; private set; }
 
     public sealed record SignerLine(string Name, string Role, SignerStatus Status, bool IsYou);
 
@@ -77,10 +82,10 @@ public sealed class IndexModel(ParapheDbContext db) : PageModel
         try
         {
             var session = await SigningSession.ResolveAsync(db, token, ct);
-            var request = new SignDocument.Request(Consent, null,
+            var request = new SignDocument.Request(Consent, Otp,
                 Method == "type" ? null : SignatureImage,
                 Method == "draw" ? null : TypedName);
-            var procedure = await SignDocument.HandleAsync(db, session, request, HttpContext, inPerson: false, ct);
+            var procedure = await SignDocument.HandleAsync(db, session, request, HttpContext, links.OtpKey, inPerson: false, ct);
             await LoadAsync(session, token, ct);
             State = PageState.Signed;
             Completed = procedure.Status == ProcedureStatus.Completed;
@@ -97,6 +102,33 @@ public sealed class IndexModel(ParapheDbContext db) : PageModel
         catch (DbUpdateConcurrencyException)
         {
             return await ReshowAsync(token, "sign", Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
+        }
+    }
+
+    /// <summary>Sends a code by SMS and shows the form again with everything the signer already drew, typed or ticked.</summary>
+    public async Task<IActionResult> OnPostOtpAsync(string token, CancellationToken ct)
+    {
+        Protect();
+        try
+        {
+            var session = await SigningSession.ResolveAsync(db, token, ct);
+            var sent = await requestOtp.HandleAsync(session, ct);
+            await LoadAsync(session, token, ct);
+            State = PageState.Form;
+            OtpSentTo = sent.SentTo;
+            return Page();
+        }
+        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
+        {
+            return await RefusedAsync(e, token, ct);
+        }
+        catch (DomainException e)
+        {
+            return await ReshowAsync(token, "otp", e.Code, e.Message, e.Errors, ct);
+        }
+        catch (DbUpdateException)
+        {
+            return await ReshowAsync(token, "otp", Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
         }
     }
 

@@ -33,7 +33,7 @@
   var status = form.querySelector('[data-pad-status]');
   var typedInput = form.querySelector('#typed-name');
   var typedPreview = form.querySelector('[data-typed-preview]');
-  var submit = form.querySelector('[type="submit"]');
+  var submit = form.querySelector('[data-testid="sign-button"]');
 
   // ---- Signature pad ----
   var ctx = canvas.getContext('2d');
@@ -224,8 +224,10 @@
   var sending = false;
   form.addEventListener('submit', function (e) {
     if (sending) { e.preventDefault(); return; }
+    // Also when asking for the SMS code: the drawing comes back with the page and is not lost.
     if (methodInput.value === 'draw') imageInput.value = isEmpty() ? '' : exportPng();
     sending = true;
+    if (e.submitter && e.submitter.hasAttribute('data-otp-send')) return;
     submit.setAttribute('aria-busy', 'true');
     submit.textContent = 'Signature en cours…';
   });

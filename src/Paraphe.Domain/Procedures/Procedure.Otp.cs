@@ -1,0 +1,107 @@
+using System.Globalization;
+using Paraphe.Domain.Notifications;
+
+namespace Paraphe.Domain.Procedures;
+
+/// <summary>What checking a signing code gave: nothing to say (verified, or not needed), or the refusal to answer.</summary>
+public sealed record OtpCheck(DomainException? Refusal)
+{
+    public static readonly OtpCheck Passed = new((DomainException?)null);
+    public bool Verified => Refusal is null;
+}
+
+public sealed partial class Procedure
+{
+    /// <summary>
+    /// Sends the signer a new 6-digit code by SMS (returned, to write in the same transaction); it replaces any earlier
+    /// one. At most <see cref="OtpRules.MaxSends"/> per signer in any <see cref="OtpRules.SendWindow"/>.
+    /// </summary>
+    public (Notification Sms, OneTimeCode Code) RequestOtp(string signerId, OneTimeCodeKey key, DateTime now)
+    {
+        var signer = EnsureOtpSigner(signerId, now);
+        var recent = signer.Codes.Where(c => c.SentAt > now - OtpRules.SendWindow).OrderBy(c => c.SentAt).ToList();
+        if (recent.Count >= OtpRules.MaxSends)
+        {
+            var next = recent[^OtpRules.MaxSends].SentAt + OtpRules.SendWindow;
+            var wait = (int)Math.Ceiling((next - now).TotalMinutes);
+            throw new DomainException(ErrorCodes.OtpSendLimit,
+                $"Vous avez déjà demandé {OtpRules.MaxSends} codes en moins de 15 minutes : vous pourrez en demander un nouveau dans {wait} minute{(wait > 1 ? "s" : "")}.",
+                extensions: new Dictionary<string, object?> { ["next_otp_at"] = next.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) });
+        }
+        var sms = Notification.Queue(AgencyId, Id, signer.Id, Channel.Sms, Purpose.Otp, signer.Mobile, now);
+        var code = OneTimeCode.Issue(signer.Id, (signer.LatestCode?.Number ?? 0) + 1, sms.Id, key, now);
+        signer.AddCode(code);
+        Record("signer.otp_sent", $"signer:{signer.Id}", new()
+        {
+            ["signer_id"] = signer.Id, ["code_id"] = code.Id, ["notification_id"] = sms.Id, ["mobile"] = signer.Mobile,
+            ["expires_at"] = code.ExpiresAt, ["sent_in_window"] = recent.Count + 1,
+        });
+        return (sms, code);
+    }
+
+    /// <summary>
+    /// Checks the code the signer typed before a signature by link. Every check of a sent code is recorded, right or
+    /// wrong; a refusal changes the code (attempts, void) but nothing of the signature: save, then answer the refusal.
+    /// A procedure without `otp` ignores the code.
+    /// </summary>
+    public OtpCheck VerifyOtp(string signerId, string? typed, OneTimeCodeKey key, DateTime now)
+    {
+        if (!Otp) return OtpCheck.Passed;
+        var signer = EnsureOtpSigner(signerId, now);
+        var actor = $"signer:{signer.Id}";
+        typed = typed is null ? null : new string(typed.Where(c => !char.IsWhiteSpace(c)).ToArray());
+        if (string.IsNullOrEmpty(typed))
+            return Refuse(ErrorCodes.OtpRequired, "Saisissez le code à 6 chiffres reçu par SMS.");
+        if (signer.LatestCode is not { } code || code.UsedAt is not null)
+            return Refuse(ErrorCodes.OtpRequired, "Demandez d'abord un code par SMS (« Recevoir le code par SMS »).");
+
+        OtpCheck Failed(string reason, string errorCode, string message)
+        {
+            Record("signer.otp_failed", actor, new()
+            {
+                ["signer_id"] = signer.Id, ["code_id"] = code.Id, ["reason"] = reason, ["attempts_left"] = code.AttemptsLeft,
+            });
+            return Refuse(errorCode, message, code.AttemptsLeft);
+        }
+
+        if (code.VoidedAt is not null)
+            return Failed("void", ErrorCodes.OtpAttemptsExceeded, TooManyAttempts);
+        if (code.IsExpired(now))
+            return Failed("expired", ErrorCodes.OtpExpired, "Ce code a expiré (il est valable 10 minutes) : demandez-en un nouveau.");
+        if (typed.Length != 6 || !typed.All(char.IsAsciiDigit))
+            return Failed("malformed", ErrorCodes.OtpInvalid, "Le code reçu par SMS a 6 chiffres.");
+        if (!key.Matches(code, typed))
+        {
+            if (code.Fail(now)) return Failed("wrong", ErrorCodes.OtpAttemptsExceeded, TooManyAttempts);
+            var left = code.AttemptsLeft;
+            return Failed("wrong", ErrorCodes.OtpInvalid,
+                $"Code incorrect. Il vous reste {left} essai{(left > 1 ? "s" : "")}.");
+        }
+        code.Use(now);
+        Record("signer.otp_verified", actor, new() { ["signer_id"] = signer.Id, ["code_id"] = code.Id });
+        return OtpCheck.Passed;
+    }
+
+    private const string TooManyAttempts =
+        "Trop d'essais : ce code n'est plus valable. Demandez un nouveau code par SMS.";
+
+    private static OtpCheck Refuse(string code, string message, int? attemptsLeft = null) =>
+        new(new DomainException(code, message, new Dictionary<string, string[]> { ["otp"] = [message] },
+            attemptsLeft is { } left ? new Dictionary<string, object?> { ["attempts_left"] = left } : null));
+
+    private Signer EnsureOtpSigner(string signerId, DateTime now)
+    {
+        EnsureOpenForSigning(now);
+        if (!Otp)
+            throw new DomainException(ErrorCodes.OtpNotEnabled, "Cette procédure ne demande pas de code par SMS : signez directement.");
+        var signer = Signer(signerId);
+        if (signer.Status != SignerStatus.Pending)
+            throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà répondu à cette demande de signature.");
+        if (string.IsNullOrWhiteSpace(signer.Mobile))
+            throw Invalid("mobile", "Aucun numéro de mobile n'est connu pour vous : contactez l'agence.");
+        return signer;
+    }
+
+    /// <summary>A signature by link on an `otp` procedure needs the signer's latest code checked just before.</summary>
+    private static bool OtpVerified(Signer signer) => signer.LatestCode?.UsedAt is not null;
+}

@@ -1,0 +1,32 @@
+using Paraphe.Data;
+using Paraphe.Web.Outbox;
+
+namespace Paraphe.Web.Features.Signing;
+
+/// <summary>
+/// The signer asks for a 6-digit code by SMS (procedures with `otp`). The SMS is an outbox message like any other,
+/// queued with the code's hash in one transaction; the dispatcher derives the digits again when it sends it.
+/// </summary>
+public sealed class RequestOtp(ParapheDbContext db, SigningLinks links, OutboxSignal outbox)
+{
+    public sealed record Response(string SentTo, DateTime ExpiresAt);
+
+    public async Task<Response> HandleAsync(SigningSession session, CancellationToken ct)
+    {
+        var (sms, code) = session.Procedure.RequestOtp(session.Signer.Id, links.OtpKey, db.UtcNow);
+        db.Notifications.Add(sms);
+        await db.SaveChangesAsync(ct);
+        outbox.Notify();
+        return new Response(MaskedMobile(sms.To), code.ExpiresAt);
+    }
+
+    /// <summary>« 06 •• •• •• 78 » for a French mobile; otherwise the country code and the last two digits.</summary>
+    public static string MaskedMobile(string e164)
+    {
+        var digits = new string(e164.Where(char.IsAsciiDigit).ToArray());
+        if (e164.StartsWith("+33", StringComparison.Ordinal) && digits.Length == 11)
+            return $"0{digits[2]} •• •• •• {digits[^2..]}";
+        if (digits.Length < 6) return "•• ••";
+        return $"{e164[..Math.Min(3, e164.Length)]} •• •• •• {digits[^2..]}";
+    }
+}
