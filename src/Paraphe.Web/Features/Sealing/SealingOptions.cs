@@ -1,0 +1,21 @@
+namespace Paraphe.Web.Features.Sealing;
+
+/// <summary>The `Paraphe:Sealing` configuration section (see README: Configuration).</summary>
+public sealed class SealingOptions
+{
+    public const string Section = "Paraphe:Sealing";
+
+    /// <summary>PKCS#12 (.pfx/.p12) holding the platform seal certificate with its private key and, ideally, its chain.
+    /// When empty, a development CA and seal certificate are generated into `&lt;DataDirectory&gt;/sealing/`.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>Password of <see cref="CertificatePath"/>; never logged.</summary>
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>Reason written in the signature dictionary.</summary>
+    public string Reason { get; set; } = "Scellé par Paraphe";
+
+    public string? Location { get; set; }
+
+    public string? ContactInfo { get; set; }
+}
