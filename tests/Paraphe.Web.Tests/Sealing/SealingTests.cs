@@ -23,8 +23,11 @@ public sealed class SealingTests : IDisposable
 
     private string DevCaPem => Path.Combine(_dataDirectory, SealCertificates.DevDirectoryName, SealCertificates.DevCaFileName);
 
-    private async Task<byte[]> SealAsync(SealCertificates certificates, byte[] pdf) =>
-        await new PdfSealer(certificates, Options.Create(new SealingOptions())).SealAsync(pdf);
+    private static async Task<byte[]> SealAsync(SealCertificates certificates, byte[] pdf,
+        LocalTimestampAuthority? tsa = null) =>
+        await new PdfSealer(certificates,
+            Options.Create(new SealingOptions { TsaUrl = tsa is null ? null : "http://tsa.test/" }),
+            tsa ?? new LocalTimestampAuthority()).SealAsync(pdf);
 
     [Fact]
     public async Task A_sealed_pdf_is_a_valid_trusted_PAdES_signature_for_pdfsig()
@@ -69,6 +72,41 @@ public sealed class SealingTests : IDisposable
         var certHash = new AsnReader(essAttribute, AsnEncodingRules.DER)
             .ReadSequence().ReadSequence().ReadSequence().ReadOctetString();
         Assert.Equal(SHA256.HashData(certificates.Seal.RawData), certHash);
+    }
+
+    [Fact]
+    public async Task With_a_timestamp_authority_the_seal_carries_a_signature_timestamp()
+    {
+        using var certificates = Certificates();
+        using var tsa = new LocalTimestampAuthority();
+        var sealedPdf = await SealAsync(certificates, SamplePdfs.Valid(pageCount: 3), tsa);
+
+        Assert.Equal(1, tsa.Requests);
+        var (signedBytes, cmsBytes) = SignedParts(sealedPdf);
+        var cms = new SignedCms(new ContentInfo(signedBytes), detached: true);
+        cms.Decode(cmsBytes);
+        cms.CheckSignature(verifySignatureOnly: true);
+        var signer = cms.SignerInfos[0];
+        var attribute = signer.UnsignedAttributes.Cast<CryptographicAttributeObject>()
+            .Single(a => a.Oid.Value == "1.2.840.113549.1.9.16.2.14"); // signature-time-stamp
+        Assert.True(Rfc3161TimestampToken.TryDecode(attribute.Values[0].RawData, out var token, out _));
+        Assert.True(token!.VerifySignatureForSignerInfo(signer, out var tsaCertificate));
+        Assert.Equal(tsa.Certificate.Thumbprint, tsaCertificate!.Thumbprint);
+
+        var path = Path.Combine(_dataDirectory, "timestamped.pdf");
+        await File.WriteAllBytesAsync(path, sealedPdf);
+        var report = await Pdfsig.VerifyAsync(path, DevCaPem);
+        Assert.Contains("Signature Type: ETSI.CAdES.detached", report);
+        Assert.Contains("Signature is Valid.", report);
+        Assert.Contains("Certificate is Trusted.", report);
+    }
+
+    [Fact]
+    public async Task A_failing_timestamp_authority_fails_the_seal_instead_of_downgrading_it()
+    {
+        using var certificates = Certificates();
+        using var tsa = new LocalTimestampAuthority { FailWith = System.Net.HttpStatusCode.ServiceUnavailable };
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SealAsync(certificates, SamplePdfs.Valid(), tsa));
     }
 
     [Fact]

@@ -15,11 +15,13 @@ namespace Paraphe.Web.Features.Sealing;
 /// PDFsharp 6.2 always writes <c>/SubFilter /adbe.pkcs7.detached</c>; the name <c>/ETSI.CAdES.detached</c> has the
 /// same length, so it is swapped in the output stream just before the signed ranges are hashed.
 /// </summary>
-internal sealed class CadesSigner(X509Certificate2 seal, X509Certificate2Collection chain, MemoryStream output) : IDigitalSigner
+internal sealed class CadesSigner(
+    X509Certificate2 seal, X509Certificate2Collection chain, MemoryStream output, TimestampClient? timestamps) : IDigitalSigner
 {
     internal const string PdfSharpSubFilter = "/adbe.pkcs7.detached";
     internal const string PadesSubFilter = "/ETSI.CAdES.detached";
     private const string SigningCertificateV2Oid = "1.2.840.113549.1.9.16.2.47";
+    private const string SignatureTimeStampTokenOid = "1.2.840.113549.1.9.16.2.14";
     private const string DataOid = "1.2.840.113549.1.7.1";
     private const string Sha256Oid = "2.16.840.1.101.3.4.2.1";
 
@@ -29,22 +31,30 @@ internal sealed class CadesSigner(X509Certificate2 seal, X509Certificate2Collect
     {
         // Certificates + signer info (signature, attributes, names) with a generous margin; unused space is zero-filled.
         var size = seal.RawData.Length + chain.Sum(c => c.RawData.Length) + 4096;
+        if (timestamps is not null) size += 16 * 1024; // the token and the authority's certificates
         return Task.FromResult(size);
     }
 
     /// <summary>Signs the two ranges of the /ByteRange PDFsharp has just written, read from the output buffer
     /// (exactly what a verifier hashes; PDFsharp's own ranged stream cannot be copied: it throws on CanSeek).</summary>
-    public Task<byte[]> GetSignatureAsync(Stream stream)
+    public async Task<byte[]> GetSignatureAsync(Stream stream)
     {
         var range = ReplaceSubFilter();
         var buffer = output.GetBuffer();
         var signed = new byte[range[1] + range[3]];
         Buffer.BlockCopy(buffer, range[0], signed, 0, range[1]);
         Buffer.BlockCopy(buffer, range[2], signed, range[1], range[3]);
-        return Task.FromResult(Sign(signed));
+        var cms = Sign(signed);
+        if (timestamps is not null)
+        {
+            var signerInfo = cms.SignerInfos[0];
+            var token = await timestamps.TimestampAsync(signerInfo).ConfigureAwait(false);
+            signerInfo.AddUnsignedAttribute(new AsnEncodedData(new Oid(SignatureTimeStampTokenOid), token));
+        }
+        return cms.Encode();
     }
 
-    internal byte[] Sign(byte[] signedBytes)
+    internal SignedCms Sign(byte[] signedBytes)
     {
         var cms = new SignedCms(new ContentInfo(new Oid(DataOid), signedBytes), detached: true);
         var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, seal)
@@ -56,7 +66,7 @@ internal sealed class CadesSigner(X509Certificate2 seal, X509Certificate2Collect
         // content-type and message-digest are added by SignedCms whenever signed attributes are present.
         signer.SignedAttributes.Add(new AsnEncodedData(new Oid(SigningCertificateV2Oid), SigningCertificateV2(seal)));
         cms.ComputeSignature(signer, silent: true);
-        return cms.Encode();
+        return cms;
     }
 
     /// <summary>ESS SigningCertificateV2 (RFC 5035) with one ESSCertIDv2: SHA-256 (the default, so omitted) hash of the

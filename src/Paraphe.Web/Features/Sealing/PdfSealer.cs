@@ -8,9 +8,9 @@ namespace Paraphe.Web.Features.Sealing;
 
 /// <summary>
 /// Applies the platform seal: one invisible PAdES baseline signature (ETSI.CAdES.detached) over the whole, already
-/// stamped PDF. PDFsharp rewrites the file on save, so this must be the last change made to the document.
+/// stamped PDF, timestamped (B-T) when `Paraphe:Sealing:TsaUrl` is set. PDFsharp rewrites the file on save, so this must be the last change made to the document.
 /// </summary>
-public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOptions> options)
+public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOptions> options, IHttpClientFactory httpClients)
 {
     public async Task<byte[]> SealAsync(byte[] pdf, CancellationToken cancellationToken = default)
     {
@@ -20,7 +20,10 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         using var input = new MemoryStream(pdf, writable: false);
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
         using var output = new MemoryStream(pdf.Length + 64 * 1024);
-        var signer = new CadesSigner(certificates.Seal, certificates.Chain, output);
+        var timestamps = string.IsNullOrWhiteSpace(o.TsaUrl)
+            ? null
+            : new TimestampClient(httpClients.CreateClient(TimestampClient.HttpClientName), new Uri(o.TsaUrl));
+        var signer = new CadesSigner(certificates.Seal, certificates.Chain, output, timestamps);
         DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
         {
             Reason = o.Reason,

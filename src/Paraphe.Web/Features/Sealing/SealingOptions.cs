@@ -12,6 +12,13 @@ public sealed class SealingOptions
     /// <summary>Password of <see cref="CertificatePath"/>; never logged.</summary>
     public string? CertificatePassword { get; set; }
 
+    /// <summary>RFC 3161 timestamp authority. When set, every seal carries a signature timestamp (PAdES B-T) and
+    /// sealing fails if the authority does not answer correctly.</summary>
+    public string? TsaUrl { get; set; }
+
+    /// <summary>How long to wait for the timestamp authority.</summary>
+    public TimeSpan TsaTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Reason written in the signature dictionary.</summary>
     public string Reason { get; set; } = "Scellé par Paraphe";
 
