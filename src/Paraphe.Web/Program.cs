@@ -8,6 +8,7 @@ using Paraphe.Web.Features.Notifications.Callbacks;
 using Paraphe.Web.Features.Notifications.Email.Brevo;
 using Paraphe.Web.Features.Notifications.Sms;
 using Paraphe.Web.Features.Procedures;
+using Paraphe.Web.Features.Sealing;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
@@ -19,6 +20,7 @@ builder.AddPlatform();
 builder.AddDatabase();
 builder.AddNotifications();
 builder.AddProcedures();
+builder.AddSealing();
 builder.AddAgentUi();
 
 var app = builder.Build();

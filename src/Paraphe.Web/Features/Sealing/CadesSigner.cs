@@ -1,0 +1,113 @@
+using System.Formats.Asn1;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.Pkcs;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using PdfSharp.Pdf.Signatures;
+
+namespace Paraphe.Web.Features.Sealing;
+
+/// <summary>
+/// A PDFsharp signer producing a PAdES baseline (B-B) CMS: detached, SHA-256, RSA, signed attributes content-type,
+/// message-digest and ESS signing-certificate-v2, no signing-time attribute (PAdES puts the time in /M), the chain
+/// embedded.
+/// PDFsharp 6.2 always writes <c>/SubFilter /adbe.pkcs7.detached</c>; the name <c>/ETSI.CAdES.detached</c> has the
+/// same length, so it is swapped in the output stream just before the signed ranges are hashed.
+/// </summary>
+internal sealed class CadesSigner(
+    X509Certificate2 seal, X509Certificate2Collection chain, MemoryStream output, TimestampClient? timestamps) : IDigitalSigner
+{
+    internal const string PdfSharpSubFilter = "/adbe.pkcs7.detached";
+    internal const string PadesSubFilter = "/ETSI.CAdES.detached";
+    private const string SigningCertificateV2Oid = "1.2.840.113549.1.9.16.2.47";
+    private const string SignatureTimeStampTokenOid = "1.2.840.113549.1.9.16.2.14";
+    private const string DataOid = "1.2.840.113549.1.7.1";
+    private const string Sha256Oid = "2.16.840.1.101.3.4.2.1";
+
+    public string CertificateName => seal.GetNameInfo(X509NameType.SimpleName, false);
+
+    public Task<int> GetSignatureSizeAsync()
+    {
+        // Certificates + signer info (signature, attributes, names) with a generous margin; unused space is zero-filled.
+        var size = seal.RawData.Length + chain.Sum(c => c.RawData.Length) + 4096;
+        if (timestamps is not null) size += 16 * 1024; // the token and the authority's certificates
+        return Task.FromResult(size);
+    }
+
+    /// <summary>Signs the two ranges of the /ByteRange PDFsharp has just written, read from the output buffer
+    /// (exactly what a verifier hashes; PDFsharp's own ranged stream cannot be copied: it throws on CanSeek).</summary>
+    public async Task<byte[]> GetSignatureAsync(Stream stream)
+    {
+        var range = ReplaceSubFilter();
+        var buffer = output.GetBuffer();
+        var signed = new byte[range[1] + range[3]];
+        Buffer.BlockCopy(buffer, range[0], signed, 0, range[1]);
+        Buffer.BlockCopy(buffer, range[2], signed, range[1], range[3]);
+        var cms = Sign(signed);
+        if (timestamps is not null)
+        {
+            var signerInfo = cms.SignerInfos[0];
+            var token = await timestamps.TimestampAsync(signerInfo).ConfigureAwait(false);
+            signerInfo.AddUnsignedAttribute(new AsnEncodedData(new Oid(SignatureTimeStampTokenOid), token));
+        }
+        return cms.Encode();
+    }
+
+    internal SignedCms Sign(byte[] signedBytes)
+    {
+        var cms = new SignedCms(new ContentInfo(new Oid(DataOid), signedBytes), detached: true);
+        var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, seal)
+        {
+            DigestAlgorithm = new Oid(Sha256Oid),
+            IncludeOption = X509IncludeOption.EndCertOnly,
+        };
+        signer.Certificates.AddRange(chain);
+        // content-type and message-digest are added by SignedCms whenever signed attributes are present.
+        signer.SignedAttributes.Add(new AsnEncodedData(new Oid(SigningCertificateV2Oid), SigningCertificateV2(seal)));
+        cms.ComputeSignature(signer, silent: true);
+        return cms;
+    }
+
+    /// <summary>ESS SigningCertificateV2 (RFC 5035) with one ESSCertIDv2: SHA-256 (the default, so omitted) hash of the
+    /// certificate and its issuer and serial number.</summary>
+    internal static byte[] SigningCertificateV2(X509Certificate2 certificate)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence()) // SigningCertificateV2
+        using (writer.PushSequence()) // certs
+        using (writer.PushSequence()) // ESSCertIDv2
+        {
+            writer.WriteOctetString(SHA256.HashData(certificate.RawData));
+            using (writer.PushSequence()) // IssuerSerial
+            {
+                using (writer.PushSequence()) // GeneralNames
+                using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true))) // directoryName
+                    writer.WriteEncodedValue(certificate.IssuerName.RawData);
+                writer.WriteInteger(certificate.SerialNumberBytes.Span);
+            }
+        }
+        return writer.Encode();
+    }
+
+    /// <summary>Swaps the SubFilter of the signature dictionary PDFsharp has just written. The dictionary's keys come
+    /// before /Contents, and the /ByteRange already filled in says where /Contents starts (its second number).</summary>
+    private int[] ReplaceSubFilter()
+    {
+        var buffer = output.GetBuffer().AsSpan(0, (int)output.Length);
+        var byteRange = buffer.LastIndexOf("/ByteRange"u8);
+        if (byteRange < 0) throw new InvalidOperationException("No /ByteRange in the document being sealed.");
+        var array = Encoding.ASCII.GetString(buffer.Slice(byteRange, Math.Min(80, buffer.Length - byteRange)));
+        var range = array[(array.IndexOf('[') + 1)..array.IndexOf(']')]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+        if (range.Length != 4 || range[0] != 0 || range[2] + range[3] != buffer.Length)
+            throw new InvalidOperationException($"Unexpected /ByteRange {array}.");
+        var contentsStart = range[1];
+        var from = Encoding.ASCII.GetBytes(PdfSharpSubFilter);
+        var window = Math.Max(0, contentsStart - 1024);
+        var at = buffer[window..contentsStart].LastIndexOf(from);
+        if (at < 0) throw new InvalidOperationException("The signature dictionary's SubFilter was not found.");
+        Encoding.ASCII.GetBytes(PadesSubFilter).CopyTo(buffer[(window + at)..]);
+        return range;
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using PdfSharp.Drawing;
+using PdfSharp.Pdf.Annotations;
+using PdfSharp.Pdf.IO;
+using PdfSharp.Pdf.Signatures;
+
+namespace Paraphe.Web.Features.Sealing;
+
+/// <summary>
+/// Applies the platform seal: one invisible PAdES baseline signature (ETSI.CAdES.detached) over the whole, already
+/// stamped PDF, timestamped (B-T) when `Paraphe:Sealing:TsaUrl` is set. PDFsharp rewrites the file on save, so this must be the last change made to the document.
+/// </summary>
+public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOptions> options, IHttpClientFactory httpClients)
+{
+    public async Task<byte[]> SealAsync(byte[] pdf, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        cancellationToken.ThrowIfCancellationRequested();
+        var o = options.Value;
+        using var input = new MemoryStream(pdf, writable: false);
+        using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
+        using var output = new MemoryStream(pdf.Length + 64 * 1024);
+        var timestamps = string.IsNullOrWhiteSpace(o.TsaUrl)
+            ? null
+            : new TimestampClient(httpClients.CreateClient(TimestampClient.HttpClientName), new Uri(o.TsaUrl));
+        var signer = new CadesSigner(certificates.Seal, certificates.Chain, output, timestamps);
+        DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
+        {
+            Reason = o.Reason,
+            Location = o.Location ?? "",
+            ContactInfo = o.ContactInfo ?? "",
+            AppName = "Paraphe",
+            PageIndex = 0,
+            Rectangle = new XRect(0, 0, 0, 0),
+            AppearanceHandler = new NoAppearance(),
+        });
+        await document.SaveAsync(output, closeStream: false).ConfigureAwait(false);
+        return output.ToArray();
+    }
+
+    /// <summary>The seal is invisible: nothing to draw (and no font needed).</summary>
+    private sealed class NoAppearance : IAnnotationAppearanceHandler
+    {
+        public void DrawAppearance(XGraphics gfx, XRect rect) { }
+    }
+}
