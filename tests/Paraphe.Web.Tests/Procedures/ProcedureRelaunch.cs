@@ -78,7 +78,9 @@ public abstract class ProcedureRelaunch(ParapheApp app)
         var newAudit = await api.AuditAsync(next.Str("id"));
         Assert.True(oldAudit.GetProperty("valid").GetBoolean());
         Assert.True(newAudit.GetProperty("valid").GetBoolean());
-        Assert.Equal(["procedure.cancelled", "procedure.relaunched"], oldAudit.Arr("events").Select(e => e.Str("type")).TakeLast(2));
+        // The procedure's own last two events; the delivery (or not) of its messages may still be chained after them.
+        Assert.Equal(["procedure.cancelled", "procedure.relaunched"], oldAudit.Arr("events").Select(e => e.Str("type"))
+            .Where(t => !t.StartsWith("notification.", StringComparison.Ordinal)).TakeLast(2));
         var newTypes = newAudit.Arr("events").Select(e => e.Str("type")).ToList();
         Assert.Equal("procedure.created", newTypes[0]);
         Assert.True(newTypes.IndexOf("procedure.relaunch_of") < newTypes.IndexOf("procedure.launched"), string.Join(", ", newTypes));
