@@ -1,0 +1,176 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.IO;
+using Paraphe.Web.Features.Signing;
+using Paraphe.Web.Pages;
+
+namespace Paraphe.Web.Features.Sealing;
+
+public enum SignatureMethod { Remote, RemoteWithSmsCode, InPerson }
+
+/// <summary>What one signer did, as recorded by the audit trail (times in UTC). Contacts in clear: masked when printed.</summary>
+public sealed record SignerEvidence(
+    string Name, string? Email, string? Mobile, SignatureMethod Method,
+    DateTime? InvitationDeliveredAtUtc, DateTime? LinkOpenedAtUtc, DateTime? SignedAtUtc,
+    string? IpAddress, string? UserAgent);
+
+/// <summary>The facts the evidence certificate prints; gathered by the caller (no database access here).</summary>
+public sealed record EvidenceFacts(
+    string ProcedureId, string ProcedureTitle, string DocumentTitle, string OriginalSha256Hex,
+    IReadOnlyList<SignerEvidence> Signers, string AuditChainLastHash, DateTime GeneratedAtUtc);
+
+/// <summary>Appends the « Certificat de preuve » page(s) at the end of the PDF. Pure function over bytes.</summary>
+public static class EvidencePage
+{
+    public const string Title = "Certificat de preuve";
+    public const int UserAgentMaxLength = 90;
+    private const double Margin = 50;
+
+    public static byte[] Append(byte[] pdf, EvidenceFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        ArgumentNullException.ThrowIfNull(facts);
+        DejaVuFonts.EnsureRegistered();
+        using var input = new MemoryStream(pdf, writable: false);
+        using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
+        Append(document, facts);
+        using var output = new MemoryStream(pdf.Length + 64 * 1024);
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    /// <summary>« j•••@gmail.com ».</summary>
+    public static string MaskedEmail(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email)) return "—";
+        var at = email.LastIndexOf('@');
+        return at <= 0 ? "•••" : $"{email[0]}•••{email[at..]}";
+    }
+
+    public static string Method(SignatureMethod method) => method switch
+    {
+        SignatureMethod.Remote => "à distance",
+        SignatureMethod.RemoteWithSmsCode => "à distance avec code SMS",
+        SignatureMethod.InPerson => "en personne",
+        _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
+
+    internal static void Append(PdfDocument document, EvidenceFacts facts)
+    {
+        using var writer = new Writer(document);
+        writer.Line(Title, 18, bold: true);
+        writer.Space(6);
+        writer.Line($"Établi le {Labels.When(facts.GeneratedAtUtc)} (heure de Paris) par la plateforme Paraphe.", 9);
+        writer.Space(10);
+        writer.Line("Procédure", 12, bold: true);
+        writer.Field("Identifiant", facts.ProcedureId);
+        writer.Field("Intitulé", facts.ProcedureTitle);
+        writer.Space(8);
+        writer.Line("Document", 12, bold: true);
+        writer.Field("Titre", facts.DocumentTitle);
+        writer.Field("Empreinte SHA-256 du document original", "");
+        writer.Line(facts.OriginalSha256Hex, 8, mono: true, indent: 12);
+        writer.Space(8);
+        writer.Line($"Signataires ({facts.Signers.Count})", 12, bold: true);
+        var number = 0;
+        foreach (var s in facts.Signers)
+        {
+            writer.KeepTogether(9 * 13);
+            writer.Space(4);
+            writer.Line($"{++number}. {s.Name}", 10, bold: true);
+            writer.Field("Courriel", MaskedEmail(s.Email));
+            writer.Field("Mobile", string.IsNullOrWhiteSpace(s.Mobile) ? "—" : RequestOtp.MaskedMobile(s.Mobile));
+            writer.Field("Mode de signature", Method(s.Method));
+            writer.Field("Invitation remise", Labels.When(s.InvitationDeliveredAtUtc));
+            writer.Field("Lien ouvert", Labels.When(s.LinkOpenedAtUtc));
+            writer.Field("Signature", Labels.When(s.SignedAtUtc));
+            writer.Field("Adresse IP", string.IsNullOrWhiteSpace(s.IpAddress) ? "—" : s.IpAddress);
+            writer.Field("Navigateur", Truncate(s.UserAgent, UserAgentMaxLength));
+        }
+
+        writer.Space(10);
+        writer.Line("Journal d'audit", 12, bold: true);
+        writer.Field("Dernière empreinte de la chaîne", "");
+        writer.Line(facts.AuditChainLastHash, 8, mono: true, indent: 12);
+        writer.Space(8);
+        writer.Line("Les heures sont celles de Paris. Les coordonnées sont masquées ; le journal d'audit complet est conservé par la plateforme.", 8);
+    }
+
+    private static string Truncate(string? text, int max) =>
+        string.IsNullOrWhiteSpace(text) ? "—" : text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    /// <summary>Writes lines top-down on A4 pages added at the end of the document, adding pages as needed.</summary>
+    private sealed class Writer(PdfDocument document) : IDisposable
+    {
+        private const double Width = 595, Height = 842;
+        private XGraphics? _gfx;
+        private double _y;
+
+        public void Dispose() => _gfx?.Dispose();
+
+        public void Space(double points) => _y += points;
+
+        public void KeepTogether(double points)
+        {
+            if (_gfx is not null && _y + points > Height - Margin) NewPage();
+        }
+
+        public void Field(string label, string value) => Line(value.Length == 0 ? $"{label} :" : $"{label} : {value}", 9, indent: 12);
+
+        public void Line(string text, double size, bool bold = false, bool mono = false, double indent = 0)
+        {
+            var font = SignatureStamper.Font(mono ? DejaVuFonts.Mono : DejaVuFonts.Sans, size,
+                bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+            var gfx = _gfx ?? NewPage();
+            foreach (var line in Wrap(gfx, text, font, Width - 2 * Margin - indent))
+            {
+                if (_y + size * 1.3 > Height - Margin) gfx = NewPage();
+                _y += size * 1.3;
+                gfx.DrawString(line, font, XBrushes.Black, new XPoint(Margin + indent, _y));
+            }
+        }
+
+        private XGraphics NewPage()
+        {
+            _gfx?.Dispose();
+            var page = document.AddPage();
+            page.Width = XUnit.FromPoint(Width);
+            page.Height = XUnit.FromPoint(Height);
+            _gfx = XGraphics.FromPdfPage(page);
+            _y = Margin;
+            if (document.PageCount > 0 && _continued++ > 0)
+            {
+                _y += 12;
+                _gfx.DrawString($"{Title} (suite)", SignatureStamper.Font(DejaVuFonts.Sans, 12, XFontStyleEx.Bold),
+                    XBrushes.Black, new XPoint(Margin, _y));
+                _y += 8;
+            }
+
+            return _gfx;
+        }
+
+        private int _continued;
+
+        /// <summary>Greedy word wrap; a word longer than the width is cut.</summary>
+        private static IEnumerable<string> Wrap(XGraphics gfx, string text, XFont font, double width)
+        {
+            var current = "";
+            foreach (var word in text.Split(' '))
+            {
+                var candidate = current.Length == 0 ? word : current + " " + word;
+                if (gfx.MeasureString(candidate, font).Width <= width) { current = candidate; continue; }
+                if (current.Length > 0) yield return current;
+                current = word;
+                while (current.Length > 1 && gfx.MeasureString(current, font).Width > width)
+                {
+                    var cut = current.Length - 1;
+                    while (cut > 1 && gfx.MeasureString(current[..cut], font).Width > width) cut--;
+                    yield return current[..cut];
+                    current = current[cut..];
+                }
+            }
+
+            if (current.Length > 0) yield return current;
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.IO;
+using Paraphe.Web.Pages;
+
+namespace Paraphe.Web.Features.Sealing;
+
+/// <summary>A box in PDF points, PDF convention: origin at the bottom left of the page, y upwards.</summary>
+public sealed record StampBox(int PageNumber, double X, double Y, double Width, double Height);
+
+/// <summary>
+/// One signer's visible signature. <see cref="Box"/> null: placed automatically in the signature block at the end
+/// of the document. Without <see cref="SignaturePng"/>, <see cref="TypedName"/> (or the name) is written in italics.
+/// </summary>
+public sealed record SignatureStamp(
+    string SignerName, DateTime SignedAtUtc, StampBox? Box = null, byte[]? SignaturePng = null, string? TypedName = null);
+
+/// <summary>
+/// Draws the signers' signatures (image or typed name) with the caption « Signé électroniquement par … le … ».
+/// Pure function over bytes; the platform seal must come after (PDFsharp rewrites the file on save).
+/// </summary>
+public static class SignatureStamper
+{
+    public const double Margin = 40;
+    public const double AutoHeight = 90;
+    public const double AutoGap = 12;
+    public const int AutoColumns = 2;
+
+    /// <summary>How many rows of the automatic block go at the bottom of the last page; the rest on added pages.</summary>
+    public const int AutoRowsOnLastPage = 2;
+
+    public static byte[] Stamp(byte[] pdf, IReadOnlyList<SignatureStamp> stamps)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        ArgumentNullException.ThrowIfNull(stamps);
+        DejaVuFonts.EnsureRegistered();
+        using var input = new MemoryStream(pdf, writable: false);
+        using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
+        Stamp(document, stamps);
+        using var output = new MemoryStream(pdf.Length + 64 * 1024);
+        document.Save(output, closeStream: false);
+        return output.ToArray();
+    }
+
+    /// <summary>Caption under a signature: « Signé électroniquement par Marie Curie le 27/11/2026 à 23:08 » (Paris time).</summary>
+    public static string Caption(string name, DateTime signedAtUtc) =>
+        $"Signé électroniquement par {name} le {Labels.When(signedAtUtc)}";
+
+    internal static void Stamp(PdfDocument document, IReadOnlyList<SignatureStamp> stamps)
+    {
+        foreach (var stamp in stamps.Where(s => s.Box is not null))
+        {
+            var box = stamp.Box!;
+            if (box.PageNumber < 1 || box.PageNumber > document.PageCount)
+                throw new ArgumentOutOfRangeException(nameof(stamps), $"Page {box.PageNumber} absente (le document en a {document.PageCount}).");
+            if (box.Width <= 0 || box.Height <= 0)
+                throw new ArgumentOutOfRangeException(nameof(stamps), "Le cadre de signature doit avoir une largeur et une hauteur.");
+            var page = document.Pages[box.PageNumber - 1];
+            using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+            // PDF y goes up from the bottom of the media box; XGraphics y goes down from its top.
+            var top = gfx.PageSize.Height - box.Y - box.Height;
+            DrawSignature(gfx, new XRect(box.X, top, box.Width, box.Height), stamp);
+        }
+
+        var automatic = stamps.Where(s => s.Box is null).ToList();
+        if (automatic.Count > 0) DrawBlock(document, automatic);
+    }
+
+    /// <summary>The automatic block: <see cref="AutoColumns"/> per row, bottom of the last page, then added pages.</summary>
+    private static void DrawBlock(PdfDocument document, List<SignatureStamp> stamps)
+    {
+        var last = document.Pages[document.PageCount - 1];
+        var pageWidth = last.Width.Point;
+        var pageHeight = last.Height.Point;
+        var cellWidth = (pageWidth - 2 * Margin - (AutoColumns - 1) * AutoGap) / AutoColumns;
+        var rowHeight = AutoHeight + AutoGap;
+        var rows = (stamps.Count + AutoColumns - 1) / AutoColumns;
+
+        var index = 0;
+        // Bottom of the last page: up to AutoRowsOnLastPage rows.
+        var rowsHere = Math.Min(rows, AutoRowsOnLastPage);
+        var top = pageHeight - Margin - rowsHere * rowHeight;
+        index = DrawRows(last, stamps, index, rowsHere, top, cellWidth, rowHeight, title: null);
+        rows -= rowsHere;
+
+        while (rows > 0)
+        {
+            var page = document.AddPage();
+            page.Width = XUnit.FromPoint(pageWidth);
+            page.Height = XUnit.FromPoint(pageHeight);
+            const double titleHeight = 30;
+            var fit = Math.Max(1, (int)((pageHeight - 2 * Margin - titleHeight) / rowHeight));
+            rowsHere = Math.Min(rows, fit);
+            index = DrawRows(page, stamps, index, rowsHere, Margin + titleHeight, cellWidth, rowHeight, "Signatures (suite)");
+            rows -= rowsHere;
+        }
+    }
+
+    private static int DrawRows(PdfPage page, List<SignatureStamp> stamps, int index, int rows, double top,
+        double cellWidth, double rowHeight, string? title)
+    {
+        using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
+        if (title is not null)
+            gfx.DrawString(title, Font(DejaVuFonts.Sans, 14, XFontStyleEx.Bold), XBrushes.Black, new XPoint(Margin, Margin + 14));
+        for (var row = 0; row < rows; row++)
+        {
+            for (var column = 0; column < AutoColumns && index < stamps.Count; column++, index++)
+            {
+                var x = Margin + column * (cellWidth + AutoGap);
+                DrawSignature(gfx, new XRect(x, top + row * rowHeight, cellWidth, AutoHeight), stamps[index]);
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>The signature (image or typed name) in the upper part of the box, the caption under it.</summary>
+    private static void DrawSignature(XGraphics gfx, XRect box, SignatureStamp stamp)
+    {
+        var captionFont = FitFont(gfx, DejaVuFonts.Sans, 7, XFontStyleEx.Regular, box.Width,
+            $"Signé électroniquement par {stamp.SignerName}");
+        var lineHeight = captionFont.Size * 1.25;
+        var captionHeight = Math.Min(2 * lineHeight, box.Height / 2);
+        var area = new XRect(box.X, box.Y, box.Width, box.Height - captionHeight);
+
+        gfx.DrawRectangle(new XPen(XColors.LightGray, 0.5), box);
+        if (stamp.SignaturePng is { Length: > 0 } png)
+        {
+            using var image = XImage.FromStream(new MemoryStream(png, writable: false));
+            var scale = Math.Min(area.Width / image.PointWidth, area.Height / image.PointHeight);
+            var w = image.PointWidth * scale;
+            var h = image.PointHeight * scale;
+            gfx.DrawImage(image, area.X + (area.Width - w) / 2, area.Y + (area.Height - h) / 2, w, h);
+        }
+        else
+        {
+            var typed = string.IsNullOrWhiteSpace(stamp.TypedName) ? stamp.SignerName : stamp.TypedName;
+            var font = FitFont(gfx, DejaVuFonts.Serif, Math.Min(22, area.Height * 0.6), XFontStyleEx.Italic, area.Width - 4, typed);
+            gfx.DrawString(typed, font, XBrushes.DarkBlue, area, XStringFormats.Center);
+        }
+
+        var y = box.Bottom - captionHeight + captionFont.Size;
+        gfx.DrawString($"Signé électroniquement par {stamp.SignerName}", captionFont, XBrushes.Black, new XPoint(box.X + 2, y));
+        gfx.DrawString($"le {Labels.When(stamp.SignedAtUtc)}", captionFont, XBrushes.Black, new XPoint(box.X + 2, y + lineHeight));
+    }
+
+    internal static XFont Font(string family, double size, XFontStyleEx style) =>
+        new(family, size, style, new XPdfFontOptions(PdfFontEncoding.Unicode));
+
+    /// <summary>The largest size not above <paramref name="size"/> (and not below 4 pt) at which the text fits the width.</summary>
+    internal static XFont FitFont(XGraphics gfx, string family, double size, XFontStyleEx style, double width, string text)
+    {
+        var font = Font(family, size, style);
+        var measured = gfx.MeasureString(text, font).Width;
+        if (measured <= width - 4 || measured <= 0) return font;
+        return Font(family, Math.Max(4, size * (width - 4) / measured), style);
+    }
+}
