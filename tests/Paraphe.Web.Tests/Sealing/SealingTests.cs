@@ -19,7 +19,7 @@ public sealed class SealingTests : IDisposable
 
     private SealCertificates Certificates(SealingOptions? sealing = null) => new(
         Options.Create(new ParapheOptions { DataDirectory = _dataDirectory }),
-        Options.Create(sealing ?? new SealingOptions()), NullLogger<SealCertificates>.Instance);
+        Options.Create(sealing ?? new SealingOptions()), TimeProvider.System, NullLogger<SealCertificates>.Instance);
 
     private string DevCaPem => Path.Combine(_dataDirectory, SealCertificates.DevDirectoryName, SealCertificates.DevCaFileName);
 

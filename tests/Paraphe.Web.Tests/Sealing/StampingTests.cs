@@ -124,7 +124,7 @@ public sealed class StampingTests : IDisposable
 
         using var certificates = new SealCertificates(
             Options.Create(new ParapheOptions { DataDirectory = _dataDirectory }),
-            Options.Create(new SealingOptions()), NullLogger<SealCertificates>.Instance);
+            Options.Create(new SealingOptions()), TimeProvider.System, NullLogger<SealCertificates>.Instance);
         var sealedPdf = await new PdfSealer(certificates, Options.Create(new SealingOptions()), new LocalTimestampAuthority())
             .SealAsync(withEvidence);
         var path = Path.Combine(_dataDirectory, "sealed.pdf");

@@ -16,7 +16,8 @@ public sealed class SealCertificates : IDisposable
     public const string DevCaFileName = "dev-ca.pem";
     public const string DevSealFileName = "dev-seal.pfx";
 
-    public SealCertificates(IOptions<ParapheOptions> platform, IOptions<SealingOptions> sealing, ILogger<SealCertificates> logger)
+    public SealCertificates(IOptions<ParapheOptions> platform, IOptions<SealingOptions> sealing, TimeProvider clock,
+        ILogger<SealCertificates> logger)
     {
         var o = sealing.Value;
         X509Certificate2Collection all;
@@ -28,7 +29,7 @@ public sealed class SealCertificates : IDisposable
         }
         else
         {
-            all = LoadOrCreateDevelopment(Path.Combine(platform.Value.ResolvedDataDirectory, DevDirectoryName), logger);
+            all = LoadOrCreateDevelopment(Path.Combine(platform.Value.ResolvedDataDirectory, DevDirectoryName), clock.GetUtcNow(), logger);
             IsDevelopment = true;
         }
 
@@ -50,13 +51,13 @@ public sealed class SealCertificates : IDisposable
     /// <summary>True when the generated development CA is used (readers will not trust it unless told to).</summary>
     public bool IsDevelopment { get; }
 
-    private static X509Certificate2Collection LoadOrCreateDevelopment(string directory, ILogger logger)
+    private static X509Certificate2Collection LoadOrCreateDevelopment(string directory, DateTimeOffset now, ILogger logger)
     {
         var pfxPath = Path.Combine(directory, DevSealFileName);
         if (File.Exists(pfxPath)) return LoadDevelopment(directory, pfxPath);
 
         Directory.CreateDirectory(directory);
-        var (ca, seal) = CreateDevelopmentPair(DateTimeOffset.UtcNow);
+        var (ca, seal) = CreateDevelopmentPair(now);
         using (ca)
         using (seal)
         using (var caPublic = X509CertificateLoader.LoadCertificate(ca.RawData))
