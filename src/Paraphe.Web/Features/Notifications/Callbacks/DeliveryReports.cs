@@ -40,13 +40,18 @@ public static class DeliveryReports
         }
     }
 
-    private static Task<Notification?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
+    /// <summary>Whether the message is known (for events that carry no delivery state).</summary>
+    public static async Task<bool> ExistsAsync(ParapheDbContext db, MessageRef message, CancellationToken ct) =>
+        await FindAsync(db, message, ct) is not null;
+
+    /// <summary>By Paraphe's own id when the provider echoed it and it exists, else by the provider's message id.</summary>
+    private static async Task<Notification?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
     {
         var notifications = db.Notifications.IgnoreQueryFilters().Include(n => n.Events);
-        if (!string.IsNullOrEmpty(message.NotificationId))
-            return notifications.FirstOrDefaultAsync(n => n.Id == message.NotificationId, ct);
-        if (string.IsNullOrEmpty(message.ProviderMessageId))
-            return Task.FromResult<Notification?>(null);
-        return notifications.FirstOrDefaultAsync(n => n.ProviderMessageId == message.ProviderMessageId && n.Provider == message.Provider, ct);
+        if (!string.IsNullOrEmpty(message.NotificationId)
+            && await notifications.FirstOrDefaultAsync(n => n.Id == message.NotificationId, ct) is { } byId)
+            return byId;
+        if (string.IsNullOrEmpty(message.ProviderMessageId)) return null;
+        return await notifications.FirstOrDefaultAsync(n => n.ProviderMessageId == message.ProviderMessageId && n.Provider == message.Provider, ct);
     }
 }

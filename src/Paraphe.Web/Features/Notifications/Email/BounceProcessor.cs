@@ -1,8 +1,8 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Paraphe.Data;
 using Paraphe.Domain.Notifications;
+using Paraphe.Web.Features.Notifications.Callbacks;
 
 namespace Paraphe.Web.Features.Notifications.Email;
 
@@ -28,42 +28,36 @@ public sealed partial class BounceProcessor(
         var ids = envelopeRecipients.Concat(message.To.Mailboxes.Select(m => m.Address))
             .Select(a => Verp.NotificationId(bounce, a)).OfType<string>().Distinct().ToList();
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-        var notifications = db.Notifications.IgnoreQueryFilters().Include(n => n.Events);
-        var n = ids.Count > 0 ? await notifications.FirstOrDefaultAsync(x => ids.Contains(x.Id), ct) : null;
-        if (n is null && report.OriginalMessageId is { } messageId)
-            n = await notifications.FirstOrDefaultAsync(x => x.ProviderMessageId == messageId && x.Channel == Channel.Email, ct);
-        if (n is null)
-        {
-            LogUnmatched(string.Join(", ", envelopeRecipients), report.OriginalMessageId ?? "(none)");
-            return BounceOutcome.Unmatched;
-        }
-
         // The recipient that matters: a failure wins over a delay, a delay over a success.
         var worst = report.Recipients.OrderByDescending(r => r.Class switch { '5' => 3, '4' => 2, _ => 1 }).First();
-        if (n.IsFinal)
-        {
-            LogLate(n.Id, n.Status.ToString(), worst.Status);
-            return BounceOutcome.Unchanged;
-        }
         var now = clock.GetUtcNow().UtcDateTime;
-        switch (worst.Class)
+        DeliveryReport? delivery = worst.Class switch
         {
-            case '5':
-                n.Failed(worst.Detail, now, SmtpStatus.Kind(worst.Status));
-                break;
-            case '4':
-                n.Deferred(now, worst.Detail);
-                break;
+            '5' => new DeliveryReport(DeliveryStatus.Failed, now, worst.Detail, SmtpStatus.Kind(worst.Status), SmtpSender.ProviderName),
+            '4' => new DeliveryReport(DeliveryStatus.Deferred, now, worst.Detail, Provider: SmtpSender.ProviderName),
+            _ when worst.Action is "delivered" => new DeliveryReport(DeliveryStatus.Delivered, now, worst.Detail, Provider: SmtpSender.ProviderName),
+            _ => null, // relayed, expanded: nothing we can say
+        };
+
+        // The same path as every provider callback: by the VERP id, else by the original Message-ID.
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        var target = new MessageRef(SmtpSender.ProviderName, ids.FirstOrDefault(), report.OriginalMessageId);
+        var outcome = delivery is null
+            ? (await DeliveryReports.ExistsAsync(db, target, ct) ? ReportOutcome.Unchanged : ReportOutcome.Unmatched)
+            : await DeliveryReports.RecordAsync(db, target, delivery, ct);
+        switch (outcome)
+        {
+            case ReportOutcome.Unmatched:
+                LogUnmatched(string.Join(", ", envelopeRecipients), report.OriginalMessageId ?? "(none)");
+                return BounceOutcome.Unmatched;
+            case ReportOutcome.Unchanged:
+                LogLate(target.NotificationId ?? target.ProviderMessageId ?? "", worst.Status);
+                return BounceOutcome.Unchanged;
             default:
-                if (worst.Action is "delivered") n.Delivered(now, worst.Detail);
-                else return BounceOutcome.Unchanged; // relayed, expanded: nothing we can say
-                break;
+                LogRecorded(target.NotificationId ?? target.ProviderMessageId ?? "", worst.Status);
+                return BounceOutcome.Recorded;
         }
-        await db.SaveChangesAsync(ct);
-        LogRecorded(n.Id, worst.Status, n.Status.ToString());
-        return BounceOutcome.Recorded;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: ignored a message that is not a DSN (Message-ID {MessageId}, subject '{Subject}')")]
@@ -72,9 +66,9 @@ public sealed partial class BounceProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bounce listener: DSN to {Recipients} (original Message-ID {MessageId}) matches no notification")]
     private partial void LogUnmatched(string recipients, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} for notification {NotificationId}, already {State}: unchanged")]
-    private partial void LogLate(string notificationId, string state, string status);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} for {Message} changes nothing (already final, or a repeat)")]
+    private partial void LogLate(string message, string status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} recorded on notification {NotificationId}, now {State}")]
-    private partial void LogRecorded(string notificationId, string status, string state);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} recorded on {Message}")]
+    private partial void LogRecorded(string message, string status);
 }
