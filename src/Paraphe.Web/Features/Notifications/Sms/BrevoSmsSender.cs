@@ -42,34 +42,11 @@ internal sealed partial class BrevoSmsSender(IHttpClientFactory http, IOptionsMo
         request.Headers.Add("api-key", o.ApiKey);
         request.Headers.Accept.ParseAdd("application/json");
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(o.Timeout);
-        try
-        {
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            if (!response.IsSuccessStatusCode) throw Refused(response.StatusCode, body);
-            using var json = JsonDocument.Parse(body);
-            var id = json.RootElement.TryGetProperty("messageId", out var m)
+        var id = await SmsProviderCall.SendAsync(http.CreateClient(HttpClientName), request, "Brevo", o.BaseUrl, o.Timeout,
+            json => json.TryGetProperty("messageId", out var m)
                 ? m.ValueKind == JsonValueKind.Number ? m.GetRawText() : m.GetString()
-                : null;
-            if (string.IsNullOrEmpty(id)) throw new SendFailedException("Brevo : réponse sans identifiant de message.", permanent: false);
-            return new SendReceipt(ProviderName, id);
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            LogUnreachable(o.BaseUrl, "timeout");
-            throw new SendFailedException($"Brevo n'a pas répondu en {o.Timeout.TotalSeconds:0} s.", permanent: false, e);
-        }
-        catch (HttpRequestException e)
-        {
-            LogUnreachable(o.BaseUrl, e.Message);
-            throw new SendFailedException($"Brevo injoignable : {e.Message}", permanent: false, e);
-        }
-        catch (JsonException e)
-        {
-            throw new SendFailedException("Brevo : réponse illisible.", permanent: false, e);
-        }
+                : null, Refused, log, ct);
+        return new SendReceipt(ProviderName, id);
     }
 
     /// <summary>The callback URL with the secret as its basic-auth password (Brevo's documented `https://user:password@host/` form).</summary>
@@ -109,6 +86,4 @@ internal sealed partial class BrevoSmsSender(IHttpClientFactory http, IOptionsMo
             : new SendFailedException(detail, permanent: true);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo SMS at {BaseUrl} unreachable: {Error}")]
-    private partial void LogUnreachable(string baseUrl, string error);
 }

@@ -39,35 +39,9 @@ internal sealed partial class TwilioSender(IHttpClientFactory http, IOptionsMoni
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.AccountSid}:{o.AuthToken}")));
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(o.Timeout);
-        try
-        {
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            if (response.IsSuccessStatusCode)
-            {
-                using var json = JsonDocument.Parse(body);
-                var sid = json.RootElement.TryGetProperty("sid", out var s) ? s.GetString() : null;
-                if (string.IsNullOrEmpty(sid)) throw new SendFailedException("Twilio : réponse sans identifiant de message.", permanent: false);
-                return new SendReceipt(ProviderName, sid);
-            }
-            throw Refused(response.StatusCode, body);
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            LogUnreachable(o.BaseUrl, "timeout");
-            throw new SendFailedException($"Twilio n'a pas répondu en {o.Timeout.TotalSeconds:0} s.", permanent: false, e);
-        }
-        catch (HttpRequestException e)
-        {
-            LogUnreachable(o.BaseUrl, e.Message);
-            throw new SendFailedException($"Twilio injoignable : {e.Message}", permanent: false, e);
-        }
-        catch (JsonException e)
-        {
-            throw new SendFailedException("Twilio : réponse illisible.", permanent: false, e);
-        }
+        var id = await SmsProviderCall.SendAsync(http.CreateClient(HttpClientName), request, "Twilio", o.BaseUrl, o.Timeout,
+            json => json.TryGetProperty("sid", out var s) ? s.GetString() : null, Refused, log, ct);
+        return new SendReceipt(ProviderName, id);
     }
 
     /// <summary>
@@ -100,6 +74,4 @@ internal sealed partial class TwilioSender(IHttpClientFactory http, IOptionsMoni
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio at {BaseUrl} unreachable: {Error}")]
-    private partial void LogUnreachable(string baseUrl, string error);
 }
