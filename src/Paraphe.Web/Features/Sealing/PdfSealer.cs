@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PdfSharp.Drawing;
+using PdfSharp.Pdf;
 using PdfSharp.Pdf.Annotations;
 using PdfSharp.Pdf.IO;
 using PdfSharp.Pdf.Signatures;
@@ -16,10 +17,33 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
     {
         ArgumentNullException.ThrowIfNull(pdf);
         cancellationToken.ThrowIfCancellationRequested();
-        var o = options.Value;
         using var input = new MemoryStream(pdf, writable: false);
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
-        using var output = new MemoryStream(pdf.Length + 64 * 1024);
+        return await SealAsync(document, pdf.Length, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stamps the signatures, appends the evidence page and seals, opening and writing the PDF once: the path every
+    /// completed procedure takes (one parse, one save, one hash pass).
+    /// </summary>
+    public async Task<byte[]> StampAndSealAsync(byte[] pdf, IReadOnlyList<SignatureStamp> stamps, EvidenceFacts evidence,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        cancellationToken.ThrowIfCancellationRequested();
+        DejaVuFonts.EnsureRegistered();
+        using var input = new MemoryStream(pdf, writable: false);
+        using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
+        SignatureStamper.Stamp(document, stamps);
+        EvidencePage.Append(document, evidence);
+        return await SealAsync(document, pdf.Length, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Signs an open document and writes it; nothing may change it afterwards.</summary>
+    private async Task<byte[]> SealAsync(PdfDocument document, int sizeHint, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        using var output = new MemoryStream(sizeHint + 64 * 1024);
         var timestamps = string.IsNullOrWhiteSpace(o.TsaUrl)
             ? null
             : new TimestampClient(httpClients.CreateClient(TimestampClient.HttpClientName), new Uri(o.TsaUrl));
@@ -34,6 +58,7 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
             Rectangle = new XRect(0, 0, 0, 0),
             AppearanceHandler = new NoAppearance(),
         });
+        cancellationToken.ThrowIfCancellationRequested();
         await document.SaveAsync(output, closeStream: false).ConfigureAwait(false);
         return output.ToArray();
     }
