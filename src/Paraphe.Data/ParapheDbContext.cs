@@ -30,6 +30,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<CapturedMessage> CapturedMessages => Set<CapturedMessage>();
+    public DbSet<SealedDocument> SealedDocuments => Set<SealedDocument>();
+    public DbSet<SealingJob> SealingJobs => Set<SealingJob>();
 
     /// <summary>Read by the query filters at query time.</summary>
     public string? TenantAgencyId => tenant.AgencyId;
@@ -61,6 +63,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         b.Entity<AuditEvent>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<User>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<CapturedMessage>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<SealedDocument>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
     }
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
@@ -114,8 +117,11 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         var pending = new List<(string AgencyId, string ProcedureId, bool New, IReadOnlyList<ProcedureEvent> Events, AuditOwner Owner)>();
         foreach (var entry in ChangeTracker.Entries<Procedure>())
             if (entry.Entity.PendingEvents.Count > 0)
+            {
+                EnqueueSealing(entry.Entity, now);
                 pending.Add((entry.Entity.AgencyId, entry.Entity.Id, entry.State == EntityState.Added, entry.Entity.PendingEvents,
                     new AuditOwner(entry.Entity.ClearPendingEvents)));
+            }
         foreach (var entry in ChangeTracker.Entries<Notification>())
             if (entry.Entity.PendingEvents.Count > 0)
                 pending.Add((entry.Entity.AgencyId, entry.Entity.ProcedureId, false, entry.Entity.PendingEvents,
@@ -142,6 +148,20 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             }
         }
         return owners;
+    }
+
+    /// <summary>
+    /// The transactional outbox of completion: the save that completes a procedure also writes its sealing job, so no
+    /// handler can forget it and a crash right after the commit leaves the job for the worker to find.
+    /// </summary>
+    private void EnqueueSealing(Procedure procedure, DateTime now)
+    {
+        if (!procedure.PendingEvents.Any(e => e.Type == "procedure.completed")) return;
+        if (ChangeTracker.Entries<SealingJob>().Any(j => j.Entity.ProcedureId == procedure.Id)) return; // a retried save
+        SealingJobs.Add(new SealingJob
+        {
+            ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, CreatedAt = now, NextAttemptAt = now,
+        });
     }
 
     private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(

@@ -40,4 +40,7 @@ public static class ErrorCodes
     public const string OtpExpired = "otp_expired";
     /// <summary>5 wrong entries: the code is void, a new one must be requested (429).</summary>
     public const string OtpAttemptsExceeded = "otp_attempts_exceeded";
+
+    /// <summary>The procedure is completed but its signed document is still being sealed (409): retry shortly.</summary>
+    public const string NotSealed = "not_sealed";
 }

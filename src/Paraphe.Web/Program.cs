@@ -1,5 +1,6 @@
 using Paraphe.Web.Features.Agencies;
 using Paraphe.Web.Features.Audit;
+using Paraphe.Web.Features.Completion;
 using Paraphe.Web.Features.Contacts;
 using Paraphe.Web.Features.DevOutbox;
 using Paraphe.Web.Features.Documents;
@@ -21,6 +22,7 @@ builder.AddDatabase();
 builder.AddNotifications();
 builder.AddProcedures();
 builder.AddSealing();
+builder.AddCompletion();
 builder.AddAgentUi();
 
 var app = builder.Build();
@@ -35,6 +37,7 @@ api.MapContactsApi();
 api.MapDocumentsApi();
 api.MapProceduresApi();
 api.MapInPersonApi();
+api.MapSignedDocumentApi();
 api.MapAuditApi();
 api.MapDevOutboxApi();
 api.MapSigningApi();
@@ -43,6 +46,7 @@ var callbacks = app.MapCallbacks();
 callbacks.MapSmsCallbacks();
 callbacks.MapBrevoEmailCallbacks();
 
+app.MapDownloads();
 app.MapRazorPages();
 
 await app.RunAsync();

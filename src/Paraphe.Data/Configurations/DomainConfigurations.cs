@@ -78,6 +78,9 @@ internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedur
         e.Ignore(x => x.PendingEvents);
         e.Ignore(x => x.IsDraft);
         e.Ignore(x => x.IsFinished);
+        e.Ignore(x => x.AwaitsSeal);
+        e.Ignore(x => x.IsSealed);
+        e.Property(x => x.SealedSha256).HasMaxLength(64);
     }
 }
 

@@ -44,3 +44,27 @@ internal sealed class CapturedMessageConfiguration : IEntityTypeConfiguration<Ca
         e.HasIndex(x => x.At);
     }
 }
+
+internal sealed class SealedDocumentConfiguration : IEntityTypeConfiguration<SealedDocument>
+{
+    public void Configure(EntityTypeBuilder<SealedDocument> e)
+    {
+        e.ToTable("sealed_documents");
+        e.HasKey(x => x.ProcedureId);
+        e.Property(x => x.Sha256).HasMaxLength(64);
+        e.HasIndex(x => x.Sha256);
+        e.HasOne<Paraphe.Domain.Procedures.Procedure>().WithOne().HasForeignKey<SealedDocument>(x => x.ProcedureId);
+    }
+}
+
+internal sealed class SealingJobConfiguration : IEntityTypeConfiguration<SealingJob>
+{
+    public void Configure(EntityTypeBuilder<SealingJob> e)
+    {
+        e.ToTable("sealing_jobs");
+        e.HasKey(x => x.ProcedureId);
+        e.Property(x => x.Version).IsConcurrencyToken();
+        e.HasIndex(x => new { x.DoneAt, x.NextAttemptAt });
+        e.HasOne<Paraphe.Domain.Procedures.Procedure>().WithOne().HasForeignKey<SealingJob>(x => x.ProcedureId);
+    }
+}

@@ -47,3 +47,35 @@ public sealed class CapturedMessage
     public string? Html { get; set; }
     public DateTime At { get; set; }
 }
+
+/// <summary>
+/// The signed document of a completed procedure: stamped, with its evidence page, sealed. Written once, in the
+/// transaction that records the seal on the procedure; <see cref="Sha256"/> lets /verify recognise an intact copy.
+/// </summary>
+public sealed class SealedDocument
+{
+    public string ProcedureId { get; set; } = "";
+    public string AgencyId { get; set; } = "";
+    public string Sha256 { get; set; } = "";
+    public long Size { get; set; }
+    public byte[] Bytes { get; set; } = [];
+    public DateTime SealedAt { get; set; }
+}
+
+/// <summary>
+/// The outbox entry of a completion: written in the transaction that completes the procedure (nothing can complete
+/// without one), taken by the sealing worker, and found again after a crash because it is not <see cref="DoneAt"/>.
+/// </summary>
+public sealed class SealingJob
+{
+    public string ProcedureId { get; set; } = "";
+    public string AgencyId { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public int Attempts { get; set; }
+    /// <summary>Not before this time: a lease while a worker holds it, a backoff after a failure.</summary>
+    public DateTime NextAttemptAt { get; set; }
+    public string? LastError { get; set; }
+    public DateTime? DoneAt { get; set; }
+    /// <summary>Optimistic concurrency: two workers never both take the same job.</summary>
+    public int Version { get; set; }
+}

@@ -159,6 +159,72 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Data.Records.SealedDocument", b =>
+                {
+                    b.Property<string>("ProcedureId")
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("SealedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("ProcedureId");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("sealed_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SealingJob", b =>
+                {
+                    b.Property<string>("ProcedureId")
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("ProcedureId");
+
+                    b.HasIndex("DoneAt", "NextAttemptAt");
+
+                    b.ToTable("sealing_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Agencies.Agency", b =>
                 {
                     b.Property<string>("Id")
@@ -603,6 +669,13 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.Property<string>("ScannedDocumentId")
                         .HasColumnType("text");
 
+                    b.Property<DateTime?>("SealedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SealedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -741,6 +814,24 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.HasOne("Paraphe.Domain.Documents.Document", null)
                         .WithOne()
                         .HasForeignKey("Paraphe.Data.Records.DocumentContent", "DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SealedDocument", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Data.Records.SealedDocument", "ProcedureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SealingJob", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Data.Records.SealingJob", "ProcedureId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

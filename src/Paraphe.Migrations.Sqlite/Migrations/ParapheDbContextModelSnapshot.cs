@@ -152,6 +152,72 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Data.Records.SealedDocument", b =>
+                {
+                    b.Property<string>("ProcedureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Bytes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("SealedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProcedureId");
+
+                    b.HasIndex("Sha256");
+
+                    b.ToTable("sealed_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SealingJob", b =>
+                {
+                    b.Property<string>("ProcedureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProcedureId");
+
+                    b.HasIndex("DoneAt", "NextAttemptAt");
+
+                    b.ToTable("sealing_jobs", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Agencies.Agency", b =>
                 {
                     b.Property<string>("Id")
@@ -592,6 +658,13 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.Property<string>("ScannedDocumentId")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("SealedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SealedSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -730,6 +803,24 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.HasOne("Paraphe.Domain.Documents.Document", null)
                         .WithOne()
                         .HasForeignKey("Paraphe.Data.Records.DocumentContent", "DocumentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SealedDocument", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Data.Records.SealedDocument", "ProcedureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SealingJob", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Data.Records.SealingJob", "ProcedureId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

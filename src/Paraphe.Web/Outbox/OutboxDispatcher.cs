@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Paraphe.Data;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Completion;
 using Paraphe.Web.Features.Notifications;
 using Paraphe.Web.Features.Signing;
 
@@ -13,7 +14,7 @@ namespace Paraphe.Web.Outbox;
 /// crash between the two leaves it to be taken again when the lease runs out; nothing is lost or dropped.
 /// </summary>
 public sealed partial class OutboxDispatcher(
-    IServiceScopeFactory scopes, SenderRegistry senders, SigningLinks links, OutboxSignal signal,
+    IServiceScopeFactory scopes, SenderRegistry senders, SigningLinks links, DownloadLinks downloads, OutboxSignal signal,
     IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> log) : BackgroundService
 {
     private readonly OutboxOptions _o = options.Value;
@@ -103,7 +104,8 @@ public sealed partial class OutboxDispatcher(
         var signer = n.SignerId is null ? null : procedure.Signers.FirstOrDefault(s => s.Id == n.SignerId);
         if (n.Purpose is Purpose.Invitation or Purpose.Reminder or Purpose.Otp && procedure.Status != ProcedureStatus.Ongoing)
             return x => x.Failed($"Non envoyé : la procédure est {Procedure.Label(procedure.Status)}.", now);
-        var link = signer is not null && n.Purpose is Purpose.Invitation or Purpose.Reminder ? links.UrlFor(signer.Id) : null;
+        var link = DownloadLinks.CarriesDownload(n.Purpose) ? downloads.UrlFor(n.Id)
+            : signer is not null && n.Purpose is Purpose.Invitation or Purpose.Reminder ? links.UrlFor(signer.Id) : null;
         string? code = null;
         if (n.Purpose == Purpose.Otp)
         {

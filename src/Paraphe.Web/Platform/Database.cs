@@ -16,6 +16,8 @@ public static class Database
             var o = services.GetRequiredService<IOptions<ParapheOptions>>().Value;
             var (provider, connectionString) = Resolve(builder.Configuration, o);
             options.Use(provider, connectionString);
+            // Features that react to a commit (the sealing worker wakes when a procedure completes).
+            options.AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
         });
         return builder;
     }

@@ -151,6 +151,20 @@ public sealed class Api
         }
     }
 
+    /// <summary>The procedure once the sealing worker has sealed its signed document.</summary>
+    public async Task<JsonElement> WaitForSealedAsync(string procedureId)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var procedure = await ProcedureAsync(procedureId);
+            if (!procedure.IsNull("sealed_at")) return procedure;
+            if (watch.Elapsed > DispatcherWait)
+                throw new Xunit.Sdk.XunitException($"The procedure was never sealed: {procedure}");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>The token of the personal link sent to <paramref name="email"/> (the newest invitation).</summary>
     public async Task<string> SigningTokenAsync(string email)
     {

@@ -26,6 +26,9 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
     public const int MaxUploadMegabytes = 1;
 
     private readonly string dataDirectory = Directory.CreateTempSubdirectory("paraphe-web-tests-").FullName;
+
+    /// <summary>Where the app keeps its keys and the development seal certificates (`sealing/dev-ca.pem`).</summary>
+    public string DataDirectory => dataDirectory;
     private string? connectionString;
 
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero))
@@ -60,7 +63,11 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
             builder.UseSetting("Paraphe:Database", "postgres");
         }
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        Configure(builder);
     }
+
+    /// <summary>More settings for a fixture of its own (a worker turned off…).</summary>
+    protected virtual void Configure(IWebHostBuilder builder) { }
 
     /// <summary>A client of the demo agency.</summary>
     public Api Api() => new(this, DemoApiKey);

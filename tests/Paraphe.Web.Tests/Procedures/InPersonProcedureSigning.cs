@@ -34,10 +34,11 @@ public abstract class InPersonProcedureSigning(ParapheApp app)
         var completed = await Expect.JsonAsync(await SignInPerson(id, signers[1].Str("id"), "Marc Lefevre"), HttpStatusCode.OK);
         Assert.Equal("completed", completed.Str("status"));
         Assert.False(completed.IsNull("completed_at"));
-        Assert.All(completed.Signers(), s => Assert.Empty(s.Arr("notifications")));
+        // Nothing but, once sealed, the signed document by email.
+        Assert.All(completed.Signers(), s => Assert.All(s.Arr("notifications"), n => Assert.Equal("completion", n.Str("purpose"))));
         foreach (var contact in contacts)
         {
-            Assert.Empty(await api.OutboxAsync(contact.Str("email")));
+            Assert.All(await api.OutboxAsync(contact.Str("email")), m => Assert.StartsWith("Document signé", m.Str("subject"), StringComparison.Ordinal));
             Assert.Empty(await api.OutboxAsync(contact.Str("mobile")));
         }
         var audit = await api.AuditAsync(id);

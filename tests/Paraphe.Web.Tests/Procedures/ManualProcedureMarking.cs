@@ -21,8 +21,9 @@ public abstract class ManualProcedureMarking(ParapheApp app)
         Assert.False(completed.IsNull("completed_at"));
         Assert.True(completed.IsNull("scanned_document_id"));
         Assert.All(completed.Signers(), s => Assert.Equal("signed", s.Str("status")));
-        Assert.All(completed.Signers(), s => Assert.Empty(s.Arr("notifications")));
-        Assert.Empty(await api.OutboxAsync(contacts[0].Str("email")));
+        // Nothing but, once sealed, the signed document by email.
+        Assert.All(completed.Signers(), s => Assert.All(s.Arr("notifications"), n => Assert.Equal("completion", n.Str("purpose"))));
+        Assert.All(await api.OutboxAsync(contacts[0].Str("email")), m => Assert.StartsWith("Document signé", m.Str("subject"), StringComparison.Ordinal));
         Assert.Contains("procedure.marked_signed", (await api.AuditAsync(id)).Arr("events").Select(e => e.Str("type")));
     }
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
@@ -8,7 +9,11 @@ namespace Paraphe.Web.Features.Audit;
 
 public sealed record AuditEventResponse(int Seq, DateTime At, string Type, string Actor, System.Text.Json.JsonElement Data, string PrevHash, string Hash);
 
-public sealed record AuditResponse(IReadOnlyList<AuditEventResponse> Events, bool Valid, int? BrokenAt);
+/// <param name="SealedDocument">For a sealed procedure: the hash the trail recorded and whether the stored PDF still has it.</param>
+public sealed record AuditResponse(IReadOnlyList<AuditEventResponse> Events, bool Valid, int? BrokenAt,
+    SealedDocumentCheck? SealedDocument = null);
+
+public sealed record SealedDocumentCheck(string Sha256, string? StoredSha256, bool Valid);
 
 public static class AuditApi
 {
@@ -22,14 +27,26 @@ public static class AuditApi
         return api;
     }
 
-    /// <summary>Recomputes the chain from the stored events.</summary>
+    /// <summary>
+    /// Recomputes the chain from the stored events and, once sealed, the stored signed document's SHA-256 against the
+    /// one `procedure.sealed` recorded: a replaced document breaks the trail at that event.
+    /// </summary>
     public static async Task<AuditResponse> VerifyAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
     {
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.ProcedureId == procedureId).OrderBy(e => e.Seq).ToListAsync(ct);
         var broken = AuditEvent.FindBreak(events);
-        return new AuditResponse(
-            events.Select(e => new AuditEventResponse(e.Seq, e.At, e.Type, e.Actor,
-                System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone(), e.PrevHash, e.Hash)).ToList(),
-            broken is null, broken);
+        var responses = events.Select(e => new AuditEventResponse(e.Seq, e.At, e.Type, e.Actor,
+            System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone(), e.PrevHash, e.Hash)).ToList();
+        SealedDocumentCheck? check = null;
+        if (responses.LastOrDefault(e => e.Type == "procedure.sealed") is { } sealedEvent
+            && sealedEvent.Data.TryGetProperty("sha256", out var recorded) && recorded.GetString() is { } expected)
+        {
+            var bytes = await db.SealedDocuments.AsNoTracking().Where(d => d.ProcedureId == procedureId).Select(d => d.Bytes)
+                .FirstOrDefaultAsync(ct);
+            var stored = bytes is null ? null : Convert.ToHexStringLower(SHA256.HashData(bytes));
+            check = new SealedDocumentCheck(expected, stored, stored == expected);
+            if (!check.Valid) broken = broken is null ? sealedEvent.Seq : Math.Min(broken.Value, sealedEvent.Seq);
+        }
+        return new AuditResponse(responses, broken is null, broken, check);
     }
 }

@@ -27,7 +27,9 @@ public static class MessageComposer
     public static Content Compose(Notification n, Agency agency, Procedure procedure, Signer? signer, string? link, string? code = null)
     {
         var name = signer?.FirstName is { Length: > 0 } first ? first : signer?.DisplayName ?? "";
-        var facts = new Facts(agency.Name, procedure.Title, name, procedure.ExpiresAt, link, code);
+        // A download link expires on its own date; a signing link with the procedure.
+        var expires = Completion.DownloadLinks.CarriesDownload(n.Purpose) ? Completion.DownloadLinks.ExpiresAt(n) : procedure.ExpiresAt;
+        var facts = new Facts(agency.Name, procedure.Title, name, expires, link, code);
         return (signer?.Language ?? Language.Fr) switch
         {
             Language.Fr => FrenchMessages.Compose(n.Purpose, n.Channel, facts),

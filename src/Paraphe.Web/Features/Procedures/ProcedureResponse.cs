@@ -29,7 +29,8 @@ public sealed record ProcedureResponse(
     string Id, string Title, ProcedureStatus Status, string Mode, string DocumentId, bool Otp, int ExpiresInDays,
     ReminderSettings Reminders, DateTime CreatedAt, DateTime? LaunchedAt, DateTime? CompletedAt, DateTime? CancelledAt,
     string? CancelReason, DateTime? DeclinedAt, DateTime? ExpiresAt, string? DocumentSha256, string? ScannedDocumentId,
-    string? Replaces, string? ReplacedBy, IReadOnlyList<SignerResponse> Signers);
+    string? Replaces, string? ReplacedBy, IReadOnlyList<SignerResponse> Signers,
+    DateTime? SealedAt, string? SealedSha256, string? SignedDocumentUrl, IReadOnlyList<NotificationResponse> Notifications);
 
 public sealed record ReminderSettings(int IntervalDays, int Max);
 
@@ -56,8 +57,13 @@ public static class ProcedureMapping
         p.CancelledAt, p.CancelReason, p.DeclinedAt, p.ExpiresAt, p.DocumentSha256, p.ScannedDocumentId,
         p.Replaces, p.ReplacedBy,
         p.Signers.OrderBy(s => s.Order)
-            .Select(s => s.ToResponse(p, notifications.Where(n => n.SignerId == s.Id), diagnosis[s.Id])).ToList());
+            .Select(s => s.ToResponse(p, notifications.Where(n => n.SignerId == s.Id), diagnosis[s.Id])).ToList(),
+        p.SealedAt, p.SealedSha256, p.IsSealed ? $"/api/v1/procedures/{p.Id}/signed-document" : null,
+        notifications.Where(n => n.SignerId is null).Select(ToResponse).ToList());
     }
+
+    private static NotificationResponse ToResponse(Notification n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,
+        n.CreatedAt, n.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new NotificationEventResponse(e.Status, e.At, e.Detail)).ToList());
 
     private static SignerResponse ToResponse(this Signer s, Procedure p, IEnumerable<Notification> notifications,
         IReadOnlyList<Finding> diagnosis) => new(
@@ -66,8 +72,7 @@ public static class ProcedureMapping
         s.InvitedAt, s.OpenedAt, s.SignedAt, s.DeclinedAt, s.DeclineReason, s.SignedInPerson,
         p.Mode == ProcedureMode.Remote && p.Status == ProcedureStatus.Ongoing && s.Status == SignerStatus.Pending ? s.NextManualReminderAt : null,
         s.RemindersSent,
-        notifications.Select(n => new NotificationResponse(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error, n.CreatedAt,
-            n.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new NotificationEventResponse(e.Status, e.At, e.Detail)).ToList())).ToList(),
+        notifications.Select(ToResponse).ToList(),
         diagnosis.Select(d => new DiagnosisResponse(d.Code, Wire(d.Severity), d.Message, d.Action, d.ActionKind, d.Suggestion)).ToList());
 
     private static string Wire(Severity severity) => severity switch

@@ -6,7 +6,8 @@ using Paraphe.Web.Pages;
 
 namespace Paraphe.Web.Features.Sealing;
 
-public enum SignatureMethod { Remote, RemoteWithSmsCode, InPerson }
+/// <summary>How a signer signed. <see cref="OnPaper"/>: manual mode, the agency marked the procedure signed on paper.</summary>
+public enum SignatureMethod { Remote, RemoteWithSmsCode, InPerson, OnPaper }
 
 /// <summary>What one signer did, as recorded by the audit trail (times in UTC). Contacts in clear: masked when printed.</summary>
 public sealed record SignerEvidence(
@@ -52,6 +53,7 @@ public static class EvidencePage
         SignatureMethod.Remote => "à distance",
         SignatureMethod.RemoteWithSmsCode => "à distance avec code SMS",
         SignatureMethod.InPerson => "en personne",
+        SignatureMethod.OnPaper => "sur papier (signature constatée par l'agence)",
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
     };
 

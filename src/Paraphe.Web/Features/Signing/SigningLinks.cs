@@ -26,6 +26,11 @@ public sealed class SigningLinks
     /// <summary>Derives SMS signing codes and their hashes: a subkey of the same secret, used for nothing else.</summary>
     public OneTimeCodeKey OtpKey { get; }
 
+    /// <summary>A key for another kind of link (downloads), derived from the same secret and used for nothing else.</summary>
+    internal byte[] DeriveKey(string label) => HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(label));
+
+    public string BaseUrl => _baseUrl;
+
     public string TokenFor(string signerId) =>
         ApiKeys.Base64Url(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes("sign:" + signerId)));
 

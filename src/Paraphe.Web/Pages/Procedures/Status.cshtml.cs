@@ -6,6 +6,7 @@ using Paraphe.Domain.Contacts;
 using Paraphe.Domain.Documents;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Audit;
+using Paraphe.Web.Features.Completion;
 using Paraphe.Web.Features.Procedures;
 
 namespace Paraphe.Web.Pages.Procedures;
@@ -15,7 +16,7 @@ namespace Paraphe.Web.Pages.Procedures;
 /// allows now, and the audit trail with its chain check. Every action calls the API's use case.
 /// </summary>
 public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, RelaunchProcedure relauncher, MarkSigned marker, Paraphe.Web.Outbox.OutboxSignal outbox,
-    RemindSigner reminder)
+    RemindSigner reminder, SendToNotary notary)
     : AgentPageModel(db)
 {
     public sealed class CorrectionRow
@@ -30,6 +31,10 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     [BindProperty] public string? RelaunchReason { get; set; }
     [BindProperty] public List<CorrectionRow> Corrections { get; set; } = [];
     [BindProperty] public IFormFile? Scan { get; set; }
+    [BindProperty] public string? NotaryEmail { get; set; }
+
+    /// <summary>The corrected address offered when the notary's looks mistyped (gmial.com).</summary>
+    public string? NotarySuggestion { get; private set; }
 
     public ProcedureResponse? Procedure { get; private set; }
     public AuditResponse? Audit { get; private set; }
@@ -116,6 +121,29 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         return Redirect($"/procedures/{Id}");
     }, ct);
 
+    /// <summary>The sealed PDF, for the agent (the same file as `GET /api/v1/procedures/{id}/signed-document`).</summary>
+    public async Task<IActionResult> OnGetSignedDocumentAsync(CancellationToken ct) => await AttemptAsync(async () =>
+    {
+        var procedure = await ProcedureMapping.FindAsync(Db, Id, ct);
+        var document = await SignedDocumentApi.FindAsync(Db, procedure, ct);
+        return File(document.Bytes, "application/pdf", SignedDocumentApi.FileName(procedure.Title));
+    }, async () => await LoadAsync(ct));
+
+    public Task<IActionResult> OnPostNotaryAsync(CancellationToken ct) => RunAsync("notary", async () =>
+    {
+        try
+        {
+            await notary.HandleAsync(Id, new SendToNotary.Request(NotaryEmail), Actor, ct);
+        }
+        catch (DomainException e) when (e.Extensions.TryGetValue("suggestion", out var s) && s is string suggestion)
+        {
+            NotarySuggestion = suggestion;
+            throw;
+        }
+        SetFlash($"Lien du document signé envoyé au notaire ({NotaryEmail?.Trim()}). Suivez sa remise ci-dessous.");
+        return Redirect($"/procedures/{Id}");
+    }, ct);
+
     private async Task<IActionResult> RelaunchAsync(Procedure old, List<RelaunchProcedure.Correction> corrections, bool launch, CancellationToken ct)
     {
         var order = old.Signers.OrderBy(s => s.Order).ToList();
@@ -190,6 +218,8 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
             "signer" => Procedure?.Signers.FirstOrDefault(s => s.Id == id) is { } s ? $"{s.FirstName} {s.LastName} (signataire)" : "Signataire",
             "api_key" => "API (clé de l'agence)",
             "system" => "Paraphe (automatique)",
+            "link" => Procedure?.Notifications.Concat(Procedure.Signers.SelectMany(x => x.Notifications)).FirstOrDefault(n => n.Id == id) is { } n
+                ? $"Lien de téléchargement de {n.To}" : "Lien de téléchargement",
             _ => Labels.Provider(actor),
         };
     }

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Web.Pages;
+
+namespace Paraphe.Web.Features.Completion;
+
+/// <summary>
+/// `GET /telechargement/{notificationId}/{mac}`: the signed document for whoever received a completion or notary
+/// email, without an account, for 30 days. Each download is written in the audit trail.
+/// </summary>
+public static class DownloadEndpoint
+{
+    public static IEndpointRouteBuilder MapDownloads(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/telechargement/{notificationId}/{mac}", async (string notificationId, string mac, DownloadLinks links,
+            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        {
+            if (!links.IsValid(notificationId, mac))
+                return await ErrorPage(http, 404, "Ce lien de téléchargement n'existe pas. Vérifiez qu'il a été copié en entier.");
+            var n = await db.Notifications.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(x => x.Id == notificationId, ct);
+            if (n is null || !DownloadLinks.CarriesDownload(n.Purpose))
+                return await ErrorPage(http, 404, "Ce lien de téléchargement n'existe pas.");
+            if (db.UtcNow >= DownloadLinks.ExpiresAt(n))
+                return await ErrorPage(http, 410,
+                    $"Ce lien de téléchargement était valable jusqu'au {Labels.When(DownloadLinks.ExpiresAt(n))}. Demandez le document à l'agence.");
+            var procedure = await db.Procedures.IgnoreQueryFilters().FirstAsync(p => p.Id == n.ProcedureId, ct);
+            var document = await db.SealedDocuments.IgnoreQueryFilters().AsNoTracking()
+                .FirstOrDefaultAsync(d => d.ProcedureId == procedure.Id, ct);
+            if (document is null)
+                return await ErrorPage(http, 404, "Le document signé n'est pas disponible.");
+            procedure.RecordDownload(n.Id, n.To, http.Connection.RemoteIpAddress?.ToString());
+            await db.SaveChangesAsync(ct);
+            return SignedDocumentApi.File(procedure, document);
+        }).AllowAnonymous().ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> ErrorPage(HttpContext http, int status, string message)
+    {
+        await Platform.ErrorPage.WriteAsync(http, status, message);
+        return Results.Empty;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Paraphe.Data;
+using Paraphe.Domain.Notifications;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Sealing;
+
+namespace Paraphe.Web.Features.Completion;
+
+/// <summary>What sealing a completed procedure needs: the PDF to seal, the signatures to stamp and the evidence facts.</summary>
+public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps, EvidenceFacts Evidence)
+{
+    /// <summary>
+    /// Gathers them from the database (no tenant: the worker serves every agency, each read scoped by procedure).
+    /// Manual mode seals the scanned copy when the agent uploaded one, else the original, with no stamp (the
+    /// signatures are on paper).
+    /// </summary>
+    public static async Task<SealInputs> GatherAsync(ParapheDbContext db, Procedure procedure, DateTime now, CancellationToken ct)
+    {
+        var documentId = procedure.Mode == ProcedureMode.Manual && procedure.ScannedDocumentId is { } scan ? scan : procedure.DocumentId;
+        var pdf = await db.DocumentContents.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => c.DocumentId == documentId && c.AgencyId == procedure.AgencyId).Select(c => c.Bytes).FirstAsync(ct);
+        var documentTitle = await db.Documents.IgnoreQueryFilters().AsNoTracking()
+            .Where(d => d.Id == procedure.DocumentId).Select(d => d.Title).FirstAsync(ct);
+        var invitations = await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
+            .Where(n => n.ProcedureId == procedure.Id && n.Purpose == Purpose.Invitation).ToListAsync(ct);
+        var audit = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.ProcedureId == procedure.Id).OrderBy(e => e.Seq).ToListAsync(ct);
+        var methods = audit.Where(e => e.Type == "signer.signed").Select(e => JsonDocument.Parse(e.Data).RootElement)
+            .Where(d => d.TryGetProperty("signer_id", out _))
+            .GroupBy(d => d.GetProperty("signer_id").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Last().TryGetProperty("method", out var m) ? m.GetString() : null);
+
+        var signers = procedure.Signers.OrderBy(s => s.Order).ToList();
+        var stamps = procedure.Mode == ProcedureMode.Manual
+            ? []
+            : signers.Where(s => s.SignedAt is not null).Select(StampOf).ToList();
+        var evidence = new EvidenceFacts(procedure.Id, procedure.Title, documentTitle,
+            procedure.DocumentSha256 ?? "",
+            signers.Select(s => new SignerEvidence(s.DisplayName, s.Email, s.Mobile,
+                MethodOf(procedure, s, methods.GetValueOrDefault(s.Id)),
+                FirstDelivery(invitations, s.Id), s.OpenedAt, s.SignedAt, s.SignedIp, s.SignedUserAgent)).ToList(),
+            audit.LastOrDefault()?.Hash ?? "", now);
+        return new SealInputs(pdf, stamps, evidence);
+    }
+
+    private static SignatureStamp StampOf(Signer s)
+    {
+        const string prefix = "data:image/png;base64,";
+        var png = s.SignatureImage is { } image && image.StartsWith(prefix, StringComparison.Ordinal)
+            ? Convert.FromBase64String(image[prefix.Length..])
+            : null;
+        var box = s.Field is { } f ? new StampBox(f.Page, f.X, f.Y, f.Width, f.Height) : null;
+        return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName);
+    }
+
+    /// <summary>From the audit trail's `signer.signed` (what was checked at the time), else from the signer's record.</summary>
+    private static SignatureMethod MethodOf(Procedure procedure, Signer s, string? recorded) => recorded switch
+    {
+        "remote_otp" => SignatureMethod.RemoteWithSmsCode,
+        "remote" => SignatureMethod.Remote,
+        "in_person" => SignatureMethod.InPerson,
+        _ when procedure.Mode == ProcedureMode.Manual => SignatureMethod.OnPaper,
+        _ when s.SignedInPerson => SignatureMethod.InPerson,
+        _ => procedure.Otp ? SignatureMethod.RemoteWithSmsCode : SignatureMethod.Remote,
+    };
+
+    /// <summary>When the first invitation (email or SMS) reached the signer, if a provider said so.</summary>
+    private static DateTime? FirstDelivery(IEnumerable<Notification> invitations, string signerId) =>
+        invitations.Where(n => n.SignerId == signerId)
+            .SelectMany(n => n.Events).Where(e => e.Status == DeliveryStatus.Delivered)
+            .Select(e => (DateTime?)e.At).Min();
+}

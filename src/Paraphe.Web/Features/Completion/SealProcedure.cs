@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paraphe.Data;
+using Paraphe.Data.Records;
+using Paraphe.Domain.Agencies;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Sealing;
+
+namespace Paraphe.Web.Features.Completion;
+
+/// <summary>
+/// Produces the signed document of one completed procedure: stamps, evidence page, platform seal; then, in one
+/// transaction, stores it, records `procedure.sealed` in the audit trail, queues the completion emails and closes
+/// the job. Runs in the sealing worker, never in a web request. Sealed once: a procedure already sealed only closes its job.
+/// </summary>
+public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCertificates certificates,
+    IOptions<SealingOptions> options, TimeProvider clock)
+{
+    /// <returns>true when this call sealed the document.</returns>
+    public async Task<bool> HandleAsync(SealingJob job, CancellationToken ct)
+    {
+        var procedure = await db.Procedures.IgnoreQueryFilters().FirstAsync(p => p.Id == job.ProcedureId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!procedure.AwaitsSeal)
+        {
+            job.DoneAt = now; // sealed by an earlier run whose job was not closed, or no longer completed
+            job.Version++;
+            await db.SaveChangesAsync(ct);
+            return false;
+        }
+
+        var inputs = await SealInputs.GatherAsync(db, procedure, now, ct);
+        // PDF work is CPU-bound: off the worker's loop thread, never on a request thread.
+        var sealedPdf = await Task.Run(() => sealer.StampAndSealAsync(inputs.Pdf, inputs.Stamps, inputs.Evidence, ct), ct);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(sealedPdf));
+
+        now = clock.GetUtcNow().UtcDateTime;
+        db.SealedDocuments.Add(new SealedDocument
+        {
+            ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, Sha256 = sha256, Size = sealedPdf.LongLength,
+            Bytes = sealedPdf, SealedAt = now,
+        });
+        var messages = procedure.RecordSeal(sha256, sealedPdf.LongLength, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
+            certificates.Seal.Subject, await AgentEmailAsync(procedure, ct), now);
+        db.Notifications.AddRange(messages);
+        job.DoneAt = now;
+        job.LastError = null;
+        job.Version++;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The agent who prepared it; for a procedure created through the API, the agency's first director.</summary>
+    private async Task<string?> AgentEmailAsync(Procedure procedure, CancellationToken ct)
+    {
+        var users = db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => u.AgencyId == procedure.AgencyId);
+        if (procedure.CreatedBy.StartsWith("user:", StringComparison.Ordinal))
+        {
+            var userId = procedure.CreatedBy["user:".Length..];
+            if (await users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } email) return email;
+        }
+        return await users.Where(u => u.Role == UserRole.Director).OrderBy(u => u.Id).Select(u => u.Email).FirstOrDefaultAsync(ct);
+    }
+}
