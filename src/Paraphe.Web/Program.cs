@@ -11,6 +11,7 @@ using Paraphe.Web.Features.Notifications.Sms;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Features.Sealing;
 using Paraphe.Web.Features.Signing;
+using Paraphe.Web.Features.Verification;
 using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
 
@@ -47,6 +48,7 @@ callbacks.MapSmsCallbacks();
 callbacks.MapBrevoEmailCallbacks();
 
 app.MapDownloads();
+app.MapVerification();
 app.MapRazorPages();
 
 await app.RunAsync();

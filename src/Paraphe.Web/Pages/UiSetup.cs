@@ -27,6 +27,7 @@ public static class UiSetup
             o.Conventions.AuthorizeFolder("/", AgentPolicy);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToFolder("/Sign");
+            o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.AddPageRoute("/Procedures/Index", "");
         });
         return builder;

@@ -207,6 +207,48 @@ public abstract partial class SignedDocuments(ParapheApp app)
         Assert.Contains(events, e => e.Str("type") == "document.downloaded" && e.GetProperty("data").Str("to") == notary);
     }
 
+    [Fact]
+    public async Task VerifySaysIntactForTheSealedDocumentAndModifiedWhenOneByteChangedAsPdfsigDoes()
+    {
+        var id = await SealedInPersonAsync();
+        var pdf = await (await api.GetAsync($"/api/v1/procedures/{id}/signed-document")).Content.ReadAsByteArrayAsync();
+
+        var intact = await VerifyApiAsync(pdf);
+        Assert.Equal("intact", intact.Str("result"));
+        Assert.Equal(id, intact.GetProperty("procedure").Str("id"));
+        Assert.Equal(2, intact.GetProperty("procedure").Arr("signers").Length);
+        Assert.All(intact.GetProperty("procedure").Arr("signers"), s => Assert.Equal("en personne", s.Str("method")));
+
+        var tampered = (byte[])pdf.Clone();
+        var at = tampered.AsSpan().IndexOf("Page 1 / "u8);
+        Assert.True(at > 0, "the page text is in a content stream");
+        tampered[at + 5] = (byte)'7';
+        var modified = await VerifyApiAsync(tampered);
+        Assert.Equal("modified", modified.Str("result"));
+        Assert.Equal(id, modified.GetProperty("procedure").Str("id")); // which procedure it came from
+        Assert.Contains("empreinte", modified.Str("detail"), StringComparison.Ordinal);
+        var report = await VerifyAsync(tampered);
+        Assert.DoesNotContain("Signature is Valid.", report, StringComparison.Ordinal);
+        Assert.Contains("Digest Mismatch", report, StringComparison.Ordinal);
+
+        // An incremental update appended after the seal: the signed bytes are intact, the file is not.
+        var appended = await VerifyApiAsync([.. pdf, .. "\n% ajout apres scellement\n"u8.ToArray()]);
+        Assert.Equal("modified", appended.Str("result"));
+        Assert.Contains("après son scellement", appended.Str("detail"), StringComparison.Ordinal);
+
+        Assert.Equal("not_sealed", (await VerifyApiAsync(SamplePdfs.Valid(2))).Str("result"));
+        using var notAPdf = new MultipartFormDataContent { { new ByteArrayContent(SamplePdfs.NotAPdf()), "file", "x.pdf" } };
+        await Expect.ProblemAsync(await app.Anonymous().PostAsync("/api/v1/verify", notAPdf), HttpStatusCode.UnprocessableEntity, "invalid_document");
+    }
+
+    /// <summary>`POST /api/v1/verify`, without any key: verifying is public.</summary>
+    private async Task<JsonElement> VerifyApiAsync(byte[] pdf)
+    {
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(pdf), "file", "contrat.pdf" } };
+        form.First().Headers.ContentType = new("application/pdf");
+        return await Expect.JsonAsync(await app.Anonymous().PostAsync("/api/v1/verify", form), HttpStatusCode.OK);
+    }
+
     /// <summary>The download link the captured message <paramref name="notification"/> carried.</summary>
     private async Task<string> DownloadPathAsync(JsonElement notification)
     {

@@ -24,6 +24,7 @@ public abstract class TenantIsolation(ParapheApp app)
         "POST /api/v1/signing/{token}/otp",
         "POST /api/v1/signing/{token}/sign",
         "POST /api/v1/signing/{token}/decline",
+        "POST /api/v1/verify", // public: whoever holds a signed document may check it
     ];
 
     private readonly HashSet<string> covered = [];

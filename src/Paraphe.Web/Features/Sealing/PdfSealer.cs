@@ -36,11 +36,12 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
         SignatureStamper.Stamp(document, stamps);
         EvidencePage.Append(document, evidence);
-        return await SealAsync(document, pdf.Length, cancellationToken).ConfigureAwait(false);
+        return await SealAsync(document, pdf.Length, cancellationToken, evidence.ProcedureId).ConfigureAwait(false);
     }
 
     /// <summary>Signs an open document and writes it; nothing may change it afterwards.</summary>
-    private async Task<byte[]> SealAsync(PdfDocument document, int sizeHint, CancellationToken cancellationToken)
+    /// <param name="procedureId">Written in the seal's reason, so that /verify finds the procedure of a modified copy.</param>
+    private async Task<byte[]> SealAsync(PdfDocument document, int sizeHint, CancellationToken cancellationToken, string? procedureId = null)
     {
         var o = options.Value;
         using var output = new MemoryStream(sizeHint + 64 * 1024);
@@ -50,7 +51,7 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         var signer = new CadesSigner(certificates.Seal, certificates.Chain, output, timestamps);
         DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
         {
-            Reason = o.Reason,
+            Reason = procedureId is null ? o.Reason : $"{o.Reason} ({ReferencePrefix}{procedureId})",
             Location = o.Location ?? "",
             ContactInfo = o.ContactInfo ?? "",
             AppName = "Paraphe",
@@ -62,6 +63,9 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         await document.SaveAsync(output, closeStream: false).ConfigureAwait(false);
         return output.ToArray();
     }
+
+    /// <summary>Before the procedure id in the seal's reason: « Scellé par Paraphe (réf. prc_…) ».</summary>
+    public const string ReferencePrefix = "réf. ";
 
     /// <summary>The seal is invisible: nothing to draw (and no font needed).</summary>
     private sealed class NoAppearance : IAnnotationAppearanceHandler

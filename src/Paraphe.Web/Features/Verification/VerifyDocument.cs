@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Documents;
+using Paraphe.Web.Features.Sealing;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Verification;
+
+public sealed record VerifiedSigner(string Name, DateTime? SignedAt, string Method);
+
+public sealed record VerifiedProcedure(string Id, string Title, string Agency, DateTime? CompletedAt, DateTime? SealedAt,
+    IReadOnlyList<VerifiedSigner> Signers);
+
+/// <param name="Result">intact | modified | not_sealed | other_seal.</param>
+public sealed record VerificationResponse(string Result, string Message, string Sha256, string? Detail, VerifiedProcedure? Procedure);
+
+/// <summary>
+/// « Vérifier un document »: is this PDF a document sealed by this Paraphe, intact or modified, and to which procedure
+/// and signers does it belong? Public: whoever holds the document (a notary, a bank) may check it.
+/// </summary>
+public sealed class VerifyDocument(ParapheDbContext db, SealCertificates certificates, IOptions<ParapheOptions> options)
+{
+    public const string Intact = "intact", Modified = "modified", NotSealed = "not_sealed", OtherSeal = "other_seal";
+
+    public async Task<VerificationResponse> HandleAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+            throw new DomainException(ErrorCodes.ValidationFailed, "Joignez le document PDF à vérifier (champ `file`).",
+                new Dictionary<string, string[]> { ["file"] = ["Aucun fichier reçu."] });
+        if (file.Length > options.Value.MaxUploadMegabytes * 1024L * 1024L)
+            throw new DomainException(Problems.DocumentTooLarge, $"Le fichier dépasse {options.Value.MaxUploadMegabytes} Mo.");
+        using var buffer = new MemoryStream((int)file.Length);
+        await file.CopyToAsync(buffer, ct);
+        return await HandleAsync(buffer.ToArray(), ct);
+    }
+
+    public async Task<VerificationResponse> HandleAsync(byte[] pdf, CancellationToken ct)
+    {
+        if (pdf.Length < 5 || !pdf.AsSpan(0, 5).SequenceEqual("%PDF-"u8))
+            throw new DomainException(Problems.InvalidDocument, "Ce fichier n'est pas un PDF.",
+                new Dictionary<string, string[]> { ["file"] = ["Ce fichier n'est pas un PDF."] });
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(pdf));
+
+        var stored = await db.SealedDocuments.IgnoreQueryFilters().AsNoTracking()
+            .Where(d => d.Sha256 == sha256).Select(d => d.ProcedureId).FirstOrDefaultAsync(ct);
+        if (stored is not null)
+            return new(Intact, "Document authentique et intact : c'est exactement le document scellé par Paraphe.", sha256, null,
+                await ProcedureAsync(stored, ct));
+
+        var seals = PdfSeals.Read(pdf);
+        if (seals.Count == 0)
+            return new(NotSealed, "Ce document ne porte aucun cachet électronique : ce n'est pas un document signé et scellé par Paraphe " +
+                "(ou c'est une copie imprimée, scannée ou réenregistrée).", sha256, null, null);
+        var ours = seals.Where(IsOurs).ToList();
+        if (ours.Count == 0)
+            return new(OtherSeal, "Ce document est signé électroniquement, mais pas par ce service Paraphe.", sha256, null, null);
+
+        var seal = ours[^1];
+        var procedure = seal.ProcedureId is { } id ? await ProcedureAsync(id, ct) : null;
+        var detail = !seal.DigestMatches
+            ? "Le contenu scellé a été modifié : son empreinte ne correspond plus au cachet."
+            : !seal.CoversWholeFile
+                ? "Des modifications ont été ajoutées au document après son scellement."
+                : "Le cachet est valide mais ce document n'est pas celui que Paraphe a conservé.";
+        return new(Modified, "Attention : ce document a été modifié après sa signature. Demandez l'original à l'agence.",
+            sha256, detail, procedure);
+    }
+
+    /// <summary>Sealed with this instance's seal certificate, or one issued by the same authority (a renewed seal).</summary>
+    private bool IsOurs(PdfSeal seal)
+    {
+        if (seal.Cms?.SignerInfos is not { Count: > 0 } infos || infos[0].Certificate is not { } signer) return false;
+        if (signer.Thumbprint == certificates.Seal.Thumbprint) return true;
+        return certificates.Chain.Any(ca => ca.SubjectName.RawData.AsSpan().SequenceEqual(signer.IssuerName.RawData)
+                                            && signer.IssuerName.Name == ca.Subject);
+    }
+
+    private async Task<VerifiedProcedure?> ProcedureAsync(string procedureId, CancellationToken ct)
+    {
+        var p = await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(x => x.Id == procedureId, ct);
+        if (p is null) return null;
+        var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == p.AgencyId).Select(a => a.Name).FirstAsync(ct);
+        return new VerifiedProcedure(p.Id, p.Title, agency, p.CompletedAt, p.SealedAt,
+            p.Signers.OrderBy(s => s.Order).Select(s => new VerifiedSigner(s.DisplayName, s.SignedAt, Method(p, s))).ToList());
+    }
+
+    private static string Method(Procedure p, Signer s) => p.Mode switch
+    {
+        ProcedureMode.Manual => "sur papier",
+        _ when s.SignedInPerson => "en personne",
+        _ => p.Otp ? "à distance avec code SMS" : "à distance",
+    };
+}

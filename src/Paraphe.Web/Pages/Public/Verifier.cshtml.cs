@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Paraphe.Domain;
+using Paraphe.Web.Features.Verification;
+
+namespace Paraphe.Web.Pages.Public;
+
+/// <summary>« Vérifier un document »: anyone uploads a PDF and learns whether Paraphe sealed it and whether it is intact.</summary>
+[IgnoreAntiforgeryToken(Order = 1001)]
+public sealed class VerifierModel(VerifyDocument verify) : PageModel
+{
+    [BindProperty] public IFormFile? Upload { get; set; }
+
+    public VerificationResponse? Result { get; private set; }
+    public string? Error { get; private set; }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        try
+        {
+            Result = await verify.HandleAsync(Upload, ct);
+        }
+        catch (DomainException e)
+        {
+            Error = e.Message;
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        }
+        return Page();
+    }
+}
