@@ -93,7 +93,7 @@ function makeBox(row, state) {
   const box = signatureBox("Signature ici");
   box.tabIndex = 0;
   box.setAttribute("role", "img");
-  box.setAttribute("aria-label", "Emplacement de la signature : faites-le glisser pour le déplacer");
+  box.setAttribute("aria-label", "Emplacement de la signature : faites-le glisser, ou déplacez-le avec les flèches du clavier");
   const handle = document.createElement("span");
   handle.className = "signature-place-resize";
   handle.dataset.testid = "signature-place-resize";
@@ -106,6 +106,15 @@ function makeBox(row, state) {
   });
   handle.addEventListener("pointerdown", (e) => { e.stopPropagation(); followPointer(row, state, e, true); });
   box.addEventListener("click", (e) => e.stopPropagation());
+  // Keyboard: arrows move the box by 5 pt (20 pt with Shift); the inputs above take exact values.
+  box.addEventListener("keydown", (e) => {
+    const step = e.shiftKey ? 20 : 5;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const field = readField(row);
+    if (!moves[e.key] || !field) return;
+    e.preventDefault();
+    apply(row, state, { ...field, x: field.x + moves[e.key][0], y: field.y + moves[e.key][1] });
+  });
   return box;
 }
 
