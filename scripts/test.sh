@@ -22,6 +22,8 @@ summary_and_exit() { # passed failed skipped exit_code
 # --- 1. System packages the tests shell out to or need at run time -----------------------------------------
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The web project's build runs `npm ci` for pdf.js, the document viewer (src/Paraphe.Web/PdfJs.targets).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 { command -v pdfsig && command -v pdftotext && command -v pdfinfo; } >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)

@@ -29,11 +29,11 @@ public sealed class DemoApi(BrowserApp app)
         (await SendAsync(HttpMethod.Post, "/api/v1/contacts", new { first_name = first, last_name = last, email, mobile }))
         .GetProperty("id").GetString()!;
 
-    public async Task<string> DocumentAsync(string title)
+    public async Task<string> DocumentAsync(string title, int pages = 2)
     {
         var form = new MultipartFormDataContent
         {
-            { new ByteArrayContent(SamplePdfs.Valid(2, title)) { Headers = { ContentType = new("application/pdf") } }, "file", "contrat.pdf" },
+            { new ByteArrayContent(SamplePdfs.Valid(pages, title)) { Headers = { ContentType = new("application/pdf") } }, "file", "contrat.pdf" },
             { new StringContent(title), "title" },
         };
         using var response = await _http.SendAsync(Request(HttpMethod.Post, "/api/v1/documents", form));

@@ -33,6 +33,22 @@ public abstract class ProcedureRefusals(ParapheApp app)
         Assert.Contains("document_id", Expect.ErrorKeys(problem));
     }
 
+    [Fact]
+    public async Task ASignaturePlaceOnAPageTheDocumentDoesNotHaveIsRefused()
+    {
+        var document = await api.UploadPdfAsync();
+        var contact = await api.CreateContactAsync();
+        var pages = document.GetProperty("pages").GetInt32();
+
+        var problem = await Expect.ProblemAsync(await api.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "remote",
+            signers = new[] { new { contact_id = contact.Str("id"), role = "acquéreur", field = new { page = pages + 1, x = 50, y = 80, width = 180, height = 60 } } },
+        }), HttpStatusCode.UnprocessableEntity, "validation_failed");
+
+        Assert.Contains("signers[0].field.page", Expect.ErrorKeys(problem));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(366)]

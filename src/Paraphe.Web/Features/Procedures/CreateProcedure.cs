@@ -27,6 +27,18 @@ public static class CreateProcedure
 
     public static SignatureField? ToField(FieldDto? f) => f is null ? null : new SignatureField(f.Page, f.X, f.Y, f.Width, f.Height);
 
+    /// <summary>A signer's box must be on a page of the document (the domain only knows pages start at 1).</summary>
+    public static void EnsureFieldsOnDocument(IEnumerable<(FieldDto? Field, string Key)> fields, int pages)
+    {
+        var errors = fields.Where(f => f.Field is { } field && field.Page > pages)
+            .ToDictionary(f => f.Key, f => new[]
+            {
+                $"La page {f.Field!.Page} n'existe pas : le document a {pages} page{(pages > 1 ? "s" : "")}.",
+            });
+        if (errors.Count > 0)
+            throw new DomainException(ErrorCodes.ValidationFailed, "Un emplacement de signature est hors du document.", errors);
+    }
+
     public static async Task<Procedure> HandleAsync(ParapheDbContext db, string agencyId, string actor, Request r, CancellationToken ct,
         LaunchProcedure? launcher = null)
     {
@@ -35,6 +47,7 @@ public static class CreateProcedure
                 new Dictionary<string, string[]> { ["document_id"] = ["Obligatoire."] });
         var document = await UploadDocument.FindAsync(db, r.DocumentId, ct);
         var signers = r.Signers ?? [];
+        EnsureFieldsOnDocument(signers.Select((s, i) => (s.Field, $"signers[{i}].field.page")), document.Pages);
         var snapshots = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct);
 
         var procedure = Procedure.Create(agencyId, document.Id, document.Title,

@@ -26,6 +26,8 @@ public static class EditDraft
     {
         var procedure = await ProcedureMapping.FindAsync(db, id, ct);
         procedure.EnsureDraft();
+        if (r.Field is not null)
+            CreateProcedure.EnsureFieldsOnDocument([(r.Field, "field.page")], (await UploadDocument.FindAsync(db, procedure.DocumentId, ct)).Pages);
         var snapshots = await SignerSnapshots.LoadAsync(db, [r.ContactId], [r.UserId], ct);
         procedure.AddSigner(r.ContactId, r.UserId, r.Role, CreateProcedure.ToField(r.Field), snapshots.Of(r.ContactId, r.UserId), actor);
         await db.SaveChangesAsync(ct);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
@@ -21,11 +22,17 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
         /// <summary>`contact:ctc_…` or `user:usr_…`.</summary>
         public string? Who { get; set; }
         public string? Role { get; set; }
-        public int? Page { get; set; }
-        public double? X { get; set; }
-        public double? Y { get; set; }
-        public double? Width { get; set; }
-        public double? Height { get; set; }
+        /// <summary>« auto » (the block at the end of the document) or « document » (the box below).</summary>
+        public string? Placement { get; set; }
+        // Strings read with the invariant culture: number inputs post « 207.5 », which the page's French culture would refuse.
+        public string? Page { get; set; }
+        public string? X { get; set; }
+        public string? Y { get; set; }
+        public string? Width { get; set; }
+        public string? Height { get; set; }
+
+        /// <summary>The agent chose a place on the document (or, without the choice posted, gave a box).</summary>
+        public bool PlacedOnDocument => Placement == "document" || (Placement is null && !string.IsNullOrWhiteSpace(Page));
     }
 
     [BindProperty(SupportsGet = true)] public string? DocumentId { get; set; }
@@ -85,8 +92,11 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
         var fieldErrors = new Dictionary<string, string[]>();
         foreach (var (row, index) in Signers.Select((r, i) => (r, i)).Where(x => !string.IsNullOrWhiteSpace(x.r.Who)))
         {
-            var field = ToField(row, out var incomplete);
-            if (incomplete) fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : emplacement incomplet : renseignez la page, x, y, largeur et hauteur, ou laissez tout vide (placement automatique)."];
+            var field = row.Placement == "auto" ? null : ToField(row);
+            if (row.Placement == "document" && field is null)
+                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : cliquez sur une page du document pour placer sa signature (ou renseignez la page, x, y, largeur et hauteur), ou choisissez « automatique »."];
+            else if (row.Placement is null && field is null && HasAny(row))
+                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : emplacement incomplet ou illisible : renseignez la page, x, y, largeur et hauteur, ou laissez tout vide (placement automatique)."];
             var (kind, id) = row.Who!.Split(':', 2) is [var k, var v] ? (k, v) : ("", "");
             signers.Add(new CreateProcedure.SignerRequest(kind == "contact" ? id : null, kind == "user" ? id : null, row.Role, field));
         }
@@ -97,12 +107,18 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
             new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers);
     }
 
-    private static FieldDto? ToField(SignerRow r, out bool incomplete)
+    /// <summary>The box in PDF points when its five numbers are given and readable (« 207.5 » or « 207,5 »).</summary>
+    private static FieldDto? ToField(SignerRow r)
     {
-        var given = new object?[] { r.Page, r.X, r.Y, r.Width, r.Height }.Count(v => v is not null);
-        incomplete = given is > 0 and < 5;
-        return given == 5 ? new FieldDto(r.Page!.Value, r.X!.Value, r.Y!.Value, r.Width!.Value, r.Height!.Value) : null;
+        static double? Number(string? s) =>
+            double.TryParse(s?.Trim().Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) ? v : null;
+        return (Number(r.Page), Number(r.X), Number(r.Y), Number(r.Width), Number(r.Height)) is ({ } page, { } x, { } y, { } width, { } height)
+               && page == Math.Floor(page) && page is >= 1 and <= int.MaxValue
+            ? new FieldDto((int)page, x, y, width, height)
+            : null;
     }
+
+    private static bool HasAny(SignerRow r) => new[] { r.Page, r.X, r.Y, r.Width, r.Height }.Any(v => !string.IsNullOrWhiteSpace(v));
 
     private async Task LoadChoicesAsync(CancellationToken ct)
     {

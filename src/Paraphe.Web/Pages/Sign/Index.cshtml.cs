@@ -29,6 +29,8 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
     public string SignerRole { get; private set; } = "";
     public DateTime? SignedAt { get; private set; }
     public bool Completed { get; private set; }
+    /// <summary>Where this signer's signature goes; null: the automatic block at the end of the document.</summary>
+    public SignatureField? Field { get; private set; }
 
     /// <summary>Why the link no longer works (410), or why it was not found (404).</summary>
     public string? RefusalMessage { get; private set; }
@@ -222,6 +224,7 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         SignerName = session.Signer.DisplayName;
         SignerRole = session.Signer.Role;
         SignedAt = session.Signer.SignedAt;
+        Field = session.Signer.Field;
         Signers = session.Procedure.Signers.OrderBy(s => s.Order)
             .Select(s => new SignerLine(s.DisplayName, s.Role, s.Status, s.Id == session.Signer.Id)).ToList();
     }
@@ -234,7 +237,7 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         h["Referrer-Policy"] = "no-referrer";
         h["X-Robots-Tag"] = "noindex, nofollow";
         h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; " +
-                                  "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                                  "worker-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");

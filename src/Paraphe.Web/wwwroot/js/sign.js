@@ -1,24 +1,10 @@
 // Paraphe — the signer's page (/sign/{token}). Vanilla JS, no dependency.
 // Tabs (draw / type), the signature pad (pointer events: mouse, touch, pen), the typed-name preview,
-// the PDF preview on wide screens, and the form submission (exports the drawing as a PNG data URL).
+// and the form submission (exports the drawing as a PNG data URL). The document itself: pdf-viewer.js.
 (function () {
   'use strict';
 
   var PNG_PREFIX = 'data:image/png;base64,';
-
-  // ---- PDF preview: only on wide screens (phones do not render PDFs inline) ----
-  var preview = document.querySelector('[data-pdf-preview]');
-  if (preview && window.matchMedia) {
-    var wide = window.matchMedia('(min-width: 768px)');
-    var showPreview = function () {
-      if (!wide.matches) { preview.hidden = true; return; }
-      var frame = preview.querySelector('iframe');
-      if (frame && !frame.getAttribute('src')) frame.setAttribute('src', preview.getAttribute('data-src'));
-      preview.hidden = false;
-    };
-    showPreview();
-    if (wide.addEventListener) wide.addEventListener('change', showPreview);
-  }
 
   // ---- The first error gets the focus, so screen readers and small screens land on it ----
   var error = document.querySelector('[data-testid="error-message"]');

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Paraphe.Browser.Tests;
+
+/// <summary>The document on the signing page of a 390-px phone: every page drawn, the signer's place shown.</summary>
+public class DocumentOnAPhone(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    private readonly DemoApi _api = new(app);
+
+    // SamplePdfs pages are A4: 595 × 842 points.
+    private const double PageWidth = 595, PageHeight = 842;
+
+    [Fact]
+    public async Task DrawsEveryPageAndTheSignersBoxOnItsPage()
+    {
+        var contact = await _api.ContactAsync("Inès", "Moreau", "ines.moreau@example.fr", "06 12 34 56 78");
+        var document = await _api.DocumentAsync("Compromis rue des Abbesses", pages: 3);
+        var field = new { page = 2, x = 300.0, y = 100.0, width = 180.0, height = 60.0 };
+        var created = await _api.SendAsync(HttpMethod.Post, "/api/v1/procedures", new
+        {
+            document_id = document, mode = "remote",
+            signers = new[] { new { contact_id = contact, role = "acquéreur", field } },
+        });
+        var id = created.GetProperty("id").GetString()!;
+        await _api.SendAsync(HttpMethod.Post, $"/api/v1/procedures/{id}/launch");
+        var link = await _api.SigningLinkForAsync("ines.moreau@example.fr");
+
+        await using var phone = await app.PhoneContextAsync();
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync(link);
+        var viewer = page.GetByTestId("document-viewer");
+        await Assertions.Expect(viewer).ToHaveAttributeAsync("data-state", "ready");
+        await Assertions.Expect(page.GetByTestId("open-document")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("signature-place-note")).ToContainTextAsync("page 2");
+
+        var canvases = page.GetByTestId("pdf-page-canvas");
+        await Assertions.Expect(canvases).ToHaveCountAsync(3);
+        for (var n = 1; n <= 3; n++)
+        {
+            var figure = page.Locator($"[data-testid=pdf-page][data-page='{n}']");
+            await Assertions.Expect(figure.Locator("figcaption")).ToHaveTextAsync($"Page {n} / 3");
+            var canvas = figure.GetByTestId("pdf-page-canvas");
+            await canvas.ScrollIntoViewIfNeededAsync();
+            await Assertions.Expect(canvas).ToHaveAttributeAsync("data-rendered", "true");
+            // Drawn for the screen's density (the phone is 2×) and not blank: the page's text is dark ink.
+            var drawn = await canvas.EvaluateAsync<JsonElement>("""
+                c => {
+                    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                    let dark = 0;
+                    for (let i = 0; i < data.length; i += 4) if (data[i] < 128 && data[i + 1] < 128 && data[i + 2] < 128) dark++;
+                    return { dark, width: c.width, cssWidth: c.getBoundingClientRect().width };
+                }
+                """);
+            Assert.True(drawn.GetProperty("dark").GetInt32() > 100, $"page {n} looks blank: {drawn}");
+            Assert.True(drawn.GetProperty("width").GetDouble() >= 1.9 * drawn.GetProperty("cssWidth").GetDouble(), $"page {n}: {drawn}");
+            Assert.True(drawn.GetProperty("cssWidth").GetDouble() >= 300, $"page {n} is not fitted to the phone's width: {drawn}");
+        }
+
+        // The box is on page 2 only, where the stamper will put the signature (PDF origin bottom left, y up).
+        var boxes = page.GetByTestId("signature-place");
+        await Assertions.Expect(boxes).ToHaveCountAsync(1);
+        await Assertions.Expect(boxes).ToContainTextAsync("Votre signature ici");
+        var onPage2 = page.Locator("[data-testid=pdf-page][data-page='2']").GetByTestId("signature-place");
+        await Assertions.Expect(onPage2).ToHaveCountAsync(1);
+        await onPage2.ScrollIntoViewIfNeededAsync();
+        var frame = await page.Locator("[data-testid=pdf-page][data-page='2'] .pdf-page-frame").BoundingBoxAsync();
+        var box = await onPage2.BoundingBoxAsync();
+        Assert.NotNull(frame);
+        Assert.NotNull(box);
+        var tolerance = 0.01;
+        Assert.InRange((box.X - frame.X) / frame.Width, field.x / PageWidth - tolerance, field.x / PageWidth + tolerance);
+        Assert.InRange(box.Width / frame.Width, field.width / PageWidth - tolerance, field.width / PageWidth + tolerance);
+        var expectedTop = (PageHeight - field.y - field.height) / PageHeight;
+        Assert.InRange((box.Y - frame.Y) / frame.Height, expectedTop - tolerance, expectedTop + tolerance);
+        Assert.InRange(box.Height / frame.Height, field.height / PageHeight - tolerance, field.height / PageHeight + tolerance);
+
+        Assert.Equal(390, await page.EvaluateAsync<int>("document.documentElement.scrollWidth"));
+        await BrowserApp.ScreenshotAsync(page, "signer-phone-document-pages");
+    }
+
+    [Fact]
+    public async Task WithoutAPlaceSaysTheSignatureGoesInTheBlockAtTheEnd()
+    {
+        var contact = await _api.ContactAsync("Paul", "Roux", "paul.roux@example.fr", "06 22 33 44 55");
+        await _api.LaunchedRemoteAsync(await _api.DocumentAsync("Mandat exclusif"), contact);
+        var link = await _api.SigningLinkForAsync("paul.roux@example.fr");
+
+        await using var phone = await app.PhoneContextAsync();
+        var page = await phone.NewPageAsync();
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.GetByTestId("document-viewer")).ToHaveAttributeAsync("data-state", "ready");
+        await Assertions.Expect(page.GetByTestId("pdf-page-canvas")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.GetByTestId("signature-place-note")).ToContainTextAsync("bloc des signatures, à la fin du document");
+        await Assertions.Expect(page.GetByTestId("signature-place")).ToHaveCountAsync(0);
+    }
+}
