@@ -45,6 +45,8 @@ public sealed class CapturedMessage
     public string? Subject { get; set; }
     public string Body { get; set; } = "";
     public string? Html { get; set; }
+    /// <summary>Attached files as « name (size in bytes) », one per line; the bytes are not kept.</summary>
+    public string? Attachments { get; set; }
     public DateTime At { get; set; }
 }
 

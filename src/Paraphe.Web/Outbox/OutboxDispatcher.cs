@@ -66,7 +66,7 @@ public sealed partial class OutboxDispatcher(
 
         foreach (var n in due)
         {
-            var outcome = await SendOneAsync(n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
+            var outcome = await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
             await RecordAsync(db, n, outcome, ct);
         }
         return due.Count;
@@ -97,8 +97,8 @@ public sealed partial class OutboxDispatcher(
         }
     }
 
-    private async Task<Action<Notification>> SendOneAsync(Notification n, Procedure procedure, Domain.Agencies.Agency agency,
-        CancellationToken ct)
+    private async Task<Action<Notification>> SendOneAsync(ParapheDbContext db, Notification n, Procedure procedure,
+        Domain.Agencies.Agency agency, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var signer = n.SignerId is null ? null : procedure.Signers.FirstOrDefault(s => s.Id == n.SignerId);
@@ -116,8 +116,11 @@ public sealed partial class OutboxDispatcher(
             code = links.OtpKey.CodeFor(signer.Id, otp.Id);
         }
         var content = MessageComposer.Compose(n, agency, procedure, signer, link, code);
+        var attachments = DownloadLinks.CarriesDownload(n.Purpose) && n.Channel == Channel.Email
+            ? await SignedDocumentAttachment.ForAsync(db, procedure, _o.AttachSignedDocumentUpToKilobytes, ct)
+            : null;
         var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
-            content.Subject, content.Text, content.Html);
+            content.Subject, content.Text, content.Html, attachments);
         var sender = senders.For(n.Channel);
         try
         {

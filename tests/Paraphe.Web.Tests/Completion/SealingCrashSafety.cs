@@ -12,7 +12,11 @@ public sealed class NoSealingWorkerApp : ParapheApp
 {
     public override string DatabaseName => "sqlite";
     protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Paraphe:Sealing:Worker:Enabled", "false");
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Paraphe:Sealing:Worker:Enabled", "false");
+        builder.UseSetting("Paraphe:Outbox:AttachSignedDocumentUpToKilobytes", "1"); // every signed document is « large » here
+    }
 }
 
 /// <summary>A completion commits its sealing job; whatever happens to the worker after that, the document is sealed once.</summary>
@@ -52,6 +56,9 @@ public sealed class SealingCrashSafety(NoSealingWorkerApp app) : IClassFixture<N
         var completionMails = procedure.Signers().SelectMany(s => s.Arr("notifications"))
             .Concat(procedure.Arr("notifications")).Count(n => n.Str("purpose") == "completion");
         Assert.Equal(3, completionMails); // two signers and the agent, once each
+        var mail = (await api.WaitForOutboxAsync(procedure.Signers()[0].Str("email")))[0];
+        Assert.Empty(mail.Arr("attachments")); // above the limit: the link only
+        Assert.Contains(mail.Arr("links"), l => l.GetString()!.Contains("/telechargement/", StringComparison.Ordinal));
         var job = await app.DbAsync(db => db.SealingJobs.SingleAsync(j => j.ProcedureId == id));
         Assert.NotNull(job.DoneAt);
         Assert.Equal(2, job.Attempts);

@@ -85,6 +85,8 @@ public abstract partial class SignedDocuments(ParapheApp app)
         {
             var mail = (await api.WaitForOutboxAsync(contact.Str("email"), 2))[0];
             Assert.Equal("Document signé : « Compromis rue des Lilas »", mail.Str("subject"));
+            var attached = Assert.Single(mail.Arr("attachments")); // small: attached as well as linked
+            Assert.Equal(("Compromis rue des Lilas - signé.pdf", pdf.LongLength), (attached.Str("name"), attached.GetProperty("size").GetInt64()));
             var link = mail.Arr("links").Select(l => l.GetString()!).Single(l => l.Contains("/telechargement/", StringComparison.Ordinal));
             var downloaded = await app.Anonymous().GetAsync(new Uri(link).PathAndQuery);
             Assert.Equal(HttpStatusCode.OK, downloaded.StatusCode);

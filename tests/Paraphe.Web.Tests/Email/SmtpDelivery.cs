@@ -40,6 +40,32 @@ public abstract class SmtpDelivery(SmtpApp app)
     }
 
     [Fact]
+    public async Task TheSignedDocumentLeavesOverSmtpAttachedWhenSmallWithItsDownloadLink()
+    {
+        var api = app.Api();
+        var email = Api.UniqueEmail("Jeanne", "Durand");
+        var contact = await api.CreateContactAsync(email: email);
+        var document = await api.UploadPdfAsync("Bail meublé");
+        var procedure = await api.LaunchAsync((await api.CreateProcedureAsync(document.Str("id"), "in_person", contact.Str("id"))).Str("id"));
+        await api.PostAsync($"/api/v1/procedures/{procedure.Str("id")}/signers/{procedure.Signers()[0].Str("id")}/sign-in-person", new
+        {
+            consent = true, confirmed_name = $"{contact.Str("first_name")} {contact.Str("last_name")}", typed_name = "Durand",
+        });
+
+        var received = await app.Smtp.WaitForAsync(email);
+        var sealedPdf = await (await api.GetAsync($"/api/v1/procedures/{procedure.Str("id")}/signed-document")).Content.ReadAsByteArrayAsync();
+
+        Assert.Equal("Document signé : « Bail meublé »", received.Message.Subject);
+        Assert.Contains("/telechargement/", received.Message.TextBody, StringComparison.Ordinal);
+        var attachment = Assert.Single(received.Message.Attachments.OfType<MimePart>());
+        Assert.Equal("Bail meublé - signé.pdf", attachment.FileName);
+        Assert.Equal("application/pdf", attachment.ContentType.MimeType);
+        using var content = new MemoryStream();
+        await attachment.Content!.DecodeToAsync(content);
+        Assert.Equal(sealedPdf, content.ToArray());
+    }
+
+    [Fact]
     public async Task AnUnknownMailboxFailsForGoodAndTheDiagnosisSaysHardBounce()
     {
         var to = "inconnu." + Api.UniqueEmail("Marc", "Petit");

@@ -12,13 +12,16 @@ namespace Paraphe.Web.Features.DevOutbox;
 
 /// <param name="SmsSegments">SMS only: how many SMS the text costs, computed from the stored text.</param>
 /// <param name="SmsEncoding">SMS only: "gsm7" (160 characters per SMS) or "ucs2" (70: a character outside GSM-7).</param>
+/// <param name="Attachments">Email only: the attached files (name and size), never their bytes.</param>
 public sealed record OutboxMessage(string Id, string NotificationId, string Channel, string To, string? Subject, string Body,
-    IReadOnlyList<string> Links, DateTime At, int? SmsSegments, SmsEncoding? SmsEncoding)
+    IReadOnlyList<string> Links, DateTime At, int? SmsSegments, SmsEncoding? SmsEncoding, IReadOnlyList<OutboxAttachment> Attachments)
 {
     /// <summary>« 1 segment (GSM-7) » for the page.</summary>
     [JsonIgnore]
     public string? SmsLabel => SmsSegments is { } n && SmsEncoding is { } e ? new SmsSegmentCount(e, 0, n).Label : null;
 }
+
+public sealed record OutboxAttachment(string Name, long Size);
 
 /// <summary>What the capture provider kept, newest first: exactly what clients would have received.</summary>
 public static partial class DevOutboxApi
@@ -50,9 +53,20 @@ public static partial class DevOutboxApi
         {
             var sms = m.Channel == "sms" ? SmsSegments.Count(m.Body) : null;
             return new OutboxMessage(m.Id, m.NotificationId, m.Channel, m.To, m.Subject, m.Body,
-                LinkPattern().Matches(m.Body).Select(x => x.Value).Distinct().ToList(), m.At, sms?.Segments, sms?.Encoding);
+                LinkPattern().Matches(m.Body).Select(x => x.Value).Distinct().ToList(), m.At, sms?.Segments, sms?.Encoding,
+                AttachmentsOf(m.Attachments));
         }).ToList();
     }
+
+    /// <summary>« name (size) » lines, as the capture provider wrote them.</summary>
+    private static List<OutboxAttachment> AttachmentsOf(string? stored) =>
+        (stored ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+        {
+            var open = line.LastIndexOf(" (", StringComparison.Ordinal);
+            return open > 0 && long.TryParse(line[(open + 2)..^1], out var size)
+                ? new OutboxAttachment(line[..open], size)
+                : new OutboxAttachment(line, 0);
+        }).ToList();
 
     [GeneratedRegex(@"https?://[^\s""'<>]+")]
     private static partial Regex LinkPattern();

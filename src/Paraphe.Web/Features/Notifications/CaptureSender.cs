@@ -24,6 +24,9 @@ internal sealed class CaptureSender(Channel channel, IServiceScopeFactory scopes
             Id = $"cap_{Guid.CreateVersion7():N}", AgencyId = message.AgencyId, NotificationId = message.NotificationId,
             Channel = message.Channel == Channel.Email ? "email" : "sms", To = message.To,
             Subject = message.Subject, Body = message.Text, Html = message.Html, At = clock.GetUtcNow().UtcDateTime,
+            Attachments = message.Attachments is { Count: > 0 } files
+                ? string.Join('\n', files.Select(a => $"{a.FileName} ({a.Content.Length})"))
+                : null,
         };
         db.CapturedMessages.Add(captured);
         await db.SaveChangesAsync(ct);

@@ -2,10 +2,12 @@ using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Web.Features.Notifications;
 
-/// <summary>A rendered message, ready for a provider.</summary>
+/// <summary>A rendered message, ready for a provider. <paramref name="Attachments"/>: emails only (the signed document when small).</summary>
 public sealed record OutgoingMessage(
     string NotificationId, string AgencyId, Channel Channel, string To, string FromName, string? SmsSender,
-    string? Subject, string Text, string? Html);
+    string? Subject, string Text, string? Html, IReadOnlyList<Attachment>? Attachments = null);
+
+public sealed record Attachment(string FileName, string ContentType, byte[] Content);
 
 /// <param name="ProviderMessageId">the provider's id for the message, used to match its delivery events.</param>
 /// <param name="Note">how it went out, when that is worth telling (sent by the fallback provider, and why).</param>

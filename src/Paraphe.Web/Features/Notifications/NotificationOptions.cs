@@ -18,4 +18,9 @@ public sealed class OutboxOptions
     public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>Temporary failures are retried with backoff for this long, then given up.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>
+    /// The signed document is attached to the completion and notary emails up to this size, and only linked above it
+    /// (mailboxes, notaries' first, refuse large attachments). 0: never attached.
+    /// </summary>
+    public int AttachSignedDocumentUpToKilobytes { get; set; } = 2048;
 }

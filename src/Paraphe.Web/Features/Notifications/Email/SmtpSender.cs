@@ -84,6 +84,8 @@ internal sealed partial class SmtpSender(
         mime.MessageId = MimeUtils.GenerateMessageId(Verp.Domain(from));
         mime.Headers.Add("X-Paraphe-Notification", message.NotificationId);
         var body = new BodyBuilder { TextBody = message.Text, HtmlBody = message.Html };
+        foreach (var a in message.Attachments ?? [])
+            body.Attachments.Add(a.FileName, a.Content, ContentType.Parse(a.ContentType));
         mime.Body = body.ToMessageBody();
         return mime;
     }

@@ -75,7 +75,10 @@ internal sealed partial class BrevoEmailSender(
         {
             [CustomHeader] = message.NotificationId, [NotificationHeader] = message.NotificationId,
         },
-        ["paraphe"]);
+        ["paraphe"],
+        message.Attachments is { Count: > 0 } files
+            ? files.Select(a => new BrevoAttachment(Convert.ToBase64String(a.Content), a.FileName)).ToArray()
+            : null);
 
     private static string? MessageId(string json)
     {
@@ -127,7 +130,10 @@ internal sealed partial class BrevoEmailSender(
     internal sealed record Party(string? Name, string Email);
 
     internal sealed record SendSmtpEmail(Party Sender, Party[] To, string Subject, string? HtmlContent, string TextContent,
-        Dictionary<string, string> Headers, string[] Tags);
+        Dictionary<string, string> Headers, string[] Tags, BrevoAttachment[]? Attachment = null);
+
+    /// <summary>`attachment: [{content (base64), name}]`.</summary>
+    internal sealed record BrevoAttachment(string Content, string Name);
 
     private sealed record CreatedSmtpEmail(string? MessageId, string[]? MessageIds);
 
