@@ -67,6 +67,8 @@ public abstract class TenantIsolation(ParapheApp app)
             ("POST", "/api/v1/procedures/{id}/signers/{signerId}/sign-in-person",
                 $"/api/v1/procedures/{Id(theirInPerson)}/signers/{Signer(theirInPerson)}/sign-in-person",
                 Json(new { consent = true, typed_name = "Hugo", confirmed_name = $"Hugo {tag}" })),
+            ("POST", "/api/v1/procedures/{id}/signers/{signerId}/otp",
+                $"/api/v1/procedures/{Id(theirInPerson)}/signers/{Signer(theirInPerson)}/otp", null),
             ("GET", "/api/v1/procedures/{id}/audit", $"/api/v1/procedures/{Id(theirRemote)}/audit", null),
             ("POST", "/api/v1/dev/outbox/{id}/events", $"/api/v1/dev/outbox/{theirMessage.Str("id")}/events", Json(new { @event = "bounced" })),
             // Their records as ingredients of mine.
