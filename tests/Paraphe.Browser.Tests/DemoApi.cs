@@ -68,6 +68,19 @@ public sealed class DemoApi(BrowserApp app)
         return id;
     }
 
+    /// <summary>A launched face-to-face procedure (signers in this order), with or without a code by SMS; returns its id.</summary>
+    public async Task<string> LaunchedInPersonAsync(string documentId, bool otp, params string[] contactIds)
+    {
+        var p = await SendAsync(HttpMethod.Post, "/api/v1/procedures", new
+        {
+            document_id = documentId, mode = "in_person", otp,
+            signers = contactIds.Select((c, i) => new { contact_id = c, role = i == 0 ? "vendeur" : "acquéreur" }).ToArray(),
+        });
+        var id = p.GetProperty("id").GetString()!;
+        await SendAsync(HttpMethod.Post, $"/api/v1/procedures/{id}/launch");
+        return id;
+    }
+
     /// <summary>The digits of the newest signing-code SMS to this E.164 mobile (waits for the dispatcher).</summary>
     public async Task<string> SigningCodeForAsync(string mobile)
     {

@@ -20,6 +20,7 @@ public class SignerOnAPhoneWithACode(BrowserApp app) : IClassFixture<BrowserApp>
         var input = page.GetByTestId("otp-input");
         Assert.Equal("numeric", await input.GetAttributeAsync("inputmode"));
         Assert.Equal("one-time-code", await input.GetAttributeAsync("autocomplete"));
+        await Assertions.Expect(page.GetByTestId("otp-send")).ToHaveTextAsync("Recevoir le code par SMS");
 
         await Gestures.DrawSignatureAsync(page);
         await page.GetByTestId("consent").CheckAsync();
@@ -32,6 +33,7 @@ public class SignerOnAPhoneWithACode(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByTestId("sign-button").ClickAsync();
         await Assertions.Expect(page.GetByTestId("error-message")).ToContainTextAsync("Code incorrect. Il vous reste 4 essais.");
         await AssertSignatureKeptAsync(page);
+        await Assertions.Expect(page.GetByTestId("otp-send")).ToHaveTextAsync("Renvoyer un code");
         await BrowserApp.ScreenshotAsync(page, "signer-phone-wrong-code");
 
         await page.GetByTestId("otp-input").FillAsync(code);

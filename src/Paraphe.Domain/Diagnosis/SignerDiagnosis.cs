@@ -41,6 +41,7 @@ public static partial class SignerDiagnosis
         {
             findings.Add(ModeFinding(f));
             if (f.ProcedureStatus == ProcedureStatus.Draft) findings.Add(NotLaunched(f.Mode));
+            if (f.Mode == ProcedureMode.InPerson) findings.AddRange(InPersonCodeFindings(f, now));
             return Ordered(findings);
         }
 
@@ -234,9 +235,7 @@ public static partial class SignerDiagnosis
         const string remote = "Pour un envoi par email et SMS, créez la procédure en mode « Plus tard par email ».";
         return f.Mode switch
         {
-            ProcedureMode.InPerson => new Finding(DiagnosisCodes.ModeInPerson, severity,
-                "Mode « Maintenant en face à face » : aucun email ni SMS n'est envoyé au client, c'est voulu.",
-                $"Faites signer le client sur votre appareil. {remote}"),
+            ProcedureMode.InPerson => InPersonModeFinding(f, severity, remote),
             ProcedureMode.Manual => new Finding(DiagnosisCodes.ModeManual, severity,
                 "Mode « Marquer comme signé » : aucun email ni SMS n'est envoyé, la signature se fait sur papier.",
                 $"Marquez la procédure signée une fois le papier signé. {remote}"),

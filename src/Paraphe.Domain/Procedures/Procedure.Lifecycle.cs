@@ -19,17 +19,21 @@ public sealed partial class Procedure
         // `signers[i]` must name the signer the agent sees at place i.
         var ordered = _signers.OrderBy(s => s.Order).ToList();
         var snapshots = ordered.ToDictionary(s => s.Id, snapshotOf);
-        if (Mode == ProcedureMode.Remote)
+        // Face to face with a code: each signer receives the code on their own mobile, so the number must take SMS.
+        var codeInPerson = Mode == ProcedureMode.InPerson && Otp;
+        if (Mode == ProcedureMode.Remote || codeInPerson)
         {
             var errors = new Dictionary<string, string[]>();
             for (var i = 0; i < ordered.Count; i++)
             {
                 var snap = snapshots[ordered[i].Id];
                 var who = $"{snap.FirstName} {snap.LastName}".Trim();
-                if (!snap.EmailOk)
+                if (!snap.EmailOk && !codeInPerson)
                     errors[$"signers[{i}].email"] = [$"{who} : l'adresse email « {snap.Email} » ne permet pas l'envoi. Corrigez le contact."];
                 if (!snap.MobileOk)
-                    errors[$"signers[{i}].mobile"] = [$"{who} : le numéro « {snap.Mobile} » ne peut pas recevoir de SMS. Corrigez le contact."];
+                    errors[$"signers[{i}].mobile"] = [codeInPerson
+                        ? $"{who} : le code de signature est envoyé par SMS, mais le numéro « {snap.Mobile} » ne peut pas en recevoir. Corrigez le contact ou retirez l'option « code par SMS »."
+                        : $"{who} : le numéro « {snap.Mobile} » ne peut pas recevoir de SMS. Corrigez le contact."];
             }
             if (errors.Count > 0)
                 throw new DomainException(ErrorCodes.ValidationFailed,
@@ -130,16 +134,26 @@ public sealed partial class Procedure
             throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà signé ce document.");
         if (string.IsNullOrWhiteSpace(data.Image) && string.IsNullOrWhiteSpace(data.TypedName))
             throw Invalid("signature_image", "Dessinez votre signature ou tapez votre nom.");
-        if (Otp && !data.InPerson && !OtpVerified(signer))
+        // In person too: with `otp`, the code sent to the signer's own mobile is what proves who holds the device.
+        if (Otp && !OtpVerified(signer))
             throw new DomainException(ErrorCodes.OtpRequired, "Saisissez le code à 6 chiffres reçu par SMS.");
         signer.Sign(data, now);
         Record("signer.signed", $"signer:{signerId}", new()
         {
-            ["signer_id"] = signerId, ["method"] = data.InPerson ? "in_person" : Otp ? "remote_otp" : "remote",
+            ["signer_id"] = signerId, ["method"] = SignatureMethod(data.InPerson),
             ["typed_name"] = data.TypedName, ["ip"] = data.Ip, ["user_agent"] = data.UserAgent,
         });
         if (_signers.All(s => s.Status == SignerStatus.Signed)) Complete(now);
     }
+
+    /// <summary>How a signature was made, as the audit and the evidence page name it.</summary>
+    private string SignatureMethod(bool inPerson) => (inPerson, Otp) switch
+    {
+        (true, true) => "in_person_otp",
+        (true, false) => "in_person",
+        (false, true) => "remote_otp",
+        (false, false) => "remote",
+    };
 
     public void Decline(string signerId, string? reason, DateTime now)
     {

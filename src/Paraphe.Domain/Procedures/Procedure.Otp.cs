@@ -40,7 +40,7 @@ public sealed partial class Procedure
     }
 
     /// <summary>
-    /// Checks the code the signer typed before a signature by link. Every check of a sent code is recorded, right or
+    /// Checks the code the signer typed before a signature, by link or in person on the agent's device. Every check of a sent code is recorded, right or
     /// wrong; a refusal changes the code (attempts, void) but nothing of the signature: save, then answer the refusal.
     /// A procedure without `otp` ignores the code.
     /// </summary>
@@ -92,6 +92,8 @@ public sealed partial class Procedure
     private Signer EnsureOtpSigner(string signerId, DateTime now)
     {
         EnsureOpenForSigning(now);
+        if (Mode == ProcedureMode.Manual)
+            throw new DomainException(ErrorCodes.InvalidTransition, "En mode « Marquer comme signé », la signature se fait sur papier : aucun code n'est envoyé.");
         if (!Otp)
             throw new DomainException(ErrorCodes.OtpNotEnabled, "Cette procédure ne demande pas de code par SMS : signez directement.");
         var signer = Signer(signerId);
@@ -102,6 +104,6 @@ public sealed partial class Procedure
         return signer;
     }
 
-    /// <summary>A signature by link on an `otp` procedure needs the signer's latest code checked just before.</summary>
+    /// <summary>A signature on an `otp` procedure (by link or in person) needs the signer's latest code checked just before.</summary>
     private static bool OtpVerified(Signer signer) => signer.LatestCode?.UsedAt is not null;
 }

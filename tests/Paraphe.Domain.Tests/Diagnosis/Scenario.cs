@@ -18,9 +18,9 @@ internal sealed class Scenario
     public Procedure Procedure { get; }
     public List<Notification> Notifications { get; } = [];
 
-    private Scenario(ProcedureMode mode, string sellerEmail, string sellerMobile, bool launch)
+    private Scenario(ProcedureMode mode, string sellerEmail, string sellerMobile, bool launch, bool otp = false)
     {
-        Procedure = Build.Draft(mode, Clock);
+        Procedure = Build.Draft(mode, Clock, new Procedure.Options(mode, Otp: otp));
         Procedure.AddSigner("ctc_lefevre", null, "vendeur", null,
             Build.Seller with { Email = sellerEmail, Mobile = sellerMobile }, Build.Agent);
         Procedure.AddSigner("ctc_moreau", null, "acquéreur", null, Build.Buyer, Build.Agent);
@@ -32,6 +32,18 @@ internal sealed class Scenario
 
     public static Scenario Draft(ProcedureMode mode = ProcedureMode.Remote, string email = "camille.lefevre@gmail.com",
         string mobile = "+33612345678") => new(mode, email, mobile, launch: false);
+
+    /// <summary>Face to face with a code by SMS, launched: nothing sent until a signer asks for their code.</summary>
+    public static Scenario InPersonWithCode() =>
+        new(ProcedureMode.InPerson, "camille.lefevre@gmail.com", "+33612345678", launch: true, otp: true);
+
+    /// <summary>The seller asks for a signing code: its SMS is queued.</summary>
+    public Notification RequestCode()
+    {
+        var (sms, _) = Procedure.RequestOtp(Seller.Id, Build.OtpKey, Now);
+        Notifications.Add(sms);
+        return sms;
+    }
 
     public Signer Seller => Procedure.SellerSigner();
     public Notification SellerEmail => Invitation(Seller, Channel.Email);

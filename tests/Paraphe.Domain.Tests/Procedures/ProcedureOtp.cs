@@ -221,18 +221,6 @@ public class ProcedureOtp
     }
 
     [Fact]
-    public void InPersonSignaturesNeedNoCode()
-    {
-        var clock = Build.Clock();
-        var p = Build.Draft(ProcedureMode.InPerson, clock, new Procedure.Options(ProcedureMode.InPerson, Otp: true));
-        p.AddSigner("ctc_lefevre", null, "vendeur", null, Build.Seller, Build.Agent);
-        p.Launch(clock);
-
-        p.Sign(p.SellerSigner().Id, Build.Drawn(inPerson: true), clock.Now());
-        Assert.Equal(ProcedureStatus.Completed, p.Status);
-    }
-
-    [Fact]
     public void NoCodeOnceTheSignerSignedOrTheProcedureEnded()
     {
         var clock = Build.Clock();

@@ -68,6 +68,8 @@ public abstract class TenantIsolation(ParapheApp app)
             ("POST", "/api/v1/procedures/{id}/signers/{signerId}/sign-in-person",
                 $"/api/v1/procedures/{Id(theirInPerson)}/signers/{Signer(theirInPerson)}/sign-in-person",
                 Json(new { consent = true, typed_name = "Hugo", confirmed_name = $"Hugo {tag}" })),
+            ("POST", "/api/v1/procedures/{id}/signers/{signerId}/otp",
+                $"/api/v1/procedures/{Id(theirInPerson)}/signers/{Signer(theirInPerson)}/otp", null),
             ("GET", "/api/v1/procedures/{id}/audit", $"/api/v1/procedures/{Id(theirRemote)}/audit", null),
             ("GET", "/api/v1/procedures/{id}/signed-document", $"/api/v1/procedures/{Id(theirRemote)}/signed-document", null),
             ("POST", "/api/v1/procedures/{id}/send-to-notary", $"/api/v1/procedures/{Id(theirRemote)}/send-to-notary",

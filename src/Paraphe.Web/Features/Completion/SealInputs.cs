@@ -57,9 +57,7 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
     /// <summary>From the audit trail's `signer.signed` (what was checked at the time), else from the signer's record.</summary>
     private static SignatureMethod MethodOf(Procedure procedure, Signer s, string? recorded) => recorded switch
     {
-        "remote_otp" => SignatureMethod.RemoteWithSmsCode,
-        "remote" => SignatureMethod.Remote,
-        "in_person" => SignatureMethod.InPerson,
+        not null => EvidencePage.MethodOf(recorded),
         _ when procedure.Mode == ProcedureMode.Manual => SignatureMethod.OnPaper,
         _ when s.SignedInPerson => SignatureMethod.InPerson,
         _ => procedure.Otp ? SignatureMethod.RemoteWithSmsCode : SignatureMethod.Remote,

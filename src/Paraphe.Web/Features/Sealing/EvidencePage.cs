@@ -7,7 +7,7 @@ using Paraphe.Web.Pages;
 namespace Paraphe.Web.Features.Sealing;
 
 /// <summary>How a signer signed. <see cref="OnPaper"/>: manual mode, the agency marked the procedure signed on paper.</summary>
-public enum SignatureMethod { Remote, RemoteWithSmsCode, InPerson, OnPaper }
+public enum SignatureMethod { Remote, RemoteWithSmsCode, InPerson, InPersonWithSmsCode, OnPaper }
 
 /// <summary>What one signer did, as recorded by the audit trail (times in UTC). Contacts in clear: masked when printed.</summary>
 public sealed record SignerEvidence(
@@ -53,8 +53,19 @@ public static class EvidencePage
         SignatureMethod.Remote => "à distance",
         SignatureMethod.RemoteWithSmsCode => "à distance avec code SMS",
         SignatureMethod.InPerson => "en personne",
+        SignatureMethod.InPersonWithSmsCode => "en personne avec code SMS",
         SignatureMethod.OnPaper => "sur papier (signature constatée par l'agence)",
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
+
+    /// <summary>The audit's `signer.signed` method (remote, remote_otp, in_person, in_person_otp) as printed.</summary>
+    public static SignatureMethod MethodOf(string auditMethod) => auditMethod switch
+    {
+        "remote" => SignatureMethod.Remote,
+        "remote_otp" => SignatureMethod.RemoteWithSmsCode,
+        "in_person" => SignatureMethod.InPerson,
+        "in_person_otp" => SignatureMethod.InPersonWithSmsCode,
+        _ => throw new ArgumentOutOfRangeException(nameof(auditMethod), auditMethod, "Méthode de signature inconnue."),
     };
 
     internal static void Append(PdfDocument document, EvidenceFacts facts)

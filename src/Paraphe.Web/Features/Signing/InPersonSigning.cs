@@ -9,13 +9,15 @@ namespace Paraphe.Web.Features.Signing;
 
 /// <summary>
 /// Face to face ("Maintenant en face à face"): signers sign in turn on the agent's device, inside the
-/// agent's session. No email and no SMS is ever sent; each signature is recorded as made in person.
+/// agent's session. No invitation is ever sent; each signature is recorded as made in person. With `otp`, each
+/// signer also types the 6-digit code sent to their own mobile (the same <see cref="RequestOtp"/> and the same
+/// checks as a signature by link).
 /// </summary>
 public static class InPersonSigning
 {
     public sealed record SessionResponse(string Url);
 
-    public sealed record Request(bool? Consent, string? SignatureImage, string? TypedName, string? ConfirmedName);
+    public sealed record Request(bool? Consent, string? SignatureImage, string? TypedName, string? ConfirmedName, string? Otp = null);
 
     public static async Task<SigningSession> SessionAsync(ParapheDbContext db, string procedureId, string signerId, CancellationToken ct)
     {
@@ -34,15 +36,16 @@ public static class InPersonSigning
     }
 
     public static async Task<Procedure> SignAsync(ParapheDbContext db, string procedureId, string signerId, Request r,
-        HttpContext http, CancellationToken ct)
+        OneTimeCodeKey otpKey, HttpContext http, CancellationToken ct)
     {
+        // The name first: the wrong person holding the device must not use up the signer's code attempts.
         var session = await SessionAsync(db, procedureId, signerId, ct);
         if (!SameName(r.ConfirmedName, session.Signer.DisplayName))
             throw new DomainException(ErrorCodes.ValidationFailed,
                 $"Le nom saisi ne correspond pas au signataire ({session.Signer.DisplayName}). Passez l'appareil au bon signataire.",
                 new Dictionary<string, string[]> { ["confirmed_name"] = ["Tapez votre prénom et votre nom pour confirmer votre identité."] });
-        return await SignDocument.HandleAsync(db, session, new SignDocument.Request(r.Consent, null, r.SignatureImage, r.TypedName),
-            http, otpKey: null, inPerson: true, ct);
+        return await SignDocument.HandleAsync(db, session, new SignDocument.Request(r.Consent, r.Otp, r.SignatureImage, r.TypedName),
+            http, otpKey, inPerson: true, ct);
     }
 
     private static bool SameName(string? typed, string expected) =>
@@ -59,9 +62,14 @@ public static class InPersonSigning
             return TypedResults.Ok(new SessionResponse($"/procedures/{procedure.Id}/face-a-face"));
         });
 
+        // The code goes to the signer's own mobile; the agent's session only asks for it.
+        group.MapPost("/signers/{signerId}/otp", async Task<Accepted<RequestOtp.Response>> (string id, string signerId,
+            ParapheDbContext db, RequestOtp requestOtp, CancellationToken ct) =>
+            TypedResults.Accepted((string?)null, await requestOtp.HandleAsync(await SessionAsync(db, id, signerId, ct), ct)));
+
         group.MapPost("/signers/{signerId}/sign-in-person", async Task<Ok<ProcedureResponse>> (string id, string signerId, Request body,
-            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await (await SignAsync(db, id, signerId, body, http, ct)).ToResponseAsync(db, ct)));
+            ParapheDbContext db, SigningLinks links, HttpContext http, CancellationToken ct) =>
+            TypedResults.Ok(await (await SignAsync(db, id, signerId, body, links.OtpKey, http, ct)).ToResponseAsync(db, ct)));
 
         return api;
     }

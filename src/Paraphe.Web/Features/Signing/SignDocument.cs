@@ -11,9 +11,9 @@ public static class SignDocument
 
     private const int MaxImageBytes = 512 * 1024;
 
-    /// <param name="otpKey">Checks the SMS code of `otp` procedures; null in person, where no code is asked.</param>
+    /// <param name="otpKey">Checks the SMS code of `otp` procedures, by link and in person alike.</param>
     public static async Task<Procedure> HandleAsync(ParapheDbContext db, SigningSession session, Request r, HttpContext http,
-        OneTimeCodeKey? otpKey, bool inPerson, CancellationToken ct)
+        OneTimeCodeKey otpKey, bool inPerson, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (r.Consent != true)
@@ -26,8 +26,7 @@ public static class SignDocument
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, errors.Values.First()[0], errors);
 
-        if (!inPerson && otpKey is not null
-            && session.Procedure.VerifyOtp(session.Signer.Id, r.Otp, otpKey, db.UtcNow).Refusal is { } refusal)
+        if (session.Procedure.VerifyOtp(session.Signer.Id, r.Otp, otpKey, db.UtcNow).Refusal is { } refusal)
         {
             // The attempt (and a void code) must stay recorded; nothing of the signature is.
             if (session.Procedure.PendingEvents.Count > 0) await db.SaveChangesAsync(ct);

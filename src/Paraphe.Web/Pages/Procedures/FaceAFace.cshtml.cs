@@ -9,9 +9,9 @@ namespace Paraphe.Web.Pages.Procedures;
 
 /// <summary>
 /// « Maintenant en face à face »: the signers sign in turn on the agent's device, inside the agent's session,
-/// through InPersonSigning. No email and no SMS is sent.
+/// through InPersonSigning. No invitation is sent; with `otp`, only the signing code goes to each signer's mobile.
 /// </summary>
-public sealed class FaceAFaceModel(ParapheDbContext db) : AgentPageModel(db)
+public sealed class FaceAFaceModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp) : AgentPageModel(db)
 {
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "";
     [BindProperty] public string? SignerId { get; set; }
@@ -19,6 +19,18 @@ public sealed class FaceAFaceModel(ParapheDbContext db) : AgentPageModel(db)
     [BindProperty] public string? ConfirmedName { get; set; }
     [BindProperty] public string? SignatureImage { get; set; }
     [BindProperty] public string? TypedName { get; set; }
+    /// <summary>Only a PNG data URL is ever written back into the page (sign.js draws it again).</summary>
+    public string? KeptSignatureImage =>
+        SignatureImage is { } s && s.StartsWith(Sign.IndexModel.PngPrefix, StringComparison.Ordinal) ? s : null;
+
+    /// <summary>The SMS code typed; never written back into the page.</summary>
+    [BindProperty] public string? Otp { get; set; }
+
+    /// <summary>« 06 •• •• •• 78 » just after a code was sent.</summary>
+    public string? OtpSentTo { get; private set; }
+
+    /// <summary>The current signer already received a code: the button offers another one.</summary>
+    public bool OtpAlreadySent => Current?.LatestCode is not null;
 
     public Procedure? Procedure { get; private set; }
     public IReadOnlyList<Signer> Signers { get; private set; } = [];
@@ -35,12 +47,22 @@ public sealed class FaceAFaceModel(ParapheDbContext db) : AgentPageModel(db)
         {
             var signer = SignerId ?? "";
             var procedure = await InPersonSigning.SignAsync(Db, Id, signer,
-                new InPersonSigning.Request(Consent, SignatureImage, TypedName, ConfirmedName), HttpContext, ct);
+                new InPersonSigning.Request(Consent, SignatureImage, TypedName, ConfirmedName, Otp), links.OtpKey, HttpContext, ct);
             var name = procedure.Signers.FirstOrDefault(s => s.Id == signer)?.DisplayName ?? "";
-            SetFlash(procedure.Status == ProcedureStatus.Completed
+            var next = procedure.Signers.OrderBy(s => s.Order).FirstOrDefault(s => s.Status == SignerStatus.Pending);
+            SetFlash(procedure.Status == ProcedureStatus.Completed || next is null
                 ? $"Signature de {name} enregistrée. Tous les signataires ont signé."
-                : $"Signature de {name} enregistrée.");
+                : $"Signature de {name} enregistrée. Passez l'appareil à {next.DisplayName}.");
             return Redirect($"/procedures/{Id}/face-a-face");
+        }, () => LoadAsync(ct));
+
+    /// <summary>Sends the current signer's code by SMS; the page comes back with the drawing, name and consent kept.</summary>
+    public async Task<IActionResult> OnPostOtpAsync(CancellationToken ct) =>
+        await AttemptAsync(async () =>
+        {
+            var sent = await requestOtp.HandleAsync(await InPersonSigning.SessionAsync(Db, Id, SignerId ?? "", ct), ct);
+            OtpSentTo = sent.SentTo;
+            return await LoadAsync(ct);
         }, () => LoadAsync(ct));
 
     private async Task<IActionResult> LoadAsync(CancellationToken ct)

@@ -103,7 +103,7 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
         if (fieldErrors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, "Un emplacement de signature est incomplet.", fieldErrors);
         var mode = Mode;
-        return new CreateProcedure.Request(DocumentId, mode, mode == "remote" && Otp, ExpiresInDays,
+        return new CreateProcedure.Request(DocumentId, mode, mode is "remote" or "in_person" && Otp, ExpiresInDays,
             new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers);
     }
 

@@ -54,6 +54,9 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
     /// <summary>« 06 •• •• •• 78 » just after a code was sent.</summary>
     public string? OtpSentTo { get; private set; }
 
+    /// <summary>A code was already sent to this signer (even before a wrong or expired entry): offer another one.</summary>
+    public bool OtpAlreadySent { get; private set; }
+
     public sealed record SignerLine(string Name, string Role, SignerStatus Status, bool IsYou);
 
     public bool TypeTabActive => Method == "type";
@@ -225,6 +228,7 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         SignerRole = session.Signer.Role;
         SignedAt = session.Signer.SignedAt;
         Field = session.Signer.Field;
+        OtpAlreadySent = session.Signer.LatestCode is not null;
         Signers = session.Procedure.Signers.OrderBy(s => s.Order)
             .Select(s => new SignerLine(s.DisplayName, s.Role, s.Status, s.Id == session.Signer.Id)).ToList();
     }

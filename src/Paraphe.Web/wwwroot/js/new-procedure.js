@@ -1,4 +1,4 @@
-// New procedure: add/remove signer rows, show each chosen contact's check status, remote-only options.
+// New procedure: add/remove signer rows, show each chosen contact's check status, remote-only options, the code option (remote or face to face).
 (() => {
     const rows = document.getElementById("signer-rows");
     const template = document.getElementById("signer-row-template");
@@ -37,9 +37,11 @@
     });
 
     const remoteOnly = document.querySelectorAll(".remote-only");
+    const otpOption = document.querySelectorAll(".otp-option");
     function syncMode() {
         const mode = document.querySelector("input[name=Mode]:checked")?.value;
         remoteOnly.forEach((el) => { el.hidden = mode !== "remote"; });
+        otpOption.forEach((el) => { el.hidden = mode !== "remote" && mode !== "in_person"; });
     }
     document.querySelectorAll("input[name=Mode]").forEach((r) => r.addEventListener("change", syncMode));
     syncMode();

@@ -1,6 +1,8 @@
-// Paraphe — the signer's page (/sign/{token}). Vanilla JS, no dependency.
+// Paraphe — the signing form: the signer's page (/sign/{token}) and the face-to-face page
+// (/procedures/{id}/face-a-face). Vanilla JS, no dependency.
 // Tabs (draw / type), the signature pad (pointer events: mouse, touch, pen), the typed-name preview,
 // and the form submission (exports the drawing as a PNG data URL). The document itself: pdf-viewer.js.
+// Tabs are optional: without tabs (face to face), the drawing and the typed name are both sent.
 (function () {
   'use strict';
 
@@ -202,8 +204,8 @@
   });
 
   // ---- Typed name preview ----
-  function updatePreview() { typedPreview.textContent = typedInput.value; }
-  typedInput.addEventListener('input', updatePreview);
+  function updatePreview() { if (typedPreview) typedPreview.textContent = typedInput.value; }
+  if (typedInput) typedInput.addEventListener('input', updatePreview);
   updatePreview();
 
   // ---- Submission ----
@@ -211,7 +213,7 @@
   form.addEventListener('submit', function (e) {
     if (sending) { e.preventDefault(); return; }
     // Also when asking for the SMS code: the drawing comes back with the page and is not lost.
-    if (methodInput.value === 'draw') imageInput.value = isEmpty() ? '' : exportPng();
+    if (!methodInput || methodInput.value === 'draw') imageInput.value = isEmpty() ? '' : exportPng();
     sending = true;
     if (e.submitter && e.submitter.hasAttribute('data-otp-send')) return;
     submit.setAttribute('aria-busy', 'true');
