@@ -76,8 +76,9 @@ public class MessageComposition
     [Theory]
     [InlineData(Purpose.Cancellation, Language.Fr, "a annulé", "Signature annulée")]
     [InlineData(Purpose.Cancellation, Language.En, "has cancelled", "Signing cancelled")]
-    [InlineData(Purpose.Completion, Language.Fr, "Message de", "Immobilière des Quais")]
-    [InlineData(Purpose.Completion, Language.En, "A message from", "Immobilière des Quais")]
+    [InlineData(Purpose.Completion, Language.Fr, "Tous les signataires ont signé", "Document signé")]
+    [InlineData(Purpose.Completion, Language.En, "Everyone has signed", "Signed document")]
+    [InlineData(Purpose.Notary, Language.Fr, "signé électroniquement par toutes les parties", "Immobilière des Quais vous transmet")]
     public void EveryOtherEmailExistsInBothLanguages(Purpose purpose, Language language, string words, string subject)
     {
         var (email, _) = Compose(purpose, Channel.Email, language);
