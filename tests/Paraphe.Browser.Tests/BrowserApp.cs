@@ -29,6 +29,9 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string BaseUrl { get; }
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>The app's data directory (SQLite, and sealing/dev-ca.pem, the development CA).</summary>
+    public string DataDirectory => _dataDirectory;
+
     /// <summary>Screenshots land here (a test artifact under TestResults).</summary>
     public static string ArtifactsDirectory
     {

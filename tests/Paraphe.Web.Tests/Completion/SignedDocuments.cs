@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Testing;
 using Paraphe.Web.Tests.Infrastructure;
-using Paraphe.Web.Tests.Sealing;
 
 namespace Paraphe.Web.Tests.Completion;
 

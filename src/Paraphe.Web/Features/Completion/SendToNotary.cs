@@ -20,9 +20,15 @@ public sealed class SendToNotary(ParapheDbContext db, OutboxSignal outbox)
         var procedure = await ProcedureMapping.FindAsync(db, id, ct);
         var check = ContactChecks.CheckEmail(r.Email);
         if (!check.Ok)
-            throw new DomainException(ErrorCodes.ValidationFailed, check.Message ?? "Adresse email du notaire invalide.",
-                new Dictionary<string, string[]> { ["email"] = [check.Message ?? "Adresse email invalide."] },
+        {
+            // The contact check's typo message speaks of a launch; here the document is being sent.
+            var message = check.Code == CheckCodes.EmailSuspectedTypo && check.Suggestion is { } suggested
+                ? $"Vouliez-vous dire {suggested} ? Vérifiez l'adresse de l'étude avant l'envoi."
+                : check.Message ?? "Adresse email du notaire invalide.";
+            throw new DomainException(ErrorCodes.ValidationFailed, message,
+                new Dictionary<string, string[]> { ["email"] = [message] },
                 new Dictionary<string, object?> { ["check_code"] = check.Code, ["suggestion"] = check.Suggestion });
+        }
         db.Notifications.Add(procedure.SendToNotary(check.Normalized!, actor, db.UtcNow));
         await db.SaveChangesAsync(ct);
         outbox.Notify();

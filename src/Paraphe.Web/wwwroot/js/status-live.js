@@ -67,7 +67,7 @@
     }
 
     const regions = ['[data-testid="status-badge"]', '[data-testid="procedure-summary"]', '[data-testid="actions"]',
-        '[data-testid="signers-section"]', '[data-testid="audit-trail"]'];
+        '[data-testid="signed-document-region"]', '[data-testid="signers-section"]', '[data-testid="audit-trail"]'];
 
     async function refresh() {
         const response = await fetch(window.location.pathname, { cache: "no-store", credentials: "same-origin" });

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Paraphe.Web.Tests.Sealing;
+namespace Paraphe.Testing;
 
 /// <summary>
 /// Runs poppler's pdfsig with a throw-away NSS database that trusts one CA. pdfsig exits 0 even for an invalid
 /// signature, so callers assert on its text. Missing tools fail the test (scripts/test.sh installs them).
 /// </summary>
-internal static class Pdfsig
+public static class Pdfsig
 {
     public static async Task<string> VerifyAsync(string pdfPath, string caPemPath)
     {

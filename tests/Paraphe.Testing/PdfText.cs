@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Paraphe.Web.Tests.Sealing;
+namespace Paraphe.Testing;
 
 /// <summary>Reads a PDF back with poppler (independent of PDFsharp): the text of each page, and the page count.</summary>
-internal static class PdfText
+public static class PdfText
 {
     public static async Task<IReadOnlyList<string>> PagesAsync(byte[] pdf)
     {
