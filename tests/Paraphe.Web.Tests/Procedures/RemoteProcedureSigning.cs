@@ -48,6 +48,9 @@ public abstract class RemoteProcedureSigning(ParapheApp app)
         }
         Assert.Equal(2, links.Distinct().Count());
 
+        // The capture provider stores the message before the dispatcher records its answer: wait for the record.
+        foreach (var channel in new[] { "email", "sms" })
+            await api.WaitForInvitationAsync(draft.Str("id"), channel, n => n.Str("status") == "sent");
         var sent = await api.ProcedureAsync(draft.Str("id"));
         Assert.All(sent.Signers().SelectMany(s => s.Arr("notifications")), n => Assert.Equal("sent", n.Str("status")));
     }
