@@ -4,22 +4,25 @@ using Paraphe.Data;
 namespace Paraphe.Bench;
 
 /// <summary>Which benchmark a run measures.</summary>
-public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks }
+public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks, Sealing }
 
 public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<DatabaseProvider> Databases, double Seconds, int Rounds,
-    double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes)
+    double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes, int Launches = 5, int Iterations = 5)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|all] " +
-        "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200]\n" +
-        "  --scenario     what to measure (default create-launch); comma-separated values are run in that order\n" +
+        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|all] " +
+        "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200] " +
+        "[--launches N] [--iterations N]\n" +
+        "  --scenario     what to measure (default create-launch); comma-separated values are run in that order; all = every one\n" +
         "  --db           database(s) for create-launch, dispatcher and callbacks (default all)\n" +
         "  --seconds      length of one measured round, per operation (create-launch, smtp, callbacks; default 3)\n" +
         "  --rounds       measured rounds per operation, median reported (create-launch, smtp, callbacks; default 5)\n" +
         "  --warmup       warm-up seconds per operation before the rounds (create-launch, smtp, callbacks; default 2)\n" +
         "  --clients      concurrent clients, comma-separated; each value is a separate measurement (create-launch, callbacks; default 1,4)\n" +
         "  --messages     queued messages the dispatcher drains (dispatcher; default 10000, rounded up to whole procedures)\n" +
-        "  --batch-sizes  Paraphe:Outbox:BatchSize values, each a separate drain (dispatcher; default 50,200)";
+        "  --batch-sizes  Paraphe:Outbox:BatchSize values, each a separate drain (dispatcher; default 50,200)\n" +
+        "  --launches     fresh processes per input for the cold measurement (sealing; default 5)\n" +
+        "  --iterations   BenchmarkDotNet measured iterations per case (sealing; default 5)";
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -59,6 +62,12 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
                 case "--batch-sizes" when PositiveList(value) is { } bs:
                     options = options with { BatchSizes = bs };
                     break;
+                case "--launches" when Positive(value) is { } l:
+                    options = options with { Launches = (int)l };
+                    break;
+                case "--iterations" when Positive(value) is { } it:
+                    options = options with { Iterations = (int)it };
+                    break;
                 case "-h" or "--help":
                     return null;
                 default:
@@ -83,6 +92,7 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
                 case "smtp": kinds.Add(BenchKind.Smtp); break;
                 case "dispatcher": kinds.Add(BenchKind.Dispatcher); break;
                 case "callbacks": kinds.Add(BenchKind.Callbacks); break;
+                case "sealing": kinds.Add(BenchKind.Sealing); break;
                 case "all": kinds.AddRange(Enum.GetValues<BenchKind>()); break;
                 default: return null;
             }

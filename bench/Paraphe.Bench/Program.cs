@@ -1,10 +1,15 @@
 using System.Globalization;
 using Paraphe.Bench;
 using Paraphe.Bench.Delivery;
+using Paraphe.Bench.Sealing;
 
-// dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|all] [--db sqlite|postgres|all] …
+// dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|all] [--db sqlite|postgres|all] …
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+
+// A cold sealing measurement: this executable re-launched by ColdSeal, one fresh process per sample.
+if (args is [ColdSeal.ChildFlag, var input, var directory])
+    return await ColdSeal.RunChildAsync(input, directory);
 
 var options = BenchOptions.Parse(args);
 if (options is null)
@@ -27,6 +32,7 @@ foreach (var kind in options.Kinds)
         BenchKind.Smtp => ("Emails per second over SMTP (issue 3)", SmtpBench.RunAsync(options)),
         BenchKind.Dispatcher => ("Dispatcher draining a backlog (issue 3)", DispatcherBench.RunAsync(options)),
         BenchKind.Callbacks => ("Provider callbacks ingested per second (issue 3)", CallbackBench.RunAsync(options)),
+        BenchKind.Sealing => ("Stamping and sealing (issue 4)", SealingBench.RunAsync(options)),
     };
     var (markdown, passed) = await run;
     ok &= passed;

@@ -24,6 +24,10 @@ internal sealed class CadesSigner(
     private const string SignatureTimeStampTokenOid = "1.2.840.113549.1.9.16.2.14";
     private const string DataOid = "1.2.840.113549.1.7.1";
     private const string Sha256Oid = "2.16.840.1.101.3.4.2.1";
+    private const string SignedDataOid = "1.2.840.113549.1.7.2";
+    private const string ContentTypeOid = "1.2.840.113549.1.9.3";
+    private const string MessageDigestOid = "1.2.840.113549.1.9.4";
+    private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
 
     public string CertificateName => seal.GetNameInfo(X509NameType.SimpleName, false);
 
@@ -35,38 +39,103 @@ internal sealed class CadesSigner(
         return Task.FromResult(size);
     }
 
-    /// <summary>Signs the two ranges of the /ByteRange PDFsharp has just written, read from the output buffer
-    /// (exactly what a verifier hashes; PDFsharp's own ranged stream cannot be copied: it throws on CanSeek).</summary>
+    /// <summary>Signs the two ranges of the /ByteRange PDFsharp has just written, hashed in place in the output buffer
+    /// (exactly what a verifier hashes; PDFsharp's own ranged stream cannot be copied: it throws on CanSeek). No copy
+    /// of the document is made: <see cref="SignedCms"/> would need the signed bytes as one array, and copies it again.</summary>
     public async Task<byte[]> GetSignatureAsync(Stream stream)
     {
         var range = ReplaceSubFilter();
         var buffer = output.GetBuffer();
-        var signed = new byte[range[1] + range[3]];
-        Buffer.BlockCopy(buffer, range[0], signed, 0, range[1]);
-        Buffer.BlockCopy(buffer, range[2], signed, range[1], range[3]);
-        var cms = Sign(signed);
-        if (timestamps is not null)
-        {
-            var signerInfo = cms.SignerInfos[0];
-            var token = await timestamps.TimestampAsync(signerInfo).ConfigureAwait(false);
-            signerInfo.AddUnsignedAttribute(new AsnEncodedData(new Oid(SignatureTimeStampTokenOid), token));
-        }
-        return cms.Encode();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(buffer, range[0], range[1]);
+        hash.AppendData(buffer, range[2], range[3]);
+        var cms = Sign(hash.GetHashAndReset());
+        if (timestamps is null) return cms;
+
+        var decoded = new SignedCms();
+        decoded.Decode(cms);
+        var signerInfo = decoded.SignerInfos[0];
+        var token = await timestamps.TimestampAsync(signerInfo).ConfigureAwait(false);
+        signerInfo.AddUnsignedAttribute(new AsnEncodedData(new Oid(SignatureTimeStampTokenOid), token));
+        return decoded.Encode();
     }
 
-    internal SignedCms Sign(byte[] signedBytes)
+    /// <summary>
+    /// The detached CMS SignedData (RFC 5652) over content whose SHA-256 is <paramref name="contentDigest"/>: one
+    /// SignerInfo (v1, issuer and serial number), signed attributes content-type, message-digest and
+    /// signing-certificate-v2, RSA PKCS#1 v1.5, the seal certificate and its chain.
+    /// </summary>
+    internal byte[] Sign(byte[] contentDigest)
     {
-        var cms = new SignedCms(new ContentInfo(new Oid(DataOid), signedBytes), detached: true);
-        var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, seal)
+        var attributes = new AsnWriter(AsnEncodingRules.DER);
+        using (attributes.PushSetOf()) // DER: the writer sorts the attributes
         {
-            DigestAlgorithm = new Oid(Sha256Oid),
-            IncludeOption = X509IncludeOption.EndCertOnly,
-        };
-        signer.Certificates.AddRange(chain);
-        // content-type and message-digest are added by SignedCms whenever signed attributes are present.
-        signer.SignedAttributes.Add(new AsnEncodedData(new Oid(SigningCertificateV2Oid), SigningCertificateV2(seal)));
-        cms.ComputeSignature(signer, silent: true);
-        return cms;
+            Attribute(attributes, ContentTypeOid, w => w.WriteObjectIdentifier(DataOid));
+            Attribute(attributes, MessageDigestOid, w => w.WriteOctetString(contentDigest));
+            Attribute(attributes, SigningCertificateV2Oid, w => w.WriteEncodedValue(SigningCertificateV2(seal)));
+        }
+
+        // The signature covers the attributes encoded as a SET (tag 0x31); in the SignerInfo they are [0] IMPLICIT.
+        var signedAttributes = attributes.Encode();
+        using var key = seal.GetRSAPrivateKey() ?? throw new InvalidOperationException("The seal certificate has no RSA private key.");
+        var signature = key.SignData(signedAttributes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        signedAttributes[0] = 0xA0;
+
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence()) // ContentInfo
+        {
+            writer.WriteObjectIdentifier(SignedDataOid);
+            using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+            using (writer.PushSequence()) // SignedData
+            {
+                writer.WriteInteger(1);
+                using (writer.PushSetOf()) AlgorithmIdentifier(writer, Sha256Oid);
+                using (writer.PushSequence()) writer.WriteObjectIdentifier(DataOid); // detached: no eContent
+                using (writer.PushSetOf(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
+                {
+                    writer.WriteEncodedValue(seal.RawData);
+                    foreach (var certificate in chain) writer.WriteEncodedValue(certificate.RawData);
+                }
+
+                using (writer.PushSetOf())
+                using (writer.PushSequence()) // SignerInfo
+                {
+                    writer.WriteInteger(1);
+                    using (writer.PushSequence()) // IssuerAndSerialNumber
+                    {
+                        writer.WriteEncodedValue(seal.IssuerName.RawData);
+                        writer.WriteInteger(seal.SerialNumberBytes.Span);
+                    }
+
+                    AlgorithmIdentifier(writer, Sha256Oid);
+                    writer.WriteEncodedValue(signedAttributes);
+                    using (writer.PushSequence()) // rsaEncryption, NULL parameters
+                    {
+                        writer.WriteObjectIdentifier(RsaEncryptionOid);
+                        writer.WriteNull();
+                    }
+
+                    writer.WriteOctetString(signature);
+                }
+            }
+        }
+
+        return writer.Encode();
+    }
+
+    private static void Attribute(AsnWriter writer, string oid, Action<AsnWriter> value)
+    {
+        using (writer.PushSequence())
+        {
+            writer.WriteObjectIdentifier(oid);
+            using (writer.PushSetOf()) value(writer);
+        }
+    }
+
+    /// <summary>SHA-256's AlgorithmIdentifier, parameters absent (RFC 5754).</summary>
+    private static void AlgorithmIdentifier(AsnWriter writer, string oid)
+    {
+        using (writer.PushSequence()) writer.WriteObjectIdentifier(oid);
     }
 
     /// <summary>ESS SigningCertificateV2 (RFC 5035) with one ESSCertIDv2: SHA-256 (the default, so omitted) hash of the

@@ -13,13 +13,24 @@ namespace Paraphe.Web.Features.Sealing;
 /// </summary>
 public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOptions> options, IHttpClientFactory httpClients)
 {
+    /// <summary>Room the seal adds to a file: the hex-encoded CMS placeholder (certificates, signer info, and a
+    /// timestamp token when a TSA is set), the signature dictionary and field, the new cross-reference entries.</summary>
+    private const int SealRoom = 128 * 1024;
+
+    /// <summary>Room stamping adds: the font subsets (DejaVu Sans, Bold, Mono, Serif Italic) and the evidence page…</summary>
+    private const int StampRoom = 256 * 1024;
+
+    /// <summary>…and each signature image. Too little room makes the output buffer double (a 26 MB file then briefly
+    /// takes 52 MB more and is copied once more); too much costs a few hundred kilobytes.</summary>
+    private const int RoomPerStamp = 64 * 1024;
+
     public async Task<byte[]> SealAsync(byte[] pdf, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pdf);
         cancellationToken.ThrowIfCancellationRequested();
         using var input = new MemoryStream(pdf, writable: false);
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
-        return await SealAsync(document, pdf.Length, cancellationToken).ConfigureAwait(false);
+        return await SealAsync(document, Capacity((long)pdf.Length + SealRoom), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -36,15 +47,18 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
         SignatureStamper.Stamp(document, stamps);
         EvidencePage.Append(document, evidence);
-        return await SealAsync(document, pdf.Length, cancellationToken, evidence.ProcedureId).ConfigureAwait(false);
+        var expectedSize = (long)pdf.Length + SealRoom + StampRoom + (long)RoomPerStamp * stamps.Count;
+        return await SealAsync(document, Capacity(expectedSize), cancellationToken, evidence.ProcedureId).ConfigureAwait(false);
     }
 
     /// <summary>Signs an open document and writes it; nothing may change it afterwards.</summary>
+    /// <param name="expectedSize">Capacity of the output buffer: at least the sealed file's size, so it never grows.</param>
     /// <param name="procedureId">Written in the seal's reason, so that /verify finds the procedure of a modified copy.</param>
-    private async Task<byte[]> SealAsync(PdfDocument document, int sizeHint, CancellationToken cancellationToken, string? procedureId = null)
+    private async Task<byte[]> SealAsync(PdfDocument document, int expectedSize, CancellationToken cancellationToken,
+        string? procedureId = null)
     {
         var o = options.Value;
-        using var output = new MemoryStream(sizeHint + 64 * 1024);
+        using var output = new MemoryStream(expectedSize);
         var timestamps = string.IsNullOrWhiteSpace(o.TsaUrl)
             ? null
             : new TimestampClient(httpClients.CreateClient(TimestampClient.HttpClientName), new Uri(o.TsaUrl));
@@ -66,6 +80,8 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
 
     /// <summary>Before the procedure id in the seal's reason: « Scellé par Paraphe (réf. prc_…) ».</summary>
     public const string ReferencePrefix = "réf. ";
+
+    private static int Capacity(long expectedSize) => (int)Math.Min(expectedSize, Array.MaxLength);
 
     /// <summary>The seal is invisible: nothing to draw (and no font needed).</summary>
     private sealed class NoAppearance : IAnnotationAppearanceHandler

@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Paraphe.Web.Features.Sealing;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Bench.Sealing;
+
+/// <summary>
+/// What one completed procedure hands to the sealer: two signers with drawn PNG signatures (one in a box the agent
+/// placed on the last page, one in the automatic block), the evidence facts of the audit trail, and the production
+/// <see cref="PdfSealer"/> with the development seal certificate (no timestamp authority).
+/// </summary>
+public sealed class SealingFixture : IDisposable
+{
+    private static readonly DateTime Signed = new(2026, 11, 27, 14, 5, 0, DateTimeKind.Utc);
+
+    /// <param name="input">One of <see cref="SealingInputs.Names"/>, already generated.</param>
+    public SealingFixture(string input)
+    {
+        Pdf = File.ReadAllBytes(SealingInputs.PathOf(input));
+        Certificates = new SealCertificates(
+            Options.Create(new ParapheOptions { DataDirectory = SealingInputs.Directory }),
+            Options.Create(new SealingOptions()), TimeProvider.System, NullLogger<SealCertificates>.Instance);
+        Sealer = new PdfSealer(Certificates, Options.Create(new SealingOptions()), new NoHttpClients());
+        Stamps = TwoSigners(SealingInputs.PageCount(input));
+        Evidence = Facts(Pdf);
+    }
+
+    public byte[] Pdf { get; }
+    public SealCertificates Certificates { get; }
+    public PdfSealer Sealer { get; }
+    public IReadOnlyList<SignatureStamp> Stamps { get; }
+    public EvidenceFacts Evidence { get; }
+
+    public Task<byte[]> StampAndSealAsync() => Sealer.StampAndSealAsync(Pdf, Stamps, Evidence);
+
+    public void Dispose() => Certificates.Dispose();
+
+    private static IReadOnlyList<SignatureStamp> TwoSigners(int pages) =>
+    [
+        new("Marie Curie", Signed, new StampBox(pages, 330, 90, 220, 90), Png.DrawnSignature(0)),
+        new("Pierre Dupont-Lefèvre", Signed.AddMinutes(7), Box: null, Png.DrawnSignature(2)),
+    ];
+
+    private static EvidenceFacts Facts(byte[] pdf) => new(
+        "proc_01JDX4K2M8Q7R5T3V9W1Y6Z0AB", "Contrat de prestation — Société Exemple SAS", "contrat-prestation-2026-0042.pdf",
+        Convert.ToHexStringLower(SHA256.HashData(pdf)),
+        [
+            new SignerEvidence("Marie Curie", "marie.curie@example.fr", "+33612345678", SignatureMethod.RemoteWithSmsCode,
+                Signed.AddHours(-20), Signed.AddMinutes(-3), Signed, "203.0.113.42",
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"),
+            new SignerEvidence("Pierre Dupont-Lefèvre", "p.dupont@example.com", "+33798765432", SignatureMethod.Remote,
+                Signed.AddHours(-20), Signed.AddMinutes(2), Signed.AddMinutes(7), "2001:db8:85a3::8a2e:370:7334",
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"),
+        ],
+        "9f2c4e81b7a05d3f6e18c2a4b9d07e5f3a1c8b6d2e4f0a9b7c5d3e1f2a4b6c8d", Signed.AddMinutes(8));
+
+    /// <summary>No timestamp authority is configured: the sealer never asks for a client.</summary>
+    private sealed class NoHttpClients : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => throw new InvalidOperationException("No TSA in the benchmark.");
+    }
+}
