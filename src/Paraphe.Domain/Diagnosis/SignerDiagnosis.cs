@@ -237,7 +237,8 @@ public static partial class SignerDiagnosis
         {
             ProcedureMode.InPerson => InPersonModeFinding(f, severity, remote),
             ProcedureMode.Manual => new Finding(DiagnosisCodes.ModeManual, severity,
-                "Mode « Marquer comme signé » : aucun email ni SMS n'est envoyé, la signature se fait sur papier.",
+                "Mode « Marquer comme signé » : aucun email ni SMS n'est envoyé pour signer, la signature se fait sur papier. " +
+                "Le document scellé est ensuite envoyé par email à chacun.",
                 $"Marquez la procédure signée une fois le papier signé. {remote}"),
             ProcedureMode.Remote => throw new InvalidOperationException("Le mode à distance envoie des messages."),
         };
