@@ -82,6 +82,27 @@ internal static class Build
         Assert.True(p.VerifyOtp(s.Id, OtpKey.CodeFor(s.Id, code.Id), OtpKey, clock.Now()).Verified);
     }
 
+    /// <summary>Seller and buyer (no signature place), launched, events cleared: the start of the code tests.</summary>
+    public static Procedure OngoingWithCodes(ProcedureMode mode, FakeTimeProvider clock, bool otp = true)
+    {
+        var p = Draft(mode, clock, new Procedure.Options(mode, Otp: otp));
+        p.AddSigner("ctc_lefevre", null, "vendeur", null, Seller, Agent);
+        p.AddSigner("ctc_moreau", null, "acquéreur", null, Buyer, Agent);
+        var invitations = p.Launch(clock);
+        Assert.Equal(mode == ProcedureMode.Remote ? 4 : 0, invitations.Count); // face to face: none, with or without a code
+        p.ClearPendingEvents();
+        return p;
+    }
+
+    /// <summary>Requests a code for <paramref name="s"/>; returns its digits as the SMS would carry them.</summary>
+    public static string CodeSent(this Procedure p, Signer s, FakeTimeProvider clock)
+    {
+        var (_, code) = p.RequestOtp(s.Id, OtpKey, clock.Now());
+        return OtpKey.CodeFor(s.Id, code.Id);
+    }
+
+    public static string WrongCode(string code) => code == "000000" ? "111111" : "000000";
+
     public static DomainException Refused(string code, Action act)
     {
         var e = Assert.Throws<DomainException>(act);

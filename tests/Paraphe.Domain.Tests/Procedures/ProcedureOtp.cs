@@ -8,23 +8,11 @@ public class ProcedureOtp
 {
     private static readonly OneTimeCodeKey Key = Build.OtpKey;
 
-    private static Procedure Ongoing(FakeTimeProvider clock, bool otp = true)
-    {
-        var p = Build.Draft(ProcedureMode.Remote, clock, new Procedure.Options(ProcedureMode.Remote, Otp: otp));
-        p.AddSigner("ctc_lefevre", null, "vendeur", null, Build.Seller, Build.Agent);
-        p.AddSigner("ctc_moreau", null, "acquéreur", null, Build.Buyer, Build.Agent);
-        p.Launch(clock);
-        p.ClearPendingEvents();
-        return p;
-    }
+    private static Procedure Ongoing(FakeTimeProvider clock, bool otp = true) => Build.OngoingWithCodes(ProcedureMode.Remote, clock, otp);
 
-    private static string Sent(Procedure p, Signer s, FakeTimeProvider clock)
-    {
-        var (_, code) = p.RequestOtp(s.Id, Key, clock.Now());
-        return Key.CodeFor(s.Id, code.Id);
-    }
+    private static string Sent(Procedure p, Signer s, FakeTimeProvider clock) => p.CodeSent(s, clock);
 
-    private static string Wrong(string code) => code == "000000" ? "111111" : "000000";
+    private static string Wrong(string code) => Build.WrongCode(code);
 
     private static DomainException Refusal(OtpCheck check, string code)
     {

@@ -107,13 +107,7 @@ public sealed class SealingCrashSafety(NoSealingWorkerApp app) : IClassFixture<N
 
     private async Task<string> CompletedInPersonAsync()
     {
-        var (procedure, contacts) = await api.LaunchedAsync("in_person");
-        var id = procedure.Str("id");
-        foreach (var (signer, contact) in procedure.Signers().Zip(contacts))
-            await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/signers/{signer.Str("id")}/sign-in-person", new
-            {
-                consent = true, confirmed_name = $"{contact.Str("first_name")} {contact.Str("last_name")}", typed_name = contact.Str("last_name"),
-            }), HttpStatusCode.OK);
+        var (id, _) = await api.CompletedInPersonAsync();
         Assert.Equal("completed", (await api.ProcedureAsync(id)).Str("status"));
         return id;
     }

@@ -101,13 +101,7 @@ public abstract partial class SignedDocuments(ParapheApp app)
     [Fact]
     public async Task AFaceToFaceProcedureIsSealedWithItsSignaturesMadeInPerson()
     {
-        var (procedure, contacts) = await api.LaunchedAsync("in_person");
-        var id = procedure.Str("id");
-        foreach (var (signer, contact) in procedure.Signers().Zip(contacts))
-            await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/signers/{signer.Str("id")}/sign-in-person", new
-            {
-                consent = true, confirmed_name = $"{contact.Str("first_name")} {contact.Str("last_name")}", signature_image = Drawn,
-            }), HttpStatusCode.OK);
+        var (id, contacts) = await api.CompletedInPersonAsync(Drawn);
 
         await api.WaitForSealedAsync(id);
         var pdf = await (await api.GetAsync($"/api/v1/procedures/{id}/signed-document")).Content.ReadAsByteArrayAsync();
@@ -267,13 +261,7 @@ public abstract partial class SignedDocuments(ParapheApp app)
     /// <summary>A two-signer face-to-face procedure, signed and sealed.</summary>
     private async Task<string> SealedInPersonAsync()
     {
-        var (procedure, contacts) = await api.LaunchedAsync("in_person");
-        var id = procedure.Str("id");
-        foreach (var (signer, contact) in procedure.Signers().Zip(contacts))
-            await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/signers/{signer.Str("id")}/sign-in-person", new
-            {
-                consent = true, confirmed_name = $"{contact.Str("first_name")} {contact.Str("last_name")}", typed_name = contact.Str("last_name"),
-            }), HttpStatusCode.OK);
+        var (id, _) = await api.CompletedInPersonAsync();
         await api.WaitForSealedAsync(id);
         return id;
     }

@@ -151,6 +151,23 @@ public sealed class Api
         }
     }
 
+    /// <summary>
+    /// A face-to-face procedure with two signers, launched and signed by each in turn (drawn when
+    /// <paramref name="drawnSignature"/> is given, else their typed last name): completed, its seal on the way.
+    /// </summary>
+    public async Task<(string Id, JsonElement[] Contacts)> CompletedInPersonAsync(string? drawnSignature = null)
+    {
+        var (procedure, contacts) = await LaunchedAsync("in_person");
+        var id = procedure.Str("id");
+        foreach (var (signer, contact) in procedure.Signers().Zip(contacts))
+            await Expect.JsonAsync(await PostAsync($"/api/v1/procedures/{id}/signers/{signer.Str("id")}/sign-in-person", new
+            {
+                consent = true, confirmed_name = $"{contact.Str("first_name")} {contact.Str("last_name")}",
+                signature_image = drawnSignature, typed_name = drawnSignature is null ? contact.Str("last_name") : null,
+            }), HttpStatusCode.OK);
+        return (id, contacts);
+    }
+
     /// <summary>The procedure once the sealing worker has sealed its signed document.</summary>
     public async Task<JsonElement> WaitForSealedAsync(string procedureId)
     {
