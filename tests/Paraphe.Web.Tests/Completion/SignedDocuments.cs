@@ -195,6 +195,13 @@ public abstract partial class SignedDocuments(ParapheApp app)
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Contains("Signature is Valid.", await VerifyAsync(await download.Content.ReadAsByteArrayAsync()), StringComparison.Ordinal);
 
+        // Tracked and diagnosed like every message: a bounce says the address does not exist and what to do.
+        var simulated = await api.PostAsync($"/api/v1/dev/outbox/{mail.Str("id")}/events", new { @event = "bounced" });
+        Assert.True(simulated.IsSuccessStatusCode, await simulated.Content.ReadAsStringAsync());
+        var bounced = Assert.Single((await api.ProcedureAsync(id)).Arr("notifications"), n => n.Str("purpose") == "notary");
+        Assert.Equal("failed", bounced.Str("status"));
+        Assert.Equal(("email_hard_bounce", "error"), (bounced.GetProperty("diagnosis").Str("code"), bounced.GetProperty("diagnosis").Str("severity")));
+
         var audit = await api.AuditAsync(id);
         Assert.True(audit.GetProperty("valid").GetBoolean());
         var events = audit.Arr("events");

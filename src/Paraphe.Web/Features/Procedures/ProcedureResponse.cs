@@ -12,8 +12,10 @@ public sealed record FieldDto(int Page, double X, double Y, double Width, double
 
 public sealed record NotificationEventResponse(DeliveryStatus Status, DateTime At, string? Detail);
 
+/// <param name="Diagnosis">For a message that belongs to no signer (the notary's, the agent's copy): where it stands and
+/// what to do; a signer's messages are diagnosed in <c>signers[].diagnosis</c>.</param>
 public sealed record NotificationResponse(string Id, Channel Channel, Purpose Purpose, string To, DeliveryStatus Status,
-    string? Error, DateTime CreatedAt, IReadOnlyList<NotificationEventResponse> Events);
+    string? Error, DateTime CreatedAt, IReadOnlyList<NotificationEventResponse> Events, DiagnosisResponse? Diagnosis = null);
 
 /// <param name="ActionKind">correct_and_relaunch | launch | remind | wait | use_suggestion, or null.</param>
 public sealed record DiagnosisResponse(string Code, string Severity, string Message, string Action, string? ActionKind,
@@ -59,7 +61,8 @@ public static class ProcedureMapping
         p.Signers.OrderBy(s => s.Order)
             .Select(s => s.ToResponse(p, notifications.Where(n => n.SignerId == s.Id), diagnosis[s.Id])).ToList(),
         p.SealedAt, p.SealedSha256, p.IsSealed ? $"/api/v1/procedures/{p.Id}/signed-document" : null,
-        notifications.Where(n => n.SignerId is null).Select(ToResponse).ToList());
+        notifications.Where(n => n.SignerId is null)
+            .Select(n => ToResponse(n) with { Diagnosis = ToResponse(DocumentMessageDiagnosis.For(n)) }).ToList());
     }
 
     private static NotificationResponse ToResponse(Notification n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,
@@ -73,7 +76,10 @@ public static class ProcedureMapping
         p.Mode == ProcedureMode.Remote && p.Status == ProcedureStatus.Ongoing && s.Status == SignerStatus.Pending ? s.NextManualReminderAt : null,
         s.RemindersSent,
         notifications.Select(ToResponse).ToList(),
-        diagnosis.Select(d => new DiagnosisResponse(d.Code, Wire(d.Severity), d.Message, d.Action, d.ActionKind, d.Suggestion)).ToList());
+        diagnosis.Select(ToResponse).ToList());
+
+    private static DiagnosisResponse ToResponse(Finding d) =>
+        new(d.Code, Wire(d.Severity), d.Message, d.Action, d.ActionKind, d.Suggestion);
 
     private static string Wire(Severity severity) => severity switch
     {
