@@ -47,9 +47,11 @@ public static partial class SignerDiagnosis
                 "Mode « Maintenant en face à face » : aucune invitation n'est envoyée au client, c'est voulu ; " +
                 "seul le code de signature lui est envoyé par SMS, quand il le demande pendant la séance. " +
                 "Une fois la procédure signée par tous, il reçoit le document signé par email.",
-                "Faites signer le client sur votre appareil, avec le code reçu sur son mobile.")
+                f.SignerStatus == SignerStatus.Signed ? "Rien à faire : le client a signé en face à face."
+                    : "Faites signer le client sur votre appareil, avec le code reçu sur son mobile.")
             : new Finding(DiagnosisCodes.ModeInPerson, severity,
                 "Mode « Maintenant en face à face » : aucun email ni SMS n'est envoyé au client pour signer, c'est voulu. " +
                 "Une fois la procédure signée par tous, il reçoit le document signé par email.",
-                $"Faites signer le client sur votre appareil. {remote}");
+                f.SignerStatus == SignerStatus.Signed ? "Rien à faire : le client a signé en face à face."
+                    : $"Faites signer le client sur votre appareil. {remote}");
 }

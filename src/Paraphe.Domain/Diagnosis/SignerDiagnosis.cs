@@ -239,7 +239,8 @@ public static partial class SignerDiagnosis
             ProcedureMode.Manual => new Finding(DiagnosisCodes.ModeManual, severity,
                 "Mode « Marquer comme signé » : aucun email ni SMS n'est envoyé pour signer, la signature se fait sur papier. " +
                 "Le document scellé est ensuite envoyé par email à chacun.",
-                $"Marquez la procédure signée une fois le papier signé. {remote}"),
+                f.SignerStatus == SignerStatus.Signed ? "Rien à faire : la procédure est marquée signée."
+                    : $"Marquez la procédure signée une fois le papier signé. {remote}"),
             ProcedureMode.Remote => throw new InvalidOperationException("Le mode à distance envoie des messages."),
         };
     }

@@ -79,5 +79,7 @@ public class SignerDiagnosisInPerson
 
         var f = Assert.Single(s.Diagnose());
         Assert.Equal((DiagnosisCodes.ModeInPerson, Severity.Info), (f.Code, f.Severity));
+        Assert.Equal("Rien à faire : le client a signé en face à face.", f.Action); // not « faites signer »
+        Assert.Contains("document signé par email", f.Message);
     }
 }
