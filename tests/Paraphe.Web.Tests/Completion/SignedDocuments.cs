@@ -243,6 +243,21 @@ public abstract partial class SignedDocuments(ParapheApp app)
         await Expect.ProblemAsync(await app.Anonymous().PostAsync("/api/v1/verify", notAPdf), HttpStatusCode.UnprocessableEntity, "invalid_document");
     }
 
+    [Fact]
+    public async Task SimultaneousDownloadsAllGetTheDocumentAndAreEachAudited()
+    {
+        var id = await SealedInPersonAsync();
+        var completion = Assert.Single((await api.ProcedureAsync(id)).Arr("notifications"), n => n.Str("purpose") == "completion");
+        var path = await DownloadPathAsync(completion);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => app.Anonymous().GetAsync(path)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var audit = await api.AuditAsync(id);
+        Assert.True(audit.GetProperty("valid").GetBoolean());
+        Assert.Equal(5, audit.Arr("events").Count(e => e.Str("type") == "document.downloaded"));
+    }
+
     /// <summary>`POST /api/v1/verify`, without any key: verifying is public.</summary>
     private async Task<JsonElement> VerifyApiAsync(byte[] pdf)
     {

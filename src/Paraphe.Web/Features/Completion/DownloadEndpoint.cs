@@ -23,16 +23,37 @@ public static class DownloadEndpoint
             if (db.UtcNow >= DownloadLinks.ExpiresAt(n))
                 return await ErrorPage(http, 410,
                     $"Ce lien de téléchargement était valable jusqu'au {Labels.When(DownloadLinks.ExpiresAt(n))}. Demandez le document à l'agence.");
-            var procedure = await db.Procedures.IgnoreQueryFilters().FirstAsync(p => p.Id == n.ProcedureId, ct);
             var document = await db.SealedDocuments.IgnoreQueryFilters().AsNoTracking()
-                .FirstOrDefaultAsync(d => d.ProcedureId == procedure.Id, ct);
+                .FirstOrDefaultAsync(d => d.ProcedureId == n.ProcedureId, ct);
             if (document is null)
                 return await ErrorPage(http, 404, "Le document signé n'est pas disponible.");
-            procedure.RecordDownload(n.Id, n.To, http.Connection.RemoteIpAddress?.ToString());
-            await db.SaveChangesAsync(ct);
+            var procedure = await RecordDownloadAsync(db, n, http.Connection.RemoteIpAddress?.ToString(), ct);
             return SignedDocumentApi.File(procedure, document);
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>
+    /// Audits the download. Two people downloading at once both change the procedure: the one that loses the race
+    /// records again on the fresh procedure rather than being refused its document.
+    /// </summary>
+    private static async Task<Domain.Procedures.Procedure> RecordDownloadAsync(ParapheDbContext db, Domain.Notifications.Notification n,
+        string? ip, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var procedure = await db.Procedures.IgnoreQueryFilters().FirstAsync(p => p.Id == n.ProcedureId, ct);
+            procedure.RecordDownload(n.Id, n.To, ip);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return procedure;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private static async Task<IResult> ErrorPage(HttpContext http, int status, string message)
