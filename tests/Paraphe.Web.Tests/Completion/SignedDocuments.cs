@@ -4,8 +4,13 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Paraphe.Web.Features.Sealing;
+using Paraphe.Web.Platform;
 using Paraphe.Testing;
 using Paraphe.Web.Tests.Infrastructure;
+using Paraphe.Web.Tests.Sealing;
 
 namespace Paraphe.Web.Tests.Completion;
 
@@ -239,6 +244,16 @@ public abstract partial class SignedDocuments(ParapheApp app)
         Assert.Contains("après son scellement", appended.Str("detail"), StringComparison.Ordinal);
 
         Assert.Equal("not_sealed", (await VerifyApiAsync(SamplePdfs.Valid(2))).Str("result"));
+        // Another install's development seal has the same names but another authority: not ours.
+        var elsewhere = Directory.CreateTempSubdirectory("paraphe-other-install-").FullName;
+        using (var other = new SealCertificates(Options.Create(new ParapheOptions { DataDirectory = elsewhere }),
+                   Options.Create(new SealingOptions()), TimeProvider.System, NullLogger<SealCertificates>.Instance))
+        {
+            var foreign = await new PdfSealer(other, Options.Create(new SealingOptions()), new LocalTimestampAuthority())
+                .SealAsync(SamplePdfs.Valid(2));
+            Assert.Equal("other_seal", (await VerifyApiAsync(foreign)).Str("result"));
+        }
+        Directory.Delete(elsewhere, recursive: true);
         using var notAPdf = new MultipartFormDataContent { { new ByteArrayContent(SamplePdfs.NotAPdf()), "file", "x.pdf" } };
         await Expect.ProblemAsync(await app.Anonymous().PostAsync("/api/v1/verify", notAPdf), HttpStatusCode.UnprocessableEntity, "invalid_document");
     }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -70,13 +71,23 @@ public sealed class VerifyDocument(ParapheDbContext db, SealCertificates certifi
             sha256, detail, procedure);
     }
 
-    /// <summary>Sealed with this instance's seal certificate, or one issued by the same authority (a renewed seal).</summary>
+    /// <summary>
+    /// Sealed with this instance's seal certificate, or a renewal of it: same subject, issued by the same authority's key
+    /// (checked by building the chain to it). Neither alone is enough: a commercial CA issues seals to many others, and
+    /// every development install names its seal alike.
+    /// </summary>
     private bool IsOurs(PdfSeal seal)
     {
         if (seal.Cms?.SignerInfos is not { Count: > 0 } infos || infos[0].Certificate is not { } signer) return false;
-        if (signer.Thumbprint == certificates.Seal.Thumbprint) return true;
-        return certificates.Chain.Any(ca => ca.SubjectName.RawData.AsSpan().SequenceEqual(signer.IssuerName.RawData)
-                                            && signer.IssuerName.Name == ca.Subject);
+        var ours = certificates.Seal;
+        if (signer.Thumbprint == ours.Thumbprint) return true;
+        if (!signer.SubjectName.RawData.AsSpan().SequenceEqual(ours.SubjectName.RawData) || certificates.Chain.Count == 0) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(certificates.Chain);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid; // an older seal may have expired
+        return chain.Build(signer);
     }
 
     private async Task<VerifiedProcedure?> ProcedureAsync(string procedureId, CancellationToken ct)
