@@ -24,6 +24,7 @@ builder.AddNotifications();
 builder.AddProcedures();
 builder.AddSealing();
 builder.AddCompletion();
+builder.AddVerification();
 builder.AddAgentUi();
 
 var app = builder.Build();
@@ -31,6 +32,7 @@ await app.PrepareDatabaseAsync();
 if (command) return await AgencyCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 
 app.UsePlatform();
+app.UseRateLimiter();
 app.MapPlatform();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization(Platform.ApiPolicy);

@@ -18,6 +18,8 @@ public static class Problems
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string IdempotencyInProgress = "idempotency_in_progress";
     public const string MethodNotAllowed = "method_not_allowed";
+    /// <summary>Too many requests from one client on a public endpoint (429).</summary>
+    public const string RateLimited = "rate_limited";
 
     public static int StatusFor(string code) => code switch
     {
@@ -32,6 +34,7 @@ public static class Problems
         MalformedRequest => StatusCodes.Status400BadRequest,
         IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         Unauthorized => StatusCodes.Status401Unauthorized,
+        RateLimited => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status400BadRequest,
     };
 

@@ -16,6 +16,7 @@ public sealed class NoSealingWorkerApp : ParapheApp
     {
         builder.UseSetting("Paraphe:Sealing:Worker:Enabled", "false");
         builder.UseSetting("Paraphe:Outbox:AttachSignedDocumentUpToKilobytes", "1"); // every signed document is « large » here
+        builder.UseSetting("Paraphe:Verify:PerMinute", "2");
     }
 }
 

@@ -15,7 +15,6 @@ public static class CompletionSetup
         builder.Services.AddScoped<SealProcedure>();
         builder.Services.AddScoped<SendToNotary>();
         builder.Services.AddSingleton<DownloadLinks>();
-        builder.Services.AddScoped<Verification.VerifyDocument>();
         return builder;
     }
 }

@@ -9,7 +9,7 @@ public static class VerificationApi
     {
         app.MapPost("/api/v1/verify", async Task<Ok<VerificationResponse>> (IFormFile? file, VerifyDocument verify, CancellationToken ct) =>
                 TypedResults.Ok(await verify.HandleAsync(file, ct)))
-            .AllowAnonymous().DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").WithTags("Verification");
+            .AllowAnonymous().DisableAntiforgery().RequireRateLimiting(VerificationSetup.RatePolicy).Accepts<IFormFile>("multipart/form-data").WithTags("Verification");
         return app;
     }
 }

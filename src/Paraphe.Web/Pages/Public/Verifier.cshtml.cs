@@ -7,6 +7,7 @@ namespace Paraphe.Web.Pages.Public;
 
 /// <summary>« Vérifier un document »: anyone uploads a PDF and learns whether Paraphe sealed it and whether it is intact.</summary>
 [IgnoreAntiforgeryToken(Order = 1001)]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Features.Verification.VerificationSetup.RatePolicy)]
 public sealed class VerifierModel(VerifyDocument verify) : PageModel
 {
     [BindProperty] public IFormFile? Upload { get; set; }

@@ -1,0 +1,36 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Paraphe.Web.Platform;
+
+namespace Paraphe.Web.Features.Verification;
+
+public static class VerificationSetup
+{
+    public const string RatePolicy = "verify";
+
+    /// <summary>
+    /// « Vérifier un document » is public and takes uploads: each client address may verify
+    /// `Paraphe:Verify:PerMinute` documents a minute (30 by default); beyond, 429 `rate_limited`.
+    /// </summary>
+    public static WebApplicationBuilder AddVerification(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<VerifyDocument>();
+        var perMinute = builder.Configuration.GetValue<int?>("Paraphe:Verify:PerMinute") ?? 30;
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.AddPolicy(RatePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = "60";
+                const string message = "Trop de vérifications depuis cette adresse : réessayez dans une minute.";
+                if (ErrorPage.IsForPeople(http)) await ErrorPage.WriteAsync(http, StatusCodes.Status429TooManyRequests, message);
+                else await TypedResults.Problem(Problems.Details(Problems.RateLimited, message)).ExecuteAsync(http);
+            };
+        });
+        return builder;
+    }
+}
