@@ -168,6 +168,27 @@ public sealed class Api
         return (id, contacts);
     }
 
+    /// <summary>
+    /// The 6 digits of the newest code requested for signer n° <paramref name="signerIndex"/>, from the SMS that carried
+    /// it (matched by its notification: an older code requested just before may never leave, being replaced).
+    /// </summary>
+    public async Task<string> NewestCodeAsync(string procedureId, int signerIndex = 0)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var newest = (await ProcedureAsync(procedureId)).Signers()[signerIndex].Arr("notifications")
+                .Where(n => n.Str("purpose") == "otp").MaxBy(n => n.Str("created_at"));
+            if (newest.ValueKind == JsonValueKind.Object
+                && (await OutboxAsync(newest.Str("to"))).FirstOrDefault(m => m.Str("notification_id") == newest.Str("id")) is
+                   { ValueKind: JsonValueKind.Object } sms)
+                return System.Text.RegularExpressions.Regex.Match(sms.Str("body"), "[0-9]{6}").Value;
+            if (watch.Elapsed > DispatcherWait)
+                throw new Xunit.Sdk.XunitException($"The newest code SMS of signer {signerIndex} never reached the outbox.");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>The procedure once the sealing worker has sealed its signed document.</summary>
     public async Task<JsonElement> WaitForSealedAsync(string procedureId)
     {
