@@ -178,7 +178,7 @@ public sealed class Api
         while (true)
         {
             var newest = (await ProcedureAsync(procedureId)).Signers()[signerIndex].Arr("notifications")
-                .Where(n => n.Str("purpose") == "otp").MaxBy(n => n.Str("created_at"));
+                .Where(n => n.Str("purpose") == "otp").MaxBy(n => n.GetProperty("created_at").GetDateTime()); // not as text: JSON drops trailing zeros
             if (newest.ValueKind == JsonValueKind.Object
                 && (await OutboxAsync(newest.Str("to"))).FirstOrDefault(m => m.Str("notification_id") == newest.Str("id")) is
                    { ValueKind: JsonValueKind.Object } sms)
