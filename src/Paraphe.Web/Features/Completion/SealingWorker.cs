@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Paraphe.Data;
 using Paraphe.Data.Records;
 using Paraphe.Web.Outbox;
+using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Completion;
 
@@ -22,18 +23,7 @@ public sealed class SealingWorkerOptions
 }
 
 /// <summary>Wakes the sealing worker when a transaction has completed a procedure.</summary>
-public sealed class SealingSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try { _signal.Release(); }
-        catch (SemaphoreFullException) { }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-}
+public sealed class SealingSignal : WakeUpSignal;
 
 /// <summary>
 /// Seals completed procedures from their jobs (written with the completion). A job is taken with a lease before the
