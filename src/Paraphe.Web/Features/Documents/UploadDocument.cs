@@ -22,17 +22,25 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
     /// <summary>Checks and adds the document without saving, for callers that commit more in the same transaction.</summary>
     public async Task<Document> StageAsync(string agencyId, IFormFile? file, string? title, string? kind, CancellationToken ct)
     {
+        var bytes = await ReadAsync(file, "Joignez le contrat au format PDF (champ `file`).", options.Value, ct);
+        return Stage(agencyId, bytes, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(file!.FileName) : title, kind);
+    }
+
+    /// <summary>
+    /// The bytes of an uploaded file, refused when missing (422, <paramref name="missing"/>) or above
+    /// `Paraphe:MaxUploadMegabytes` (413 `document_too_large`). Every upload (contracts, scans, /verify) reads through here.
+    /// </summary>
+    public static async Task<byte[]> ReadAsync(IFormFile? file, string missing, ParapheOptions options, CancellationToken ct)
+    {
         if (file is null || file.Length == 0)
-            throw new DomainException(ErrorCodes.ValidationFailed, "Joignez le contrat au format PDF (champ `file`).",
+            throw new DomainException(ErrorCodes.ValidationFailed, missing,
                 new Dictionary<string, string[]> { ["file"] = ["Aucun fichier reçu."] });
-        var max = options.Value.MaxUploadMegabytes * 1024L * 1024L;
-        if (file.Length > max)
+        if (file.Length > options.MaxUploadMegabytes * 1024L * 1024L)
             throw new DomainException(Problems.DocumentTooLarge,
-                $"Le fichier fait {file.Length / 1024 / 1024} Mo ; la limite est de {options.Value.MaxUploadMegabytes} Mo.");
+                $"Le fichier fait {file.Length / 1024 / 1024} Mo ; la limite est de {options.MaxUploadMegabytes} Mo.");
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
-        return Stage(agencyId, bytes, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(file.FileName) : title, kind);
+        return buffer.ToArray();
     }
 
     public Document Stage(string agencyId, byte[] bytes, string? title, string? kind)

@@ -29,14 +29,8 @@ public sealed class VerifyDocument(ParapheDbContext db, SealCertificates certifi
 
     public async Task<VerificationResponse> HandleAsync(IFormFile? file, CancellationToken ct)
     {
-        if (file is null || file.Length == 0)
-            throw new DomainException(ErrorCodes.ValidationFailed, "Joignez le document PDF à vérifier (champ `file`).",
-                new Dictionary<string, string[]> { ["file"] = ["Aucun fichier reçu."] });
-        if (file.Length > options.Value.MaxUploadMegabytes * 1024L * 1024L)
-            throw new DomainException(Problems.DocumentTooLarge, $"Le fichier dépasse {options.Value.MaxUploadMegabytes} Mo.");
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        return await HandleAsync(buffer.ToArray(), ct);
+        var pdf = await UploadDocument.ReadAsync(file, "Joignez le document PDF à vérifier (champ `file`).", options.Value, ct);
+        return await HandleAsync(pdf, ct);
     }
 
     public async Task<VerificationResponse> HandleAsync(byte[] pdf, CancellationToken ct)
