@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Sealing;
@@ -26,10 +27,7 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
             .Where(n => n.ProcedureId == procedure.Id && n.Purpose == Purpose.Invitation).ToListAsync(ct);
         var audit = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
             .Where(e => e.ProcedureId == procedure.Id).OrderBy(e => e.Seq).ToListAsync(ct);
-        var methods = audit.Where(e => e.Type == "signer.signed").Select(e => JsonDocument.Parse(e.Data).RootElement)
-            .Where(d => d.TryGetProperty("signer_id", out _))
-            .GroupBy(d => d.GetProperty("signer_id").GetString()!)
-            .ToDictionary(g => g.Key, g => g.Last().TryGetProperty("method", out var m) ? m.GetString() : null);
+        var methods = Methods(procedure, audit);
 
         var signers = procedure.Signers.OrderBy(s => s.Order).ToList();
         var stamps = procedure.Mode == ProcedureMode.Manual
@@ -38,7 +36,7 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
         var evidence = new EvidenceFacts(procedure.Id, procedure.Title, documentTitle,
             procedure.DocumentSha256 ?? "",
             signers.Select(s => new SignerEvidence(s.DisplayName, s.Email, s.Mobile,
-                MethodOf(procedure, s, methods.GetValueOrDefault(s.Id)),
+                methods[s.Id],
                 FirstDelivery(invitations, s.Id), s.OpenedAt, s.SignedAt, s.SignedIp, s.SignedUserAgent)).ToList(),
             audit.LastOrDefault()?.Hash ?? "", now);
         return new SealInputs(pdf, stamps, evidence);
@@ -52,6 +50,16 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
             : null;
         var box = s.Field is { } f ? new StampBox(f.Page, f.X, f.Y, f.Width, f.Height) : null;
         return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName);
+    }
+
+    /// <summary>How each signer signed, for the evidence page and /verify: one reading of the trail for both.</summary>
+    public static Dictionary<string, SignatureMethod> Methods(Procedure procedure, IEnumerable<AuditEvent> audit)
+    {
+        var recorded = audit.Where(e => e.Type == "signer.signed").Select(e => JsonDocument.Parse(e.Data).RootElement)
+            .Where(d => d.TryGetProperty("signer_id", out _))
+            .GroupBy(d => d.GetProperty("signer_id").GetString()!)
+            .ToDictionary(g => g.Key, g => g.Last().TryGetProperty("method", out var m) ? m.GetString() : null);
+        return procedure.Signers.ToDictionary(s => s.Id, s => MethodOf(procedure, s, recorded.GetValueOrDefault(s.Id)));
     }
 
     /// <summary>From the audit trail's `signer.signed` (what was checked at the time), else from the signer's record.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Paraphe.Data;
 using Paraphe.Domain;
 using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Completion;
 using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Features.Sealing;
 using Paraphe.Web.Platform;
@@ -89,14 +90,11 @@ public sealed class VerifyDocument(ParapheDbContext db, SealCertificates certifi
         var p = await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(x => x.Id == procedureId, ct);
         if (p is null) return null;
         var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == p.AgencyId).Select(a => a.Name).FirstAsync(ct);
+        var audit = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.ProcedureId == p.Id && e.Type == "signer.signed").OrderBy(e => e.Seq).ToListAsync(ct);
+        var methods = SealInputs.Methods(p, audit); // as the evidence page says
         return new VerifiedProcedure(p.Id, p.Title, agency, p.CompletedAt, p.SealedAt,
-            p.Signers.OrderBy(s => s.Order).Select(s => new VerifiedSigner(s.DisplayName, s.SignedAt, Method(p, s))).ToList());
+            p.Signers.OrderBy(s => s.Order)
+                .Select(s => new VerifiedSigner(s.DisplayName, s.SignedAt, EvidencePage.Method(methods[s.Id]))).ToList());
     }
-
-    private static string Method(Procedure p, Signer s) => p.Mode switch
-    {
-        ProcedureMode.Manual => "sur papier",
-        _ when s.SignedInPerson => "en personne",
-        _ => p.Otp ? "à distance avec code SMS" : "à distance",
-    };
 }
