@@ -81,71 +81,43 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         }
     }
 
-    public async Task<IActionResult> OnPostSignAsync(string token, CancellationToken ct)
+    public Task<IActionResult> OnPostSignAsync(string token, CancellationToken ct) => SubmitAsync(token, "sign", async session =>
     {
-        Protect();
-        try
-        {
-            var session = await SigningSession.ResolveAsync(db, token, ct);
-            var request = new SignDocument.Request(Consent, Otp,
-                Method == "type" ? null : SignatureImage,
-                Method == "draw" ? null : TypedName);
-            var procedure = await SignDocument.HandleAsync(db, session, request, HttpContext, links.OtpKey, inPerson: false, ct);
-            await LoadAsync(session, token, ct);
-            State = PageState.Signed;
-            Completed = procedure.Status == ProcedureStatus.Completed;
-            return Page();
-        }
-        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
-        {
-            return await RefusedAsync(e, token, ct);
-        }
-        catch (DomainException e)
-        {
-            return await ReshowAsync(token, "sign", e.Code, e.Message, e.Errors, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return await ReshowAsync(token, "sign", Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
-        }
-    }
+        var request = new SignDocument.Request(Consent, Otp,
+            Method == "type" ? null : SignatureImage,
+            Method == "draw" ? null : TypedName);
+        var procedure = await SignDocument.HandleAsync(db, session, request, HttpContext, links.OtpKey, inPerson: false, ct);
+        Completed = procedure.Status == ProcedureStatus.Completed;
+        return PageState.Signed;
+    }, ct);
 
     /// <summary>Sends a code by SMS and shows the form again with everything the signer already drew, typed or ticked.</summary>
-    public async Task<IActionResult> OnPostOtpAsync(string token, CancellationToken ct)
+    public Task<IActionResult> OnPostOtpAsync(string token, CancellationToken ct) => SubmitAsync(token, "otp", async session =>
     {
-        Protect();
-        try
-        {
-            var session = await SigningSession.ResolveAsync(db, token, ct);
-            var sent = await requestOtp.HandleAsync(session, ct);
-            await LoadAsync(session, token, ct);
-            State = PageState.Form;
-            OtpSentTo = sent.SentTo;
-            return Page();
-        }
-        catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
-        {
-            return await RefusedAsync(e, token, ct);
-        }
-        catch (DomainException e)
-        {
-            return await ReshowAsync(token, "otp", e.Code, e.Message, e.Errors, ct);
-        }
-        catch (DbUpdateException)
-        {
-            return await ReshowAsync(token, "otp", Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
-        }
-    }
+        OtpSentTo = (await requestOtp.HandleAsync(session, ct)).SentTo;
+        return PageState.Form;
+    }, ct);
 
-    public async Task<IActionResult> OnPostDeclineAsync(string token, CancellationToken ct)
+    public Task<IActionResult> OnPostDeclineAsync(string token, CancellationToken ct) => SubmitAsync(token, "decline", async session =>
+    {
+        await DeclineSigning.HandleAsync(db, session, new DeclineSigning.Request(DeclineReason), ct);
+        return PageState.Declined;
+    }, ct);
+
+    /// <summary>
+    /// One form of the page: a link that no longer works shows why; a refusal or a concurrent change shows the form
+    /// again in <paramref name="section"/> with the French message and everything the signer entered.
+    /// </summary>
+    private async Task<IActionResult> SubmitAsync(string token, string section, Func<SigningSession, Task<PageState>> act,
+        CancellationToken ct)
     {
         Protect();
         try
         {
             var session = await SigningSession.ResolveAsync(db, token, ct);
-            await DeclineSigning.HandleAsync(db, session, new DeclineSigning.Request(DeclineReason), ct);
+            var state = await act(session);
             await LoadAsync(session, token, ct);
-            State = PageState.Declined;
+            State = state;
             return Page();
         }
         catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
@@ -154,11 +126,11 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         }
         catch (DomainException e)
         {
-            return await ReshowAsync(token, "decline", e.Code, e.Message, e.Errors, ct);
+            return await ReshowAsync(token, section, e.Code, e.Message, e.Errors, ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException) // a concurrent change, or two code requests colliding on their number
         {
-            return await ReshowAsync(token, "decline", Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
+            return await ReshowAsync(token, section, Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
         }
     }
 
