@@ -1,6 +1,5 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
-using PdfSharp.Pdf.IO;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Pages;
 
@@ -31,13 +30,7 @@ public static class EvidencePage
     {
         ArgumentNullException.ThrowIfNull(pdf);
         ArgumentNullException.ThrowIfNull(facts);
-        DejaVuFonts.EnsureRegistered();
-        using var input = new MemoryStream(pdf, writable: false);
-        using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
-        Append(document, facts);
-        using var output = new MemoryStream(pdf.Length + 64 * 1024);
-        document.Save(output, closeStream: false);
-        return output.ToArray();
+        return PdfEdit.Apply(pdf, document => Append(document, facts));
     }
 
     /// <summary>« j•••@gmail.com ».</summary>

@@ -1,6 +1,5 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
-using PdfSharp.Pdf.IO;
 using Paraphe.Web.Pages;
 
 namespace Paraphe.Web.Features.Sealing;
@@ -33,13 +32,7 @@ public static class SignatureStamper
     {
         ArgumentNullException.ThrowIfNull(pdf);
         ArgumentNullException.ThrowIfNull(stamps);
-        DejaVuFonts.EnsureRegistered();
-        using var input = new MemoryStream(pdf, writable: false);
-        using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
-        Stamp(document, stamps);
-        using var output = new MemoryStream(pdf.Length + 64 * 1024);
-        document.Save(output, closeStream: false);
-        return output.ToArray();
+        return PdfEdit.Apply(pdf, document => Stamp(document, stamps));
     }
 
     /// <summary>Caption under a signature: « Signé électroniquement par Marie Curie le 27/11/2026 à 23:08 » (Paris time).</summary>
