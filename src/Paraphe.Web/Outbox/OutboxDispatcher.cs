@@ -19,22 +19,8 @@ public sealed partial class OutboxDispatcher(
 {
     private readonly OutboxOptions _o = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await DispatchBatchAsync(stoppingToken) > 0) continue;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogBatchFailed(e);
-            }
-            try { await signal.WaitAsync(_o.PollInterval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        signal.RunAsync(DispatchBatchAsync, _o.PollInterval, LogBatchFailed, stoppingToken);
 
     /// <summary>Sends one batch of due messages; returns how many were handled.</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken ct)

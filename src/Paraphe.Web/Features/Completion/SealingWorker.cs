@@ -35,23 +35,10 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
 {
     private const int BatchSize = 5;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled) return;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await SealDueAsync(stoppingToken) > 0) continue;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(e);
-            }
-            try { await signal.WaitAsync(options.Value.PollInterval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled
+            ? signal.RunAsync(SealDueAsync, options.Value.PollInterval, LogPassFailed, stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>One pass over the due jobs; returns how many procedures it sealed.</summary>
     public async Task<int> SealDueAsync(CancellationToken ct)
