@@ -40,6 +40,11 @@ public static class ErrorCodes
     public const string OtpExpired = "otp_expired";
     /// <summary>5 wrong entries: the code is void, a new one must be requested (429).</summary>
     public const string OtpAttemptsExceeded = "otp_attempts_exceeded";
+    /// <summary>
+    /// The signer used up their codes for the procedure's whole life (<see cref="Procedures.OtpRules.MaxSendsPerSigner"/> sent or
+    /// <see cref="Procedures.OtpRules.MaxWrongEntriesPerSigner"/> wrong entries): no more codes, no signature; the agency must relaunch (423).
+    /// </summary>
+    public const string OtpLocked = "otp_locked";
 
     /// <summary>The procedure is completed but its signed document is still being sealed (409): retry shortly.</summary>
     public const string NotSealed = "not_sealed";

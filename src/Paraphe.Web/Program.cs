@@ -25,6 +25,7 @@ builder.AddProcedures();
 builder.AddSealing();
 builder.AddCompletion();
 builder.AddVerification();
+builder.AddLinkRateLimits();
 builder.AddAgentUi();
 
 var app = builder.Build();

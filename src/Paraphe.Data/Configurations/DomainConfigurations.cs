@@ -103,6 +103,8 @@ internal sealed class SignerConfiguration : IEntityTypeConfiguration<Signer>
         e.Ignore(x => x.DisplayName);
         e.Ignore(x => x.NextManualReminderAt);
         e.Ignore(x => x.LatestCode);
+        e.Ignore(x => x.OtpSends);
+        e.Ignore(x => x.OtpWrongEntries);
         e.HasMany(x => x.Codes).WithOne().HasForeignKey(c => c.SignerId);
         e.Navigation(x => x.Codes).UsePropertyAccessMode(PropertyAccessMode.Field).AutoInclude();
     }

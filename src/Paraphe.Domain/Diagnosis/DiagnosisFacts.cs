@@ -6,11 +6,12 @@ namespace Paraphe.Domain.Diagnosis;
 /// <summary>
 /// Everything the diagnosis of one signer looks at. Email and mobile are the signer's (frozen at launch);
 /// <paramref name="Notifications"/> are that signer's messages with their events; <paramref name="Outage"/> is
-/// the procedure-wide fact that none of its messages could leave Paraphe.
+/// the procedure-wide fact that none of its messages could leave Paraphe; <paramref name="OtpLock"/> says the signer
+/// used up their signing codes.
 /// </summary>
 public sealed record DiagnosisFacts(
     ProcedureMode Mode, ProcedureStatus ProcedureStatus, SignerStatus SignerStatus, DateTime? OpenedAt,
-    string Email, string Mobile, IReadOnlyList<Notification> Notifications, ProviderOutage? Outage)
+    string Email, string Mobile, IReadOnlyList<Notification> Notifications, ProviderOutage? Outage, OtpLock? OtpLock = null)
 {
     /// <param name="procedureNotifications">all the procedure's notifications (the signer's are picked out).</param>
     public static DiagnosisFacts Of(Procedure procedure, Signer signer, IReadOnlyCollection<Notification> procedureNotifications) =>
@@ -19,8 +20,12 @@ public sealed record DiagnosisFacts(
     public static DiagnosisFacts Of(Procedure procedure, Signer signer, IEnumerable<Notification> procedureNotifications,
         ProviderOutage? outage) =>
         new(procedure.Mode, procedure.Status, signer.Status, signer.OpenedAt, signer.Email, signer.Mobile,
-            procedureNotifications.Where(n => n.SignerId == signer.Id).ToList(), outage);
+            procedureNotifications.Where(n => n.SignerId == signer.Id).ToList(), outage,
+            signer.OtpLockedAt is { } at ? new OtpLock(at, signer.OtpSends, signer.OtpWrongEntries) : null);
 }
+
+/// <summary>The signer's signing codes are locked since <paramref name="At"/>, after so many codes sent and wrong entries.</summary>
+public sealed record OtpLock(DateTime At, int CodesSent, int WrongEntries);
 
 /// <summary>
 /// None of the procedure's messages left Paraphe: each one is waiting, being retried or given up after errors

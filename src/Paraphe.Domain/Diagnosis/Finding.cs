@@ -37,6 +37,8 @@ public static class DiagnosisCodes
     public const string SmsUndeliveredOverseas = "sms_undelivered_overseas";
     public const string SmsFailed = "sms_failed";
     public const string ProviderOutage = "provider_outage";
+    /// <summary>The signer used up their signing codes (too many sent or typed wrong): only a relaunch lets them sign.</summary>
+    public const string OtpLocked = "otp_locked";
     /// <summary>A message on its way (queued, being sent, accepted, retried): nothing to do yet.</summary>
     public const string InTransit = "in_transit";
     public const string Received = "received";

@@ -42,6 +42,7 @@ public static partial class SignerDiagnosis
             findings.Add(ModeFinding(f));
             if (f.ProcedureStatus == ProcedureStatus.Draft) findings.Add(NotLaunched(f.Mode));
             if (f.Mode == ProcedureMode.InPerson) findings.AddRange(InPersonCodeFindings(f, now));
+            if (OtpLockFinding(f, now) is { } inPersonLock) findings.Add(inPersonLock);
             return Ordered(findings);
         }
 
@@ -69,6 +70,7 @@ public static partial class SignerDiagnosis
         var ctx = new Context(f, now, f.ProcedureStatus == ProcedureStatus.Ongoing, f.OpenedAt is not null,
             emailCheck, mobileCheck);
         if (f.Outage is { } outage && ctx.Ongoing) findings.Add(Outage(outage, now));
+        if (OtpLockFinding(f, now) is { } locked) findings.Add(locked);
         findings.AddRange(EmailFindings(ctx, LinkMessages(f, Channel.Email)));
         findings.AddRange(SmsFindings(ctx, LinkMessages(f, Channel.Sms)));
         if (f.OpenedAt is { } opened)

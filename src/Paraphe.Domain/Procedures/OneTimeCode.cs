@@ -12,6 +12,12 @@ public static class OtpRules
     public const int MaxAttempts = 5;
     public const int MaxSends = 3;
     public static readonly TimeSpan SendWindow = TimeSpan.FromMinutes(15);
+
+    /// <summary>Codes one signer may receive over the procedure's whole life; beyond, the signer is locked.</summary>
+    public const int MaxSendsPerSigner = 10;
+
+    /// <summary>Wrong entries one signer may make over the procedure's whole life (all codes together); at the last, the signer is locked.</summary>
+    public const int MaxWrongEntriesPerSigner = 15;
 }
 
 /// <summary>

@@ -14,11 +14,15 @@ public sealed partial class Procedure
 {
     /// <summary>
     /// Sends the signer a new 6-digit code by SMS (returned, to write in the same transaction); it replaces any earlier
-    /// one. At most <see cref="OtpRules.MaxSends"/> per signer in any <see cref="OtpRules.SendWindow"/>.
+    /// one. At most <see cref="OtpRules.MaxSends"/> per signer in any <see cref="OtpRules.SendWindow"/>, and
+    /// <see cref="OtpRules.MaxSendsPerSigner"/> over the procedure's life: asking once more locks the signer
+    /// (`signer.otp_locked` is recorded: save, then answer the refusal).
     /// </summary>
     public (Notification Sms, OneTimeCode Code) RequestOtp(string signerId, OneTimeCodeKey key, DateTime now)
     {
         var signer = EnsureOtpSigner(signerId, now);
+        if (signer.OtpLockedAt is not null) throw OtpLockedRefusal();
+        if (signer.OtpSends >= OtpRules.MaxSendsPerSigner) throw LockOtp(signer, "codes_sent", now).Refusal!;
         var recent = signer.Codes.Where(c => c.SentAt > now - OtpRules.SendWindow).OrderBy(c => c.SentAt).ToList();
         if (recent.Count >= OtpRules.MaxSends)
         {
@@ -40,47 +44,70 @@ public sealed partial class Procedure
     }
 
     /// <summary>
-    /// Checks the code the signer typed before a signature, by link or in person on the agent's device. Every check of a sent code is recorded, right or
-    /// wrong; a refusal changes the code (attempts, void) but nothing of the signature: save, then answer the refusal.
-    /// A procedure without `otp` ignores the code.
+    /// Checks the code the signer typed before a signature, by link or in person on the agent's device. Only what
+    /// changes something is recorded: a wrong code (it uses an attempt), the right one, and the lock. Typing nothing, a
+    /// code that is not 6 digits, or any code while the latest one is expired or void changes nothing and records
+    /// nothing (anyone holding the link could repeat it without end). A refusal may change the code (attempts, void)
+    /// or lock the signer, never the signature: save, then answer the refusal. A procedure without `otp` ignores the code.
     /// </summary>
     public OtpCheck VerifyOtp(string signerId, string? typed, OneTimeCodeKey key, DateTime now)
     {
         if (!Otp) return OtpCheck.Passed;
         var signer = EnsureOtpSigner(signerId, now);
+        if (signer.OtpLockedAt is not null) return new OtpCheck(OtpLockedRefusal());
         var actor = $"signer:{signer.Id}";
         typed = typed is null ? null : new string(typed.Where(c => !char.IsWhiteSpace(c)).ToArray());
         if (string.IsNullOrEmpty(typed))
             return Refuse(ErrorCodes.OtpRequired, "Saisissez le code à 6 chiffres reçu par SMS.");
         if (signer.LatestCode is not { } code || code.UsedAt is not null)
             return Refuse(ErrorCodes.OtpRequired, "Demandez d'abord un code par SMS (« Recevoir le code par SMS »).");
-
-        OtpCheck Failed(string reason, string errorCode, string message)
-        {
-            Record("signer.otp_failed", actor, new()
-            {
-                ["signer_id"] = signer.Id, ["code_id"] = code.Id, ["reason"] = reason, ["attempts_left"] = code.AttemptsLeft,
-            });
-            return Refuse(errorCode, message, code.AttemptsLeft);
-        }
-
-        if (code.VoidedAt is not null)
-            return Failed("void", ErrorCodes.OtpAttemptsExceeded, TooManyAttempts);
-        if (code.IsExpired(now))
-            return Failed("expired", ErrorCodes.OtpExpired, "Ce code a expiré (il est valable 10 minutes) : demandez-en un nouveau.");
         if (typed.Length != 6 || !typed.All(char.IsAsciiDigit))
-            return Failed("malformed", ErrorCodes.OtpInvalid, "Le code reçu par SMS a 6 chiffres.");
+            return Refuse(ErrorCodes.OtpInvalid, "Le code reçu par SMS a 6 chiffres.", code.AttemptsLeft);
+        if (code.VoidedAt is not null || code.IsExpired(now))
+        {
+            // The last code this signer may ever get is spent: nothing more can be done by code.
+            if (signer.OtpSends >= OtpRules.MaxSendsPerSigner) return LockOtp(signer, "codes_sent", now);
+            return code.VoidedAt is not null
+                ? Refuse(ErrorCodes.OtpAttemptsExceeded, TooManyAttempts, code.AttemptsLeft)
+                : Refuse(ErrorCodes.OtpExpired, "Ce code a expiré (il est valable 10 minutes) : demandez-en un nouveau.", code.AttemptsLeft);
+        }
         if (!key.Matches(code, typed))
         {
-            if (code.Fail(now)) return Failed("wrong", ErrorCodes.OtpAttemptsExceeded, TooManyAttempts);
+            var voided = code.Fail(now);
+            Record("signer.otp_failed", actor, new()
+            {
+                ["signer_id"] = signer.Id, ["code_id"] = code.Id, ["reason"] = "wrong", ["attempts_left"] = code.AttemptsLeft,
+            });
+            if (signer.OtpWrongEntries >= OtpRules.MaxWrongEntriesPerSigner) return LockOtp(signer, "wrong_entries", now);
+            if (voided && signer.OtpSends >= OtpRules.MaxSendsPerSigner) return LockOtp(signer, "codes_sent", now);
+            if (voided) return Refuse(ErrorCodes.OtpAttemptsExceeded, TooManyAttempts, code.AttemptsLeft);
             var left = code.AttemptsLeft;
-            return Failed("wrong", ErrorCodes.OtpInvalid,
-                $"Code incorrect. Il vous reste {left} essai{(left > 1 ? "s" : "")}.");
+            return Refuse(ErrorCodes.OtpInvalid, $"Code incorrect. Il vous reste {left} essai{(left > 1 ? "s" : "")}.", left);
         }
         code.Use(now);
         Record("signer.otp_verified", actor, new() { ["signer_id"] = signer.Id, ["code_id"] = code.Id });
         return OtpCheck.Passed;
     }
+
+    /// <summary>Locks the signer's codes for good and records it (once: a locked signer never gets here again).</summary>
+    private OtpCheck LockOtp(Signer signer, string reason, DateTime now)
+    {
+        if (signer.LockOtp(now))
+        {
+            Record("signer.otp_locked", $"signer:{signer.Id}", new()
+            {
+                ["signer_id"] = signer.Id, ["reason"] = reason, ["codes_sent"] = signer.OtpSends, ["wrong_entries"] = signer.OtpWrongEntries,
+            });
+        }
+        return new OtpCheck(OtpLockedRefusal());
+    }
+
+    private const string OtpLockedMessage =
+        "Trop de codes demandés ou erronés : par sécurité, la signature par code SMS est bloquée pour vous. " +
+        "Contactez l'agence : elle vérifiera votre identité et vous enverra une nouvelle demande de signature.";
+
+    private static DomainException OtpLockedRefusal() =>
+        new(ErrorCodes.OtpLocked, OtpLockedMessage, new Dictionary<string, string[]> { ["otp"] = [OtpLockedMessage] });
 
     private const string TooManyAttempts =
         "Trop d'essais : ce code n'est plus valable. Demandez un nouveau code par SMS.";

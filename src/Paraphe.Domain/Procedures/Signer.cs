@@ -41,6 +41,11 @@ public sealed class Signer
     public DateTime? LastReminderAt { get; private set; }
     /// <summary>The automatic ones among <see cref="RemindersSent"/>: the procedure's ReminderMax caps these only.</summary>
     public int AutoRemindersSent { get; private set; }
+    /// <summary>
+    /// When the signer used up their signing codes for good (<see cref="OtpRules.MaxSendsPerSigner"/>,
+    /// <see cref="OtpRules.MaxWrongEntriesPerSigner"/>): from then on no code is sent and no code is checked.
+    /// </summary>
+    public DateTime? OtpLockedAt { get; private set; }
 
     public string DisplayName => $"{FirstName} {LastName}".Trim();
 
@@ -51,6 +56,20 @@ public sealed class Signer
     public OneTimeCode? LatestCode => _codes.MaxBy(c => c.Number);
 
     internal void AddCode(OneTimeCode code) => _codes.Add(code);
+
+    /// <summary>Codes sent to this signer over the procedure's life.</summary>
+    public int OtpSends => _codes.Count;
+
+    /// <summary>Wrong codes typed by this signer over the procedure's life, all codes together.</summary>
+    public int OtpWrongEntries => _codes.Sum(c => c.FailedAttempts);
+
+    /// <summary>Locks the signer's codes; false when they were locked already.</summary>
+    internal bool LockOtp(DateTime now)
+    {
+        if (OtpLockedAt is not null) return false;
+        OtpLockedAt = now;
+        return true;
+    }
 
     internal static Signer Create(string procedureId, string? contactId, string? userId, int order, string? role,
         SignatureField? field, SignerSnapshot current) => new()

@@ -30,6 +30,7 @@ public static class Problems
         ErrorCodes.ReminderCooldown or ErrorCodes.OtpSendLimit or ErrorCodes.OtpAttemptsExceeded => StatusCodes.Status429TooManyRequests,
         ErrorCodes.OtpRequired or ErrorCodes.OtpInvalid or ErrorCodes.OtpExpired => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.OtpNotEnabled or ErrorCodes.NotSealed => StatusCodes.Status409Conflict,
+        ErrorCodes.OtpLocked => StatusCodes.Status423Locked,
         DocumentTooLarge => StatusCodes.Status413PayloadTooLarge,
         MalformedRequest => StatusCodes.Status400BadRequest,
         IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
@@ -77,6 +78,7 @@ public static class Problems
         410 => "Lien expiré",
         413 => "Fichier trop volumineux",
         422 => "Données invalides",
+        423 => "Verrouillé",
         429 => "Trop de demandes",
         _ => "Erreur",
     };

@@ -38,7 +38,7 @@ public abstract class DeliveryReportRecording(ParapheApp app)
         var id = procedure.Str("id");
         var sent = await SentAsync(id, 4);
 
-        var outcomes = await Task.WhenAll(sent.Select(n => ReportAsync(new MessageRef("capture", n.Id, null),
+        var outcomes = await Task.WhenAll(sent.Select(n => ReportAsync(new MessageRef("capture", n.Id, null, n.Channel),
             new DeliveryReport(DeliveryStatus.Delivered, app.Clock.GetUtcNow().UtcDateTime, "delivered", Provider: "capture"))));
 
         Assert.All(outcomes, o => Assert.Equal(ReportOutcome.Recorded, o));
@@ -59,10 +59,10 @@ public abstract class DeliveryReportRecording(ParapheApp app)
         var report = new DeliveryReport(DeliveryStatus.Failed, app.Clock.GetUtcNow().UtcDateTime, "hard bounce",
             DeliveryFailure.MailboxUnknown, "capture");
 
-        Assert.Equal(ReportOutcome.Recorded, await ReportAsync(new MessageRef("capture", n.Id, null), report));
-        Assert.Equal(ReportOutcome.Unchanged, await ReportAsync(new MessageRef("capture", n.Id, null), report));
-        Assert.Equal(ReportOutcome.Unmatched, await ReportAsync(new MessageRef("capture", "ntf_nope", null), report));
-        Assert.Equal(ReportOutcome.Unmatched, await ReportAsync(new MessageRef("twilio", null, "SMnope"), report));
+        Assert.Equal(ReportOutcome.Recorded, await ReportAsync(new MessageRef("capture", n.Id, null, n.Channel), report));
+        Assert.Equal(ReportOutcome.Unchanged, await ReportAsync(new MessageRef("capture", n.Id, null, n.Channel), report));
+        Assert.Equal(ReportOutcome.Unmatched, await ReportAsync(new MessageRef("capture", "ntf_nope", null, Channel.Email), report));
+        Assert.Equal(ReportOutcome.Unmatched, await ReportAsync(new MessageRef("twilio", null, "SMnope", Channel.Sms), report));
 
         var audit = await api.AuditAsync(procedure.Str("id"));
         Assert.Single(audit.Arr("events"), e => e.Str("type") == "notification.failed");
@@ -76,8 +76,8 @@ public abstract class DeliveryReportRecording(ParapheApp app)
         Assert.NotNull(n.ProviderMessageId);
         var report = new DeliveryReport(DeliveryStatus.Delivered, app.Clock.GetUtcNow().UtcDateTime, null, Provider: n.Provider);
 
-        Assert.Equal(ReportOutcome.Unmatched, await ReportAsync(new MessageRef("another", null, n.ProviderMessageId), report));
-        Assert.Equal(ReportOutcome.Recorded, await ReportAsync(new MessageRef(n.Provider!, null, n.ProviderMessageId), report));
+        Assert.Equal(ReportOutcome.Unmatched, await ReportAsync(new MessageRef("another", null, n.ProviderMessageId, n.Channel), report));
+        Assert.Equal(ReportOutcome.Recorded, await ReportAsync(new MessageRef(n.Provider!, null, n.ProviderMessageId, n.Channel), report));
     }
 }
 

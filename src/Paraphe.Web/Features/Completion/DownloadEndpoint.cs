@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Web.Pages;
@@ -6,7 +7,10 @@ namespace Paraphe.Web.Features.Completion;
 
 /// <summary>
 /// `GET /telechargement/{notificationId}/{mac}`: the signed document for whoever received a completion or notary
-/// email, without an account, for 30 days. Each download is written in the audit trail.
+/// email, without an account, for 30 days. Downloads are written in the audit trail once per link, per client address,
+/// per <see cref="DownloadLinks.RecordOncePer"/>: the first download from an address is evidence, the same address
+/// fetching the same file again within the hour adds nothing (and must not grow the trail without end). Every request
+/// still gets the document; the per-link rate limit (<see cref="Platform.LinkRateLimits"/>) bounds the rest.
 /// </summary>
 public static class DownloadEndpoint
 {
@@ -27,10 +31,31 @@ public static class DownloadEndpoint
                 .FirstOrDefaultAsync(d => d.ProcedureId == n.ProcedureId, ct);
             if (document is null)
                 return await ErrorPage(http, 404, "Le document signé n'est pas disponible.");
-            var procedure = await RecordDownloadAsync(db, n, http.Connection.RemoteIpAddress?.ToString(), ct);
+            var ip = http.Connection.RemoteIpAddress?.ToString();
+            var procedure = await RecordedLatelyAsync(db, n, ip, ct)
+                ? await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstAsync(p => p.Id == n.ProcedureId, ct)
+                : await RecordDownloadAsync(db, n, ip, ct);
             return SignedDocumentApi.File(procedure, document);
-        }).AllowAnonymous().ExcludeFromDescription();
+        }).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Platform.LinkRateLimits.DownloadPolicy);
         return app;
+    }
+
+    /// <summary>Whether this link's download from this address is already in the audit trail within the last hour.</summary>
+    private static async Task<bool> RecordedLatelyAsync(ParapheDbContext db, Domain.Notifications.Notification n, string? ip,
+        CancellationToken ct)
+    {
+        var since = db.UtcNow - DownloadLinks.RecordOncePer;
+        var actor = "link:" + n.Id;
+        var recent = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.ProcedureId == n.ProcedureId && e.Type == "document.downloaded" && e.Actor == actor && e.At >= since)
+            .Select(e => e.Data).ToListAsync(ct);
+        return recent.Any(data => IpOf(data) == ip);
+    }
+
+    private static string? IpOf(string data)
+    {
+        using var json = JsonDocument.Parse(data);
+        return json.RootElement.TryGetProperty("ip", out var ip) && ip.ValueKind == JsonValueKind.String ? ip.GetString() : null;
     }
 
     /// <summary>

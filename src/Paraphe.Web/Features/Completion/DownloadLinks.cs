@@ -15,6 +15,9 @@ public sealed class DownloadLinks(SigningLinks signingLinks)
 {
     public static readonly TimeSpan Validity = TimeSpan.FromDays(30);
 
+    /// <summary>A link's downloads from one client address are audited once in this long (see <see cref="DownloadEndpoint"/>).</summary>
+    public static readonly TimeSpan RecordOncePer = TimeSpan.FromHours(1);
+
     private readonly byte[] _key = signingLinks.DeriveKey("paraphe-download-key");
 
     public string UrlFor(string notificationId) => $"{signingLinks.BaseUrl}/telechargement/{notificationId}/{MacFor(notificationId)}";

@@ -1,4 +1,7 @@
 using Paraphe.Data;
+using Paraphe.Domain;
+using Paraphe.Domain.Notifications;
+using Paraphe.Domain.Procedures;
 using Paraphe.Web.Outbox;
 
 namespace Paraphe.Web.Features.Signing;
@@ -13,7 +16,18 @@ public sealed class RequestOtp(ParapheDbContext db, SigningLinks links, OutboxSi
 
     public async Task<Response> HandleAsync(SigningSession session, CancellationToken ct)
     {
-        var (sms, code) = session.Procedure.RequestOtp(session.Signer.Id, links.OtpKey, db.UtcNow);
+        Notification sms;
+        OneTimeCode code;
+        try
+        {
+            (sms, code) = session.Procedure.RequestOtp(session.Signer.Id, links.OtpKey, db.UtcNow);
+        }
+        catch (DomainException) when (session.Procedure.PendingEvents.Count > 0)
+        {
+            // The refusal that locks the signer is evidence: it is recorded before it is answered.
+            await db.SaveChangesAsync(ct);
+            throw;
+        }
         db.Notifications.Add(sms);
         await db.SaveChangesAsync(ct);
         outbox.Notify();

@@ -12,7 +12,8 @@ public static class SigningApi
 
     public static RouteGroupBuilder MapSigningApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous();
+        var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous()
+            .RequireRateLimiting(Platform.LinkRateLimits.SigningPolicy);
 
         group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {

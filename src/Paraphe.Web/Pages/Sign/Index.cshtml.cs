@@ -16,6 +16,7 @@ namespace Paraphe.Web.Pages.Sign;
 /// use cases as the signing API (open, sign, decline) and never answers a bare 500 to the signer.
 /// </summary>
 [AllowAnonymous]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Platform.LinkRateLimits.SigningPolicy)]
 public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp) : PageModel
 {
     public enum PageState { Form, AlreadySigned, Signed, Declined, Gone, NotFound }

@@ -8,9 +8,11 @@ public enum ReportOutcome { Recorded, Unchanged, Unmatched }
 
 /// <summary>
 /// Which message a provider's event is about: Paraphe's own notification id when the provider echoes it back
-/// (a per-message callback URL, a tag, a custom header), else the provider's message id given at send time.
+/// (a per-message callback URL, a tag, a custom header, a VERP address), else the provider's message id given at send
+/// time. <paramref name="Channel"/> is the channel of the provider that reports: an SMS provider's report never touches
+/// an email and a bounce never touches an SMS, whatever id it names.
 /// </summary>
-public sealed record MessageRef(string Provider, string? NotificationId, string? ProviderMessageId);
+public sealed record MessageRef(string Provider, string? NotificationId, string? ProviderMessageId, Channel Channel);
 
 /// <summary>
 /// Records a provider's delivery event (webhook, status callback) on its notification, in one transaction with its
@@ -44,10 +46,13 @@ public static class DeliveryReports
     public static async Task<bool> ExistsAsync(ParapheDbContext db, MessageRef message, CancellationToken ct) =>
         await FindAsync(db, message, ct) is not null;
 
-    /// <summary>By Paraphe's own id when the provider echoed it and it exists, else by the provider's message id.</summary>
+    /// <summary>
+    /// By Paraphe's own id when the provider echoed it and it exists, else by the provider's message id; in either case
+    /// only a notification of the reporting channel.
+    /// </summary>
     private static async Task<Notification?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
     {
-        var notifications = db.Notifications.IgnoreQueryFilters().Include(n => n.Events);
+        var notifications = db.Notifications.IgnoreQueryFilters().Include(n => n.Events).Where(n => n.Channel == message.Channel);
         if (!string.IsNullOrEmpty(message.NotificationId)
             && await notifications.FirstOrDefaultAsync(n => n.Id == message.NotificationId, ct) is { } byId)
             return byId;

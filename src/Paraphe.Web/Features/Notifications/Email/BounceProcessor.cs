@@ -9,8 +9,10 @@ namespace Paraphe.Web.Features.Notifications.Email;
 public enum BounceOutcome { Recorded, Unchanged, NotADsn, Unmatched }
 
 /// <summary>
-/// Applies a DSN received by the bounce listener to its notification, matched by the VERP recipient
-/// (`bounces+ntf_…@`) or else by the original Message-ID: 5.x.x → failed (with its kind), 4.x.x → deferred.
+/// Applies a DSN received by the bounce listener to its notification, matched by the envelope recipient (the VERP
+/// address `bounces+ntf_…@`, which only Paraphe's own envelope sender carries) or else by the original Message-ID, and
+/// only ever to an email: 5.x.x → failed (with its kind), 4.x.x → deferred. The headers of the DSN (`To:`, `From:`) are
+/// written by whoever sent it and are never trusted to name a notification.
 /// </summary>
 public sealed partial class BounceProcessor(
     IServiceScopeFactory scopes, IOptionsMonitor<BounceOptions> options, TimeProvider clock, ILogger<BounceProcessor> log)
@@ -25,8 +27,7 @@ public sealed partial class BounceProcessor(
         }
 
         var bounce = options.CurrentValue.BounceAddress ?? "";
-        var ids = envelopeRecipients.Concat(message.To.Mailboxes.Select(m => m.Address))
-            .Select(a => Verp.NotificationId(bounce, a)).OfType<string>().Distinct().ToList();
+        var ids = envelopeRecipients.Select(a => Verp.NotificationId(bounce, a)).OfType<string>().Distinct().ToList();
 
         // The recipient that matters: a failure wins over a delay, a delay over a success.
         var worst = report.Recipients.OrderByDescending(r => r.Class switch { '5' => 3, '4' => 2, _ => 1 }).First();
@@ -42,7 +43,7 @@ public sealed partial class BounceProcessor(
         // The same path as every provider callback: by the VERP id, else by the original Message-ID.
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-        var target = new MessageRef(SmtpSender.ProviderName, ids.FirstOrDefault(), report.OriginalMessageId);
+        var target = new MessageRef(SmtpSender.ProviderName, ids.FirstOrDefault(), report.OriginalMessageId, Channel.Email);
         var outcome = delivery is null
             ? (await DeliveryReports.ExistsAsync(db, target, ct) ? ReportOutcome.Unchanged : ReportOutcome.Unmatched)
             : await DeliveryReports.RecordAsync(db, target, delivery, ct);

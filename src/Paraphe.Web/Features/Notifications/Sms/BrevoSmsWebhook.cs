@@ -50,7 +50,7 @@ public static partial class BrevoSmsWebhook
             if (report is null) return TypedResults.NoContent();
             var notificationId = http.Request.Query["n"].ToString();
             var outcome = await DeliveryReports.RecordAsync(db,
-                new MessageRef(BrevoSmsSender.ProviderName, string.IsNullOrEmpty(notificationId) ? null : notificationId, messageId), report, ct);
+                new MessageRef(BrevoSmsSender.ProviderName, string.IsNullOrEmpty(notificationId) ? null : notificationId, messageId, Channel.Sms), report, ct);
             if (outcome == ReportOutcome.Unmatched) LogUnmatched(log, messageId, notificationId);
             return TypedResults.NoContent();
         }

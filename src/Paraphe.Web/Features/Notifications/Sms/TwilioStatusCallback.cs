@@ -35,7 +35,7 @@ public static partial class TwilioStatusCallback
         if (report is null) return TypedResults.NoContent();
         var notificationId = http.Request.Query["n"].ToString();
         var outcome = await DeliveryReports.RecordAsync(db,
-            new MessageRef(TwilioSender.ProviderName, string.IsNullOrEmpty(notificationId) ? null : notificationId, sid), report, ct);
+            new MessageRef(TwilioSender.ProviderName, string.IsNullOrEmpty(notificationId) ? null : notificationId, sid, Channel.Sms), report, ct);
         if (outcome == ReportOutcome.Unmatched) LogUnmatched(log, sid, notificationId);
         return TypedResults.NoContent();
     }

@@ -20,7 +20,7 @@ public sealed record BrevoEmailEvent(string Event, string? Email, string? Messag
     }
 
     /// <summary>Which message: the notification id we put in `X-Mailin-custom`, else Brevo's `message-id`.</summary>
-    public MessageRef Message => new(BrevoEmailSender.ProviderName, NotificationId(Custom), MessageId);
+    public MessageRef Message => new(BrevoEmailSender.ProviderName, NotificationId(Custom), MessageId, Channel.Email);
 
     /// <summary>
     /// What the event says about delivery, or null when it says nothing Paraphe records:
