@@ -752,6 +752,9 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.Property<int>("Order")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("OtpLockedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ProcedureId")
                         .IsRequired()
                         .HasColumnType("character varying(40)");

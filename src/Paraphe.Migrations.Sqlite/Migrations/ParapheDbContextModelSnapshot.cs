@@ -741,6 +741,9 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.Property<int>("Order")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("OtpLockedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProcedureId")
                         .IsRequired()
                         .HasColumnType("TEXT");
