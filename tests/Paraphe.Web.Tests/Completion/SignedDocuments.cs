@@ -259,7 +259,7 @@ public abstract partial class SignedDocuments(ParapheApp app)
     }
 
     [Fact]
-    public async Task SimultaneousDownloadsAllGetTheDocumentAndAreEachAudited()
+    public async Task SimultaneousDownloadsAllGetTheDocumentAndAreAuditedOncePerAddress()
     {
         var id = await SealedInPersonAsync();
         var completion = Assert.Single((await api.ProcedureAsync(id)).Arr("notifications"), n => n.Str("purpose") == "completion");
@@ -270,7 +270,7 @@ public abstract partial class SignedDocuments(ParapheApp app)
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
         var audit = await api.AuditAsync(id);
         Assert.True(audit.GetProperty("valid").GetBoolean());
-        Assert.Equal(5, audit.Arr("events").Count(e => e.Str("type") == "document.downloaded"));
+        Assert.Single(audit.Arr("events"), e => e.Str("type") == "document.downloaded");
     }
 
     /// <summary>`POST /api/v1/verify`, without any key: verifying is public.</summary>

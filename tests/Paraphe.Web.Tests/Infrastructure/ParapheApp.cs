@@ -57,6 +57,9 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Paraphe:MaxUploadMegabytes", MaxUploadMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Paraphe:Outbox:PollInterval", "00:00:00.200");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests hammer one link on purpose (parallel requests, fuzzing); the per-link limits have fixtures of their own (Abuse/EvidenceFlooding).
+        builder.UseSetting("Paraphe:LinkRateLimits:SigningPerMinute", "100000");
+        builder.UseSetting("Paraphe:LinkRateLimits:DownloadsPerMinute", "100000");
         if (connectionString is not null)
         {
             builder.UseSetting("ConnectionStrings:Paraphe", connectionString);

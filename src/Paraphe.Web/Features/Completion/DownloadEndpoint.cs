@@ -32,9 +32,7 @@ public static class DownloadEndpoint
             if (document is null)
                 return await ErrorPage(http, 404, "Le document signé n'est pas disponible.");
             var ip = http.Connection.RemoteIpAddress?.ToString();
-            var procedure = await RecordedLatelyAsync(db, n, ip, ct)
-                ? await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstAsync(p => p.Id == n.ProcedureId, ct)
-                : await RecordDownloadAsync(db, n, ip, ct);
+            var procedure = await RecordDownloadAsync(db, n, ip, ct);
             return SignedDocumentApi.File(procedure, document);
         }).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Platform.LinkRateLimits.DownloadPolicy);
         return app;
@@ -59,8 +57,9 @@ public static class DownloadEndpoint
     }
 
     /// <summary>
-    /// Audits the download. Two people downloading at once both change the procedure: the one that loses the race
-    /// records again on the fresh procedure rather than being refused its document.
+    /// Audits the download, unless this address's download of this link is in the trail within the hour. Two people
+    /// downloading at once both change the procedure: the one that loses the race looks again on the fresh procedure
+    /// (and records, or finds the winner's event from the same address) rather than being refused its document.
     /// </summary>
     private static async Task<Domain.Procedures.Procedure> RecordDownloadAsync(ParapheDbContext db, Domain.Notifications.Notification n,
         string? ip, CancellationToken ct)
@@ -68,6 +67,7 @@ public static class DownloadEndpoint
         for (var attempt = 1; ; attempt++)
         {
             var procedure = await db.Procedures.IgnoreQueryFilters().FirstAsync(p => p.Id == n.ProcedureId, ct);
+            if (await RecordedLatelyAsync(db, n, ip, ct)) return procedure;
             procedure.RecordDownload(n.Id, n.To, ip);
             try
             {
