@@ -102,7 +102,8 @@ public sealed partial class Procedure
         return new OtpCheck(OtpLockedRefusal());
     }
 
-    private const string OtpLockedMessage =
+    /// <summary>What a locked signer is told (API refusal and signing page).</summary>
+    public const string OtpLockedMessage =
         "Trop de codes demandés ou erronés : par sécurité, la signature par code SMS est bloquée pour vous. " +
         "Contactez l'agence : elle vérifiera votre identité et vous enverra une nouvelle demande de signature.";
 

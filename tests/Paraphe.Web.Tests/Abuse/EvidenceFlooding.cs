@@ -228,6 +228,8 @@ public abstract class EvidenceFlooding(ParapheApp app)
         await Expect.ProblemAsync(await RequestCodeAsync(token), (HttpStatusCode)423, "otp_locked");
         await Expect.ProblemAsync(await SignAsync(token, "123456"), (HttpStatusCode)423, "otp_locked");
         await Expect.ProblemAsync(await SignAsync(token, "12"), (HttpStatusCode)423, "otp_locked");
+        var page = await Anonymous.GetAsync($"/sign/{token}");
+        Assert.Contains("Contactez l'agence", System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync()), StringComparison.Ordinal);
 
         var audit = await api.AuditAsync(id);
         var lockEvent = Assert.Single(audit.Arr("events"), e => e.Str("type") == "signer.otp_locked");

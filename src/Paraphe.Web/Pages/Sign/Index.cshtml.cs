@@ -74,6 +74,12 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
             var session = await SigningApi.OpenAsync(db, token, HttpContext, ct);
             await LoadAsync(session, token, ct);
             State = session.Signer.Status == SignerStatus.Signed ? PageState.AlreadySigned : PageState.Form;
+            if (State == PageState.Form && session.Signer.OtpLockedAt is not null)
+            {
+                // Locked out of codes: say so now rather than after a drawing and a code typed for nothing.
+                ErrorSection = "sign";
+                ErrorMessage = Procedure.OtpLockedMessage;
+            }
             return Page();
         }
         catch (DomainException e) when (e.Code is ErrorCodes.NotFound or ErrorCodes.LinkGone)
