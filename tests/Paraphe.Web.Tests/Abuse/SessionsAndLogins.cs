@@ -63,7 +63,8 @@ public abstract class SessionsAndLogins(ParapheApp app)
                      (HttpMethod.Get, "/api/v1/procedures"), (HttpMethod.Get, "/api/v1/contacts"),
                      (HttpMethod.Get, $"/api/v1/procedures/{id}"), (HttpMethod.Post, $"/api/v1/procedures/{id}/launch"),
                      (HttpMethod.Post, $"/api/v1/procedures/{id}/mark-signed"), (HttpMethod.Post, "/api/v1/contacts"),
-                     (HttpMethod.Delete, $"/api/v1/procedures/{id}"),
+                     (HttpMethod.Patch, $"/api/v1/procedures/{id}"), (HttpMethod.Post, $"/api/v1/procedures/{id}/cancel"),
+                     (HttpMethod.Delete, $"/api/v1/procedures/{id}/signers/{procedure.Signers()[0].Str("id")}"),
                  })
         {
             // As a same-site page would send it: the cookie, a same-site Origin, a JSON body.
