@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Paraphe.Data.Records;
@@ -15,7 +16,7 @@ namespace Paraphe.Data;
 /// its hash-chained audit trail, so state, audit and outbox rows always commit together.
 /// </summary>
 public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options, ITenant tenant, TimeProvider clock)
-    : DbContext(options)
+    : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Agency> Agencies => Set<Agency>();
     public DbSet<User> Users => Set<User>();
@@ -32,6 +33,10 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<CapturedMessage> CapturedMessages => Set<CapturedMessage>();
     public DbSet<SealedDocument> SealedDocuments => Set<SealedDocument>();
     public DbSet<SealingJob> SealingJobs => Set<SealingJob>();
+    public DbSet<AgentSession> AgentSessions => Set<AgentSession>();
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    /// <summary>ASP.NET Data Protection's key ring (cookies, antiforgery), shared by every instance.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters at query time.</summary>
     public string? TenantAgencyId => tenant.AgencyId;
@@ -96,8 +101,11 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
 
     private const int MaxChainRetries = 8;
 
+    /// <summary>Only Data Protection's key repository, which saves synchronously, may use it.</summary>
     public override int SaveChanges() =>
-        throw new NotSupportedException("Use SaveChangesAsync: it writes the audit trail in the same transaction.");
+        ChangeTracker.Entries().All(e => e.Entity is DataProtectionKey)
+            ? base.SaveChanges()
+            : throw new NotSupportedException("Use SaveChangesAsync: it writes the audit trail in the same transaction.");
 
     private static bool IsAuditChainCollision(DbUpdateException e) =>
         e.InnerException?.Message is { } m && (m.Contains("audit_events", StringComparison.OrdinalIgnoreCase)

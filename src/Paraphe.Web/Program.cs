@@ -9,6 +9,7 @@ using Paraphe.Web.Features.Notifications.Callbacks;
 using Paraphe.Web.Features.Notifications.Email.Brevo;
 using Paraphe.Web.Features.Notifications.Sms;
 using Paraphe.Web.Features.Procedures;
+using Paraphe.Web.Features.Sessions;
 using Paraphe.Web.Features.Sealing;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Features.Verification;
@@ -27,11 +28,14 @@ builder.AddCompletion();
 builder.AddVerification();
 builder.AddLinkRateLimits();
 builder.AddAgentUi();
+builder.AddSessions();
+builder.AddLogRedaction();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
 if (command) return await AgencyCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 
+app.UseRedactedRequestLogging();
 app.UsePlatform();
 app.UseRateLimiter();
 app.MapPlatform();

@@ -35,12 +35,15 @@ public static class Database
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
         var o = app.Services.GetRequiredService<IOptions<ParapheOptions>>().Value;
-        Directory.CreateDirectory(o.ResolvedDataDirectory);
+        var (provider, connectionString) = Resolve(app.Configuration, o);
+        var sqlite = provider == DatabaseProvider.Sqlite ? connectionString : null;
+        DataFiles.PrepareDirectory(o.ResolvedDataDirectory, sqlite);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        DataFiles.Secure(o.ResolvedDataDirectory, sqlite);
         await DemoAgency.SeedAsync(scope.ServiceProvider, ct);
     }
 }

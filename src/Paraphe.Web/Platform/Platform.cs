@@ -32,8 +32,10 @@ public static class Platform
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = maxBody + 1024 * 1024);
 
         services.AddAuthentication(SmartScheme)
+            // `/api` takes API keys only (never the agent's cookie: no cross-site request forgery on the API).
             .AddPolicyScheme(SmartScheme, "API key or agent cookie", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                http.Request.Path.StartsWithSegments("/api")
+                || http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? ApiKeyAuthentication.SchemeName
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
@@ -55,7 +57,7 @@ public static class Platform
                 };
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(ApiPolicy, p => p.RequireClaim(ParapheClaims.AgencyId))
+            .AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.SchemeName).RequireClaim(ParapheClaims.AgencyId))
             .SetFallbackPolicy(null);
 
         // French pages: write « é » as é, not &#xE9;.

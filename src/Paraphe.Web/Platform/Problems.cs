@@ -100,7 +100,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         };
         if (details is null)
         {
-            log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+            log.LogError(exception, "Unhandled error on {Path}", LogRedaction.Path(http));
             details = Problems.Details(Problems.InternalError, "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez le support.", status: 500);
         }
         if (ErrorPage.IsForPeople(http))

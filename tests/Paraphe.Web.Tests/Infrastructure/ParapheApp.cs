@@ -31,6 +31,9 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
     public string DataDirectory => dataDirectory;
     private string? connectionString;
 
+    /// <summary>The database's connection string, null for the default SQLite file (a second instance uses the same).</summary>
+    public string? ConnectionString => connectionString;
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero))
     {
         AutoAdvanceAmount = TimeSpan.FromMilliseconds(1),

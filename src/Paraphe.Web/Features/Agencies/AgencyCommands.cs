@@ -1,17 +1,20 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Paraphe.Data;
 using Paraphe.Data.Records;
+using Paraphe.Domain;
+using Paraphe.Web.Features.Sessions;
 using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Agencies;
 
 /// <summary>
 /// Operators' commands of the same program: `agencies add --name … --director-email …`, `agencies list`,
-/// `keys rotate --agency agc_…`.
+/// `keys rotate --agency agc_…`, `users set-password --email … --password …` (ends all of the user's sessions).
 /// </summary>
 public static class AgencyCommands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "agencies" or "keys";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "agencies" or "keys" or "users";
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter errors)
     {
@@ -44,8 +47,24 @@ public static class AgencyCommands
                 await db.SaveChangesAsync();
                 output.WriteLine($"api_key: {key}");
                 return 0;
+            case ("users", "set-password"):
+                if (!options.TryGetValue("email", out var userEmail) || !options.TryGetValue("password", out var password))
+                    return Usage(errors, "users set-password --email agent@example.fr --password …");
+                try
+                {
+                    var loginOptions = scope.ServiceProvider.GetRequiredService<IOptions<LoginOptions>>().Value;
+                    var changed = await ChangePassword.HandleAsync(db, loginOptions, userEmail, password, null, CancellationToken.None);
+                    output.WriteLine($"user_id: {changed.UserId}");
+                    output.WriteLine($"sessions_ended: {changed.SessionsEnded}");
+                    return 0;
+                }
+                catch (DomainException e)
+                {
+                    errors.WriteLine(e.Message);
+                    return 1;
+                }
             default:
-                return Usage(errors, "agencies add | agencies list | keys rotate");
+                return Usage(errors, "agencies add | agencies list | keys rotate | users set-password");
         }
     }
 
