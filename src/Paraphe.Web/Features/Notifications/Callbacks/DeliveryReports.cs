@@ -23,21 +23,14 @@ public static class DeliveryReports
     public static async Task<ReportOutcome> RecordAsync(ParapheDbContext db, MessageRef message, DeliveryReport report,
         CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        return await db.RetryOnConflictAsync(async () =>
         {
             var n = await FindAsync(db, message, ct);
             if (n is null) return ReportOutcome.Unmatched;
             if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return ReportOutcome.Recorded;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
+            await db.SaveChangesAsync(ct);
+            return ReportOutcome.Recorded;
+        }, ct);
     }
 
     /// <summary>Whether the message is known (for events that carry no delivery state).</summary>
