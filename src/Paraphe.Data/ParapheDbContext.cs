@@ -88,9 +88,10 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             catch (DbUpdateException e)
             {
                 // Not written: the events stay pending and their links are dropped, so that they can be chained again.
+                var tried = ChangeTracker.Entries<AuditEvent>().Where(x => x.State == EntityState.Added).Select(x => x.Entity).ToList();
                 foreach (var entry in ChangeTracker.Entries<AuditEvent>().Where(x => x.State == EntityState.Added).ToList())
                     entry.State = EntityState.Detached;
-                if (e is DbUpdateConcurrencyException || !IsAuditChainCollision(e)) throw;
+                if (e is DbUpdateConcurrencyException || !await IsAuditChainCollisionAsync(e, tried, cancellationToken)) throw;
                 // Another writer (a delivery report, the dispatcher) extended the same chain first, but our own rows
                 // were not stale: chain onto its new end and write again. Nothing else was written (one transaction).
                 if (attempt < MaxChainRetries && Database.CurrentTransaction is null) continue;
@@ -107,9 +108,30 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             ? base.SaveChanges()
             : throw new NotSupportedException("Use SaveChangesAsync: it writes the audit trail in the same transaction.");
 
-    private static bool IsAuditChainCollision(DbUpdateException e) =>
-        e.InnerException?.Message is { } m && (m.Contains("audit_events", StringComparison.OrdinalIgnoreCase)
-                                               || m.Contains("IX_audit_events_ProcedureId_Seq", StringComparison.Ordinal));
+    /// <summary>
+    /// Whether the save lost the race for a chain's end: a unique violation (by the database's code, <see cref="DbErrors"/>)
+    /// on the chain's index when the database names it (PostgreSQL), else — SQLite names no constraint — when one of
+    /// the positions this save tried to write is now taken by another writer.
+    /// </summary>
+    private async Task<bool> IsAuditChainCollisionAsync(DbUpdateException e, List<AuditEvent> tried, CancellationToken ct)
+    {
+        var conflict = DbErrors.Classify(e);
+        if (conflict.Kind != DbConflictKind.UniqueViolation || tried.Count == 0) return false;
+        if (conflict.Constraint is { } constraint) return constraint == AuditChainIndex;
+        if (Database.CurrentTransaction is not null) return false; // a caller's transaction is aborted: nothing to probe
+        foreach (var chain in tried.GroupBy(a => a.ProcedureId))
+        {
+            var (procedureId, first) = (chain.Key, chain.Min(a => a.Seq));
+            if (await AuditEvents.IgnoreQueryFilters().AnyAsync(a => a.ProcedureId == procedureId && a.Seq >= first, ct)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>The unique index on (procedure_id, seq) that keeps two writers from forking a chain, named from the model.</summary>
+    private string AuditChainIndex => auditChainIndex ??= Model.FindEntityType(typeof(AuditEvent))!.GetIndexes()
+        .Single(i => i.IsUnique && i.Properties.Any(p => p.Name == nameof(AuditEvent.Seq))).GetDatabaseName()!;
+
+    private string? auditChainIndex;
 
     /// <summary>Something whose pending audit events were chained in this save, to clear once it is written.</summary>
     private readonly record struct AuditOwner(Action Clear);

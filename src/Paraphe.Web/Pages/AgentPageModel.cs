@@ -57,7 +57,7 @@ public abstract class AgentPageModel(ParapheDbContext db) : PageModel
         {
             Show(e);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception e) when (DbErrors.IsConflict(e))
         {
             Show(new DomainException(Problems.ConcurrentUpdate,
                 "La procédure a été modifiée en même temps par une autre action. Vérifiez son statut et recommencez."));

@@ -42,7 +42,7 @@ internal sealed class IdempotencyMiddleware(RequestDelegate next)
         {
             await db.SaveChangesAsync(http.RequestAborted);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (DbErrors.IsConflict(e)) // the key is taken (or being taken) by the first request
         {
             db.ChangeTracker.Clear();
             var first = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.AgencyId == agency && r.Key == key);

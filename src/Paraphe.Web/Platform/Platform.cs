@@ -63,7 +63,7 @@ public static class Platform
         // French pages: write « é » as é, not &#xE9;.
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
-        services.AddOpenApi("v1");
+        services.AddOpenApi("v1", o => o.AddProblemResponses());
         services.AddRequestLocalization(o =>
         {
             o.SetDefaultCulture("fr-FR").AddSupportedCultures("fr-FR", "en").AddSupportedUICultures("fr-FR", "en");

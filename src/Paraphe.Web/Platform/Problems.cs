@@ -94,7 +94,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             DomainException e => Problems.Details(e),
             BadHttpRequestException { StatusCode: 413 } => Problems.Details(Problems.DocumentTooLarge, "La requête est trop volumineuse."),
             BadHttpRequestException e => Problems.Details(Problems.MalformedRequest, $"La requête est mal formée : {e.Message}"),
-            DbUpdateConcurrencyException => Problems.Details(Problems.ConcurrentUpdate,
+            InvalidDataException when http.Request.HasFormContentType => Problems.Details(Problems.MalformedRequest,
+                "Le formulaire dépasse les limites (nombre de champs, longueur d'un nom ou d'une valeur)."),
+            // A collision with another writer, by the database's code (DbErrors): never a 500.
+            _ when Paraphe.Data.DbErrors.IsConflict(exception) => Problems.Details(Problems.ConcurrentUpdate,
                 "La procédure a été modifiée en même temps par une autre action. Rechargez et recommencez."),
             _ => null,
         };

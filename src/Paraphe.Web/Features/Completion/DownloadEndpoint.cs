@@ -61,25 +61,16 @@ public static class DownloadEndpoint
     /// downloading at once both change the procedure: the one that loses the race looks again on the fresh procedure
     /// (and records, or finds the winner's event from the same address) rather than being refused its document.
     /// </summary>
-    private static async Task<Domain.Procedures.Procedure> RecordDownloadAsync(ParapheDbContext db, Domain.Notifications.Notification n,
-        string? ip, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    private static Task<Domain.Procedures.Procedure> RecordDownloadAsync(ParapheDbContext db, Domain.Notifications.Notification n,
+        string? ip, CancellationToken ct) =>
+        db.RetryOnConflictAsync(async () =>
         {
             var procedure = await db.Procedures.IgnoreQueryFilters().FirstAsync(p => p.Id == n.ProcedureId, ct);
             if (await RecordedLatelyAsync(db, n, ip, ct)) return procedure;
             procedure.RecordDownload(n.Id, n.To, ip);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return procedure;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                db.ChangeTracker.Clear();
-            }
-        }
-    }
+            await db.SaveChangesAsync(ct);
+            return procedure;
+        }, ct);
 
     private static async Task<IResult> ErrorPage(HttpContext http, int status, string message)
     {

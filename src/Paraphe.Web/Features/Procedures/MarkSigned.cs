@@ -7,7 +7,11 @@ namespace Paraphe.Web.Features.Procedures;
 /// <summary>Manual mode ("Marquer comme signé"): signed on paper, optionally with the scanned copy.</summary>
 public sealed class MarkSigned(ParapheDbContext db, UploadDocument upload)
 {
-    public async Task<Procedure> HandleAsync(string id, string actor, IFormFile? scan, CancellationToken ct)
+    /// <summary>Two marks at once: the loser is judged again on the saved procedure (already completed: 409).</summary>
+    public Task<Procedure> HandleAsync(string id, string actor, IFormFile? scan, CancellationToken ct) =>
+        db.RetryOnConflictAsync(() => MarkAsync(id, actor, scan, ct), ct);
+
+    private async Task<Procedure> MarkAsync(string id, string actor, IFormFile? scan, CancellationToken ct)
     {
         var procedure = await ProcedureMapping.FindAsync(db, id, ct);
         string? scanId = null;

@@ -12,25 +12,17 @@ namespace Paraphe.Web.Features.Procedures;
 /// </summary>
 public sealed class RemindSigner(ParapheDbContext db, OutboxSignal outbox)
 {
-    private const int Attempts = 3;
-
     public async Task<Procedure> HandleAsync(string id, string signerId, string actor, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // Someone else wrote this procedure first (perhaps the same reminder): nothing of ours was saved; judge again.
+        var procedure = await db.RetryOnConflictAsync(async () =>
         {
             var procedure = await ProcedureMapping.FindAsync(db, id, ct);
             db.Notifications.AddRange(procedure.Remind(signerId, actor, db.UtcNow));
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                outbox.Notify();
-                return procedure;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < Attempts)
-            {
-                // Someone else wrote this procedure first (perhaps the same reminder): nothing of ours was saved.
-                db.ChangeTracker.Clear();
-            }
-        }
+            await db.SaveChangesAsync(ct);
+            return procedure;
+        }, ct);
+        outbox.Notify();
+        return procedure;
     }
 }

@@ -38,14 +38,18 @@ public static class InPersonSigning
     public static async Task<Procedure> SignAsync(ParapheDbContext db, string procedureId, string signerId, Request r,
         OneTimeCodeKey otpKey, HttpContext http, CancellationToken ct)
     {
-        // The name first: the wrong person holding the device must not use up the signer's code attempts.
-        var session = await SessionAsync(db, procedureId, signerId, ct);
-        if (!SameName(r.ConfirmedName, session.Signer.DisplayName))
-            throw new DomainException(ErrorCodes.ValidationFailed,
-                $"Le nom saisi ne correspond pas au signataire ({session.Signer.DisplayName}). Passez l'appareil au bon signataire.",
-                new Dictionary<string, string[]> { ["confirmed_name"] = ["Tapez votre prénom et votre nom pour confirmer votre identité."] });
-        return await SignDocument.HandleAsync(db, session, new SignDocument.Request(r.Consent, r.Otp, r.SignatureImage, r.TypedName),
-            http, otpKey, inPerson: true, ct);
+        // The last two signatures at once: the loser signs again on the fresh procedure (and completes it).
+        return await db.RetryOnConflictAsync(async () =>
+        {
+            // The name first: the wrong person holding the device must not use up the signer's code attempts.
+            var session = await SessionAsync(db, procedureId, signerId, ct);
+            if (!SameName(r.ConfirmedName, session.Signer.DisplayName))
+                throw new DomainException(ErrorCodes.ValidationFailed,
+                    $"Le nom saisi ne correspond pas au signataire ({session.Signer.DisplayName}). Passez l'appareil au bon signataire.",
+                    new Dictionary<string, string[]> { ["confirmed_name"] = ["Tapez votre prénom et votre nom pour confirmer votre identité."] });
+            return await SignDocument.HandleAsync(db, session, new SignDocument.Request(r.Consent, r.Otp, r.SignatureImage, r.TypedName),
+                http, otpKey, inPerson: true, ct);
+        }, ct);
     }
 
     private static bool SameName(string? typed, string expected) =>
@@ -65,7 +69,7 @@ public static class InPersonSigning
         // The code goes to the signer's own mobile; the agent's session only asks for it.
         group.MapPost("/signers/{signerId}/otp", async Task<Accepted<RequestOtp.Response>> (string id, string signerId,
             ParapheDbContext db, RequestOtp requestOtp, CancellationToken ct) =>
-            TypedResults.Accepted((string?)null, await requestOtp.HandleAsync(await SessionAsync(db, id, signerId, ct), ct)));
+            TypedResults.Accepted((string?)null, await requestOtp.HandleInPersonAsync(id, signerId, ct)));
 
         group.MapPost("/signers/{signerId}/sign-in-person", async Task<Ok<ProcedureResponse>> (string id, string signerId, Request body,
             ParapheDbContext db, SigningLinks links, HttpContext http, CancellationToken ct) =>

@@ -34,6 +34,13 @@ public sealed class RequestOtp(ParapheDbContext db, SigningLinks links, OutboxSi
         return new Response(MaskedMobile(sms.To), code.ExpiresAt);
     }
 
+    /// <summary>
+    /// The agent's device asks for the code of a signer signing in person. Requests at once collide on the procedure and
+    /// on the code's number: each runs again on the saved state, where the send limit refuses the excess (429).
+    /// </summary>
+    public Task<Response> HandleInPersonAsync(string procedureId, string signerId, CancellationToken ct) =>
+        db.RetryOnConflictAsync(async () => await HandleAsync(await InPersonSigning.SessionAsync(db, procedureId, signerId, ct), ct), ct);
+
     /// <summary>« 06 •• •• •• 78 » for a French mobile; otherwise the country code and the last two digits.</summary>
     public static string MaskedMobile(string e164)
     {

@@ -32,23 +32,21 @@ public static class SigningApi
 
         group.MapPost("/otp", async Task<Accepted<RequestOtp.Response>> (string token, ParapheDbContext db, RequestOtp requestOtp, CancellationToken ct) =>
         {
-            var session = await SigningSession.ResolveAsync(db, token, ct);
-            return TypedResults.Accepted((string?)null, await requestOtp.HandleAsync(session, ct));
+            return TypedResults.Accepted((string?)null, await SigningSession.RunAsync(db, token, s => requestOtp.HandleAsync(s, ct), ct));
         });
 
         group.MapPost("/sign", async Task<Ok<SignedResponse>> (string token, SignDocument.Request body, ParapheDbContext db, SigningLinks links,
             HttpContext http, CancellationToken ct) =>
         {
-            var session = await SigningSession.ResolveAsync(db, token, ct);
-            var p = await SignDocument.HandleAsync(db, session, body, http, links.OtpKey, inPerson: false, ct);
+            var p = await SigningSession.RunAsync(db, token,
+                s => SignDocument.HandleAsync(db, s, body, http, links.OtpKey, inPerson: false, ct), ct);
             return TypedResults.Ok(new SignedResponse("signed", Wire(p.Status),
                 p.Status == ProcedureStatus.Completed ? "Merci, vous avez signé. Tous les signataires ont signé." : "Merci, votre signature est enregistrée."));
         });
 
         group.MapPost("/decline", async Task<Ok<SignedResponse>> (string token, DeclineSigning.Request body, ParapheDbContext db, CancellationToken ct) =>
         {
-            var session = await SigningSession.ResolveAsync(db, token, ct);
-            var p = await DeclineSigning.HandleAsync(db, session, body, ct);
+            var p = await SigningSession.RunAsync(db, token, s => DeclineSigning.HandleAsync(db, s, body, ct), ct);
             return TypedResults.Ok(new SignedResponse("declined", Wire(p.Status), "Votre refus a été transmis à l'agence."));
         });
 
@@ -58,18 +56,14 @@ public static class SigningApi
     /// <summary>Resolves the link, refuses it when the procedure is over (410) and records the first opening.</summary>
     public static async Task<SigningSession> OpenAsync(ParapheDbContext db, string token, HttpContext http, CancellationToken ct)
     {
-        var session = await SigningSession.ResolveAsync(db, token, ct);
-        session.Procedure.RecordOpening(session.Signer.Id, http.Connection.RemoteIpAddress?.ToString(),
-            http.Request.Headers.UserAgent.ToString(), db.UtcNow);
-        try
+        // Opened twice at once: the loser reads the procedure again, where the other request recorded the opening.
+        return await SigningSession.RunAsync(db, token, async session =>
         {
+            session.Procedure.RecordOpening(session.Signer.Id, http.Connection.RemoteIpAddress?.ToString(),
+                http.Request.Headers.UserAgent.ToString(), db.UtcNow);
             await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Opened twice at once: the other request recorded it.
-        }
-        return session;
+            return session;
+        }, ct);
     }
 
     public static async Task<SigningView> ViewAsync(ParapheDbContext db, SigningSession s, string token, CancellationToken ct)

@@ -19,6 +19,13 @@ public sealed record SigningSession(Procedure Procedure, Signer Signer, string A
         var agency = await db.Agencies.AsNoTracking().FirstAsync(a => a.Id == procedure.AgencyId, ct);
         return new SigningSession(procedure, procedure.Signers.First(s => s.TokenHash == hash), agency.Name);
     }
+
+    /// <summary>
+    /// Resolves the link and runs the signer's action on it; when another writer collided with it (a co-signer signing
+    /// at the same moment, a delivery report, a second click), the action runs again on the fresh procedure.
+    /// </summary>
+    public static Task<T> RunAsync<T>(ParapheDbContext db, string token, Func<SigningSession, Task<T>> act, CancellationToken ct) =>
+        db.RetryOnConflictAsync(async () => await act(await ResolveAsync(db, token, ct)), ct);
 }
 
 /// <summary>What the signer's page needs.</summary>

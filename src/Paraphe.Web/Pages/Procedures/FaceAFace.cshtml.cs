@@ -60,7 +60,7 @@ public sealed class FaceAFaceModel(ParapheDbContext db, SigningLinks links, Requ
     public async Task<IActionResult> OnPostOtpAsync(CancellationToken ct) =>
         await AttemptAsync(async () =>
         {
-            var sent = await requestOtp.HandleAsync(await InPersonSigning.SessionAsync(Db, Id, SignerId ?? "", ct), ct);
+            var sent = await requestOtp.HandleInPersonAsync(Id, SignerId ?? "", ct);
             OtpSentTo = sent.SentTo;
             return await LoadAsync(ct);
         }, () => LoadAsync(ct));

@@ -121,8 +121,7 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         Protect();
         try
         {
-            var session = await SigningSession.ResolveAsync(db, token, ct);
-            var state = await act(session);
+            var (session, state) = await SigningSession.RunAsync(db, token, async s => (s, await act(s)), ct);
             await LoadAsync(session, token, ct);
             State = state;
             return Page();
@@ -135,7 +134,7 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         {
             return await ReshowAsync(token, section, e.Code, e.Message, e.Errors, ct);
         }
-        catch (DbUpdateException) // a concurrent change, or two code requests colliding on their number
+        catch (Exception e) when (DbErrors.IsConflict(e)) // a concurrent change the retries did not settle
         {
             return await ReshowAsync(token, section, Problems.ConcurrentUpdate, ConcurrentMessage, null, ct);
         }

@@ -25,26 +25,46 @@ public static class DeliveryReports
     public static async Task<ReportOutcome> RecordAsync(ParapheDbContext db, MessageRef message, DeliveryReport report,
         CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // Whatever a provider sends is bounded and stripped of control characters before it reaches a query or a row
+        // (PostgreSQL refuses U+0000 in text): an id that is no id matches nothing.
+        message = message with { NotificationId = Id(message.NotificationId), ProviderMessageId = Id(message.ProviderMessageId) };
+        report = report with { Detail = Detail(report.Detail) };
+        return await db.RetryOnConflictAsync(async () =>
         {
             var n = await FindAsync(db, message, ct);
             if (n is null) return ReportOutcome.Unmatched;
             if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
-            try
+            await db.SaveChangesAsync(ct);
+            return ReportOutcome.Recorded;
+        }, ct);
+    }
+
+    private const int MaxIdLength = 200;
+    private const int MaxDetailLength = 1000;
+
+    private static string? Id(string? id) =>
+        id is null || id.Length > MaxIdLength || id.Any(c => char.IsControl(c) || char.IsSurrogate(c)) ? null : id;
+
+    private static string? Detail(string? detail)
+    {
+        if (detail is null) return null;
+        var clean = new System.Text.StringBuilder(Math.Min(detail.Length, MaxDetailLength + 1));
+        for (var i = 0; i < detail.Length && clean.Length < MaxDetailLength; i++)
+        {
+            var c = detail[i];
+            if (char.IsHighSurrogate(c) && i + 1 < detail.Length && char.IsLowSurrogate(detail[i + 1]))
             {
-                await db.SaveChangesAsync(ct);
-                return ReportOutcome.Recorded;
+                if (clean.Length + 2 > MaxDetailLength) break;
+                clean.Append(c).Append(detail[++i]);
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                db.ChangeTracker.Clear();
-            }
+            else if (!char.IsSurrogate(c) && (!char.IsControl(c) || c == '\n')) clean.Append(c);
         }
+        return clean.Length < detail.Length && clean.Length >= MaxDetailLength - 1 ? clean.Append('…').ToString() : clean.ToString();
     }
 
     /// <summary>Whether the message is known (for events that carry no delivery state).</summary>
     public static async Task<bool> ExistsAsync(ParapheDbContext db, MessageRef message, CancellationToken ct) =>
-        await FindAsync(db, message, ct) is not null;
+        await FindAsync(db, message with { NotificationId = Id(message.NotificationId), ProviderMessageId = Id(message.ProviderMessageId) }, ct) is not null;
 
     /// <summary>
     /// By Paraphe's own id when the provider echoed it and it exists, else by the provider's message id; in either case

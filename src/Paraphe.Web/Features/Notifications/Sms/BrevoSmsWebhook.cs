@@ -30,10 +30,12 @@ public static partial class BrevoSmsWebhook
             LogRefused(log, http.Connection.RemoteIpAddress?.ToString());
             return Problems.Of(InvalidCredentials, "Identifiants du webhook Brevo absents ou invalides.", status: StatusCodes.Status403Forbidden);
         }
+        if (await CallbackBody.ReadAsync(http.Request, CallbackBody.BrevoLimit, ct) is not { } body)
+            return CallbackBody.TooLarge(CallbackBody.BrevoLimit);
         JsonDocument json;
         try
         {
-            json = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
+            json = JsonDocument.Parse(body);
         }
         catch (JsonException)
         {
@@ -44,8 +46,9 @@ public static partial class BrevoSmsWebhook
             var e = json.RootElement;
             var status = Str(e, "msg_status") ?? Str(e, "event") ?? "";
             var messageId = Str(e, "messageId");
-            var at = e.TryGetProperty("ts_event", out var ts) && ts.TryGetInt64(out var seconds)
-                ? DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime : default;
+            var at = e.ValueKind == JsonValueKind.Object && e.TryGetProperty("ts_event", out var ts)
+                     && ts.ValueKind == JsonValueKind.Number && ts.TryGetInt64(out var seconds)
+                ? CallbackBody.FromUnix(seconds, milliseconds: false) : default;
             var report = Map(status, Str(e, "reason") ?? Str(e, "description") ?? Str(e, "error"), at);
             if (report is null) return TypedResults.NoContent();
             var notificationId = http.Request.Query["n"].ToString();
@@ -103,13 +106,7 @@ public static partial class BrevoSmsWebhook
         new(status, at, detail, kind, BrevoSmsSender.ProviderName);
 
     private static string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
-        ? v.ValueKind switch
-        {
-            JsonValueKind.String => v.GetString(),
-            JsonValueKind.Number => v.GetRawText(),
-            _ => null,
-        }
-        : null;
+        ? CallbackBody.Text(v) : null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo SMS webhook refused: bad or missing credentials (from {RemoteIp})")]
     private static partial void LogRefused(ILogger log, string? remoteIp);

@@ -21,7 +21,12 @@ public static partial class TwilioStatusCallback
         IOptionsMonitor<TwilioOptions> twilio, CallbackUrls urls, ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger(typeof(TwilioStatusCallback));
-        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : FormCollection.Empty;
+        // Capped before anything is parsed: the signature is checked over the fields, so they are read first, but never many.
+        if (await CallbackBody.ReadAsync(http.Request, CallbackBody.TwilioLimit, ct) is not { } body)
+            return CallbackBody.TooLarge(CallbackBody.TwilioLimit);
+        if (await CallbackBody.FormAsync(http.Request, body) is not { } parsed)
+            return Problems.Of(Problems.MalformedRequest, "Le formulaire de ce rappel Twilio dépasse les limites (champs, longueurs).");
+        var form = new FormCollection(parsed);
         var fields = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList();
         var url = urls.For("sms", TwilioSender.ProviderName) + http.Request.QueryString.Value;
         if (!TwilioSignature.IsValid(twilio.CurrentValue.AuthToken, url, fields, http.Request.Headers["X-Twilio-Signature"]))

@@ -93,10 +93,10 @@ public sealed record BrevoEmailEvent(string Event, string? Email, string? Messag
     /// </summary>
     private static DateTime Time(JsonElement e)
     {
-        var ms = Long(e, "ts_epoch") is { } epoch and > 0 ? epoch : 0;
-        var s = (Long(e, "ts_event") ?? Long(e, "ts")) is { } seconds and > 0 ? seconds * 1000 : 0;
-        var at = Math.Max(ms, s);
-        return at > 0 ? DateTime.UnixEpoch.AddMilliseconds(at) : default; // default: recorded at the time it arrives
+        // Out of range (negative, 1e30, an overflow): as if absent. Default: recorded at the time it arrives.
+        var ms = Long(e, "ts_epoch") is { } epoch ? CallbackBody.FromUnix(epoch, milliseconds: true) : default;
+        var s = (Long(e, "ts_event") ?? Long(e, "ts")) is { } seconds ? CallbackBody.FromUnix(seconds, milliseconds: false) : default;
+        return ms > s ? ms : s;
     }
 
     private static string? Str(JsonElement e, string name)
@@ -104,12 +104,7 @@ public sealed record BrevoEmailEvent(string Event, string? Email, string? Messag
         foreach (var p in e.EnumerateObject())
         {
             if (!string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) continue;
-            return p.Value.ValueKind switch
-            {
-                JsonValueKind.String => p.Value.GetString(),
-                JsonValueKind.Number => p.Value.GetRawText(),
-                _ => null,
-            };
+            return CallbackBody.Text(p.Value);
         }
         return null;
     }

@@ -44,10 +44,12 @@ public static partial class BrevoEmailWebhook
                 "Ce webhook Brevo ne présente pas le secret configuré (Paraphe:Email:Brevo:WebhookSecret).", status: StatusCodes.Status403Forbidden);
         }
 
+        if (await CallbackBody.ReadAsync(request, CallbackBody.BrevoLimit, ct) is not { } bytes)
+            return CallbackBody.TooLarge(CallbackBody.BrevoLimit);
         JsonDocument body;
         try
         {
-            body = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            body = JsonDocument.Parse(bytes);
         }
         catch (JsonException e)
         {
