@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
+using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Pages;
 
 namespace Paraphe.Web.Features.Completion;
@@ -28,6 +29,7 @@ public static class DownloadEndpoint
             if (document is null)
                 return await ErrorPage(http, 404, "Le document signé n'est pas disponible.");
             var procedure = await RecordDownloadAsync(db, n, http.Connection.RemoteIpAddress?.ToString(), ct);
+            ServedFiles.Protect(http.Response, carriesToken: true);
             return SignedDocumentApi.File(procedure, document);
         }).AllowAnonymous().ExcludeFromDescription();
         return app;

@@ -28,8 +28,9 @@ public static class DocumentsApi
         group.MapGet("/{id}", async Task<Ok<DocumentResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await UploadDocument.FindAsync(db, id, ct)).ToResponse()));
 
-        group.MapGet("/{id}/file", async Task<FileContentHttpResult> (string id, ParapheDbContext db, CancellationToken ct) =>
+        group.MapGet("/{id}/file", async Task<FileContentHttpResult> (string id, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {
+            ServedFiles.Protect(http.Response, carriesToken: false);
             var document = await UploadDocument.FindAsync(db, id, ct);
             var content = await db.DocumentContents.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == id, ct)
                           ?? throw new DomainException(ErrorCodes.NotFound, "Document introuvable.");
