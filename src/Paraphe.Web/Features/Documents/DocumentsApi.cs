@@ -8,7 +8,10 @@ using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Documents;
 
-public sealed record DocumentResponse(string Id, string Title, string Kind, string Sha256, int Pages, long Size, DateTime CreatedAt);
+/// <param name="RemovedActiveContent">in the upload's answer only: what was removed from the file before it was stored
+/// (javascript, launch, form_submission, embedded_files, xfa, rich_media); empty when nothing was.</param>
+public sealed record DocumentResponse(string Id, string Title, string Kind, string Sha256, int Pages, long Size, DateTime CreatedAt,
+    IReadOnlyList<string>? RemovedActiveContent = null);
 
 public static class DocumentsApi
 {
@@ -22,7 +25,8 @@ public static class DocumentsApi
             UploadDocument upload, HttpContext http, CancellationToken ct) =>
         {
             var document = await upload.HandleAsync(http.User.AgencyId(), file, title, kind, ct);
-            return TypedResults.Created($"/api/v1/documents/{document.Id}", document.ToResponse());
+            return TypedResults.Created($"/api/v1/documents/{document.Id}",
+                document.ToResponse() with { RemovedActiveContent = upload.RemovedActiveContent });
         }).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
 
         group.MapGet("/{id}", async Task<Ok<DocumentResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
