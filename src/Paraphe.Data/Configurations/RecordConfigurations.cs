@@ -53,6 +53,7 @@ internal sealed class SealedDocumentConfiguration : IEntityTypeConfiguration<Sea
         e.HasKey(x => x.ProcedureId);
         e.Property(x => x.Sha256).HasMaxLength(64);
         e.HasIndex(x => x.Sha256);
+        e.Property(x => x.SealSignatureSha256).HasMaxLength(64);
         e.HasOne<Paraphe.Domain.Procedures.Procedure>().WithOne().HasForeignKey<SealedDocument>(x => x.ProcedureId);
     }
 }

@@ -62,6 +62,10 @@ public sealed class SealedDocument
     public long Size { get; set; }
     public byte[] Bytes { get; set; } = [];
     public DateTime SealedAt { get; set; }
+
+    /// <summary>SHA-256 (hex) of the seal's CMS signature value: /verify names this procedure for a modified copy only
+    /// when the copy's seal is this one. Null for documents sealed before it was stored (computed on first need).</summary>
+    public string? SealSignatureSha256 { get; set; }
 }
 
 /// <summary>

@@ -239,6 +239,10 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("SealSignatureSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTime>("SealedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -230,6 +230,10 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("SealSignatureSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("SealedAt")
                         .HasColumnType("TEXT");
 

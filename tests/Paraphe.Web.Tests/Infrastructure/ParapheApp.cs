@@ -59,6 +59,7 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Paraphe:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("Paraphe:MaxUploadMegabytes", MaxUploadMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Paraphe:Outbox:PollInterval", "00:00:00.200");
+        builder.UseSetting("Paraphe:Verify:PerMinute", "1000"); // the suites share one client address; VerifyRateLimit sets its own
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests hammer one link on purpose (parallel requests, fuzzing); the per-link limits have fixtures of their own (Abuse/EvidenceFlooding).
         builder.UseSetting("Paraphe:LinkRateLimits:SigningPerMinute", "100000");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
+using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Pages;
 
 namespace Paraphe.Web.Features.Completion;
@@ -33,6 +34,7 @@ public static class DownloadEndpoint
                 return await ErrorPage(http, 404, "Le document signé n'est pas disponible.");
             var ip = http.Connection.RemoteIpAddress?.ToString();
             var procedure = await RecordDownloadAsync(db, n, ip, ct);
+            ServedFiles.Protect(http.Response, carriesToken: true);
             return SignedDocumentApi.File(procedure, document);
         }).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Platform.LinkRateLimits.DownloadPolicy);
         return app;

@@ -6,6 +6,7 @@ using Paraphe.Data.Records;
 using Paraphe.Domain.Agencies;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Sealing;
+using Paraphe.Web.Features.Verification;
 
 namespace Paraphe.Web.Features.Completion;
 
@@ -39,7 +40,7 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
         db.SealedDocuments.Add(new SealedDocument
         {
             ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, Sha256 = sha256, Size = sealedPdf.LongLength,
-            Bytes = sealedPdf, SealedAt = now,
+            Bytes = sealedPdf, SealedAt = now, SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(sealedPdf),
         });
         var messages = procedure.RecordSeal(sha256, sealedPdf.LongLength, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
             certificates.Seal.Subject, await AgentEmailAsync(procedure, ct), now);

@@ -4,6 +4,7 @@ using Paraphe.Data;
 using Paraphe.Data.Records;
 using Paraphe.Domain;
 using Paraphe.Domain.Procedures;
+using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Platform;
 
@@ -14,10 +15,11 @@ public static class SignedDocumentApi
 {
     public static RouteGroupBuilder MapSignedDocumentApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/procedures/{id}/signed-document", async (string id, ParapheDbContext db, CancellationToken ct) =>
+        api.MapGet("/procedures/{id}/signed-document", async (string id, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var procedure = await ProcedureMapping.FindAsync(db, id, ct);
             var sealedDocument = await FindAsync(db, procedure, ct);
+            ServedFiles.Protect(http.Response, carriesToken: false);
             return File(procedure, sealedDocument);
         }).WithTags("Procedures").Produces(StatusCodes.Status200OK, contentType: "application/pdf");
 

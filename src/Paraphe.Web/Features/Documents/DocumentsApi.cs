@@ -8,7 +8,10 @@ using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Documents;
 
-public sealed record DocumentResponse(string Id, string Title, string Kind, string Sha256, int Pages, long Size, DateTime CreatedAt);
+/// <param name="RemovedActiveContent">in the upload's answer only: what was removed from the file before it was stored
+/// (javascript, launch, form_submission, embedded_files, xfa, rich_media); empty when nothing was.</param>
+public sealed record DocumentResponse(string Id, string Title, string Kind, string Sha256, int Pages, long Size, DateTime CreatedAt,
+    IReadOnlyList<string>? RemovedActiveContent = null);
 
 public static class DocumentsApi
 {
@@ -22,14 +25,16 @@ public static class DocumentsApi
             UploadDocument upload, HttpContext http, CancellationToken ct) =>
         {
             var document = await upload.HandleAsync(http.User.AgencyId(), file, title, kind, ct);
-            return TypedResults.Created($"/api/v1/documents/{document.Id}", document.ToResponse());
+            return TypedResults.Created($"/api/v1/documents/{document.Id}",
+                document.ToResponse() with { RemovedActiveContent = upload.RemovedActiveContent });
         }).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
 
         group.MapGet("/{id}", async Task<Ok<DocumentResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await UploadDocument.FindAsync(db, id, ct)).ToResponse()));
 
-        group.MapGet("/{id}/file", async Task<FileContentHttpResult> (string id, ParapheDbContext db, CancellationToken ct) =>
+        group.MapGet("/{id}/file", async Task<FileContentHttpResult> (string id, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {
+            ServedFiles.Protect(http.Response, carriesToken: false);
             var document = await UploadDocument.FindAsync(db, id, ct);
             var content = await db.DocumentContents.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == id, ct)
                           ?? throw new DomainException(ErrorCodes.NotFound, "Document introuvable.");

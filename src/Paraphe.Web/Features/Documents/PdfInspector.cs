@@ -14,6 +14,7 @@ public static class PdfInspector
             return new(false, 0, "Ce fichier n'est pas un PDF. Exportez votre contrat au format PDF puis recommencez.");
         if (bytes.AsSpan(Math.Max(0, bytes.Length - 2048)).IndexOf("%%EOF"u8) < 0)
             return new(false, 0, "Ce PDF est incomplet (fichier tronqué). Téléchargez-le de nouveau puis recommencez.");
+        if (PdfNesting.TooDeep(bytes)) return TooDeep;
         var asked = false;
         try
         {
@@ -40,6 +41,9 @@ public static class PdfInspector
             return new(false, 0, "Ce PDF est endommagé et ne peut pas être lu. Exportez-le de nouveau puis recommencez.");
         }
     }
+
+    private static readonly Result TooDeep =
+        new(false, 0, "Ce PDF est construit de façon anormale (imbrication trop profonde) et ne peut pas être lu. Exportez-le de nouveau puis recommencez.");
 
     private static readonly Result Encrypted =
         new(false, 0, "Ce PDF est protégé par un mot de passe ou chiffré. Retirez la protection puis recommencez.");

@@ -49,12 +49,43 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
         if (!inspection.Ok)
             throw new DomainException(Problems.InvalidDocument, inspection.Error!,
                 new Dictionary<string, string[]> { ["file"] = [inspection.Error!] });
+        (bytes, RemovedActiveContent) = RemoveActiveContent(bytes);
         var document = Document.Create(agencyId, title, kind, Convert.ToHexStringLower(SHA256.HashData(bytes)),
             inspection.Pages, bytes.LongLength, db.UtcNow);
         db.Documents.Add(document);
         db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, Bytes = bytes });
         return document;
     }
+
+    /// <summary>What the last <see cref="Stage"/> removed from its document (<see cref="PdfActiveContent"/> kinds);
+    /// the stored document and its SHA-256 are the cleaned ones.</summary>
+    public IReadOnlyList<string> RemovedActiveContent { get; private set; } = [];
+
+    private static (byte[], IReadOnlyList<string>) RemoveActiveContent(byte[] bytes)
+    {
+        try
+        {
+            return PdfActiveContent.Clean(bytes);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            const string message = "Ce PDF contient du contenu actif (scripts, fichiers joints…) qui n'a pas pu être retiré. " +
+                                   "Exportez-le de nouveau en PDF simple (« Imprimer en PDF ») puis recommencez.";
+            throw new DomainException(Problems.InvalidDocument, message, new Dictionary<string, string[]> { ["file"] = [message] });
+        }
+    }
+
+    /// <summary>« JavaScript, fichiers joints » — the kinds removed, for a person.</summary>
+    public static string Describe(IEnumerable<string> kinds) => string.Join(", ", kinds.Select(k => k switch
+    {
+        PdfActiveContent.JavaScript => "JavaScript",
+        PdfActiveContent.Launch => "lancement de programmes",
+        PdfActiveContent.FormSubmission => "envoi de formulaire",
+        PdfActiveContent.EmbeddedFiles => "fichiers joints",
+        PdfActiveContent.Xfa => "formulaire XFA",
+        PdfActiveContent.RichMedia => "contenu multimédia",
+        _ => k,
+    }));
 
     public static async Task<Document> FindAsync(ParapheDbContext db, string id, CancellationToken ct) =>
         await db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct)

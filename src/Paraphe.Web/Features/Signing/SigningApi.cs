@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
+using Paraphe.Web.Features.Documents;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Web.Features.Signing;
@@ -21,13 +22,14 @@ public static class SigningApi
             return TypedResults.Ok(await ViewAsync(db, session, token, ct));
         });
 
-        group.MapGet("/document", async Task<FileContentHttpResult> (string token, ParapheDbContext db, CancellationToken ct) =>
+        group.MapGet("/document", async Task<FileContentHttpResult> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {
             var session = await SigningSession.ResolveAsync(db, token, ct);
             session.Procedure.EnsureOpenForSigning(db.UtcNow);
             var content = await db.DocumentContents.IgnoreQueryFilters().AsNoTracking()
                 .FirstAsync(c => c.DocumentId == session.Procedure.DocumentId, ct);
-            return TypedResults.File(content.Bytes, "application/pdf");
+            ServedFiles.Protect(http.Response, carriesToken: true);
+            return TypedResults.File(content.Bytes, "application/pdf", "document.pdf");
         });
 
         group.MapPost("/otp", async Task<Accepted<RequestOtp.Response>> (string token, ParapheDbContext db, RequestOtp requestOtp, CancellationToken ct) =>

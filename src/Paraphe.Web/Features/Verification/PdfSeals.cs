@@ -1,59 +1,137 @@
-using System.Globalization;
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
-using System.Text;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using Paraphe.Web.Features.Documents;
+using PdfSharp.Pdf;
+using PdfSharp.Pdf.Advanced;
+using PdfSharp.Pdf.IO;
 
 namespace Paraphe.Web.Features.Verification;
 
-/// <summary>One signature found in a PDF: what it signs, the CMS, and what its dictionary says.</summary>
+/// <summary>One signature a signature field of the PDF references: what it signs, its CMS, and its dictionary's reason.</summary>
+/// <param name="ByteRange">start1, length1, start2, length2; checked: inside the file, ordered, the gap is `&lt;hex&gt;`.</param>
 /// <param name="CoversWholeFile">false when bytes were added after the signed ranges (an incremental update).</param>
-/// <param name="DigestMatches">the CMS signature verifies over the signed ranges: nothing inside them changed.</param>
-public sealed record PdfSeal(long[] ByteRange, bool CoversWholeFile, bool DigestMatches, SignedCms? Cms, string? ProcedureId);
+/// <param name="ProcedureId">the procedure the reason names (« Scellé par Paraphe (réf. prc_…) »), a claim until checked.</param>
+public sealed record PdfSeal(long[] ByteRange, bool CoversWholeFile, SignedCms Cms, string? ProcedureId)
+{
+    /// <summary>The signer's signature value: unique to one sealing, what the stored record is matched on.</summary>
+    public byte[] SignatureValue => Cms.SignerInfos[0].GetSignature();
+}
 
 /// <summary>
-/// Reads the signatures of a PDF from its bytes (the `/ByteRange` and the `/Contents` it leaves out) and checks each
-/// CMS over exactly those bytes — what pdfsig does, without trusting anything the file says about itself.
+/// Reads the signatures of an untrusted PDF the way a reader does — from the signature fields of its form
+/// (AcroForm /Fields, /FT /Sig → /V), never by searching the bytes — and checks one over exactly its signed ranges.
+/// Every step is bounded by the file's size: the nesting pre-scan, one parse (PDFsharp, Import mode: the parser the
+/// upload already uses and guards), at most <see cref="MaxSignatures"/> signatures decoded (a few kilobytes each), and
+/// one streamed hash of at most the file, which stops when the request is cancelled.
 /// </summary>
 public static partial class PdfSeals
 {
-    public static IReadOnlyList<PdfSeal> Read(byte[] pdf)
-    {
-        var text = Encoding.Latin1.GetString(pdf);
-        var seals = new List<PdfSeal>();
-        foreach (Match m in ByteRangePattern().Matches(text))
-        {
-            var range = Enumerable.Range(1, 4).Select(i => long.Parse(m.Groups[i].Value, CultureInfo.InvariantCulture)).ToArray();
-            if (!Plausible(range, pdf.LongLength)) continue;
-            var (start1, length1, start2, length2) = (range[0], range[1], range[2], range[3]);
-            var cms = DecodeContents(pdf, (int)(start1 + length1), (int)start2);
-            var digestMatches = false;
-            if (cms is not null)
-            {
-                var signed = new byte[length1 + length2];
-                Array.Copy(pdf, start1, signed, 0, length1);
-                Array.Copy(pdf, start2, signed, length1, length2);
-                digestMatches = Verifies(cms, signed);
-            }
-            seals.Add(new PdfSeal(range, start2 + length2 == pdf.LongLength, digestMatches, cms, ProcedureIdIn(text)));
-        }
-        return seals;
-    }
+    /// <summary>Signatures looked at, at most (distinct ranges). A sealed document has one; a signed one a few.</summary>
+    public const int MaxSignatures = 5;
 
-    private static bool Plausible(long[] r, long size) =>
-        r[0] == 0 && r[1] > 0 && r[2] > r[1] && r[3] >= 0 && r[2] + r[3] <= size;
+    /// <summary>Signature fields visited, at most (terminal fields and their parents).</summary>
+    public const int MaxFields = 1000;
 
-    /// <summary>The `&lt;hex&gt;` between the two signed ranges, decoded as CMS (its zero padding ignored).</summary>
-    private static SignedCms? DecodeContents(byte[] pdf, int from, int to)
+    /// <summary>Size of the `&lt;hex&gt;` gap, at most: a CMS with its chain and a timestamp token is far smaller.</summary>
+    public const int MaxContentsLength = 1024 * 1024;
+
+    /// <summary>The signatures the document's signature fields reference, or null when the file cannot be read as a PDF.</summary>
+    public static IReadOnlyList<PdfSeal>? Read(byte[] pdf)
     {
-        var hex = Encoding.ASCII.GetString(pdf, from, to - from).Trim().TrimStart('<').TrimEnd('>').TrimEnd('0');
-        if (hex.Length % 2 == 1) hex += "0";
+        if (PdfNesting.TooDeep(pdf)) return null;
+        List<PdfDictionary> values;
         try
         {
-            var der = Convert.FromHexString(hex);
+            using var input = new MemoryStream(pdf, writable: false);
+            using var document = PdfReader.Open(input, PdfDocumentOpenMode.Import, args => args.Abort = true);
+            values = SignatureValues(document);
+            var seals = new List<PdfSeal>();
+            foreach (var value in values)
+            {
+                if (seals.Count == MaxSignatures) break;
+                if (ToSeal(pdf, value) is { } seal && !seals.Any(s => s.ByteRange.SequenceEqual(seal.ByteRange))) seals.Add(seal);
+            }
+            return seals;
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            return null; // untrusted bytes in a third-party parser: whatever it throws means "cannot be read"
+        }
+    }
+
+    /// <summary>The /V dictionaries of the signature fields, in the order of the form, kids included (/FT inherited).</summary>
+    private static List<PdfDictionary> SignatureValues(PdfDocument document)
+    {
+        var found = new List<PdfDictionary>();
+        if (Resolve(document.Internals.Catalog.Elements["/AcroForm"]) is not PdfDictionary form
+            || Resolve(form.Elements["/Fields"]) is not PdfArray fields) return found;
+        var visited = 0;
+        var pending = new Stack<(PdfItem Item, string? Type, int Level)>();
+        for (var i = fields.Elements.Count - 1; i >= 0; i--) pending.Push((fields.Elements[i], null, 0));
+        var seen = new HashSet<PdfDictionary>(ReferenceEqualityComparer.Instance);
+        while (pending.Count > 0 && visited++ < MaxFields && found.Count < 4 * MaxSignatures)
+        {
+            var (item, inherited, level) = pending.Pop();
+            if (Resolve(item) is not PdfDictionary field || !seen.Add(field)) continue;
+            var type = field.Elements.GetName("/FT") is { Length: > 0 } ft ? ft : inherited;
+            if (type == "/Sig" && Resolve(field.Elements["/V"]) is PdfDictionary value) found.Add(value);
+            if (level < 8 && Resolve(field.Elements["/Kids"]) is PdfArray kids)
+                for (var i = kids.Elements.Count - 1; i >= 0; i--) pending.Push((kids.Elements[i], type, level + 1));
+        }
+        return found;
+    }
+
+    private static PdfItem? Resolve(PdfItem? item) => item is PdfReference reference ? reference.Value : item;
+
+    /// <summary>The cheap checks, before any hashing: sane ranges, the gap is the hex string, the CMS decodes.</summary>
+    private static PdfSeal? ToSeal(byte[] pdf, PdfDictionary value)
+    {
+        if (Resolve(value.Elements["/ByteRange"]) is not PdfArray array || array.Elements.Count != 4) return null;
+        var range = new long[4];
+        for (var i = 0; i < 4; i++)
+        {
+            var number = Resolve(array.Elements[i]) switch
+            {
+                PdfInteger n => (long?)n.Value,
+                PdfLongInteger n => n.Value,
+                _ => null,
+            };
+            if (number is not { } v) return null;
+            range[i] = v;
+        }
+        if (!Plausible(range, pdf.LongLength)) return null;
+        var (gapStart, gapEnd) = ((int)(range[0] + range[1]), (int)range[2]);
+        if (Resolve(value.Elements["/Contents"]) is not PdfString) return null;
+        var cms = DecodeContents(pdf.AsSpan(gapStart, gapEnd - gapStart));
+        if (cms is null) return null;
+        var reason = Resolve(value.Elements["/Reason"]) is PdfString r ? r.Value : null;
+        var procedureId = reason is null ? null : ProcedureIdPattern().Match(reason) is { Success: true } m ? m.Value : null;
+        return new PdfSeal(range, range[2] + range[3] == pdf.LongLength, cms, procedureId);
+    }
+
+    /// <summary>Integers within the file, the first range from its start, the second after the first, the gap between
+    /// them no larger than <see cref="MaxContentsLength"/>.</summary>
+    private static bool Plausible(long[] r, long size) =>
+        r[0] == 0 && r[1] > 0 && r[1] < size && r[2] > r[1] && r[2] <= size && r[3] >= 0 && r[3] <= size - r[2]
+        && r[2] - r[1] >= 2 && r[2] - r[1] <= MaxContentsLength;
+
+    /// <summary>The gap must be exactly one hex string `&lt;…&gt;`; decoded as CMS, its zero padding ignored.</summary>
+    private static SignedCms? DecodeContents(ReadOnlySpan<byte> gap)
+    {
+        if (gap[0] != '<' || gap[^1] != '>') return null;
+        var hex = gap[1..^1];
+        if (hex.IndexOfAnyExcept("0123456789abcdefABCDEF"u8) >= 0) return null;
+        var end = hex.LastIndexOfAnyExcept((byte)'0') + 1;
+        if (end % 2 == 1) end++;
+        try
+        {
+            var der = Convert.FromHexString(System.Text.Encoding.ASCII.GetString(hex[..end]));
             var cms = new SignedCms(new ContentInfo([]), detached: true);
             cms.Decode(Trim(der));
-            return cms;
+            return cms.SignerInfos.Count > 0 ? cms : null;
         }
         catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException)
         {
@@ -70,7 +148,7 @@ public static partial class PdfSeals
         else
         {
             var count = der[1] & 0x7F;
-            if (count is < 1 or > 4 || der.Length < 2 + count) return der;
+            if (count is < 1 or > 3 || der.Length < 2 + count) return der;
             length = 0;
             for (var i = 0; i < count; i++) length = (length << 8) | der[2 + i];
             header = 2 + count;
@@ -78,44 +156,104 @@ public static partial class PdfSeals
         return header + length <= der.Length ? der[..(header + length)] : der;
     }
 
-    private static bool Verifies(SignedCms cms, byte[] signedBytes)
+    /// <summary>
+    /// Whether the seal's CMS verifies over its two signed ranges: SHA-256 of the ranges (hashed in place, a megabyte
+    /// at a time, stopping when <paramref name="ct"/> is cancelled) equals the signed message-digest attribute, and
+    /// the signer's RSA signature over the signed attributes verifies. This is the CMS the sealer writes
+    /// (<see cref="Sealing.CadesSigner"/>): anything else (another digest, no signed attributes) does not verify.
+    /// </summary>
+    public static bool DigestMatches(byte[] pdf, PdfSeal seal, CancellationToken ct)
     {
         try
         {
-            var check = new SignedCms(new ContentInfo(signedBytes), detached: true);
-            check.Decode(cms.Encode());
-            check.CheckSignature(verifySignatureOnly: true);
-            return true;
+            return DigestMatchesUnchecked(pdf, seal, ct);
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or AsnContentException or ArgumentException or InvalidOperationException)
         {
-            return false;
+            return false; // attributes or keys the decoder refuses: nothing verified
         }
     }
+
+    private static bool DigestMatchesUnchecked(byte[] pdf, PdfSeal seal, CancellationToken ct)
+    {
+        var signer = seal.Cms.SignerInfos[0];
+        if (signer.DigestAlgorithm.Value != "2.16.840.1.101.3.4.2.1" || signer.Certificate is not { } certificate) return false;
+        var signedDigest = signer.SignedAttributes.Cast<CryptographicAttributeObject>()
+            .Where(a => a.Oid.Value == "1.2.840.113549.1.9.4").SelectMany(a => a.Values.Cast<AsnEncodedData>())
+            .Select(v => AsnDecoder.ReadOctetString(v.RawData, AsnEncodingRules.BER, out _)).FirstOrDefault();
+        if (signedDigest is null) return false;
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        const int chunk = 1024 * 1024;
+        foreach (var (start, length) in new[] { (seal.ByteRange[0], seal.ByteRange[1]), (seal.ByteRange[2], seal.ByteRange[3]) })
+            for (var at = start; at < start + length; at += chunk)
+            {
+                ct.ThrowIfCancellationRequested();
+                hash.AppendData(pdf, (int)at, (int)Math.Min(chunk, start + length - at));
+            }
+        if (!CryptographicOperations.FixedTimeEquals(hash.GetHashAndReset(), signedDigest)) return false;
+        return SignatureVerifies(seal.Cms, certificate);
+    }
+
+    private static bool SignatureVerifies(SignedCms cms, X509Certificate2 certificate)
+    {
+        var signer = cms.SignerInfos[0];
+        if (SignedAttributes(cms.Encode()) is not { } attributes) return false;
+        using var key = certificate.GetRSAPublicKey();
+        return key is not null && key.VerifyData(attributes, signer.GetSignature(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    }
+
+    /// <summary>The first SignerInfo's signed attributes as they are signed: DER, tagged as a SET (RFC 5652 §5.4).</summary>
+    private static byte[]? SignedAttributes(byte[] cms)
+    {
+        try
+        {
+            var contentInfo = new AsnReader(cms, AsnEncodingRules.BER).ReadSequence();
+            contentInfo.ReadObjectIdentifier();
+            var signedData = contentInfo.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+            signedData.ReadInteger();
+            signedData.ReadSetOf();
+            signedData.ReadSequence();
+            if (signedData.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0))) signedData.ReadEncodedValue();
+            if (signedData.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 1))) signedData.ReadEncodedValue();
+            var signerInfo = signedData.ReadSetOf().ReadSequence();
+            signerInfo.ReadInteger();
+            signerInfo.ReadEncodedValue(); // sid
+            signerInfo.ReadSequence(); // digestAlgorithm
+            if (!signerInfo.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0))) return null;
+            var attributes = signerInfo.ReadEncodedValue().ToArray();
+            attributes[0] = 0x31;
+            return attributes;
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>SHA-256 (hex) of a seal's signature value: what `sealed_documents.seal_signature_sha256` stores.</summary>
+    public static string SignatureHash(byte[] signatureValue) => Convert.ToHexStringLower(SHA256.HashData(signatureValue));
 
     /// <summary>
-    /// The procedure named in the seal's reason (« Scellé par Paraphe (réf. prc_…) »), written as a literal or, when it
-    /// has accents, as a UTF-16 hex string. Only a claim: the caller compares the file with the stored sealed document.
+    /// The signature-value hash of a PDF this instance sealed itself (trusted bytes: its last /ByteRange is the seal
+    /// PDFsharp wrote), without parsing the file. Null when there is none.
     /// </summary>
-    private static string? ProcedureIdIn(string window)
+    public static string? OwnSealSignatureHash(byte[] sealedPdf)
     {
-        if (ProcedureIdPattern().Match(window) is { Success: true } plain) return plain.Value;
-        foreach (Match hex in HexStringPattern().Matches(window))
-        {
-            var value = hex.Groups[1].Value;
-            if (!value.StartsWith("FEFF", StringComparison.OrdinalIgnoreCase) || value.Length % 4 != 0) continue;
-            var decoded = Encoding.BigEndianUnicode.GetString(Convert.FromHexString(value[4..]));
-            if (ProcedureIdPattern().Match(decoded) is { Success: true } id) return id.Value;
-        }
-        return null;
+        var span = sealedPdf.AsSpan();
+        var at = span.LastIndexOf("/ByteRange"u8);
+        if (at < 0) return null;
+        var text = System.Text.Encoding.ASCII.GetString(span.Slice(at, Math.Min(100, span.Length - at)));
+        var open = text.IndexOf('[');
+        var close = text.IndexOf(']');
+        if (open < 0 || close < open) return null;
+        var numbers = text[(open + 1)..close].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (numbers.Length != 4 || !long.TryParse(numbers[1], out var length1) || !long.TryParse(numbers[2], out var start2)
+            || !Plausible([0, length1, start2, 0], sealedPdf.LongLength)) return null;
+        var cms = DecodeContents(span[(int)length1..(int)start2]);
+        return cms is null ? null : SignatureHash(cms.SignerInfos[0].GetSignature());
     }
-
-    [GeneratedRegex(@"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")]
-    private static partial Regex ByteRangePattern();
 
     [GeneratedRegex(@"prc_[0-9a-f]{32}")]
     private static partial Regex ProcedureIdPattern();
-
-    [GeneratedRegex(@"<([0-9A-Fa-f]{8,2000})>")]
-    private static partial Regex HexStringPattern();
 }

@@ -47,23 +47,57 @@ public sealed class VerifyDocument(ParapheDbContext db, SealCertificates certifi
             return new(Intact, "Document authentique et intact : c'est exactement le document scellé par Paraphe.", sha256, null,
                 await ProcedureAsync(stored, ct));
 
-        var seals = PdfSeals.Read(pdf);
+        // Parsing and hashing are CPU work proportional to the file: off the request's thread, stopped with it.
+        var reading = await Task.Run(() => Read(pdf, ct), ct);
+        if (reading is null)
+            throw new DomainException(Problems.InvalidDocument, Unreadable,
+                new Dictionary<string, string[]> { ["file"] = [Unreadable] });
+        var (seals, seal, digestMatches) = reading.Value;
         if (seals.Count == 0)
             return new(NotSealed, "Ce document ne porte aucun cachet électronique : ce n'est pas un document signé et scellé par Paraphe " +
                 "(ou c'est une copie imprimée, scannée ou réenregistrée).", sha256, null, null);
-        var ours = seals.Where(IsOurs).ToList();
-        if (ours.Count == 0)
+        if (seal is null)
             return new(OtherSeal, "Ce document est signé électroniquement, mais pas par ce service Paraphe.", sha256, null, null);
 
-        var seal = ours[^1];
-        var procedure = seal.ProcedureId is { } id ? await ProcedureAsync(id, ct) : null;
-        var detail = !seal.DigestMatches
+        var procedure = await ConfirmedProcedureAsync(seal, ct) is { } id ? await ProcedureAsync(id, ct) : null;
+        var detail = !digestMatches
             ? "Le contenu scellé a été modifié : son empreinte ne correspond plus au cachet."
             : !seal.CoversWholeFile
                 ? "Des modifications ont été ajoutées au document après son scellement."
                 : "Le cachet est valide mais ce document n'est pas celui que Paraphe a conservé.";
         return new(Modified, "Attention : ce document a été modifié après sa signature. Demandez l'original à l'agence.",
             sha256, detail, procedure);
+    }
+
+    private const string Unreadable = "Ce PDF est endommagé ou construit de façon anormale : il ne peut pas être vérifié.";
+
+    /// <summary>The signatures the form references; ours, the one covering the most of the file; and whether it verifies
+    /// (the only one hashed). Null when the file cannot be read.</summary>
+    private (IReadOnlyList<PdfSeal> Seals, PdfSeal? Ours, bool DigestMatches)? Read(byte[] pdf, CancellationToken ct)
+    {
+        if (PdfSeals.Read(pdf) is not { } seals) return null;
+        var ours = seals.Where(IsOurs).MaxBy(s => s.ByteRange[2] + s.ByteRange[3]);
+        return (seals, ours, ours is not null && PdfSeals.DigestMatches(pdf, ours, ct));
+    }
+
+    /// <summary>
+    /// The procedure a seal of ours belongs to, named only when two things agree: the reason in its signature dictionary
+    /// (what the seal says it sealed) and the stored record of that procedure, whose seal must be this very seal (same
+    /// CMS signature value, unique to one sealing and unforgeable without our key). A procedure id pasted into a copy
+    /// of another document's seal names nothing. Records sealed before the signature value was stored get it computed
+    /// from their stored bytes, once.
+    /// </summary>
+    private async Task<string?> ConfirmedProcedureAsync(PdfSeal seal, CancellationToken ct)
+    {
+        if (seal.ProcedureId is not { } claimed) return null;
+        var record = await db.SealedDocuments.IgnoreQueryFilters().FirstOrDefaultAsync(d => d.ProcedureId == claimed, ct);
+        if (record is null) return null;
+        if (record.SealSignatureSha256 is null)
+        {
+            record.SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(record.Bytes);
+            if (record.SealSignatureSha256 is not null) await db.SaveChangesAsync(ct);
+        }
+        return record.SealSignatureSha256 == PdfSeals.SignatureHash(seal.SignatureValue) ? claimed : null;
     }
 
     /// <summary>

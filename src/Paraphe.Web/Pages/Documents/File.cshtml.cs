@@ -17,6 +17,8 @@ public sealed class FileModel(ParapheDbContext db) : AgentPageModel(db)
             var content = await Db.DocumentContents.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == id, ct);
             if (content is null) return NotFound();
             // Inline, so it opens in the browser tab and in the face-to-face frame.
+            // nosniff and no caching; not the sandbox, under which browsers refuse to show a PDF inline.
+            ServedFiles.Protect(Response, carriesToken: false, inline: true);
             Response.Headers.ContentDisposition = $"inline; filename*=UTF-8''{Uri.EscapeDataString(document.Title)}.pdf";
             return File(content.Bytes, "application/pdf");
         }

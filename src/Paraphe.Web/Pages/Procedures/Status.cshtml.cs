@@ -126,6 +126,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     {
         var procedure = await ProcedureMapping.FindAsync(Db, Id, ct);
         var document = await SignedDocumentApi.FindAsync(Db, procedure, ct);
+        Features.Documents.ServedFiles.Protect(Response, carriesToken: false);
         return File(document.Bytes, "application/pdf", SignedDocumentApi.FileName(procedure.Title));
     }, async () => await LoadAsync(ct));
 
