@@ -15,7 +15,9 @@ using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Features.Verification;
 using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
+using Paraphe.Web.Platform.Configuration;
 
+StartupFailure.ExitCleanlyOnInvalidConfiguration();
 var command = AgencyCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(command ? [] : args);
 

@@ -52,7 +52,17 @@ public sealed partial class OutboxDispatcher(
 
         foreach (var n in due)
         {
-            var outcome = await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
+            Action<Notification> outcome;
+            try
+            {
+                outcome = await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Before the provider was even called (no such provider, a message that cannot be composed): our fault,
+                // this message only. It is retried like an outage and the rest of the batch goes on.
+                outcome = RetryOrGiveUp(n, "paraphe", e);
+            }
             await RecordAsync(db, n, outcome, ct);
         }
         return due.Count;
@@ -122,13 +132,19 @@ public sealed partial class OutboxDispatcher(
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            LogSendFailed(n.Id, sender.Name, e.Message);
-            var at = clock.GetUtcNow().UtcDateTime;
-            var retryAt = at + Backoff(n.Attempts);
-            if (retryAt > n.CreatedAt + _o.RetryFor)
-                return x => x.Failed($"Abandonné après {n.Attempts} tentatives : {e.Message}", at, DeliveryFailure.ProviderError);
-            return x => x.RetryLater($"{sender.Name} : {e.Message}", retryAt, at);
+            return RetryOrGiveUp(n, sender.Name, e);
         }
+    }
+
+    /// <summary>A failure on our side or the provider's (never the recipient's): retried with backoff, for `RetryFor`.</summary>
+    private Action<Notification> RetryOrGiveUp(Notification n, string provider, Exception e)
+    {
+        LogSendFailed(n.Id, provider, e.Message);
+        var at = clock.GetUtcNow().UtcDateTime;
+        var retryAt = at + Backoff(n.Attempts);
+        if (retryAt > n.CreatedAt + _o.RetryFor)
+            return x => x.Failed($"Abandonné après {n.Attempts} tentatives : {e.Message}", at, DeliveryFailure.ProviderError);
+        return x => x.RetryLater($"{provider} : {e.Message}", retryAt, at);
     }
 
     /// <summary>Exponential backoff from 30 s to 1 h, with ±20 % jitter so retries do not march in step.</summary>

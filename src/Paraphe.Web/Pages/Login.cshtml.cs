@@ -36,6 +36,6 @@ public sealed class LoginModel(ParapheDbContext db, IOptions<LoginOptions> optio
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/procedures");
     }
 
-    private Task<bool> DemoExistsAsync(CancellationToken ct) =>
-        db.Users.IgnoreQueryFilters().AnyAsync(u => u.Email == DemoAgency.Email, ct);
+    private async Task<bool> DemoExistsAsync(CancellationToken ct) => DemoAgency.IsOn(HttpContext.RequestServices)
+        && await db.Users.IgnoreQueryFilters().AnyAsync(u => u.Email == DemoAgency.Email, ct);
 }

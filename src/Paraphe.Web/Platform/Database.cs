@@ -34,6 +34,8 @@ public static class Database
     /// <summary>Applies migrations (never EnsureCreated) and seeds the demo agency on an empty database.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken ct = default)
     {
+        // Every setting is checked (all at once, so that one start lists every problem) before the database is touched.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         var o = app.Services.GetRequiredService<IOptions<ParapheOptions>>().Value;
         var (provider, connectionString) = Resolve(app.Configuration, o);
         var sqlite = provider == DatabaseProvider.Sqlite ? connectionString : null;

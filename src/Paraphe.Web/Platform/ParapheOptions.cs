@@ -26,7 +26,11 @@ public sealed class ParapheOptions
     {
         /// <summary>When set and the database is empty, "Agence Démo" is created with this API key.</summary>
         public string? ApiKey { get; set; }
-        public bool Enabled { get; set; } = true;
+
+        /// <summary>Unset: on everywhere but in Production, where only an explicit `true` turns it on.</summary>
+        public bool? Enabled { get; set; }
+
+        public bool IsOn(IHostEnvironment environment) => Enabled ?? !environment.IsProduction();
     }
 
     public string ResolvedDataDirectory => Path.GetFullPath(DataDirectory);

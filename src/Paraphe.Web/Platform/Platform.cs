@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Paraphe.Web.Platform.Configuration;
+using Paraphe.Web.Platform.Http;
 
 namespace Paraphe.Web.Platform;
 
@@ -19,6 +21,8 @@ public static class Platform
     {
         var services = builder.Services;
         services.AddOptions<ParapheOptions>().BindConfiguration(ParapheOptions.Section);
+        builder.AddConfigurationChecks();
+        builder.AddReverseProxy();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 
@@ -80,6 +84,8 @@ public static class Platform
 
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseReverseProxy();
         app.UseExceptionHandler();
         app.UseStatusCodePages(async ctx =>
         {

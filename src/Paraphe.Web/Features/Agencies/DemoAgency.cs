@@ -11,10 +11,14 @@ public static partial class DemoAgency
     public const string Email = "directeur@agence-demo.fr";
     public const string Password = "demo-paraphe";
 
+    /// <summary>In Production only when `Paraphe:Demo:Enabled=true` is set explicitly: its key and password are public.</summary>
+    public static bool IsOn(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<ParapheOptions>>().Value.Demo.IsOn(services.GetRequiredService<IHostEnvironment>());
+
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
         var options = services.GetRequiredService<IOptions<ParapheOptions>>().Value.Demo;
-        if (!options.Enabled) return;
+        if (!IsOn(services)) return;
         var db = services.GetRequiredService<ParapheDbContext>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Paraphe.Demo");
         if (await db.Agencies.AnyAsync(ct))

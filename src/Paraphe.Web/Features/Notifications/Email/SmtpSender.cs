@@ -29,12 +29,15 @@ internal sealed partial class SmtpSender(
     public async Task<SendReceipt> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         var from = channels.Get("Email").From;
+        // Our own address is our problem, never the client's: an outage, retried until the setting is fixed.
+        if (!StrictAddress.IsValid(from))
+            throw new SendFailedException($"Paraphe:Email:From « {from} » n'est pas une adresse valable : message retenu jusqu'à la correction de la configuration.", permanent: false);
         MimeMessage mime;
         MailboxAddress[] recipients;
         try
         {
-            mime = Compose(message, from);
             recipients = [MailboxAddress.Parse(message.To)];
+            mime = Compose(message, from);
         }
         catch (ParseException e)
         {
@@ -96,6 +99,9 @@ internal sealed partial class SmtpSender(
         var code = (int)e.StatusCode;
         var enhanced = SmtpStatus.Find(e.Message);
         var text = $"SMTP {code} {e.Message}".Trim();
+        // MAIL FROM refused (553 sender not allowed, 5.1.8 bad sender domain…): our sending setup, not the recipient.
+        if (e.ErrorCode == SmtpErrorCode.SenderNotAccepted)
+            return new SendFailedException($"{text} (expéditeur refusé : vérifiez Paraphe:Email:From et Paraphe:Email:BounceAddress)", permanent: false, e);
         if (code >= 500)
         {
             var kind = SmtpStatus.Kind(enhanced);

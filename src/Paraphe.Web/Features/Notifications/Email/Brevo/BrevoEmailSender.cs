@@ -41,9 +41,13 @@ internal sealed partial class BrevoEmailSender(
     public async Task<SendReceipt> SendAsync(OutgoingMessage message, CancellationToken ct)
     {
         var o = brevo.CurrentValue;
+        var from = channels.Get("Email").From;
+        // Our own address is our problem, never the client's: an outage, retried until the setting is fixed.
+        if (!StrictAddress.IsValid(from))
+            throw new SendFailedException($"Paraphe:Email:From « {from} » n'est pas une adresse valable : message retenu jusqu'à la correction de la configuration.", permanent: false);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{o.BaseUrl.TrimEnd('/')}/v3/smtp/email")
         {
-            Content = JsonContent.Create(Body(message, channels.Get("Email").From), options: Json),
+            Content = JsonContent.Create(Body(message, from), options: Json),
         };
         request.Headers.Add("api-key", o.ApiKey);
         request.Headers.Accept.ParseAdd("application/json");
