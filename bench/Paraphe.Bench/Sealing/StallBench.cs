@@ -259,7 +259,7 @@ public static class StallBench
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    private sealed class StallApp(int concurrency, TimeSpan timeout) : WebApplicationFactory<Program>
+    private sealed class StallApp(int concurrency, TimeSpan timeout) : WebApplicationFactory<Paraphe.Web.Features.Completion.SealingWorker> // any type of the app's assembly (the bench has its own Program)
     {
         public const string DemoKey = "pk_bench_stall_demo_key_0123456789";
         private readonly string directory = Directory.CreateTempSubdirectory("paraphe-stall-app-").FullName;
