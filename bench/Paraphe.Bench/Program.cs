@@ -11,6 +11,10 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is [ColdSeal.ChildFlag, var input, var directory])
     return await ColdSeal.RunChildAsync(input, directory);
 
+// Issue 9 (`--scenario stall`): signature images and a pathological job in the sealing queue.
+if (args is ["--scenario", StallBench.Flag])
+    return await StallBench.RunAsync();
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {

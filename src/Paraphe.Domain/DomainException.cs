@@ -48,4 +48,7 @@ public static class ErrorCodes
 
     /// <summary>The procedure is completed but its signed document is still being sealed (409): retry shortly.</summary>
     public const string NotSealed = "not_sealed";
+
+    /// <summary>The drawn signature is not a complete PNG within the limits (bytes, pixels) (422, field `signature_image`).</summary>
+    public const string InvalidSignatureImage = "invalid_signature_image";
 }

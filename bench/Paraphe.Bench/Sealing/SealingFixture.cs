@@ -16,9 +16,12 @@ public sealed class SealingFixture : IDisposable
     private static readonly DateTime Signed = new(2026, 11, 27, 14, 5, 0, DateTimeKind.Utc);
 
     /// <param name="input">One of <see cref="SealingInputs.Names"/>, already generated.</param>
-    public SealingFixture(string input)
+    public SealingFixture(string input) : this(input, File.ReadAllBytes(SealingInputs.PathOf(input))) { }
+
+    /// <summary>With the PDF given (the issue 9 bench builds its own).</summary>
+    public SealingFixture(string input, byte[] pdf)
     {
-        Pdf = File.ReadAllBytes(SealingInputs.PathOf(input));
+        Pdf = pdf;
         Certificates = new SealCertificates(
             Options.Create(new ParapheOptions { DataDirectory = SealingInputs.Directory }),
             Options.Create(new SealingOptions()), TimeProvider.System, NullLogger<SealCertificates>.Instance);
@@ -36,6 +39,9 @@ public sealed class SealingFixture : IDisposable
     public Task<byte[]> StampAndSealAsync() => Sealer.StampAndSealAsync(Pdf, Stamps, Evidence);
 
     public void Dispose() => Certificates.Dispose();
+
+    /// <summary>The same two signers, both with <paramref name="png"/> as their drawing.</summary>
+    public IReadOnlyList<SignatureStamp> WithDrawing(byte[] png) => Stamps.Select(s => s with { SignaturePng = png }).ToList();
 
     private static IReadOnlyList<SignatureStamp> TwoSigners(int pages) =>
     [

@@ -80,8 +80,11 @@ public sealed class SealingJob
     public int Attempts { get; set; }
     /// <summary>Not before this time: a lease while a worker holds it, a backoff after a failure.</summary>
     public DateTime NextAttemptAt { get; set; }
+    /// <summary>Why the last attempt failed, in French for the agent (the technical detail is in the log).</summary>
     public string? LastError { get; set; }
     public DateTime? DoneAt { get; set; }
+    /// <summary>Given up after `Paraphe:Sealing:Worker:MaxAttempts` failures: no more attempts until an agent retries.</summary>
+    public DateTime? FailedAt { get; set; }
     /// <summary>Optimistic concurrency: two workers never both take the same job.</summary>
     public int Version { get; set; }
 }

@@ -40,6 +40,28 @@ public sealed partial class Procedure
         return messages;
     }
 
+    /// <summary>The sealing job gave up after <paramref name="attempts"/> attempts: the agent sees « Scellement en échec ».</summary>
+    public void RecordSealingFailure(string reason, int attempts)
+    {
+        EnsureAwaitsSeal();
+        Record("procedure.sealing_failed", "system", new() { ["reason"] = reason, ["attempts"] = attempts });
+    }
+
+    /// <summary>The agent asked for the failed seal to be made again (« Relancer le scellement »).</summary>
+    public void RecordSealingRetry(string actor)
+    {
+        EnsureAwaitsSeal();
+        Record("procedure.sealing_retried", actor, new());
+    }
+
+    private void EnsureAwaitsSeal()
+    {
+        if (!AwaitsSeal)
+            throw new DomainException(ErrorCodes.InvalidTransition, SealedAt is null
+                ? $"Impossible de sceller : la procédure est {Label(Status)}."
+                : "Le document de cette procédure est déjà scellé.");
+    }
+
     /// <summary>The signed contract and its evidence, by a download link, to the notary's address.</summary>
     public Notification SendToNotary(string email, string actor, DateTime now)
     {

@@ -146,6 +146,8 @@ public static class Labels
         "procedure.marked_signed" => "Marquée comme signée",
         "procedure.completed" => "Procédure terminée",
         "procedure.sealed" => "Document signé et certifié (scellé)",
+        "procedure.sealing_failed" => "Scellement en échec",
+        "procedure.sealing_retried" => "Scellement relancé",
         "procedure.sent_to_notary" => "Envoyé au notaire",
         "document.downloaded" => "Document signé téléchargé",
         "procedure.relaunched" => "Remplacée par une nouvelle procédure",

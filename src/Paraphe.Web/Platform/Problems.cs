@@ -29,6 +29,7 @@ public static class Problems
         ErrorCodes.LinkGone => StatusCodes.Status410Gone,
         ErrorCodes.ReminderCooldown or ErrorCodes.OtpSendLimit or ErrorCodes.OtpAttemptsExceeded => StatusCodes.Status429TooManyRequests,
         ErrorCodes.OtpRequired or ErrorCodes.OtpInvalid or ErrorCodes.OtpExpired => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.InvalidSignatureImage => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.OtpNotEnabled or ErrorCodes.NotSealed => StatusCodes.Status409Conflict,
         ErrorCodes.OtpLocked => StatusCodes.Status423Locked,
         DocumentTooLarge => StatusCodes.Status413PayloadTooLarge,

@@ -108,7 +108,7 @@ public abstract class RemoteProcedureSigning(ParapheApp app)
             HttpStatusCode.UnprocessableEntity, "validation_failed");
         Assert.Contains("consent", Expect.ErrorKeys(noConsent));
         var notAPng = await Expect.ProblemAsync(await Sign(token, new { consent = true, signature_image = "data:image/png;base64,bm90IGEgcG5n" }),
-            HttpStatusCode.UnprocessableEntity, "validation_failed");
+            HttpStatusCode.UnprocessableEntity, "invalid_signature_image");
         Assert.Contains("signature_image", Expect.ErrorKeys(notAPng));
 
         Assert.Equal("pending", (await api.ProcedureAsync(procedure.Str("id"))).Signers()[0].Str("status"));

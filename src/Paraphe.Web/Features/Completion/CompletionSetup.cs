@@ -13,6 +13,9 @@ public static class CompletionSetup
         builder.Services.AddSingleton<SealingWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SealingWorker>());
         builder.Services.AddScoped<SealProcedure>();
+        builder.Services.AddScoped<ISealJob>(sp => sp.GetRequiredService<SealProcedure>());
+        builder.Services.AddSingleton<SealingMetrics>();
+        builder.Services.AddSingleton<SealingFailures>();
         builder.Services.AddScoped<SendToNotary>();
         builder.Services.AddSingleton<DownloadLinks>();
         return builder;

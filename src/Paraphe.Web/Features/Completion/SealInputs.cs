@@ -5,6 +5,7 @@ using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Sealing;
+using Paraphe.Web.Features.Signing;
 
 namespace Paraphe.Web.Features.Completion;
 
@@ -44,10 +45,7 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
 
     private static SignatureStamp StampOf(Signer s)
     {
-        const string prefix = "data:image/png;base64,";
-        var png = s.SignatureImage is { } image && image.StartsWith(prefix, StringComparison.Ordinal)
-            ? Convert.FromBase64String(image[prefix.Length..])
-            : null;
+        var png = SignatureImages.Bytes(s.SignatureImage);
         var box = s.Field is { } f ? new StampBox(f.Page, f.X, f.Y, f.Width, f.Height) : null;
         return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName);
     }

@@ -10,13 +10,20 @@ using Paraphe.Web.Features.Verification;
 
 namespace Paraphe.Web.Features.Completion;
 
+/// <summary>One sealing job's work, as the worker runs it (a seam: tests put a slow or failing job in its place).</summary>
+public interface ISealJob
+{
+    /// <returns>true when this call sealed the document.</returns>
+    Task<bool> HandleAsync(SealingJob job, CancellationToken ct);
+}
+
 /// <summary>
 /// Produces the signed document of one completed procedure: stamps, evidence page, platform seal; then, in one
 /// transaction, stores it, records `procedure.sealed` in the audit trail, queues the completion emails and closes
 /// the job. Runs in the sealing worker, never in a web request. Sealed once: a procedure already sealed only closes its job.
 /// </summary>
 public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCertificates certificates,
-    IOptions<SealingOptions> options, TimeProvider clock)
+    IOptions<SealingOptions> options, TimeProvider clock) : ISealJob
 {
     /// <returns>true when this call sealed the document.</returns>
     public async Task<bool> HandleAsync(SealingJob job, CancellationToken ct)
@@ -47,6 +54,7 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
         db.Notifications.AddRange(messages);
         job.DoneAt = now;
         job.LastError = null;
+        job.FailedAt = null;
         job.Version++;
         await db.SaveChangesAsync(ct);
         return true;

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paraphe.Data;
-using Paraphe.Data.Records;
 using Paraphe.Web.Outbox;
 using Paraphe.Web.Platform;
 
@@ -18,66 +17,108 @@ public sealed class SealingWorkerOptions
     /// <summary>How often jobs left by a crash or a failure are looked for (a completion wakes the worker at once).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A taken job is given back after this long if its worker died.</summary>
+    /// <summary>A taken job is given back after this long if its worker died (longer than <see cref="JobTimeout"/>).</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time budget of one attempt: past it, the attempt counts as failed and the worker moves on.</summary>
+    public TimeSpan JobTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Jobs sealed at the same time: a slow job holds one slot, never the others.</summary>
+    public int Concurrency { get; set; } = 2;
+
+    /// <summary>Failed attempts after which a job ends in the failed state (« Scellement en échec ») until an agent retries.</summary>
+    public int MaxAttempts { get; set; } = 5;
 }
 
 /// <summary>Wakes the sealing worker when a transaction has completed a procedure.</summary>
 public sealed class SealingSignal : WakeUpSignal;
 
 /// <summary>
-/// Seals completed procedures from their jobs (written with the completion). A job is taken with a lease before the
-/// work starts, so a crash mid-seal leaves it to be taken again when the lease ends; a failure (timestamp authority
-/// down…) is retried with backoff and stays visible in `sealing_jobs.LastError`.
+/// Seals completed procedures from their jobs (written with the completion), <see cref="SealingWorkerOptions.Concurrency"/>
+/// at a time. A job is taken with a lease before the work starts, so a crash mid-seal leaves it to be taken again when
+/// the lease ends. Each attempt has a time budget: PDF work is CPU-bound and cannot be cancelled mid-way, so it runs on
+/// its own task and the worker stops waiting for it at the budget (its late result is discarded: the job's version has
+/// moved). A failure is retried with backoff; after <see cref="SealingWorkerOptions.MaxAttempts"/> the job is failed
+/// (<see cref="SealingFailures"/>): visible to the agent, logged and counted for the operator.
 /// </summary>
 public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSignal signal, OutboxSignal outbox,
-    IOptions<SealingWorkerOptions> options, TimeProvider clock, ILogger<SealingWorker> log) : BackgroundService
+    SealingFailures failures, IOptions<SealingWorkerOptions> options, TimeProvider clock, ILogger<SealingWorker> log)
+    : BackgroundService
 {
-    private const int BatchSize = 5;
-
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.Enabled
             ? signal.RunAsync(SealDueAsync, options.Value.PollInterval, LogPassFailed, stoppingToken)
             : Task.CompletedTask;
 
-    /// <summary>One pass over the due jobs; returns how many procedures it sealed.</summary>
+    /// <summary>
+    /// One pass: fills the free slots with due jobs, one at a time, until none is due and none is running; returns how
+    /// many procedures it sealed.
+    /// </summary>
     public async Task<int> SealDueAsync(CancellationToken ct)
     {
-        List<string> taken;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-            var now = clock.GetUtcNow().UtcDateTime;
-            var due = await db.SealingJobs.Where(j => j.DoneAt == null && j.NextAttemptAt <= now)
-                .OrderBy(j => j.NextAttemptAt).Take(BatchSize).ToListAsync(ct);
-            if (due.Count == 0) return 0;
-            foreach (var job in due)
-            {
-                job.Attempts++;
-                job.NextAttemptAt = now + options.Value.Lease;
-                job.Version++;
-            }
-            try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateConcurrencyException) { return 0; } // another worker took them
-            taken = due.Select(j => j.ProcedureId).ToList();
-        }
-
+        var slots = Math.Max(1, options.Value.Concurrency);
+        var running = new List<Task<bool>>();
         var sealedCount = 0;
-        foreach (var procedureId in taken)
-            if (await SealOneAsync(procedureId, ct)) sealedCount++;
-        if (sealedCount > 0) outbox.Notify(); // the completion emails
+        var more = true;
+        while (true)
+        {
+            while (more && running.Count < slots)
+            {
+                if (await TakeNextAsync(ct) is { } procedureId) running.Add(SealWithinBudgetAsync(procedureId, ct));
+                else more = false;
+            }
+            if (running.Count == 0) break;
+            var finished = await Task.WhenAny(running);
+            running.Remove(finished);
+            if (await finished)
+            {
+                sealedCount++;
+                outbox.Notify(); // its completion emails
+            }
+            more = true; // a slot is free: look again (a job may have become due meanwhile)
+        }
         return sealedCount;
     }
 
-    private async Task<bool> SealOneAsync(string procedureId, CancellationToken ct)
+    /// <summary>Leases the oldest due job; null when none is due (or another worker took it first).</summary>
+    private async Task<string?> TakeNextAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-        var job = await db.SealingJobs.FirstAsync(j => j.ProcedureId == procedureId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var job = await db.SealingJobs.Where(j => j.DoneAt == null && j.FailedAt == null && j.NextAttemptAt <= now)
+            .OrderBy(j => j.NextAttemptAt).FirstOrDefaultAsync(ct);
+        if (job is null) return null;
+        job.Attempts++;
+        job.NextAttemptAt = now + options.Value.Lease;
+        job.Version++;
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateConcurrencyException) { return null; } // another worker took it; the next pass looks again
+        return job.ProcedureId;
+    }
+
+    private async Task<bool> SealWithinBudgetAsync(string procedureId, CancellationToken ct)
+    {
+        var budget = options.Value.JobTimeout;
+        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // The budget starts before the work, on the injected clock.
+        var deadline = Task.Delay(budget, clock, stopWaiting.Token);
+        var work = Task.Run(() => SealOneAsync(procedureId, abandon.Token), CancellationToken.None);
+        if (await Task.WhenAny(work, deadline) != work)
+        {
+            ct.ThrowIfCancellationRequested();
+            await abandon.CancelAsync(); // what can still stop (a timestamp request, the final save) stops
+            _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: its late failure is not news
+            await failures.RecordAsync(procedureId, SealingFailures.OverBudget(budget), new TimeoutException(
+                $"Sealing {procedureId} took longer than its budget of {budget}"), CancellationToken.None);
+            return false;
+        }
+        await stopWaiting.CancelAsync();
         try
         {
-            var done = await scope.ServiceProvider.GetRequiredService<SealProcedure>().HandleAsync(job, ct);
-            if (done) LogSealed(procedureId, job.Attempts);
+            var done = await work;
+            if (done) LogSealed(procedureId);
             return done;
         }
         catch (DbUpdateConcurrencyException)
@@ -86,29 +127,25 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            LogSealFailed(e, procedureId, job.Attempts);
-            await using var retryScope = scopes.CreateAsyncScope();
-            var retryDb = retryScope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-            var fresh = await retryDb.SealingJobs.FirstAsync(j => j.ProcedureId == procedureId, ct);
-            if (fresh.DoneAt is not null) return false;
-            fresh.LastError = e.Message.Length > 500 ? e.Message[..500] : e.Message;
-            fresh.NextAttemptAt = clock.GetUtcNow().UtcDateTime + Backoff(fresh.Attempts);
-            fresh.Version++;
-            try { await retryDb.SaveChangesAsync(ct); }
-            catch (DbUpdateConcurrencyException) { }
+            await failures.RecordAsync(procedureId, SealingFailures.Reason(e), e, CancellationToken.None);
             return false;
         }
     }
 
-    /// <summary>30 s, 1 min, 2 min… up to an hour: a seal must be made in the end, so there is no last attempt.</summary>
+    private async Task<bool> SealOneAsync(string procedureId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        var job = await db.SealingJobs.FirstAsync(j => j.ProcedureId == procedureId, ct);
+        return await scope.ServiceProvider.GetRequiredService<ISealJob>().HandleAsync(job, ct);
+    }
+
+    /// <summary>30 s, 1 min, 2 min… up to an hour, until <see cref="SealingWorkerOptions.MaxAttempts"/>.</summary>
     public static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Max(0, attempts - 1))));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Procedure {ProcedureId} sealed (attempt {Attempt})")]
-    private partial void LogSealed(string procedureId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sealing procedure {ProcedureId} failed (attempt {Attempt}); retried later")]
-    private partial void LogSealFailed(Exception e, string procedureId, int attempt);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Procedure {ProcedureId} sealed")]
+    private partial void LogSealed(string procedureId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A sealing pass failed")]
     private partial void LogPassFailed(Exception e);

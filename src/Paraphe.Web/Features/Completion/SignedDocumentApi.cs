@@ -29,6 +29,7 @@ public static class SignedDocumentApi
             var procedure = await send.HandleAsync(id, body, http.User.Actor(), ct);
             return TypedResults.Accepted((string?)null, await procedure.ToResponseAsync(db, ct));
         }).WithTags("Procedures");
+        api.MapRetrySealingApi();
         return api;
     }
 

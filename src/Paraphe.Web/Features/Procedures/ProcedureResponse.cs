@@ -32,7 +32,8 @@ public sealed record ProcedureResponse(
     ReminderSettings Reminders, DateTime CreatedAt, DateTime? LaunchedAt, DateTime? CompletedAt, DateTime? CancelledAt,
     string? CancelReason, DateTime? DeclinedAt, DateTime? ExpiresAt, string? DocumentSha256, string? ScannedDocumentId,
     string? Replaces, string? ReplacedBy, IReadOnlyList<SignerResponse> Signers,
-    DateTime? SealedAt, string? SealedSha256, string? SignedDocumentUrl, IReadOnlyList<NotificationResponse> Notifications);
+    DateTime? SealedAt, string? SealedSha256, string? SignedDocumentUrl, IReadOnlyList<NotificationResponse> Notifications,
+    Completion.SealingResponse? Sealing = null);
 
 public sealed record ReminderSettings(int IntervalDays, int Max);
 
@@ -47,10 +48,12 @@ public static class ProcedureMapping
     {
         var notifications = await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
             .Where(n => n.ProcedureId == p.Id).OrderBy(n => n.CreatedAt).ToListAsync(ct);
-        return p.ToResponse(notifications, db.UtcNow);
+        var job = await db.SealingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.ProcedureId == p.Id, ct);
+        return p.ToResponse(notifications, db.UtcNow, job);
     }
 
-    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<Notification> notifications, DateTime now)
+    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<Notification> notifications, DateTime now,
+        Data.Records.SealingJob? sealingJob = null)
     {
         var diagnosis = SignerDiagnosis.ForProcedure(p, notifications, now);
         return new(
@@ -62,7 +65,8 @@ public static class ProcedureMapping
             .Select(s => s.ToResponse(p, notifications.Where(n => n.SignerId == s.Id), diagnosis[s.Id])).ToList(),
         p.SealedAt, p.SealedSha256, p.IsSealed ? $"/api/v1/procedures/{p.Id}/signed-document" : null,
         notifications.Where(n => n.SignerId is null)
-            .Select(n => ToResponse(n) with { Diagnosis = ToResponse(DocumentMessageDiagnosis.For(n)) }).ToList());
+            .Select(n => ToResponse(n) with { Diagnosis = ToResponse(DocumentMessageDiagnosis.For(n)) }).ToList(),
+        Completion.SealingResponse.Of(p, sealingJob));
     }
 
     private static NotificationResponse ToResponse(Notification n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,

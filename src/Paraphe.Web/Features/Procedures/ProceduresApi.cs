@@ -29,8 +29,10 @@ public static class ProceduresApi
             var ids = result.Items.Select(p => p.Id).ToList();
             var notifications = await db.Notifications.AsNoTracking().Include(n => n.Events)
                 .Where(n => ids.Contains(n.ProcedureId)).ToListAsync(ct);
+            var jobs = await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
             return TypedResults.Ok(new Paged<ProcedureResponse>(
-                result.Items.Select(p => p.ToResponse(notifications.Where(n => n.ProcedureId == p.Id).ToList(), db.UtcNow)).ToList(),
+                result.Items.Select(p => p.ToResponse(notifications.Where(n => n.ProcedureId == p.Id).ToList(), db.UtcNow,
+                    jobs.GetValueOrDefault(p.Id))).ToList(),
                 result.Page, result.PageSize, result.Total));
         });
 

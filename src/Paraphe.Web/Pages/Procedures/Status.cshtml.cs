@@ -16,7 +16,7 @@ namespace Paraphe.Web.Pages.Procedures;
 /// allows now, and the audit trail with its chain check. Every action calls the API's use case.
 /// </summary>
 public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, RelaunchProcedure relauncher, MarkSigned marker, Paraphe.Web.Outbox.OutboxSignal outbox,
-    RemindSigner reminder, SendToNotary notary)
+    RemindSigner reminder, SendToNotary notary, SealingSignal sealingSignal)
     : AgentPageModel(db)
 {
     public sealed class CorrectionRow
@@ -129,6 +129,14 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         Features.Documents.ServedFiles.Protect(Response, carriesToken: false);
         return File(document.Bytes, "application/pdf", SignedDocumentApi.FileName(procedure.Title));
     }, async () => await LoadAsync(ct));
+
+    /// <summary>« Relancer le scellement » after a failed seal (the same use case as `POST …/sealing/retry`).</summary>
+    public Task<IActionResult> OnPostRetrySealingAsync(CancellationToken ct) => RunAsync("retry-sealing", async () =>
+    {
+        await RetrySealing.HandleAsync(Db, sealingSignal, Id, Actor, ct);
+        SetFlash("Scellement relancé. Le document signé sera prêt dans quelques instants (cette page se met à jour toute seule).");
+        return Redirect($"/procedures/{Id}");
+    }, ct);
 
     public Task<IActionResult> OnPostNotaryAsync(CancellationToken ct) => RunAsync("notary", async () =>
     {
