@@ -108,6 +108,44 @@ public sealed class LegibleNames
         Assert.Equal("Marie 王 김 🦀", shaped.ToString());
     }
 
+    [Theory]
+    [InlineData("王小明", DejaVuFonts.Cjk + "," + DejaVuFonts.Hangul)] // Nanum Gothic has the common Hanja too
+    [InlineData("김민준", DejaVuFonts.Hangul)]
+    [InlineData("🦀", DejaVuFonts.Symbols)]
+    public void Without_a_fallback_font_its_characters_are_the_visible_substitute(string name, string missingFonts)
+    {
+        var missing = missingFonts.Split(',');
+        var shaped = TextLayout.Shape($"M. {name}", DejaVuFonts.Sans, PdfSharp.Drawing.XFontStyleEx.Regular, f => !missing.Contains(f));
+
+        Assert.Equal("M. " + string.Concat(name.EnumerateRunes().Select(_ => TextLayout.Substitute)), shaped.ToString());
+        Assert.Empty(shaped.FamiliesUsed().Intersect(missing));
+        Assert.True(shaped.Width(9) > TextLayout.Shape("M. ", DejaVuFonts.Sans).Width(9));
+    }
+
+    [Fact]
+    public void A_missing_fallback_font_file_is_a_warning_naming_the_package_not_an_error()
+    {
+        var logger = new ListLogger();
+
+        var found = DejaVuFonts.Locate("Symbola", "fonts-symbola", ["/nonexistent/Symbola.ttf"], logger);
+
+        Assert.Null(found);
+        var (level, message) = Assert.Single(logger.Entries);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, level);
+        Assert.Contains("fonts-symbola", message);
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel, string)> Entries { get; } = [];
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId,
+            TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
+    }
+
     internal static EvidenceFacts Facts(string name, string title) => new(
         "proc_legible", title, $"Document {title}", Convert.ToHexStringLower(SHA256.HashData([1, 2, 3])),
         [new SignerEvidence(name, "a@b.fr", "+33612345678", SignatureMethod.Remote, SignedAt, SignedAt, SignedAt, "203.0.113.7", "Mozilla/5.0")],

@@ -72,14 +72,21 @@ public sealed class DejaVuFonts : IFontResolver
         lock (Gate)
         {
             if (FoundFallbacks.TryGetValue(family, out var found)) return found is not null;
-            found = fallback.Paths.FirstOrDefault(File.Exists);
+            found = Locate(family, fallback.Package, fallback.Paths, _logger);
             FoundFallbacks[family] = found;
-            if (found is null)
-                _logger.LogWarning("Police de secours {Family} introuvable ({Paths}) : installez le paquet {Package}. " +
-                                   "Les caractères qu'elle seule possède seront imprimés « {Substitute} ».",
-                    family, string.Join(", ", fallback.Paths), fallback.Package, TextLayout.Substitute);
             return found is not null;
         }
+    }
+
+    /// <summary>The first of <paramref name="paths"/> that exists; none: a warning naming the package, and null.</summary>
+    internal static string? Locate(string family, string package, IReadOnlyList<string> paths, ILogger logger)
+    {
+        var found = paths.FirstOrDefault(File.Exists);
+        if (found is null)
+            logger.LogWarning("Police de secours {Family} introuvable ({Paths}) : installez le paquet {Package}. " +
+                              "Les caractères qu'elle seule possède seront imprimés « {Substitute} ».",
+                family, string.Join(", ", paths), package, TextLayout.Substitute);
+        return found;
     }
 
     public FontResolverInfo? ResolveTypeface(string familyName, bool bold, bool italic)

@@ -40,10 +40,14 @@ public static class TextLayout
         new(family, size, style, new XPdfFontOptions(PdfFontEncoding.Unicode));
 
     /// <summary>Splits <paramref name="text"/> into characters with their font and width; O(length).</summary>
-    public static ShapedText Shape(string text, string family, XFontStyleEx style = XFontStyleEx.Regular)
+    public static ShapedText Shape(string text, string family, XFontStyleEx style = XFontStyleEx.Regular) =>
+        Shape(text, family, style, DejaVuFonts.IsAvailable);
+
+    /// <param name="available">Which fonts may be used (tests: as if a fallback font were not installed).</param>
+    internal static ShapedText Shape(string text, string family, XFontStyleEx style, Func<string, bool> available)
     {
         DejaVuFonts.EnsureRegistered();
-        var chain = Chain(family, style);
+        var chain = Chain(family, style, available);
         var builder = new StringBuilder(text.Length);
         var offsets = new List<int>(text.Length + 1);
         var fonts = new List<byte>(text.Length);
@@ -169,10 +173,10 @@ public static class TextLayout
         return (-1, 0);
     }
 
-    private static Face[] Chain(string family, XFontStyleEx style) =>
+    private static Face[] Chain(string family, XFontStyleEx style, Func<string, bool> available) =>
         new[] { family, DejaVuFonts.Sans, DejaVuFonts.Cjk, DejaVuFonts.Hangul, DejaVuFonts.Symbols }
             .Distinct()
-            .Where(DejaVuFonts.IsAvailable)
+            .Where(f => f is DejaVuFonts.Sans || f == family || available(f))
             .Select(f => Faces.GetOrAdd((f, style), key => new Face(key.Family, key.Style)))
             .ToArray();
 
