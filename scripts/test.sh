@@ -28,6 +28,10 @@ command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+# Fallback fonts for the stamps and the evidence page (Features/Sealing/DejaVuFonts.cs): CJK, Korean, symbols/emoji.
+[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || missing+=(fonts-droid-fallback)
+[ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing+=(fonts-nanum)
+ls /usr/share/fonts/truetype/ancient-scripts/Symbola*.ttf >/dev/null 2>&1 || missing+=(fonts-symbola)
 # The status page marks channels and findings with emoji (✉️ 📱 ⛔): screenshots should show them as a phone does.
 [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 pg_missing=1

@@ -100,10 +100,28 @@ public static class EvidencePage
         writer.Line(facts.AuditChainLastHash, 8, mono: true, indent: 12);
         writer.Space(8);
         writer.Line("Les heures sont celles de Paris. Les coordonnées sont masquées ; le journal d'audit complet est conservé par la plateforme.", 8);
+        writer.Dispose();
+        ToUnicodeFix.Apply(document);
     }
 
     private static string Truncate(string? text, int max) =>
         string.IsNullOrWhiteSpace(text) ? "—" : text.Length <= max ? text : text[..(max - 1)] + "…";
+
+    /// <summary>
+    /// A printed line longer than <see cref="LineMaxLength"/> UTF-16 code units is cut there (never inside a surrogate
+    /// pair) and says how much was left out. Input limits (issue 9) keep every field far below; this bound is for
+    /// records made before them: 2,000 characters are about 20 wrapped lines, beyond that a value is no longer read
+    /// as evidence and would only add pages to the signed document (a 300,000-character title would add about 70).
+    /// The full value stays in the audit trail.
+    /// </summary>
+    public const int LineMaxLength = 2000;
+
+    internal static string Bounded(string text)
+    {
+        if (text.Length <= LineMaxLength) return text;
+        var cut = char.IsLowSurrogate(text[LineMaxLength]) ? LineMaxLength - 1 : LineMaxLength;
+        return $"{text[..cut]}… [{text.Length - cut} caractères de plus non imprimés]";
+    }
 
     /// <summary>Writes lines top-down on A4 pages added at the end of the document, adding pages as needed.</summary>
     private sealed class Writer(PdfDocument document) : IDisposable
@@ -111,6 +129,7 @@ public static class EvidencePage
         private const double Width = 595, Height = 842;
         private XGraphics? _gfx;
         private double _y;
+        private int _continued;
 
         public void Dispose() => _gfx?.Dispose();
 
@@ -123,16 +142,17 @@ public static class EvidencePage
 
         public void Field(string label, string value) => Line(value.Length == 0 ? $"{label} :" : $"{label} : {value}", 9, indent: 12);
 
+        /// <summary>Wrapped to the page width (linear in the text's length, see <see cref="TextLayout"/>).</summary>
         public void Line(string text, double size, bool bold = false, bool mono = false, double indent = 0)
         {
-            var font = SignatureStamper.Font(mono ? DejaVuFonts.Mono : DejaVuFonts.Sans, size,
+            var shaped = TextLayout.Shape(Bounded(text), mono ? DejaVuFonts.Mono : DejaVuFonts.Sans,
                 bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
             var gfx = _gfx ?? NewPage();
-            foreach (var line in Wrap(gfx, text, font, Width - 2 * Margin - indent))
+            foreach (var line in TextLayout.Wrap(shaped, size, Width - 2 * Margin - indent))
             {
                 if (_y + size * 1.3 > Height - Margin) gfx = NewPage();
                 _y += size * 1.3;
-                gfx.DrawString(line, font, XBrushes.Black, new XPoint(Margin + indent, _y));
+                TextLayout.Draw(gfx, line, size, XBrushes.Black, new XPoint(Margin + indent, _y));
             }
         }
 
@@ -147,36 +167,12 @@ public static class EvidencePage
             if (document.PageCount > 0 && _continued++ > 0)
             {
                 _y += 12;
-                _gfx.DrawString($"{Title} (suite)", SignatureStamper.Font(DejaVuFonts.Sans, 12, XFontStyleEx.Bold),
+                _gfx.DrawString($"{Title} (suite)", TextLayout.Font(DejaVuFonts.Sans, 12, XFontStyleEx.Bold),
                     XBrushes.Black, new XPoint(Margin, _y));
                 _y += 8;
             }
 
             return _gfx;
-        }
-
-        private int _continued;
-
-        /// <summary>Greedy word wrap; a word longer than the width is cut.</summary>
-        private static IEnumerable<string> Wrap(XGraphics gfx, string text, XFont font, double width)
-        {
-            var current = "";
-            foreach (var word in text.Split(' '))
-            {
-                var candidate = current.Length == 0 ? word : current + " " + word;
-                if (gfx.MeasureString(candidate, font).Width <= width) { current = candidate; continue; }
-                if (current.Length > 0) yield return current;
-                current = word;
-                while (current.Length > 1 && gfx.MeasureString(current, font).Width > width)
-                {
-                    var cut = current.Length - 1;
-                    while (cut > 1 && gfx.MeasureString(current[..cut], font).Width > width) cut--;
-                    yield return current[..cut];
-                    current = current[cut..];
-                }
-            }
-
-            if (current.Length > 0) yield return current;
         }
     }
 }

@@ -8,6 +8,7 @@ public static class SealingSetup
         builder.Services.AddOptions<SealingOptions>().BindConfiguration(SealingOptions.Section);
         builder.Services.AddSingleton<SealCertificates>();
         builder.Services.AddSingleton<PdfSealer>();
+        builder.Services.AddHostedService<FallbackFontCheck>();
         builder.Services.AddHttpClient(TimestampClient.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SealingOptions>>().Value.TsaTimeout);
         return builder;

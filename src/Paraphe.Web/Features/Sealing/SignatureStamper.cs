@@ -57,6 +57,7 @@ public static class SignatureStamper
 
         var automatic = stamps.Where(s => s.Box is null).ToList();
         if (automatic.Count > 0) DrawBlock(document, automatic);
+        ToUnicodeFix.Apply(document);
     }
 
     /// <summary>The automatic block: <see cref="AutoColumns"/> per row, bottom of the last page, then added pages.</summary>
@@ -94,7 +95,7 @@ public static class SignatureStamper
     {
         using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
         if (title is not null)
-            gfx.DrawString(title, Font(DejaVuFonts.Sans, 14, XFontStyleEx.Bold), XBrushes.Black, new XPoint(Margin, Margin + 14));
+            TextLayout.Draw(gfx, TextLayout.Shape(title, DejaVuFonts.Sans, XFontStyleEx.Bold), 14, XBrushes.Black, new XPoint(Margin, Margin + 14));
         for (var row = 0; row < rows; row++)
         {
             for (var column = 0; column < AutoColumns && index < stamps.Count; column++, index++)
@@ -110,9 +111,9 @@ public static class SignatureStamper
     /// <summary>The signature (image or typed name) in the upper part of the box, the caption under it.</summary>
     private static void DrawSignature(XGraphics gfx, XRect box, SignatureStamp stamp)
     {
-        var captionFont = FitFont(gfx, DejaVuFonts.Sans, 7, XFontStyleEx.Regular, box.Width,
-            $"Signé électroniquement par {stamp.SignerName}");
-        var lineHeight = captionFont.Size * 1.25;
+        var (caption, captionSize) = Fit($"Signé électroniquement par {stamp.SignerName}", DejaVuFonts.Sans, 7,
+            XFontStyleEx.Regular, box.Width);
+        var lineHeight = captionSize * 1.25;
         var captionHeight = Math.Min(2 * lineHeight, box.Height / 2);
         var area = new XRect(box.X, box.Y, box.Width, box.Height - captionHeight);
 
@@ -129,24 +130,30 @@ public static class SignatureStamper
         else
         {
             var typed = string.IsNullOrWhiteSpace(stamp.TypedName) ? stamp.SignerName : stamp.TypedName;
-            var font = FitFont(gfx, DejaVuFonts.Serif, Math.Min(22, area.Height * 0.6), XFontStyleEx.Italic, area.Width - 4, typed);
-            gfx.DrawString(typed, font, XBrushes.DarkBlue, area, XStringFormats.Center);
+            var (line, size) = Fit(typed, DejaVuFonts.Serif, Math.Min(22, area.Height * 0.6), XFontStyleEx.Italic, area.Width - 4);
+            // Centred: the baseline sits about a third of the size below the middle of the area.
+            TextLayout.Draw(gfx, line, size, XBrushes.DarkBlue,
+                new XPoint(area.X + (area.Width - line.Width(size)) / 2, area.Y + area.Height / 2 + size * 0.35));
         }
 
-        var y = box.Bottom - captionHeight + captionFont.Size;
-        gfx.DrawString($"Signé électroniquement par {stamp.SignerName}", captionFont, XBrushes.Black, new XPoint(box.X + 2, y));
-        gfx.DrawString($"le {Labels.When(stamp.SignedAtUtc)}", captionFont, XBrushes.Black, new XPoint(box.X + 2, y + lineHeight));
+        var y = box.Bottom - captionHeight + captionSize;
+        TextLayout.Draw(gfx, caption, captionSize, XBrushes.Black, new XPoint(box.X + 2, y));
+        TextLayout.Draw(gfx, TextLayout.Shape($"le {Labels.When(stamp.SignedAtUtc)}", DejaVuFonts.Sans), captionSize,
+            XBrushes.Black, new XPoint(box.X + 2, y + lineHeight));
     }
 
-    internal static XFont Font(string family, double size, XFontStyleEx style) =>
-        new(family, size, style, new XPdfFontOptions(PdfFontEncoding.Unicode));
+    internal static XFont Font(string family, double size, XFontStyleEx style) => TextLayout.Font(family, size, style);
 
-    /// <summary>The largest size not above <paramref name="size"/> (and not below 4 pt) at which the text fits the width.</summary>
-    internal static XFont FitFont(XGraphics gfx, string family, double size, XFontStyleEx style, double width, string text)
+    /// <summary>
+    /// The text at the largest size not above <paramref name="size"/> (and not below 4 pt) at which it fits the width
+    /// (less 4 pt of padding); if it does not fit even at 4 pt, cut with « … ». Linear in the text's length.
+    /// </summary>
+    internal static (ShapedText Text, double Size) Fit(string text, string family, double size, XFontStyleEx style, double width)
     {
-        var font = Font(family, size, style);
-        var measured = gfx.MeasureString(text, font).Width;
-        if (measured <= width - 4 || measured <= 0) return font;
-        return Font(family, Math.Max(4, size * (width - 4) / measured), style);
+        var shaped = TextLayout.Shape(text, family, style);
+        var measured = shaped.Width(size);
+        if (measured <= width - 4 || measured <= 0) return (shaped, size);
+        size = Math.Max(4, size * (width - 4) / measured);
+        return (TextLayout.Ellipsize(shaped, size, width - 4), size);
     }
 }
