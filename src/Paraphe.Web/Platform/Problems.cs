@@ -90,7 +90,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         var details = exception switch
         {
             DomainException e => Problems.Details(e),
-            BadHttpRequestException { StatusCode: 413 } => Problems.Details(Problems.DocumentTooLarge, "La requête est trop volumineuse."),
+            BadHttpRequestException { StatusCode: 413 } => RequestLimits.TooLarge(http),
+            BadHttpRequestException { InnerException: RefusedJsonStringException refused } => refused.ToProblem(),
             BadHttpRequestException e => Problems.Details(Problems.MalformedRequest, $"La requête est mal formée : {e.Message}"),
             DbUpdateConcurrencyException => Problems.Details(Problems.ConcurrentUpdate,
                 "La procédure a été modifiée en même temps par une autre action. Rechargez et recommencez."),

@@ -50,7 +50,7 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
             throw new DomainException(Problems.InvalidDocument, inspection.Error!,
                 new Dictionary<string, string[]> { ["file"] = [inspection.Error!] });
         var document = Document.Create(agencyId, title, kind, Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            inspection.Pages, bytes.LongLength, db.UtcNow);
+            inspection.Pages, bytes.LongLength, db.UtcNow, inspection.Sizes);
         db.Documents.Add(document);
         db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, Bytes = bytes });
         return document;

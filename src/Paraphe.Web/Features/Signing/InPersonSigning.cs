@@ -39,6 +39,8 @@ public static class InPersonSigning
         OneTimeCodeKey otpKey, HttpContext http, CancellationToken ct)
     {
         // The name first: the wrong person holding the device must not use up the signer's code attempts.
+        TextInput.Ensure("signer_id", signerId, TextInput.Id);
+        TextInput.Ensure("confirmed_name", r.ConfirmedName, TextInput.ConfirmedName);
         var session = await SessionAsync(db, procedureId, signerId, ct);
         if (!SameName(r.ConfirmedName, session.Signer.DisplayName))
             throw new DomainException(ErrorCodes.ValidationFailed,
@@ -69,7 +71,8 @@ public static class InPersonSigning
 
         group.MapPost("/signers/{signerId}/sign-in-person", async Task<Ok<ProcedureResponse>> (string id, string signerId, Request body,
             ParapheDbContext db, SigningLinks links, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await (await SignAsync(db, id, signerId, body, links.OtpKey, http, ct)).ToResponseAsync(db, ct)));
+            TypedResults.Ok(await (await SignAsync(db, id, signerId, body, links.OtpKey, http, ct)).ToResponseAsync(db, ct)))
+            .WithBodyLimit(BodyLimit.Signature);
 
         return api;
     }

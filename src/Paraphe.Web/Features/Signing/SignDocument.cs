@@ -20,7 +20,8 @@ public static class SignDocument
             errors["consent"] = ["Cochez « Lu et approuvé » pour signer."];
         var image = NormalizeImage(r.SignatureImage, errors);
         var typed = string.IsNullOrWhiteSpace(r.TypedName) ? null : r.TypedName.Trim();
-        if (typed?.Length > 120) errors["typed_name"] = ["Le nom tapé est trop long."];
+        TextInput.Check(errors, "typed_name", typed, TextInput.TypedName);
+        TextInput.Check(errors, "otp", r.Otp, TextInput.Otp);
         if (image is null && typed is null && !errors.ContainsKey("signature_image"))
             errors["signature_image"] = ["Dessinez votre signature ou tapez votre nom."];
         if (errors.Count > 0)

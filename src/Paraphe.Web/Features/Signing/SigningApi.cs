@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Domain.Procedures;
+using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Signing;
 
@@ -12,7 +13,8 @@ public static class SigningApi
 
     public static RouteGroupBuilder MapSigningApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous();
+        var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous()
+            .WithMetadata(new BodyLimitAttribute(BodyLimit.Signature), new SigningTokenFirstAttribute());
 
         group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {
