@@ -36,10 +36,10 @@ public sealed class Contact
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(firstName) && string.IsNullOrWhiteSpace(lastName))
             errors["last_name"] = ["Le nom du contact est obligatoire."];
-        if (firstName?.Length > 100) errors["first_name"] = ["Le prénom est trop long (100 caractères au plus)."];
-        if (lastName?.Length > 100) errors["last_name"] = ["Le nom est trop long (100 caractères au plus)."];
-        if (email?.Length > 254) errors["email"] = ["L'adresse email est trop longue."];
-        if (mobile?.Length > 40) errors["mobile"] = ["Le numéro est trop long."];
+        TextInput.Check(errors, "first_name", firstName?.Trim(), TextInput.FirstName);
+        TextInput.Check(errors, "last_name", lastName?.Trim(), TextInput.LastName);
+        TextInput.Check(errors, "email", email?.Trim(), TextInput.Email);
+        TextInput.Check(errors, "mobile", mobile?.Trim(), TextInput.Mobile);
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, "Le contact n'est pas valide.", errors);
 

@@ -12,12 +12,14 @@ public static class Languages
     };
 
     /// <summary>"fr" | "en" (any case); null or blank is <paramref name="absent"/>; anything else is refused.</summary>
-    public static Language Parse(string? value, Language absent = Language.Fr) => value?.Trim().ToLowerInvariant() switch
+    public static Language Parse(string? value, Language absent = Language.Fr) => value?.Length > TextInput.Language.MaxLength ? Unknown() : value?.Trim().ToLowerInvariant() switch
     {
         null or "" => absent,
         "fr" => Language.Fr,
         "en" => Language.En,
-        _ => throw new DomainException(ErrorCodes.ValidationFailed, "La langue n'est pas reconnue.",
-            new Dictionary<string, string[]> { ["language"] = ["Valeurs possibles : fr (français), en (anglais)."] }),
+        _ => Unknown(),
     };
+
+    private static Language Unknown() => throw new DomainException(ErrorCodes.ValidationFailed, "La langue n'est pas reconnue.",
+        new Dictionary<string, string[]> { ["language"] = ["Valeurs possibles : fr (français), en (anglais)."] });
 }

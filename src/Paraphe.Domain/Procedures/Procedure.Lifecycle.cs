@@ -75,6 +75,7 @@ public sealed partial class Procedure
         EnsureStatus("annuler", ProcedureStatus.Draft, ProcedureStatus.Ongoing);
         if (string.IsNullOrWhiteSpace(reason))
             throw Invalid("reason", "Indiquez la raison de l'annulation.");
+        TextInput.Ensure("reason", reason.Trim(), TextInput.Reason);
         var wasInvited = Status == ProcedureStatus.Ongoing && Mode == ProcedureMode.Remote;
         Status = ProcedureStatus.Cancelled;
         CancelledAt = now;
@@ -119,6 +120,7 @@ public sealed partial class Procedure
     public void RecordOpening(string signerId, string? ip, string? userAgent, DateTime now)
     {
         EnsureOpenForSigning(now);
+        (ip, userAgent) = (TextInput.Clean(ip, TextInput.MaxIp), TextInput.Clean(userAgent, TextInput.MaxUserAgent));
         if (Signer(signerId).RecordOpening(now))
             Record("signer.link_opened", $"signer:{signerId}", new() { ["signer_id"] = signerId, ["ip"] = ip, ["user_agent"] = userAgent });
     }
@@ -134,6 +136,8 @@ public sealed partial class Procedure
             throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà signé ce document.");
         if (string.IsNullOrWhiteSpace(data.Image) && string.IsNullOrWhiteSpace(data.TypedName))
             throw Invalid("signature_image", "Dessinez votre signature ou tapez votre nom.");
+        TextInput.Ensure("typed_name", data.TypedName, TextInput.TypedName);
+        data = data with { Ip = TextInput.Clean(data.Ip, TextInput.MaxIp), UserAgent = TextInput.Clean(data.UserAgent, TextInput.MaxUserAgent) };
         // In person too: with `otp`, the code sent to the signer's own mobile is what proves who holds the device.
         if (Otp && !OtpVerified(signer))
             throw new DomainException(ErrorCodes.OtpRequired, "Saisissez le code à 6 chiffres reçu par SMS.");
@@ -162,6 +166,7 @@ public sealed partial class Procedure
             throw new DomainException(ErrorCodes.InvalidTransition, "En mode « Marquer comme signé », la signature se fait sur papier : annulez la procédure si le client refuse.");
         if (string.IsNullOrWhiteSpace(reason))
             throw Invalid("reason", "Indiquez pourquoi vous refusez de signer.");
+        TextInput.Ensure("reason", reason.Trim(), TextInput.Reason);
         var signer = Signer(signerId);
         if (signer.Status != SignerStatus.Pending)
             throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà répondu à cette demande de signature.");

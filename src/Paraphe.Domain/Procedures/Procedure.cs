@@ -95,6 +95,7 @@ public sealed partial class Procedure
             throw Invalid("signers", "Un signataire est soit un contact, soit un utilisateur de l'agence.");
         if (field is { Page: < 1 } or { Width: <= 0 } or { Height: <= 0 } or { X: < 0 } or { Y: < 0 })
             throw Invalid("field", "L'emplacement de signature doit être sur une page (≥ 1) avec une taille positive.");
+        TextInput.Ensure("role", role?.Trim(), TextInput.Role);
         if (_signers.Any(s => (contactId is not null && s.ContactId == contactId) || (userId is not null && s.UserId == userId)))
             throw Invalid("signers", "Cette personne est déjà signataire de la procédure.");
         // After a removal, Count + 1 could repeat an existing order.

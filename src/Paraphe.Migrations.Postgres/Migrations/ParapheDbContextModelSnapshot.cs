@@ -545,6 +545,9 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("PageSizes")
+                        .HasColumnType("text");
+
                     b.Property<int>("Pages")
                         .HasColumnType("integer");
 

@@ -532,6 +532,9 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PageSizes")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Pages")
                         .HasColumnType("INTEGER");
 

@@ -26,13 +26,14 @@ public static class Platform
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 
-        services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+        services.ConfigureHttpJsonOptions(o => { Configure(o.SerializerOptions); o.SerializerOptions.Converters.Add(new RefusingStringConverter()); });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
         var maxBody = (builder.Configuration.GetValue<int?>("Paraphe:MaxUploadMegabytes") ?? 50 + 0) * 1024L * 1024L;
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody + 1024 * 1024);
+        // Small by default; each endpoint's own limit is set by RequestLimits (docs/LIMITS.md).
+        builder.AddRequestLimits().WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = (builder.Configuration.GetValue<int?>("Paraphe:Limits:JsonKilobytes") ?? 64) * 1024L);
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = maxBody + 1024 * 1024);
 
         services.AddAuthentication(SmartScheme)
@@ -117,6 +118,7 @@ public static class Platform
         });
         app.UseRequestLocalization(app.Services.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value);
         app.UseStaticFiles();
+        app.UseRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();

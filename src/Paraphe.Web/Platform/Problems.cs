@@ -93,7 +93,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         var details = exception switch
         {
             DomainException e => Problems.Details(e),
-            BadHttpRequestException { StatusCode: 413 } => Problems.Details(Problems.DocumentTooLarge, "La requête est trop volumineuse."),
+            BadHttpRequestException { StatusCode: 413 } => RequestLimits.TooLarge(http),
+            BadHttpRequestException { InnerException: RefusedJsonStringException refused } => refused.ToProblem(),
             BadHttpRequestException e => Problems.Details(Problems.MalformedRequest, $"La requête est mal formée : {e.Message}"),
             InvalidDataException when http.Request.HasFormContentType => Problems.Details(Problems.MalformedRequest,
                 "Le formulaire dépasse les limites (nombre de champs, longueur d'un nom ou d'une valeur)."),

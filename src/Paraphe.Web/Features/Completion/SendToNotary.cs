@@ -17,6 +17,7 @@ public sealed class SendToNotary(ParapheDbContext db, OutboxSignal outbox)
 
     public async Task<Procedure> HandleAsync(string id, Request r, string actor, CancellationToken ct)
     {
+        TextInput.Ensure("email", r.Email?.Trim(), TextInput.Email);
         var procedure = await ProcedureMapping.FindAsync(db, id, ct);
         var check = ContactChecks.CheckEmail(r.Email);
         if (!check.Ok)

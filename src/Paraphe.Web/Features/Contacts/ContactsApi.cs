@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
+using Paraphe.Domain;
 using Paraphe.Domain.Contacts;
 using Paraphe.Web.Platform;
 
@@ -35,6 +36,7 @@ public static class ContactsApi
 
     public static IQueryable<Contact> SearchContacts(IQueryable<Contact> contacts, string? q)
     {
+        TextInput.Ensure("q", q, TextInput.Query);
         if (string.IsNullOrWhiteSpace(q)) return contacts;
         var term = q.Trim().ToLower();
         return contacts.Where(c => c.LastName.ToLower().Contains(term) || c.FirstName.ToLower().Contains(term)

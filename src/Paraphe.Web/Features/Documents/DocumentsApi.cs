@@ -27,7 +27,7 @@ public static class DocumentsApi
             var document = await upload.HandleAsync(http.User.AgencyId(), file, title, kind, ct);
             return TypedResults.Created($"/api/v1/documents/{document.Id}",
                 document.ToResponse() with { RemovedActiveContent = upload.RemovedActiveContent });
-        }).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
+        }).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data").WithBodyLimit(BodyLimit.FileUpload);
 
         group.MapGet("/{id}", async Task<Ok<DocumentResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await UploadDocument.FindAsync(db, id, ct)).ToResponse()));

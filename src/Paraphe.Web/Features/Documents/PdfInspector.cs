@@ -1,3 +1,4 @@
+using Paraphe.Domain.Documents;
 using PdfSharp.Pdf.IO;
 
 namespace Paraphe.Web.Features.Documents;
@@ -5,7 +6,8 @@ namespace Paraphe.Web.Features.Documents;
 /// <summary>Checks that an upload is a real, unencrypted, parseable PDF and counts its pages.</summary>
 public static class PdfInspector
 {
-    public sealed record Result(bool Ok, int Pages, string? Error);
+    /// <param name="Sizes">Each page's size as the stamper sees it (PDFsharp's page width and height, in points).</param>
+    public sealed record Result(bool Ok, int Pages, string? Error, IReadOnlyList<PageSize>? Sizes = null);
 
     public static Result Inspect(byte[] bytes)
     {
@@ -29,7 +31,7 @@ public static class PdfInspector
             if (asked) return Encrypted;
             return doc.PageCount == 0
                 ? new(false, 0, "Ce PDF ne contient aucune page.")
-                : new(true, doc.PageCount, null);
+                : new(true, doc.PageCount, null, doc.Pages.Cast<PdfSharp.Pdf.PdfPage>().Select(p => new PageSize(p.Width.Point, p.Height.Point)).ToList());
         }
         catch (Exception) when (asked)
         {

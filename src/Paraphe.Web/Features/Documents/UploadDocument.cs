@@ -51,7 +51,7 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
                 new Dictionary<string, string[]> { ["file"] = [inspection.Error!] });
         (bytes, RemovedActiveContent) = RemoveActiveContent(bytes);
         var document = Document.Create(agencyId, title, kind, Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            inspection.Pages, bytes.LongLength, db.UtcNow);
+            inspection.Pages, bytes.LongLength, db.UtcNow, inspection.Sizes);
         db.Documents.Add(document);
         db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, Bytes = bytes });
         return document;

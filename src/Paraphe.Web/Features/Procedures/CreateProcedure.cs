@@ -1,5 +1,6 @@
 using Paraphe.Data;
 using Paraphe.Domain;
+using Paraphe.Domain.Documents;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Documents;
 
@@ -8,6 +9,9 @@ namespace Paraphe.Web.Features.Procedures;
 /// <summary>Creates a draft procedure: a document, its signers, a mode and options.</summary>
 public static class CreateProcedure
 {
+    /// <summary>More would not fit the evidence page's table, nor a face-to-face session.</summary>
+    public const int MaxSigners = 50;
+
     public sealed record ReminderRequest(int? IntervalDays, int? Max);
 
     public sealed record SignerRequest(string? ContactId, string? UserId, string? Role, FieldDto? Field);
@@ -27,16 +31,42 @@ public static class CreateProcedure
 
     public static SignatureField? ToField(FieldDto? f) => f is null ? null : new SignatureField(f.Page, f.X, f.Y, f.Width, f.Height);
 
-    /// <summary>A signer's box must be on a page of the document (the domain only knows pages start at 1).</summary>
-    public static void EnsureFieldsOnDocument(IEnumerable<(FieldDto? Field, string Key)> fields, int pages)
+    /// <summary>
+    /// Every signer of a request at once: a contact or a user (exactly one), a role within its limits, a box entirely
+    /// inside its page. Errors name `{prefix}` + the field (`signers[1].role`); none reaches the domain half-checked.
+    /// </summary>
+    public static async Task ValidateSignersAsync(ParapheDbContext db, IReadOnlyList<SignerRequest?> signers, Document? document,
+        Func<int, string> keyOf, CancellationToken ct)
     {
-        var errors = fields.Where(f => f.Field is { } field && field.Page > pages)
-            .ToDictionary(f => f.Key, f => new[]
+        var errors = new Dictionary<string, string[]>();
+        var sizes = document is not null && signers.Any(s => s?.Field is not null) ? await DocumentPages.SizesAsync(db, document, ct) : null;
+        for (var i = 0; i < signers.Count; i++)
+        {
+            var key = keyOf(i);
+            var prefix = key.Length == 0 ? "" : key + ".";
+            if (signers[i] is not { } s)
             {
-                $"La page {f.Field!.Page} n'existe pas : le document a {pages} page{(pages > 1 ? "s" : "")}.",
-            });
+                errors[key.Length == 0 ? "signer" : key] = ["Signataire vide : indiquez contact_id ou user_id."];
+                continue;
+            }
+            if ((s.ContactId is null) == (s.UserId is null))
+                errors[key.Length == 0 ? "contact_id" : key] = [s.ContactId is null
+                    ? "Indiquez qui signe : contact_id (un client) ou user_id (un utilisateur de l'agence)."
+                    : "Un signataire est soit un contact (contact_id), soit un utilisateur de l'agence (user_id), pas les deux."];
+            TextInput.Check(errors, prefix + "contact_id", s.ContactId, TextInput.Id);
+            TextInput.Check(errors, prefix + "user_id", s.UserId, TextInput.Id);
+            TextInput.Check(errors, prefix + "role", s.Role?.Trim(), TextInput.Role);
+            if (s.Field is { } f && document is not null)
+            {
+                if (f.Page < 1 || f.Page > document.Pages)
+                    errors[prefix + "field.page"] = [$"La page {f.Page} n'existe pas : le document a {document.Pages} page{(document.Pages > 1 ? "s" : "")}."];
+                else if (sizes is not null && SignatureBoxes.Problem(ToField(f)!, sizes) is { } problem)
+                    errors[prefix + "field"] = [problem];
+            }
+        }
         if (errors.Count > 0)
-            throw new DomainException(ErrorCodes.ValidationFailed, "Un emplacement de signature est hors du document.", errors);
+            throw new DomainException(ErrorCodes.ValidationFailed,
+                errors.Count == 1 ? errors.First().Value[0] : "Certains signataires ne sont pas valides.", errors);
     }
 
     public static async Task<Procedure> HandleAsync(ParapheDbContext db, string agencyId, string actor, Request r, CancellationToken ct,
@@ -45,9 +75,14 @@ public static class CreateProcedure
         if (string.IsNullOrWhiteSpace(r.DocumentId))
             throw new DomainException(ErrorCodes.ValidationFailed, "Choisissez le document à faire signer.",
                 new Dictionary<string, string[]> { ["document_id"] = ["Obligatoire."] });
+        TextInput.Ensure("document_id", r.DocumentId, TextInput.Id);
+        TextInput.Ensure("mode", r.Mode, TextInput.Mode);
         var document = await UploadDocument.FindAsync(db, r.DocumentId, ct);
         var signers = r.Signers ?? [];
-        EnsureFieldsOnDocument(signers.Select((s, i) => (s.Field, $"signers[{i}].field.page")), document.Pages);
+        if (signers.Count > MaxSigners)
+            throw new DomainException(ErrorCodes.ValidationFailed, $"Une procédure a {MaxSigners} signataires au plus.",
+                new Dictionary<string, string[]> { ["signers"] = [$"{MaxSigners} signataires au plus ({signers.Count} reçus)."] });
+        await ValidateSignersAsync(db, signers, document, i => $"signers[{i}]", ct);
         var snapshots = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct);
 
         var procedure = Procedure.Create(agencyId, document.Id, document.Title,

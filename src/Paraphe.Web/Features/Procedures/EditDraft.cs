@@ -1,4 +1,5 @@
 using Paraphe.Data;
+using Paraphe.Domain;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Documents;
 
@@ -13,7 +14,17 @@ public static class EditDraft
     {
         var procedure = await ProcedureMapping.FindAsync(db, id, ct);
         procedure.EnsureDraft();
+        TextInput.Ensure("document_id", r.DocumentId, TextInput.Id);
+        TextInput.Ensure("mode", r.Mode, TextInput.Mode);
         var document = r.DocumentId is null ? null : await UploadDocument.FindAsync(db, r.DocumentId, ct);
+        if (document is not null)
+        {
+            // The boxes already placed must fit the new document too.
+            var placed = procedure.Signers.OrderBy(s => s.Order).ToList();
+            await CreateProcedure.ValidateSignersAsync(db, placed.Select(s => (CreateProcedure.SignerRequest?)new CreateProcedure.SignerRequest(
+                    s.ContactId, s.UserId, s.Role, s.Field is { } f ? new FieldDto(f.Page, f.X, f.Y, f.Width, f.Height) : null)).ToList(),
+                document, i => $"signers[{i}]", ct);
+        }
         procedure.Update(new Procedure.Options(
                 r.Mode is null ? procedure.Mode : CreateProcedure.ParseMode(r.Mode), r.Otp ?? procedure.Otp, r.ExpiresInDays,
                 r.Reminders?.IntervalDays, r.Reminders?.Max),
@@ -26,8 +37,11 @@ public static class EditDraft
     {
         var procedure = await ProcedureMapping.FindAsync(db, id, ct);
         procedure.EnsureDraft();
-        if (r.Field is not null)
-            CreateProcedure.EnsureFieldsOnDocument([(r.Field, "field.page")], (await UploadDocument.FindAsync(db, procedure.DocumentId, ct)).Pages);
+        if (procedure.Signers.Count >= CreateProcedure.MaxSigners)
+            throw new DomainException(ErrorCodes.ValidationFailed, $"Une procédure a {CreateProcedure.MaxSigners} signataires au plus.",
+                new Dictionary<string, string[]> { ["signers"] = [$"{CreateProcedure.MaxSigners} signataires au plus."] });
+        var document = r.Field is null ? null : await UploadDocument.FindAsync(db, procedure.DocumentId, ct);
+        await CreateProcedure.ValidateSignersAsync(db, [r], document, _ => "", ct);
         var snapshots = await SignerSnapshots.LoadAsync(db, [r.ContactId], [r.UserId], ct);
         procedure.AddSigner(r.ContactId, r.UserId, r.Role, CreateProcedure.ToField(r.Field), snapshots.Of(r.ContactId, r.UserId), actor);
         await db.SaveChangesAsync(ct);

@@ -9,6 +9,10 @@ public static class ListProcedures
 {
     public static IQueryable<Procedure> Query(ParapheDbContext db, string? status, string? q)
     {
+        var errors = new Dictionary<string, string[]>();
+        TextInput.Check(errors, "status", status, TextInput.StatusFilter);
+        TextInput.Check(errors, "q", q, TextInput.Query);
+        TextInput.ThrowIfAny(errors);
         IQueryable<Procedure> query = db.Procedures;
         if (!string.IsNullOrWhiteSpace(status))
         {

@@ -71,7 +71,7 @@ public static class ProceduresApi
         {
             var scan = request.HasFormContentType ? (await request.ReadFormAsync(ct)).Files.GetFile("file") : null;
             return TypedResults.Ok(await (await mark.HandleAsync(id, request.HttpContext.User.Actor(), scan, ct)).ToResponseAsync(db, ct));
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().WithBodyLimit(BodyLimit.FileUpload);
 
         return api;
     }

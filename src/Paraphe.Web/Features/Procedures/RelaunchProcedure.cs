@@ -19,6 +19,15 @@ public sealed class RelaunchProcedure(ParapheDbContext db, LaunchProcedure launc
 
     public async Task<Procedure> HandleAsync(string id, string actor, Request r, CancellationToken ct)
     {
+        var errors = new Dictionary<string, string[]>();
+        TextInput.Check(errors, "reason", r.Reason?.Trim(), TextInput.Reason);
+        foreach (var (c, i) in (r.Signers ?? []).Select((c, i) => (c, i)))
+        {
+            TextInput.Check(errors, $"signers[{i}].signer_id", c?.SignerId, TextInput.Id);
+            TextInput.Check(errors, $"signers[{i}].email", c?.Email?.Trim(), TextInput.Email);
+            TextInput.Check(errors, $"signers[{i}].mobile", c?.Mobile?.Trim(), TextInput.Mobile);
+        }
+        TextInput.ThrowIfAny(errors);
         var old = await ProcedureMapping.FindAsync(db, id, ct);
         var now = db.UtcNow;
         if (old.Status == ProcedureStatus.Ongoing)

@@ -38,6 +38,8 @@ public static class InPersonSigning
     public static async Task<Procedure> SignAsync(ParapheDbContext db, string procedureId, string signerId, Request r,
         OneTimeCodeKey otpKey, HttpContext http, CancellationToken ct)
     {
+        TextInput.Ensure("signer_id", signerId, TextInput.Id);
+        TextInput.Ensure("confirmed_name", r.ConfirmedName, TextInput.ConfirmedName);
         // The last two signatures at once: the loser signs again on the fresh procedure (and completes it).
         return await db.RetryOnConflictAsync(async () =>
         {
@@ -73,7 +75,8 @@ public static class InPersonSigning
 
         group.MapPost("/signers/{signerId}/sign-in-person", async Task<Ok<ProcedureResponse>> (string id, string signerId, Request body,
             ParapheDbContext db, SigningLinks links, HttpContext http, CancellationToken ct) =>
-            TypedResults.Ok(await (await SignAsync(db, id, signerId, body, links.OtpKey, http, ct)).ToResponseAsync(db, ct)));
+            TypedResults.Ok(await (await SignAsync(db, id, signerId, body, links.OtpKey, http, ct)).ToResponseAsync(db, ct)))
+            .WithBodyLimit(BodyLimit.Signature);
 
         return api;
     }

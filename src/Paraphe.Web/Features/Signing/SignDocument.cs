@@ -17,8 +17,9 @@ public static class SignDocument
         if (r.Consent != true)
             errors["consent"] = ["Cochez « Lu et approuvé » pour signer."];
         var typed = string.IsNullOrWhiteSpace(r.TypedName) ? null : r.TypedName.Trim();
-        if (typed?.Length > 120) errors["typed_name"] = ["Le nom tapé est trop long."];
-        if (string.IsNullOrWhiteSpace(r.SignatureImage) && typed is null)
+        TextInput.Check(errors, "typed_name", typed, TextInput.TypedName);
+        TextInput.Check(errors, "otp", r.Otp, TextInput.Otp);
+        if (string.IsNullOrWhiteSpace(r.SignatureImage) && typed is null && !errors.ContainsKey("signature_image"))
             errors["signature_image"] = ["Dessinez votre signature ou tapez votre nom."];
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, errors.Values.First()[0], errors);

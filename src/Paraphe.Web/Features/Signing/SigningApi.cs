@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Web.Features.Documents;
 using Paraphe.Domain.Procedures;
+using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Signing;
 
@@ -14,7 +15,8 @@ public static class SigningApi
     public static RouteGroupBuilder MapSigningApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous()
-            .RequireRateLimiting(Platform.LinkRateLimits.SigningPolicy);
+            .RequireRateLimiting(Platform.LinkRateLimits.SigningPolicy)
+            .WithMetadata(new BodyLimitAttribute(BodyLimit.Signature), new SigningTokenFirstAttribute());
 
         group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {

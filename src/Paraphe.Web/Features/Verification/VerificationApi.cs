@@ -1,3 +1,4 @@
+using Paraphe.Web.Platform;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Paraphe.Web.Features.Verification;
@@ -9,7 +10,8 @@ public static class VerificationApi
     {
         app.MapPost("/api/v1/verify", async Task<Ok<VerificationResponse>> (IFormFile? file, VerifyDocument verify, CancellationToken ct) =>
                 TypedResults.Ok(await verify.HandleAsync(file, ct)))
-            .AllowAnonymous().DisableAntiforgery().RequireRateLimiting(VerificationSetup.RatePolicy).Accepts<IFormFile>("multipart/form-data").WithTags("Verification");
+            .AllowAnonymous().DisableAntiforgery().RequireRateLimiting(VerificationSetup.RatePolicy).Accepts<IFormFile>("multipart/form-data").WithTags("Verification")
+            .WithBodyLimit(Paraphe.Web.Platform.BodyLimit.FileUpload);
         return app;
     }
 }

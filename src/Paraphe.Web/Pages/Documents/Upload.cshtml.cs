@@ -5,6 +5,7 @@ using Paraphe.Web.Features.Documents;
 namespace Paraphe.Web.Pages.Documents;
 
 /// <summary>Uploads a PDF with UploadDocument (real PDF, size limit, SHA-256).</summary>
+[Paraphe.Web.Platform.BodyLimit(Paraphe.Web.Platform.BodyLimit.FileUpload)]
 public sealed class UploadModel(ParapheDbContext db, UploadDocument upload) : AgentPageModel(db)
 {
     [BindProperty] public IFormFile? Pdf { get; set; }

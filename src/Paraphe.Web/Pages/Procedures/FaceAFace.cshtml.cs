@@ -11,6 +11,7 @@ namespace Paraphe.Web.Pages.Procedures;
 /// « Maintenant en face à face »: the signers sign in turn on the agent's device, inside the agent's session,
 /// through InPersonSigning. No invitation is sent; with `otp`, only the signing code goes to each signer's mobile.
 /// </summary>
+[Paraphe.Web.Platform.BodyLimit(Paraphe.Web.Platform.BodyLimit.Signature)]
 public sealed class FaceAFaceModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp) : AgentPageModel(db)
 {
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "";

@@ -15,6 +15,7 @@ namespace Paraphe.Web.Pages.Procedures;
 /// « Statut des signatures »: where each signer stands, each message and its delivery, the actions the life cycle
 /// allows now, and the audit trail with its chain check. Every action calls the API's use case.
 /// </summary>
+[Paraphe.Web.Platform.BodyLimit(Paraphe.Web.Platform.BodyLimit.FileUpload)] // the mark-signed scan
 public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, RelaunchProcedure relauncher, MarkSigned marker, Paraphe.Web.Outbox.OutboxSignal outbox,
     RemindSigner reminder, SendToNotary notary, SealingSignal sealingSignal)
     : AgentPageModel(db)

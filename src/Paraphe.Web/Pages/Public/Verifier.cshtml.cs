@@ -6,6 +6,7 @@ using Paraphe.Web.Features.Verification;
 namespace Paraphe.Web.Pages.Public;
 
 /// <summary>« Vérifier un document »: anyone uploads a PDF and learns whether Paraphe sealed it and whether it is intact.</summary>
+[Paraphe.Web.Platform.BodyLimit(Paraphe.Web.Platform.BodyLimit.FileUpload)]
 [IgnoreAntiforgeryToken(Order = 1001)]
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Features.Verification.VerificationSetup.RatePolicy)]
 public sealed class VerifierModel(VerifyDocument verify) : PageModel

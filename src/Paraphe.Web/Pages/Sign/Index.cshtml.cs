@@ -15,6 +15,7 @@ namespace Paraphe.Web.Pages.Sign;
 /// The signer's page, reached with the personal link (/sign/{token}); no account needed. It uses the same
 /// use cases as the signing API (open, sign, decline) and never answers a bare 500 to the signer.
 /// </summary>
+[BodyLimit(BodyLimit.Signature), SigningTokenFirst]
 [AllowAnonymous]
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Platform.LinkRateLimits.SigningPolicy)]
 public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp) : PageModel
