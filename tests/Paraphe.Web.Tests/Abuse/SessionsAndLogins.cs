@@ -173,6 +173,22 @@ public abstract class SessionsAndLogins(ParapheApp app)
     }
 
     [Fact]
+    public async Task TwentyParallelGuessesOnOneAccountGetNoMoreThanFiveTries()
+    {
+        var (email, _, _) = await NewAgentAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var response = await new AgentBrowser(app, NewAddress()).LogInAsync(email, $"devine-{i}");
+            return (response.StatusCode, Html: await TextAsync(response));
+        }));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(5, answers.Count(a => a.Html.Contains("Email ou mot de passe incorrect.", StringComparison.Ordinal)));
+        Assert.Equal(15, answers.Count(a => a.Html.Contains("Trop de tentatives de connexion", StringComparison.Ordinal)));
+        var events = await EventsAsync(e => e.Email == email);
+        Assert.Equal((5, 15), (events.Count(e => e.Kind == SecurityEventKinds.LoginFailed), events.Count(e => e.Kind == SecurityEventKinds.LoginThrottled)));
+    }
+
+    [Fact]
     public async Task AnUnknownAccountIsThrottledLikeAKnownOne()
     {
         var email = $"personne.{Guid.NewGuid():N}@agence-test.fr";
