@@ -27,9 +27,15 @@ public abstract class SessionsAndLogins(ParapheApp app)
 
     private async Task<(string Email, string AgencyId, string UserId)> NewAgentAsync()
     {
+        var (email, agencyId, userId, _) = await NewAgencyAsync();
+        return (email, agencyId, userId);
+    }
+
+    private async Task<(string Email, string AgencyId, string UserId, Api Api)> NewAgencyAsync()
+    {
         var email = $"agent.{Guid.NewGuid():N}@agence-test.fr";
         var created = await app.DbAsync(db => CreateAgency.HandleAsync(db, "Agence Sessions", email, Password, null, CancellationToken.None));
-        return (email, created.Agency.Id, created.Director.Id);
+        return (email, created.Agency.Id, created.Director.Id, new Api(app, created.ApiKey));
     }
 
     private async Task<AgentBrowser> SignedInAsync(string email, string? ip = null)
@@ -95,6 +101,40 @@ public abstract class SessionsAndLogins(ParapheApp app)
         Assert.True((int)verify.StatusCode < 500);
     }
 
+    [Fact]
+    public async Task TheAgentsPagesRefuseAForgedPostThatCarriesTheCookieButNoToken()
+    {
+        var (email, _, _, agencyApi) = await NewAgencyAsync();
+        var browser = await SignedInAsync(email);
+        var (procedure, _) = await agencyApi.DraftAsync("remote", signers: 1);
+        var id = procedure.Str("id");
+        foreach (var action in new[]
+                 {
+                     $"/procedures/{id}?handler=Launch", $"/procedures/{id}?handler=Cancel", $"/procedures/{id}?handler=MarkSigned",
+                     $"/procedures/{id}?handler=Notary", "/procedures/new?handler=Launch", "/contacts/new", "/documents/upload", "/logout",
+                 })
+        {
+            using var response = await browser.SendAsync(HttpMethod.Post, action, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["reason"] = "forgé", ["Email"] = "eve@gmail.com", ["FirstName"] = "Eve", ["LastName"] = "Forge",
+            }));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {action} without a token → {(int)response.StatusCode}");
+        }
+        Assert.Equal("draft", (await agencyApi.ProcedureAsync(id)).Str("status"));
+        Assert.True(await browser.IsSignedInAsync());
+    }
+
+    [Fact]
+    public void NoAgentPageOptsOutOfAntiforgery()
+    {
+        var optedOut = typeof(Program).Assembly.GetTypes()
+            .Where(t => typeof(Microsoft.AspNetCore.Mvc.RazorPages.PageModel).IsAssignableFrom(t))
+            .Where(t => t.GetCustomAttributes(typeof(Microsoft.AspNetCore.Mvc.IgnoreAntiforgeryTokenAttribute), inherit: true).Length > 0)
+            .Select(t => t.Name).ToList();
+        // Only the public « Vérifier un document » page, which changes nothing and needs no account.
+        Assert.Equal(["VerifierModel"], optedOut);
+    }
+
     // ---- Login throttle ----
 
     [Fact]
@@ -130,6 +170,22 @@ public abstract class SessionsAndLogins(ParapheApp app)
         app.Clock.Advance(TimeSpan.FromMinutes(16));
         await SignedInAsync(email, ip);
         Assert.Single(await EventsAsync(e => e.Email == email && e.Kind == SecurityEventKinds.LoginSucceeded));
+    }
+
+    [Fact]
+    public async Task TwentyParallelGuessesOnOneAccountGetNoMoreThanFiveTries()
+    {
+        var (email, _, _) = await NewAgentAsync();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var response = await new AgentBrowser(app, NewAddress()).LogInAsync(email, $"devine-{i}");
+            return (response.StatusCode, Html: await TextAsync(response));
+        }));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(5, answers.Count(a => a.Html.Contains("Email ou mot de passe incorrect.", StringComparison.Ordinal)));
+        Assert.Equal(15, answers.Count(a => a.Html.Contains("Trop de tentatives de connexion", StringComparison.Ordinal)));
+        var events = await EventsAsync(e => e.Email == email);
+        Assert.Equal((5, 15), (events.Count(e => e.Kind == SecurityEventKinds.LoginFailed), events.Count(e => e.Kind == SecurityEventKinds.LoginThrottled)));
     }
 
     [Fact]

@@ -27,11 +27,32 @@ public static class LogIn
         return user;
     });
 
+    /// <summary>
+    /// Attempts on one account run one at a time on an instance (striped by the email's hash, so memory stays bounded):
+    /// parallel guesses cannot all pass the throttle before any failure is written.
+    /// </summary>
+    private static readonly SemaphoreSlim[] Gates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     public static async Task<Result> HandleAsync(ParapheDbContext db, LoginOptions options, string? email, string? password,
         HttpContext http, CancellationToken ct)
     {
         email = email?.Trim().ToLowerInvariant() ?? "";
         if (email.Length > 320) email = email[..320];
+        var gate = Gates[(int)((uint)StringComparer.Ordinal.GetHashCode(email) % Gates.Length)];
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await AttemptAsync(db, options, email, password, http, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<Result> AttemptAsync(ParapheDbContext db, LoginOptions options, string email, string? password,
+        HttpContext http, CancellationToken ct)
+    {
         var ip = SecurityJournal.ClientAddress(http);
         var now = db.UtcNow;
 
