@@ -64,19 +64,23 @@ public static class OpenApiProblems
     /// <summary>Every code an operation may answer, by status.</summary>
     public static SortedDictionary<int, SortedSet<string>> For(string method, string route, bool anonymous)
     {
-        var codes = new List<string> { Problems.MalformedRequest };
-        var write = !HttpMethods.IsGet(method);
-        if (!anonymous) codes.Add(Problems.Unauthorized);
-        if (route.Contains('{', StringComparison.Ordinal)) codes.Add(ErrorCodes.NotFound);
-        if (write && !route.StartsWith("callbacks/", StringComparison.Ordinal)) codes.Add(Problems.ConcurrentUpdate);
-        if (HttpMethods.IsPost(method) && !anonymous)
-            codes.AddRange([Problems.IdempotencyInProgress, Problems.IdempotencyKeyReused]);
-        if (Table.TryGetValue($"{method} {route}", out var specific)) codes.AddRange(specific);
+        var codes = new List<(int? Status, string Code)> { (null, Problems.MalformedRequest) };
+        var write = !HttpMethods.IsGet(method) && !HttpMethods.IsDelete(method);
+        var api = !route.StartsWith("callbacks/", StringComparison.Ordinal);
+        if (!anonymous) codes.Add((null, Problems.Unauthorized));
+        if (route.Contains('{', StringComparison.Ordinal)) codes.Add((null, ErrorCodes.NotFound));
+        if (!HttpMethods.IsGet(method) && api) codes.Add((null, Problems.ConcurrentUpdate));
+        // A body of another content type than the operation reads (JSON, or a multipart form).
+        if (write && api) codes.Add((StatusCodes.Status415UnsupportedMediaType, Problems.MalformedRequest));
+        // Any POST of an API client (an API key makes the anonymous signing routes keyed too) may carry Idempotency-Key.
+        if (HttpMethods.IsPost(method) && api)
+            codes.AddRange([(null, Problems.IdempotencyInProgress), (null, Problems.IdempotencyKeyReused)]);
+        if (Table.TryGetValue($"{method} {route}", out var specific)) codes.AddRange(specific.Select(c => ((int?)null, c)));
 
         var byStatus = new SortedDictionary<int, SortedSet<string>>();
-        foreach (var code in codes)
+        foreach (var (explicitStatus, code) in codes)
         {
-            var status = StatusOf(code);
+            var status = explicitStatus ?? StatusOf(code);
             if (!byStatus.TryGetValue(status, out var set)) byStatus[status] = set = new SortedSet<string>(StringComparer.Ordinal);
             set.Add(code);
         }
