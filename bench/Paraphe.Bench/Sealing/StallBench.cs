@@ -43,6 +43,7 @@ public static class StallBench
     private static async Task ImagesAsync()
     {
         SealingInputs.Directory = Directory.CreateTempSubdirectory("paraphe-stall-").FullName;
+        DejaVuFonts.EnsureRegistered();
         var pdf = SealingInputs.TextContract(10);
         (string Name, byte[] Png)[] images =
         [
@@ -190,7 +191,7 @@ public static class StallBench
         Console.WriteLine();
         Console.WriteLine("| Worker settings | Queue | normal: last signature → sealed (s) | pathological job |");
         Console.WriteLine("|---|---|---:|---|");
-        foreach (var (concurrency, timeout) in new[] { (2, TimeSpan.FromSeconds(20)), (1, TimeSpan.FromSeconds(20)) })
+        foreach (var (concurrency, timeout) in new[] { (2, TimeSpan.FromSeconds(20)), (1, TimeSpan.FromSeconds(10)) })
         {
             await using var app = new StallApp(concurrency, timeout);
             var demo = app.Client(StallApp.DemoKey);
