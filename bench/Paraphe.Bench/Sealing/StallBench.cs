@@ -265,6 +265,15 @@ public static class StallBench
         public const string DemoKey = "pk_bench_stall_demo_key_0123456789";
         private readonly string directory = Directory.CreateTempSubdirectory("paraphe-stall-app-").FullName;
 
+        static StallApp()
+        {
+            // The app's content root (its wwwroot and pages), found from the bench's directory upwards.
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "src", "Paraphe.Web"))) dir = dir.Parent;
+            if (dir is not null)
+                Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PARAPHE_WEB", Path.Combine(dir.FullName, "src", "Paraphe.Web"));
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
