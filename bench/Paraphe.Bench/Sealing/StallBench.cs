@@ -196,23 +196,21 @@ public static class StallBench
             await using var app = new StallApp(concurrency, timeout);
             var demo = app.Client(StallApp.DemoKey);
             var other = app.Client(await app.OtherAgencyKeyAsync());
-            var alone = await SealLatencyAsync(other, "Compromis 3 rue des Lilas", null);
+            var alone = await SealLatencyAsync(other, "Compromis 3 rue des Lilas");
             Console.WriteLine($"| Concurrency {concurrency}, JobTimeout {timeout.TotalSeconds:F0} s | empty | {alone.TotalSeconds:F2} | — |");
             var slowId = await CompleteAsync(demo, new string('W', 30_000));
             await Task.Delay(500); // the worker has taken it
-            var watch = Stopwatch.StartNew();
-            var latency = await SealLatencyAsync(other, "Compromis 5 rue des Lilas", null);
+            var latency = await SealLatencyAsync(other, "Compromis 5 rue des Lilas");
             var slow = await ProcedureAsync(demo, slowId);
             var sealing = slow.GetProperty("sealing");
             Console.WriteLine($"| Concurrency {concurrency}, JobTimeout {timeout.TotalSeconds:F0} s | 30,000-character title first | " +
                               $"{latency.TotalSeconds:F2} | {sealing.GetProperty("status").GetString()}, attempts {sealing.GetProperty("attempts").GetInt32()}" +
                               $"{(sealing.GetProperty("last_error").ValueKind == JsonValueKind.String ? ": " + sealing.GetProperty("last_error").GetString() : "")} |");
-            _ = watch;
         }
         Console.WriteLine();
     }
 
-    private static async Task<TimeSpan> SealLatencyAsync(HttpClient api, string title, string? _)
+    private static async Task<TimeSpan> SealLatencyAsync(HttpClient api, string title)
     {
         var watch = new Stopwatch();
         var id = await CompleteAsync(api, title, watch);
