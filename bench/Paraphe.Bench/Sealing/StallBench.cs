@@ -43,6 +43,7 @@ public static class StallBench
     private static async Task ImagesAsync()
     {
         SealingInputs.Directory = Directory.CreateTempSubdirectory("paraphe-stall-").FullName;
+        DejaVuFonts.EnsureRegistered();
         var pdf = SealingInputs.TextContract(10);
         (string Name, byte[] Png)[] images =
         [
@@ -190,28 +191,26 @@ public static class StallBench
         Console.WriteLine();
         Console.WriteLine("| Worker settings | Queue | normal: last signature → sealed (s) | pathological job |");
         Console.WriteLine("|---|---|---:|---|");
-        foreach (var (concurrency, timeout) in new[] { (2, TimeSpan.FromSeconds(20)), (1, TimeSpan.FromSeconds(20)) })
+        foreach (var (concurrency, timeout) in new[] { (2, TimeSpan.FromSeconds(20)), (1, TimeSpan.FromSeconds(10)) })
         {
             await using var app = new StallApp(concurrency, timeout);
             var demo = app.Client(StallApp.DemoKey);
             var other = app.Client(await app.OtherAgencyKeyAsync());
-            var alone = await SealLatencyAsync(other, "Compromis 3 rue des Lilas", null);
+            var alone = await SealLatencyAsync(other, "Compromis 3 rue des Lilas");
             Console.WriteLine($"| Concurrency {concurrency}, JobTimeout {timeout.TotalSeconds:F0} s | empty | {alone.TotalSeconds:F2} | — |");
             var slowId = await CompleteAsync(demo, new string('W', 30_000));
             await Task.Delay(500); // the worker has taken it
-            var watch = Stopwatch.StartNew();
-            var latency = await SealLatencyAsync(other, "Compromis 5 rue des Lilas", null);
+            var latency = await SealLatencyAsync(other, "Compromis 5 rue des Lilas");
             var slow = await ProcedureAsync(demo, slowId);
             var sealing = slow.GetProperty("sealing");
             Console.WriteLine($"| Concurrency {concurrency}, JobTimeout {timeout.TotalSeconds:F0} s | 30,000-character title first | " +
                               $"{latency.TotalSeconds:F2} | {sealing.GetProperty("status").GetString()}, attempts {sealing.GetProperty("attempts").GetInt32()}" +
                               $"{(sealing.GetProperty("last_error").ValueKind == JsonValueKind.String ? ": " + sealing.GetProperty("last_error").GetString() : "")} |");
-            _ = watch;
         }
         Console.WriteLine();
     }
 
-    private static async Task<TimeSpan> SealLatencyAsync(HttpClient api, string title, string? _)
+    private static async Task<TimeSpan> SealLatencyAsync(HttpClient api, string title)
     {
         var watch = new Stopwatch();
         var id = await CompleteAsync(api, title, watch);
@@ -263,6 +262,15 @@ public static class StallBench
     {
         public const string DemoKey = "pk_bench_stall_demo_key_0123456789";
         private readonly string directory = Directory.CreateTempSubdirectory("paraphe-stall-app-").FullName;
+
+        static StallApp()
+        {
+            // The app's content root (its wwwroot and pages), found from the bench's directory upwards.
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "src", "Paraphe.Web"))) dir = dir.Parent;
+            if (dir is not null)
+                Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PARAPHE_WEB", Path.Combine(dir.FullName, "src", "Paraphe.Web"));
+        }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

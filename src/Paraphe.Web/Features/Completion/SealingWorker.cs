@@ -68,14 +68,24 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
                 else more = false;
             }
             if (running.Count == 0) break;
-            var finished = await Task.WhenAny(running);
-            running.Remove(finished);
-            if (await finished)
+            // A slot is free: a completion made meanwhile (the signal) or a poll interval sends us looking again,
+            // so a new job never waits for a slow one to end.
+            using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var wake = running.Count < slots ? signal.WaitAsync(options.Value.PollInterval, stopListening.Token) : null;
+            var waiting = new List<Task>(running);
+            if (wake is not null) waiting.Add(wake);
+            var finished = await Task.WhenAny(waiting);
+            if (finished != wake) await stopListening.CancelAsync(); // leave the signal to the next wait
+            if (finished is Task<bool> job)
             {
-                sealedCount++;
-                outbox.Notify(); // its completion emails
+                running.Remove(job);
+                if (await job)
+                {
+                    sealedCount++;
+                    outbox.Notify(); // its completion emails
+                }
             }
-            more = true; // a slot is free: look again (a job may have become due meanwhile)
+            more = true; // look again (a job may have become due meanwhile)
         }
         return sealedCount;
     }
