@@ -37,6 +37,7 @@ foreach (var kind in options.Kinds)
         BenchKind.Dispatcher => ("Dispatcher draining a backlog (issue 3)", DispatcherBench.RunAsync(options)),
         BenchKind.Callbacks => ("Provider callbacks ingested per second (issue 3)", CallbackBench.RunAsync(options)),
         BenchKind.Sealing => ("Stamping and sealing (issue 4)", SealingBench.RunAsync(options)),
+        BenchKind.TextLayout => ("Text layout: evidence page and stamps for long titles and names (issue 9)", TextLayoutBench.RunAsync(options)),
     };
     var (markdown, passed) = await run;
     ok &= passed;

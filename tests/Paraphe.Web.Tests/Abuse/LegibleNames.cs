@@ -12,9 +12,54 @@ namespace Paraphe.Web.Tests.Abuse;
 /// BMP come back exactly or as the visible substitute, never blank. No database: the stamper and the evidence page are
 /// pure functions over bytes.
 /// </summary>
-public sealed class LegibleNames
+public sealed class LegibleNames : IDisposable
 {
     private static readonly DateTime SignedAt = new(2026, 11, 27, 22, 8, 0, DateTimeKind.Utc);
+
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("paraphe-legible-").FullName;
+
+    public void Dispose() => Directory.Delete(_dataDirectory, recursive: true);
+
+    /// <summary>
+    /// The path a completed procedure takes (stamp, evidence and seal on one open document, saved once): every script
+    /// in one document, the seal still valid for pdfsig, every name back from pdftotext on the stamps and the evidence.
+    /// </summary>
+    [Fact]
+    public async Task Every_script_in_one_sealed_document_comes_back_exactly_and_the_seal_stays_valid()
+    {
+        string[] names = ["Œdipe Ærø Łódź", "Αλέξανδρος", "Дмитрий", "王小明", "山田太郎", "김민준", "𝕏𝕐 😀 Martin"];
+        var facts = Facts(names[0], title: string.Join(" / ", names)) with
+        {
+            Signers = names.Select(n => Facts(n, n).Signers[0]).ToList(),
+        };
+        using var certificates = new SealCertificates(
+            Microsoft.Extensions.Options.Options.Create(new Paraphe.Web.Platform.ParapheOptions { DataDirectory = _dataDirectory }),
+            Microsoft.Extensions.Options.Options.Create(new SealingOptions()), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SealCertificates>.Instance);
+        var sealer = new PdfSealer(certificates, Microsoft.Extensions.Options.Options.Create(new SealingOptions()),
+            new Paraphe.Web.Tests.Sealing.LocalTimestampAuthority());
+
+        var sealedPdf = await sealer.StampAndSealAsync(SamplePdfs.Valid(pageCount: 1),
+            names.Select(n => new SignatureStamp(n, SignedAt, TypedName: n)).ToList(), facts);
+
+        var path = Path.Combine(_dataDirectory, "sealed.pdf");
+        await File.WriteAllBytesAsync(path, sealedPdf);
+        var report = await Pdfsig.VerifyAsync(path,
+            Path.Combine(_dataDirectory, SealCertificates.DevDirectoryName, SealCertificates.DevCaFileName));
+        Assert.Contains("Signature is Valid.", report);
+        var pages = await PdfText.PagesAsync(sealedPdf);
+        var first = pages.ToList().FindIndex(p => p.StartsWith(EvidencePage.Title, StringComparison.Ordinal));
+        Assert.True(first > 0, "no evidence page");
+        var stamps = string.Join(' ', pages.Take(first));
+        var evidence = string.Join(' ', pages.Skip(first));
+        foreach (var name in names)
+        {
+            Assert.Contains($"Signé électroniquement par {name}", stamps);
+            Assert.Contains($". {name}", evidence);
+        }
+
+        Assert.Contains($"Intitulé : {string.Join(" / ", names)}", evidence);
+    }
 
     public static TheoryData<string> Names() => new()
     {

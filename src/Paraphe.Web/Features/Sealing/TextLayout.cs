@@ -48,10 +48,13 @@ public static class TextLayout
     {
         DejaVuFonts.EnsureRegistered();
         var chain = Chain(family, style, available);
-        var builder = new StringBuilder(text.Length);
-        var offsets = new List<int>(text.Length + 1);
-        var fonts = new List<byte>(text.Length);
-        var prefix = new List<double>(text.Length + 1) { 0 };
+        // Arrays sized for the worst case (one unit per UTF-16 code unit): no growth, no per-character allocation.
+        var chars = new char[text.Length];
+        var offsets = new int[text.Length + 1];
+        var fonts = new byte[text.Length];
+        var prefix = new double[text.Length + 1];
+        var count = 0;
+        var length = 0;
         var substituted = 0;
         var previousFont = -1;
         for (var i = 0; i < text.Length;)
@@ -62,7 +65,6 @@ public static class TextLayout
             if (status != System.Buffers.OperationStatus.Done) rune = Rune.ReplacementChar;
             var category = Rune.GetUnicodeCategory(rune);
             if (category == UnicodeCategory.Control) rune = Rune.IsWhiteSpace(rune) ? new Rune(' ') : Rune.ReplacementChar;
-
             // Format characters (bidi controls, joiners, soft hyphen…) are invisible and PDFsharp does no bidi or
             // shaping: left out, so that a name can never be reordered on paper.
             if (category == UnicodeCategory.Format) continue;
@@ -76,19 +78,20 @@ public static class TextLayout
                 if (font < 0) (font, width, rune) = (0, chain[0].Width('?'), new Rune('?'));
             }
 
-            offsets.Add(builder.Length);
-            builder.Append(rune.ToString());
-            fonts.Add((byte)font);
-            prefix.Add(prefix[^1] + width);
+            offsets[count] = length;
+            length += rune.EncodeToUtf16(chars.AsSpan(length)); // never longer than the input (U+FFFD replaces one unit or two)
+            fonts[count] = (byte)font;
+            prefix[count + 1] = prefix[count] + width;
+            count++;
             previousFont = font;
         }
 
-        offsets.Add(builder.Length);
+        offsets[count] = length;
         if (substituted > 0)
             DejaVuFonts.Logger.LogWarning("{Count} caractère(s) sans glyphe dans les polices disponibles, imprimé(s) « {Substitute} ».",
                 substituted, Substitute);
-        return new ShapedText(builder.ToString(), offsets.ToArray(), fonts.ToArray(), prefix.ToArray(),
-            chain.Select(f => f.Family).ToArray(), style, 0, fonts.Count);
+        return new ShapedText(new string(chars, 0, length), offsets, fonts, prefix,
+            chain.Select(f => f.Family).ToArray(), style, 0, count);
     }
 
     /// <summary>Greedy word wrap at spaces; a word wider than the line is cut between characters. O(length).</summary>
