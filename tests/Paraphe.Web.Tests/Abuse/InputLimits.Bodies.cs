@@ -165,6 +165,28 @@ public abstract partial class InputLimits
         Assert.Equal("pending", (await api.ProcedureAsync(procedure.Str("id"))).Signers()[0].Str("status"));
     }
 
+    [Theory]
+    [InlineData("/api/v1/documents", true)]
+    [InlineData("/api/v1/documents", false)]
+    [InlineData("/api/v1/verify", true)]
+    [InlineData("mark-signed", false)]
+    public async Task AnUploadOverTheWholeRequestLimitIsADocumentTooLarge(string path, bool withLength)
+    {
+        if (path == "mark-signed")
+            path = $"/api/v1/procedures/{(await api.LaunchedAsync("manual", signers: 1)).Procedure.Str("id")}/mark-signed";
+        var before = await SnapshotAsync();
+        // Three times the test app's 1 MB upload limit: over the request limit (1 MB + 1 MB for the form) too.
+        using var form = new MultipartFormDataContent
+        {
+            { new BodyContent(new byte[3 * ParapheApp.MaxUploadMegabytes * 1024 * 1024], "application/pdf", withLength), "file", "gros.pdf" },
+        };
+
+        var client = path.StartsWith("/api/v1/verify", StringComparison.Ordinal) ? app.Anonymous() : api.Http;
+        await Expect.ProblemAsync(await client.PostAsync(path, form), HttpStatusCode.RequestEntityTooLarge, "document_too_large");
+
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
     [Fact]
     public async Task APageFormOverItsLimitGetsTheFrenchErrorPage()
     {
