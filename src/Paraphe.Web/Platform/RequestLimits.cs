@@ -60,8 +60,10 @@ public static class RequestLimits
         return app;
     }
 
+    /// <summary>The limit, and the 413 it may answer in the OpenAPI document.</summary>
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, BodyLimit limit) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new BodyLimitAttribute(limit));
+        builder.WithMetadata(new BodyLimitAttribute(limit),
+            new ProducesResponseTypeMetadata(StatusCodes.Status413PayloadTooLarge, typeof(ProblemDetails), ["application/problem+json"]));
 
     public static long BytesFor(BodyLimit limit, LimitsOptions limits, ParapheOptions paraphe) => limit switch
     {

@@ -187,6 +187,19 @@ public abstract partial class InputLimits
         Assert.Equal(before, await SnapshotAsync());
     }
 
+    [Theory]
+    [InlineData("/api/v1/documents")]
+    [InlineData("/api/v1/verify")]
+    [InlineData("/api/v1/procedures/{id}/mark-signed")]
+    [InlineData("/api/v1/signing/{token}/sign")]
+    [InlineData("/api/v1/signing/{token}/decline")]
+    public async Task TheOpenApiDocumentListsTheTooLargeAnswer(string path)
+    {
+        var openapi = await Expect.JsonAsync(await app.Anonymous().GetAsync("/api/v1/openapi.json"), HttpStatusCode.OK);
+        var responses = openapi.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("responses");
+        Assert.True(responses.TryGetProperty("413", out _), $"{path}: {responses}");
+    }
+
     [Fact]
     public async Task APageFormOverItsLimitGetsTheFrenchErrorPage()
     {

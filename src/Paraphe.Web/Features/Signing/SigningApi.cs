@@ -14,7 +14,7 @@ public static class SigningApi
     public static RouteGroupBuilder MapSigningApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous()
-            .WithMetadata(new BodyLimitAttribute(BodyLimit.Signature), new SigningTokenFirstAttribute());
+            .WithBodyLimit(BodyLimit.Signature).WithMetadata(new SigningTokenFirstAttribute());
 
         group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {
