@@ -97,6 +97,7 @@ public static class Platform
                 await ErrorPage.WriteAsync(http, http.Response.StatusCode);
                 return;
             }
+            if (http.Response.StatusCode == 413) { await RequestLimits.WriteTooLargeAsync(http); return; } // a body over its limit, read by model binding
             var code = http.Response.StatusCode switch
             {
                 404 => Domain.ErrorCodes.NotFound,

@@ -60,8 +60,10 @@ public static class RequestLimits
         return app;
     }
 
+    /// <summary>The limit, and the 413 it may answer in the OpenAPI document.</summary>
     public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, BodyLimit limit) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new BodyLimitAttribute(limit));
+        builder.WithMetadata(new BodyLimitAttribute(limit),
+            new ProducesResponseTypeMetadata(StatusCodes.Status413PayloadTooLarge, typeof(ProblemDetails), ["application/problem+json"]));
 
     public static long BytesFor(BodyLimit limit, LimitsOptions limits, ParapheOptions paraphe) => limit switch
     {
@@ -73,13 +75,19 @@ public static class RequestLimits
     /// <summary>The answer to a body over its endpoint's limit: `document_too_large` where a file is uploaded, else `request_too_large`.</summary>
     public static ProblemDetails TooLarge(HttpContext http)
     {
-        var limit = http.GetEndpoint()?.Metadata.GetMetadata<BodyLimitAttribute>()?.Limit ?? BodyLimit.Json;
+        // The exception handler clears the endpoint: the middleware kept its limit for this answer.
+        var limit = http.Items[typeof(BodyLimit)] as BodyLimit? ?? BodyLimit.Json;
         var bytes = http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
         var size = bytes is { } b ? b >= 1024 * 1024 ? $"{b / 1024 / 1024} Mo" : $"{b / 1024} Ko" : "la limite";
-        return limit == BodyLimit.FileUpload
-            ? Problems.Details(Problems.DocumentTooLarge, $"Le fichier envoyé est trop volumineux (au plus {size} pour la requête entière).", status: 413)
-            : Problems.Details(RequestTooLarge, $"La requête est trop volumineuse (au plus {size} à cette adresse).", status: 413);
+        if (limit == BodyLimit.FileUpload)
+            return Problems.Details(Problems.DocumentTooLarge, $"Le fichier envoyé est trop volumineux (au plus {size} pour la requête entière).", status: 413);
+        var problem = Problems.Details(RequestTooLarge, $"La requête est trop volumineuse (au plus {size} à cette adresse).", status: 413);
+        problem.Title = "Requête trop volumineuse";
+        return problem;
     }
+
+    public static Task WriteTooLargeAsync(HttpContext http) =>
+        http.Response.WriteAsJsonAsync(TooLarge(http), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
 }
 
 /// <summary>
@@ -92,7 +100,9 @@ internal sealed class RequestLimitsMiddleware(RequestDelegate next, IOptions<Lim
     public async Task InvokeAsync(HttpContext http)
     {
         var endpoint = http.GetEndpoint();
-        var max = RequestLimits.BytesFor(endpoint?.Metadata.GetMetadata<BodyLimitAttribute>()?.Limit ?? BodyLimit.Json, limits.Value, paraphe.Value);
+        var limit = endpoint?.Metadata.GetMetadata<BodyLimitAttribute>()?.Limit ?? BodyLimit.Json;
+        http.Items[typeof(BodyLimit)] = limit;
+        var max = RequestLimits.BytesFor(limit, limits.Value, paraphe.Value);
         var feature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = max;
         http.Request.Body = new CappedStream(http.Request.Body, max);

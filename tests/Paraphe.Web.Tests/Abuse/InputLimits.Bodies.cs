@@ -165,6 +165,41 @@ public abstract partial class InputLimits
         Assert.Equal("pending", (await api.ProcedureAsync(procedure.Str("id"))).Signers()[0].Str("status"));
     }
 
+    [Theory]
+    [InlineData("/api/v1/documents", true)]
+    [InlineData("/api/v1/documents", false)]
+    [InlineData("/api/v1/verify", true)]
+    [InlineData("mark-signed", false)]
+    public async Task AnUploadOverTheWholeRequestLimitIsADocumentTooLarge(string path, bool withLength)
+    {
+        if (path == "mark-signed")
+            path = $"/api/v1/procedures/{(await api.LaunchedAsync("manual", signers: 1)).Procedure.Str("id")}/mark-signed";
+        var before = await SnapshotAsync();
+        // Three times the test app's 1 MB upload limit: over the request limit (1 MB + 1 MB for the form) too.
+        using var form = new MultipartFormDataContent
+        {
+            { new BodyContent(new byte[3 * ParapheApp.MaxUploadMegabytes * 1024 * 1024], "application/pdf", withLength), "file", "gros.pdf" },
+        };
+
+        var client = path.StartsWith("/api/v1/verify", StringComparison.Ordinal) ? app.Anonymous() : api.Http;
+        await Expect.ProblemAsync(await client.PostAsync(path, form), HttpStatusCode.RequestEntityTooLarge, "document_too_large");
+
+        Assert.Equal(before, await SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/documents")]
+    [InlineData("/api/v1/verify")]
+    [InlineData("/api/v1/procedures/{id}/mark-signed")]
+    [InlineData("/api/v1/signing/{token}/sign")]
+    [InlineData("/api/v1/signing/{token}/decline")]
+    public async Task TheOpenApiDocumentListsTheTooLargeAnswer(string path)
+    {
+        var openapi = await Expect.JsonAsync(await app.Anonymous().GetAsync("/api/v1/openapi.json"), HttpStatusCode.OK);
+        var responses = openapi.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("responses");
+        Assert.True(responses.TryGetProperty("413", out _), $"{path}: {responses}");
+    }
+
     [Fact]
     public async Task APageFormOverItsLimitGetsTheFrenchErrorPage()
     {

@@ -16,7 +16,7 @@ public static class SigningApi
     {
         var group = api.MapGroup("/signing/{token}").WithTags("Signing").AllowAnonymous()
             .RequireRateLimiting(Platform.LinkRateLimits.SigningPolicy)
-            .WithMetadata(new BodyLimitAttribute(BodyLimit.Signature), new SigningTokenFirstAttribute());
+            .WithBodyLimit(BodyLimit.Signature).WithMetadata(new SigningTokenFirstAttribute());
 
         group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
         {
