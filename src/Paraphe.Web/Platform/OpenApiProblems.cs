@@ -15,15 +15,18 @@ public static class OpenApiProblems
 {
     private const string Dev = "api/v1/dev/outbox";
 
-    private static readonly string[] Signing = [ErrorCodes.LinkGone, ErrorCodes.InvalidTransition, ErrorCodes.ValidationFailed];
+    private static readonly string[] Signing = [ErrorCodes.LinkGone, ErrorCodes.InvalidTransition, ErrorCodes.ValidationFailed, ErrorCodes.OtpLocked];
+    /// <summary>What a personal link's routes add: the per-link rate limit.</summary>
+    private static readonly string[] Link = [ErrorCodes.LinkGone, Problems.RateLimited];
     private static readonly string[] OtpRequest = [ErrorCodes.OtpNotEnabled, ErrorCodes.OtpSendLimit, .. Signing];
     private static readonly string[] OtpCheck =
-        [ErrorCodes.OtpRequired, ErrorCodes.OtpInvalid, ErrorCodes.OtpExpired, ErrorCodes.OtpAttemptsExceeded, ErrorCodes.NoSigningAuthority, .. Signing];
+        [ErrorCodes.OtpRequired, ErrorCodes.OtpInvalid, ErrorCodes.OtpExpired, ErrorCodes.OtpAttemptsExceeded, ErrorCodes.NoSigningAuthority,
+        ErrorCodes.InvalidSignatureImage, .. Signing];
     private static readonly string[] Draft = [ErrorCodes.ValidationFailed, ErrorCodes.ProcedureLocked, ErrorCodes.InvalidTransition];
     private static readonly string[] Callback =
     [
         Features.Notifications.Sms.TwilioStatusCallback.InvalidSignature, Features.Notifications.Sms.BrevoSmsWebhook.InvalidCredentials,
-        Features.Notifications.Email.Brevo.BrevoEmailWebhook.UnauthorizedCallback, Problems.DocumentTooLarge,
+        Features.Notifications.Email.Brevo.BrevoEmailWebhook.UnauthorizedCallback,
     ];
 
     /// <summary>The codes specific to one operation ("METHOD route"), besides those added by rule.</summary>
@@ -50,11 +53,12 @@ public static class OpenApiProblems
         ["POST api/v1/procedures/{id}/send-to-notary"] = [ErrorCodes.NotSealed, ErrorCodes.ValidationFailed, ErrorCodes.InvalidTransition],
         [$"GET {Dev}"] = [ErrorCodes.ValidationFailed],
         [$"POST {Dev}/{{id}}/events"] = [ErrorCodes.ValidationFailed, ErrorCodes.InvalidTransition],
-        ["GET api/v1/signing/{token}"] = [ErrorCodes.LinkGone],
-        ["GET api/v1/signing/{token}/document"] = [ErrorCodes.LinkGone],
-        ["POST api/v1/signing/{token}/otp"] = OtpRequest,
-        ["POST api/v1/signing/{token}/sign"] = OtpCheck,
-        ["POST api/v1/signing/{token}/decline"] = Signing,
+        ["GET api/v1/signing/{token}"] = Link,
+        ["GET api/v1/signing/{token}/document"] = Link,
+        ["POST api/v1/signing/{token}/otp"] = [.. OtpRequest, .. Link],
+        ["POST api/v1/signing/{token}/sign"] = [.. OtpCheck, .. Link],
+        ["POST api/v1/signing/{token}/decline"] = [.. Signing, .. Link],
+        ["POST api/v1/procedures/{id}/sealing/retry"] = [ErrorCodes.InvalidTransition],
         ["POST api/v1/verify"] = [Problems.DocumentTooLarge, Problems.InvalidDocument, ErrorCodes.ValidationFailed, Problems.RateLimited],
         ["POST callbacks/sms/twilio"] = Callback,
         ["POST callbacks/sms/brevo"] = Callback,
@@ -76,6 +80,8 @@ public static class OpenApiProblems
         if (HttpMethods.IsPost(method) && api)
             codes.AddRange([(null, Problems.IdempotencyInProgress), (null, Problems.IdempotencyKeyReused)]);
         if (Table.TryGetValue($"{method} {route}", out var specific)) codes.AddRange(specific.Select(c => ((int?)null, c)));
+        // Every endpoint has a body limit (docs/LIMITS.md); an upload's is told as `document_too_large`.
+        if (specific?.Contains(Problems.DocumentTooLarge) != true) codes.Add((null, RequestLimits.RequestTooLarge));
 
         var byStatus = new SortedDictionary<int, SortedSet<string>>();
         foreach (var (explicitStatus, code) in codes)

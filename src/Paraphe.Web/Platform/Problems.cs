@@ -32,7 +32,7 @@ public static class Problems
         ErrorCodes.InvalidSignatureImage => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.OtpNotEnabled or ErrorCodes.NotSealed => StatusCodes.Status409Conflict,
         ErrorCodes.OtpLocked => StatusCodes.Status423Locked,
-        DocumentTooLarge => StatusCodes.Status413PayloadTooLarge,
+        DocumentTooLarge or RequestLimits.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         MalformedRequest => StatusCodes.Status400BadRequest,
         IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         Unauthorized => StatusCodes.Status401Unauthorized,

@@ -16,6 +16,8 @@ public enum BodyLimit
     Signature,
     /// <summary>A PDF upload: `Paraphe:MaxUploadMegabytes` plus room for the form around it.</summary>
     FileUpload,
+    /// <summary>A provider's batched delivery events (Brevo sends a few hundred per call): 1 MB.</summary>
+    Callback,
 }
 
 /// <summary>Marks an endpoint, or a page model, with its <see cref="BodyLimit"/>.</summary>
@@ -70,6 +72,7 @@ public static class RequestLimits
         BodyLimit.Json => limits.JsonKilobytes * 1024L,
         BodyLimit.Signature => limits.SignatureKilobytes * 1024L,
         BodyLimit.FileUpload => (paraphe.MaxUploadMegabytes + 1) * 1024L * 1024L,
+        BodyLimit.Callback => Features.Notifications.Callbacks.CallbackBody.BrevoLimit,
     };
 
     /// <summary>The answer to a body over its endpoint's limit: `document_too_large` where a file is uploaded, else `request_too_large`.</summary>

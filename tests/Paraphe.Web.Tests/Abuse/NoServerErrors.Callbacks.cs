@@ -118,18 +118,18 @@ public abstract partial class NoServerErrors
         var client = app.Anonymous();
         var twoMegabytes = "{\"event\":\"delivered\",\"reason\":\"" + new string('x', 2 * 1024 * 1024) + "\"}";
         foreach (var path in new[] { "/callbacks/email/brevo", "/callbacks/sms/brevo" })
-            await Expect.ProblemAsync(await client.SendAsync(BrevoPost(path, twoMegabytes)), HttpStatusCode.RequestEntityTooLarge, "document_too_large");
+            await Expect.ProblemAsync(await client.SendAsync(BrevoPost(path, twoMegabytes)), HttpStatusCode.RequestEntityTooLarge, "request_too_large");
 
         // Twilio: unauthenticated until its signature is checked over the form, so the form is capped at 64 KB, with or
         // without a Content-Length (chunked).
         var fourMegabytes = "MessageSid=SM1&MessageStatus=delivered&Junk=" + new string('x', 4 * 1024 * 1024);
         await Expect.ProblemAsync(await client.PostAsync("/callbacks/sms/twilio",
-            new StringContent(fourMegabytes, Encoding.ASCII, "application/x-www-form-urlencoded")), HttpStatusCode.RequestEntityTooLarge, "document_too_large");
+            new StringContent(fourMegabytes, Encoding.ASCII, "application/x-www-form-urlencoded")), HttpStatusCode.RequestEntityTooLarge, "request_too_large");
         var chunked = new StreamContent(new MemoryStream(Encoding.ASCII.GetBytes(fourMegabytes)));
         chunked.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
         var request = new HttpRequestMessage(HttpMethod.Post, "/callbacks/sms/twilio") { Content = chunked };
         request.Headers.TransferEncodingChunked = true;
-        await Expect.ProblemAsync(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge, "document_too_large");
+        await Expect.ProblemAsync(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge, "request_too_large");
 
         // Many tiny fields under the cap: refused by the form's bounds, not a 500.
         var manyFields = string.Join("&", Enumerable.Range(0, 5000).Select(i => $"f{i}=1"));

@@ -72,6 +72,7 @@ public abstract class TenantIsolation(ParapheApp app)
                 $"/api/v1/procedures/{Id(theirInPerson)}/signers/{Signer(theirInPerson)}/otp", null),
             ("GET", "/api/v1/procedures/{id}/audit", $"/api/v1/procedures/{Id(theirRemote)}/audit", null),
             ("GET", "/api/v1/procedures/{id}/signed-document", $"/api/v1/procedures/{Id(theirRemote)}/signed-document", null),
+            ("POST", "/api/v1/procedures/{id}/sealing/retry", $"/api/v1/procedures/{Id(theirRemote)}/sealing/retry", null),
             ("POST", "/api/v1/procedures/{id}/send-to-notary", $"/api/v1/procedures/{Id(theirRemote)}/send-to-notary",
                 Json(new { email = "etude@notaires.fr" })),
             ("POST", "/api/v1/dev/outbox/{id}/events", $"/api/v1/dev/outbox/{theirMessage.Str("id")}/events", Json(new { @event = "bounced" })),

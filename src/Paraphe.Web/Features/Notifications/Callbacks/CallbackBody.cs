@@ -10,7 +10,7 @@ namespace Paraphe.Web.Features.Notifications.Callbacks;
 /// The body of a provider's callback, read with a cap before anything else is done with it: a callback is anonymous
 /// until its signature or secret is checked, so nobody can make Paraphe read (or parse) megabytes for free. Twilio's
 /// status callbacks are a few hundred bytes of form (64 KB allowed); Brevo's batched webhooks send up to a few hundred
-/// events (1 MB allowed). Larger: `413 document_too_large`, nothing read beyond the cap.
+/// events (1 MB allowed). Larger: `413 request_too_large`, nothing read beyond the cap.
 /// </summary>
 public static class CallbackBody
 {
@@ -32,7 +32,7 @@ public static class CallbackBody
         return buffer.ToArray();
     }
 
-    public static ProblemHttpResult TooLarge(int limit) => Problems.Of(Problems.DocumentTooLarge,
+    public static ProblemHttpResult TooLarge(int limit) => Problems.Of(RequestLimits.RequestTooLarge,
         $"Le corps de ce rappel dépasse {limit / 1024} Ko.", status: StatusCodes.Status413PayloadTooLarge);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Paraphe.Web.Platform;
 using Microsoft.Extensions.Options;
 
 namespace Paraphe.Web.Features.Notifications.Sms;
@@ -42,7 +43,7 @@ public static class SmsSetup
     public static RouteGroupBuilder MapSmsCallbacks(this RouteGroupBuilder callbacks)
     {
         callbacks.MapPost("/sms/twilio", TwilioStatusCallback.HandleAsync).WithName("TwilioStatusCallback");
-        callbacks.MapPost("/sms/brevo", BrevoSmsWebhook.HandleAsync).WithName("BrevoSmsWebhook");
+        callbacks.MapPost("/sms/brevo", BrevoSmsWebhook.HandleAsync).WithName("BrevoSmsWebhook").WithBodyLimit(BodyLimit.Callback);
         return callbacks;
     }
 

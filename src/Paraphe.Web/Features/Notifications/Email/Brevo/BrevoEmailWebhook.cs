@@ -25,7 +25,7 @@ public static partial class BrevoEmailWebhook
 
     public static RouteGroupBuilder MapBrevoEmailCallbacks(this RouteGroupBuilder callbacks)
     {
-        callbacks.MapPost("/email/brevo", HandleAsync).WithName("BrevoEmailEvents")
+        callbacks.MapPost("/email/brevo", HandleAsync).WithName("BrevoEmailEvents").WithBodyLimit(BodyLimit.Callback)
             .WithSummary("Brevo transactional email events (delivered, bounces, blocks, deferrals…)");
         return callbacks;
     }
