@@ -68,7 +68,8 @@ public static class OpenApiProblems
     /// <summary>Every code an operation may answer, by status.</summary>
     public static SortedDictionary<int, SortedSet<string>> For(string method, string route, bool anonymous)
     {
-        var codes = new List<(int? Status, string Code)> { (null, Problems.MalformedRequest) };
+        // A malformed request, and a query string or form with a character nobody may send (U+0000: docs/LIMITS.md).
+        var codes = new List<(int? Status, string Code)> { (null, Problems.MalformedRequest), (null, ErrorCodes.ValidationFailed) };
         var write = !HttpMethods.IsGet(method) && !HttpMethods.IsDelete(method);
         var api = !route.StartsWith("callbacks/", StringComparison.Ordinal);
         if (!anonymous) codes.Add((null, Problems.Unauthorized));
@@ -80,8 +81,8 @@ public static class OpenApiProblems
         if (HttpMethods.IsPost(method) && api)
             codes.AddRange([(null, Problems.IdempotencyInProgress), (null, Problems.IdempotencyKeyReused)]);
         if (Table.TryGetValue($"{method} {route}", out var specific)) codes.AddRange(specific.Select(c => ((int?)null, c)));
-        // Every endpoint has a body limit (docs/LIMITS.md); an upload's is told as `document_too_large`.
-        if (specific?.Contains(Problems.DocumentTooLarge) != true) codes.Add((null, RequestLimits.RequestTooLarge));
+        // Every endpoint has a body limit (docs/LIMITS.md); an upload's file over it is told as `document_too_large`.
+        codes.Add((null, RequestLimits.RequestTooLarge));
 
         var byStatus = new SortedDictionary<int, SortedSet<string>>();
         foreach (var (explicitStatus, code) in codes)
