@@ -31,7 +31,7 @@ public static class ErrorPage
         return http.Response.WriteAsync($"""
             <!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>{E(title)} — Paraphe</title><link rel="stylesheet" href="/css/site.css"></head>
-            <body><main class="container" style="max-width:640px;margin:4rem auto;padding:0 1rem">
+            <body><main class="container error-page">
             <h1 data-testid="error-title">{E(title)}</h1><p data-testid="error-text">{E(detail ?? text)}</p>
             <p><a href="/">Retour à l'accueil</a></p></main></body></html>
             """);
