@@ -75,17 +75,16 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
             var waiting = new List<Task>(running);
             if (wake is not null) waiting.Add(wake);
             var finished = await Task.WhenAny(waiting);
-            if (finished != wake) await stopListening.CancelAsync(); // leave the signal to the next wait
-            if (finished is Task<bool> job)
-            {
-                running.Remove(job);
-                if (await job)
-                {
-                    sealedCount++;
-                    outbox.Notify(); // its completion emails
-                }
-            }
             more = true; // look again (a job may have become due meanwhile)
+            if (finished == wake) continue;
+            await stopListening.CancelAsync(); // leave the signal to the next wait
+            var job = (Task<bool>)finished;
+            running.Remove(job);
+            if (await job)
+            {
+                sealedCount++;
+                outbox.Notify(); // its completion emails
+            }
         }
         return sealedCount;
     }
