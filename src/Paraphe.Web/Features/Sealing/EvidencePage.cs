@@ -131,7 +131,11 @@ public static class EvidencePage
         private double _y;
         private int _continued;
 
-        public void Dispose() => _gfx?.Dispose();
+        public void Dispose()
+        {
+            _gfx?.Dispose();
+            _gfx = null;
+        }
 
         public void Space(double points) => _y += points;
 

@@ -190,7 +190,7 @@ public static class TextLayout
         private static readonly Lock MeasureGate = new();
         private static XGraphics? _measure;
 
-        private readonly XFont _font = Font(family, ReferenceSize, style);
+        private XFont? _font; // loaded on the first character asked: Latin text never loads the fallback fonts
         private readonly ConcurrentDictionary<int, double> _widths = new();
 
         public string Family => family;
@@ -203,6 +203,7 @@ public static class TextLayout
             lock (MeasureGate)
             {
                 _measurements++;
+                _font ??= Font(family, ReferenceSize, style);
                 if (GlyphHelper.GlyphIndexFromCodePoint(codePoint, _font) == 0) return double.NaN;
                 _measure ??= XGraphics.CreateMeasureContext(new XSize(2000, 2000), XGraphicsUnit.Point, XPageDirection.Downwards);
                 return _measure.MeasureString(char.ConvertFromUtf32(codePoint), _font).Width / ReferenceSize;
