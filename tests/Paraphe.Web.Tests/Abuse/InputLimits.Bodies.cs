@@ -201,6 +201,24 @@ public abstract partial class InputLimits
     }
 
     [Fact]
+    public async Task AScanOfAProcedureWhoseTitleIsAtItsLimitIsStillAccepted()
+    {
+        var title = new string('t', 198) + "😀";
+        var document = await Expect.JsonAsync(await api.UploadAsync(SamplePdfs.Valid(1), title), HttpStatusCode.Created);
+        var contact = await api.CreateContactAsync();
+        var procedure = await Expect.JsonAsync(await api.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "manual", signers = new[] { new { contact_id = contact.Str("id"), role = "vendeur" } },
+        }), HttpStatusCode.Created);
+        await api.LaunchAsync(procedure.Str("id"));
+
+        var marked = await Expect.JsonAsync(await api.Http.PostAsync($"/api/v1/procedures/{procedure.Str("id")}/mark-signed",
+            new MultipartFormDataContent { { new ByteArrayContent(SamplePdfs.Valid(1)), "file", "scan.pdf" } }), HttpStatusCode.OK);
+
+        Assert.Equal("completed", marked.Str("status"));
+    }
+
+    [Fact]
     public async Task APageFormOverItsLimitGetsTheFrenchErrorPage()
     {
         var (_, contacts) = await api.LaunchedAsync("remote", signers: 1);

@@ -1,4 +1,5 @@
 using Paraphe.Data;
+using Paraphe.Domain;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Documents;
 
@@ -18,7 +19,12 @@ public sealed class MarkSigned(ParapheDbContext db, UploadDocument upload)
         if (scan is { Length: > 0 })
         {
             procedure.EnsureMarkable();
-            var document = await upload.StageAsync(procedure.AgencyId, scan, $"{procedure.Title} (exemplaire signé)", "scan", ct);
+            // A title at its limit leaves no room for the suffix: cut it rather than refuse the scan.
+            const string suffix = " (exemplaire signé)";
+            var keep = Math.Min(procedure.Title.Length, TextInput.Title.MaxLength - suffix.Length);
+            if (keep < procedure.Title.Length && char.IsHighSurrogate(procedure.Title[keep - 1])) keep--; // never half an emoji
+            var title = procedure.Title[..keep].TrimEnd() + suffix;
+            var document = await upload.StageAsync(procedure.AgencyId, scan, title, "scan", ct);
             scanId = document.Id;
         }
         procedure.MarkSigned(scanId, actor, db.UtcNow);
