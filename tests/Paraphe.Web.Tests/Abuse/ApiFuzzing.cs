@@ -176,7 +176,8 @@ public abstract class ApiFuzzing(ParapheApp app)
         {
             // Operations that change a procedure get fresh ones, so that each meets open procedures, not one an earlier
             // operation already cancelled or declined.
-            if (path.Contains("{token}", StringComparison.Ordinal) || (path.StartsWith("/api/v1/procedures/{id}/", StringComparison.Ordinal) && method != "GET"))
+            if ((path.Contains("{token}", StringComparison.Ordinal) || (path.StartsWith("/api/v1/procedures/{id}/", StringComparison.Ordinal) && method != "GET"))
+                && !await StillOpenAsync(ids["procedures"]))
                 ids = await RealIdsAsync(ids);
             for (var i = 0; i < CasesPerOperation; i++)
             {
@@ -231,6 +232,11 @@ public abstract class ApiFuzzing(ParapheApp app)
         await db.Procedures.IgnoreQueryFilters().CountAsync(p => p.AgencyId == agency),
         await db.Contacts.IgnoreQueryFilters().CountAsync(c => c.AgencyId == agency),
         await db.Documents.IgnoreQueryFilters().CountAsync(d => d.AgencyId == agency)));
+
+    /// <summary>Whether the procedure is still ongoing with every signer pending (worth fuzzing again).</summary>
+    private Task<bool> StillOpenAsync(string id) => app.DbAsync(db => db.Procedures.IgnoreQueryFilters()
+        .AnyAsync(p => p.Id == id && p.Status == Paraphe.Domain.Procedures.ProcedureStatus.Ongoing
+                       && p.Signers.All(s => s.Status == Paraphe.Domain.Procedures.SignerStatus.Pending)));
 
     private Task<List<string>> ProcedureIdsAsync(string agency) =>
         app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.AgencyId == agency).Select(p => p.Id).ToListAsync());
