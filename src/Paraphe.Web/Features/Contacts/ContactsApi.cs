@@ -38,7 +38,7 @@ public static class ContactsApi
     {
         TextInput.Ensure("q", q, TextInput.Query);
         if (string.IsNullOrWhiteSpace(q)) return contacts;
-        var term = q.Trim().ToLower();
+        var term = q.Replace("\0", "", StringComparison.Ordinal).Trim().ToLower(); // PostgreSQL refuses U+0000 in a parameter
         return contacts.Where(c => c.LastName.ToLower().Contains(term) || c.FirstName.ToLower().Contains(term)
                                    || c.Email.ToLower().Contains(term) || c.Mobile.Contains(term));
     }

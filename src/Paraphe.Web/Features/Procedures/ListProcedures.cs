@@ -22,7 +22,7 @@ public static class ListProcedures
         }
         if (!string.IsNullOrWhiteSpace(q))
         {
-            var term = q.Trim().ToLower();
+            var term = q.Replace("\0", "", StringComparison.Ordinal).Trim().ToLower(); // PostgreSQL refuses U+0000 in a parameter
             query = query.Where(p => p.Title.ToLower().Contains(term)
                                      || p.Signers.Any(s => s.LastName.ToLower().Contains(term) || s.FirstName.ToLower().Contains(term)));
         }
