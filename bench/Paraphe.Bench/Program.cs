@@ -33,6 +33,7 @@ foreach (var kind in options.Kinds)
         BenchKind.Dispatcher => ("Dispatcher draining a backlog (issue 3)", DispatcherBench.RunAsync(options)),
         BenchKind.Callbacks => ("Provider callbacks ingested per second (issue 3)", CallbackBench.RunAsync(options)),
         BenchKind.Sealing => ("Stamping and sealing (issue 4)", SealingBench.RunAsync(options)),
+        BenchKind.Verify => ("/verify per MB, normal and worst files (issue 9)", Paraphe.Bench.Verify.VerifyBench.RunAsync(options)),
     };
     var (markdown, passed) = await run;
     ok &= passed;
