@@ -4,13 +4,13 @@ using Paraphe.Data;
 namespace Paraphe.Bench;
 
 /// <summary>Which benchmark a run measures.</summary>
-public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks, Sealing, TextLayout }
+public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks, Sealing, TextLayout, Verify }
 
 public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<DatabaseProvider> Databases, double Seconds, int Rounds,
     double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes, int Launches = 5, int Iterations = 5)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|text-layout|all] " +
+        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|text-layout|verify|all] " +
         "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200] " +
         "[--launches N] [--iterations N]\n" +
         "  --scenario     what to measure (default create-launch); comma-separated values are run in that order; all = every one\n" +
@@ -94,6 +94,7 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
                 case "callbacks": kinds.Add(BenchKind.Callbacks); break;
                 case "sealing": kinds.Add(BenchKind.Sealing); break;
                 case "text-layout": kinds.Add(BenchKind.TextLayout); break;
+                case "verify": kinds.Add(BenchKind.Verify); break;
                 case "all": kinds.AddRange(Enum.GetValues<BenchKind>()); break;
                 default: return null;
             }

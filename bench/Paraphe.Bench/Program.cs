@@ -38,6 +38,7 @@ foreach (var kind in options.Kinds)
         BenchKind.Callbacks => ("Provider callbacks ingested per second (issue 3)", CallbackBench.RunAsync(options)),
         BenchKind.Sealing => ("Stamping and sealing (issue 4)", SealingBench.RunAsync(options)),
         BenchKind.TextLayout => ("Text layout: evidence page and stamps for long titles and names (issue 9)", TextLayoutBench.RunAsync(options)),
+        BenchKind.Verify => ("/verify per MB, normal and worst files (issue 9)", Paraphe.Bench.Verify.VerifyBench.RunAsync(options)),
     };
     var (markdown, passed) = await run;
     ok &= passed;

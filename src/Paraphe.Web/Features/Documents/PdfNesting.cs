@@ -18,19 +18,35 @@ public static class PdfNesting
     public const long MaxInflatedBytes = 256L * 1024 * 1024;
 
     /// <summary>true when the file nests deeper than <see cref="MaxDepth"/> or hides too much in object streams.</summary>
-    public static bool TooDeep(ReadOnlySpan<byte> pdf)
+    public static bool TooDeep(ReadOnlySpan<byte> pdf) => TooComplex(pdf, long.MaxValue);
+
+    /// <summary>
+    /// <see cref="TooDeep"/>, or more than <paramref name="maxTokens"/> tokens (names, numbers, strings, brackets,
+    /// keywords) outside stream data. PDFsharp parses every object of a file up front; a file of nothing but tiny
+    /// objects or bracket runs costs it hundreds of times more per megabyte than a real document, whose bulk is stream
+    /// data. /verify caps that work with <see cref="PdfSeals"/>.MaxTokens.
+    /// </summary>
+    public static bool TooComplex(ReadOnlySpan<byte> pdf, long maxTokens)
     {
         var budget = MaxInflatedBytes;
-        return TooDeep(pdf, objectStreams: true, ref budget);
+        var tokens = maxTokens;
+        return TooDeep(pdf, objectStreams: true, ref budget, ref tokens);
     }
 
-    private static bool TooDeep(ReadOnlySpan<byte> pdf, bool objectStreams, ref long budget)
+    private static bool TooDeep(ReadOnlySpan<byte> pdf, bool objectStreams, ref long budget, ref long tokens)
     {
         var depth = 0;
+        var inToken = false;
         var lastDictionary = 0; // where the last `<<` opened: the stream's dictionary is just before `stream`
         for (var i = 0; i < pdf.Length; i++)
         {
-            switch (pdf[i])
+            var c = pdf[i];
+            var regular = c is not ((byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t' or (byte)'\f' or 0 or (byte)'/'
+                or (byte)'[' or (byte)']' or (byte)'<' or (byte)'>' or (byte)'(' or (byte)')' or (byte)'%');
+            if ((!inToken || !regular) && c is not ((byte)' ' or (byte)'\r' or (byte)'\n' or (byte)'\t' or (byte)'\f' or 0)
+                && --tokens < 0) return true;
+            inToken = regular;
+            switch (c)
             {
                 case (byte)'%':
                     while (i < pdf.Length && pdf[i] is not ((byte)'\r' or (byte)'\n')) i++;
@@ -62,7 +78,8 @@ public static class PdfNesting
                     var end = pdf[dataStart..].IndexOf("endstream"u8);
                     var dataEnd = end < 0 ? pdf.Length : dataStart + end;
                     var dictionary = pdf[lastDictionary..i];
-                    if (dictionary.IndexOf("/ObjStm"u8) >= 0 && !ObjectStreamIsShallow(pdf[dataStart..dataEnd], ref budget)) return true;
+                    if (dictionary.IndexOf("/ObjStm"u8) >= 0 && !ObjectStreamIsShallow(pdf[dataStart..dataEnd], ref budget, ref tokens)) return true;
+                    inToken = false;
                     i = dataEnd + (end < 0 ? 0 : "endstream".Length) - 1;
                     break;
             }
@@ -91,7 +108,7 @@ public static class PdfNesting
     }
 
     /// <summary>Inflates an object stream (Flate, the only filter writers use for them) and scans its objects.</summary>
-    private static bool ObjectStreamIsShallow(ReadOnlySpan<byte> data, ref long budget)
+    private static bool ObjectStreamIsShallow(ReadOnlySpan<byte> data, ref long budget, ref long tokens)
     {
         var start = 0;
         while (start < data.Length && data[start] is (byte)'\r' or (byte)'\n') start++;
@@ -113,6 +130,6 @@ public static class PdfNesting
         {
             // damaged or not Flate: scan what did inflate, as a lenient parser might read it
         }
-        return !TooDeep(output.GetBuffer().AsSpan(0, (int)output.Length), objectStreams: false, ref budget);
+        return !TooDeep(output.GetBuffer().AsSpan(0, (int)output.Length), objectStreams: false, ref budget, ref tokens);
     }
 }

@@ -32,6 +32,11 @@ public static partial class PdfSeals
     /// <summary>Signatures looked at, at most (distinct ranges). A sealed document has one; a signed one a few.</summary>
     public const int MaxSignatures = 5;
 
+    /// <summary>Tokens outside stream data, at most, in a file /verify parses (a sealed 100-page contract has a few
+    /// thousand; its bulk is stream data). Beyond, the file is « construit de façon anormale »: this caps the parser's
+    /// work whatever the file. An intact sealed document is recognised by its SHA-256 before any parsing.</summary>
+    public const long MaxTokens = 250_000;
+
     /// <summary>Signature fields visited, at most (terminal fields and their parents).</summary>
     public const int MaxFields = 1000;
 
@@ -41,7 +46,7 @@ public static partial class PdfSeals
     /// <summary>The signatures the document's signature fields reference, or null when the file cannot be read as a PDF.</summary>
     public static IReadOnlyList<PdfSeal>? Read(byte[] pdf)
     {
-        if (PdfNesting.TooDeep(pdf)) return null;
+        if (PdfNesting.TooComplex(pdf, MaxTokens)) return null;
         List<PdfDictionary> values;
         try
         {
