@@ -39,7 +39,7 @@ public static class DocumentsApi
             var content = await db.DocumentContents.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == id, ct)
                           ?? throw new DomainException(ErrorCodes.NotFound, "Document introuvable.");
             return TypedResults.File(content.Bytes, "application/pdf", $"{document.Title}.pdf");
-        });
+        }).Produces(StatusCodes.Status200OK, contentType: "application/pdf");
 
         return api;
     }

@@ -32,7 +32,7 @@ public static class SigningApi
                 .FirstAsync(c => c.DocumentId == session.Procedure.DocumentId, ct);
             ServedFiles.Protect(http.Response, carriesToken: true);
             return TypedResults.File(content.Bytes, "application/pdf", "document.pdf");
-        });
+        }).Produces(StatusCodes.Status200OK, contentType: "application/pdf");
 
         group.MapPost("/otp", async Task<Accepted<RequestOtp.Response>> (string token, ParapheDbContext db, RequestOtp requestOtp, CancellationToken ct) =>
         {
