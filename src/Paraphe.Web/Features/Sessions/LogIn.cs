@@ -58,9 +58,16 @@ public static class LogIn
 
         if (await WaitUntilAsync(db, options, email, ip, now, ct) is { } until)
         {
-            SecurityJournal.Record(db, SecurityEventKinds.LoginThrottled, http, null, null, email,
-                $"jusqu'à {until:yyyy-MM-ddTHH:mm:ssZ}");
-            await db.SaveChangesAsync(ct);
+            // A refused attempt changes nothing: journalled once a minute per account and per address, so that a flood
+            // of attempts (one address trying many emails, many addresses one email) cannot flood the journal.
+            var recently = now - ThrottledJournalInterval;
+            if (!await db.SecurityEvents.AnyAsync(e => e.Kind == SecurityEventKinds.LoginThrottled && e.At >= recently
+                                                       && (e.Email == email || (ip != null && e.Ip == ip)), ct))
+            {
+                SecurityJournal.Record(db, SecurityEventKinds.LoginThrottled, http, null, null, email,
+                    $"jusqu'à {until:yyyy-MM-ddTHH:mm:ssZ}");
+                await db.SaveChangesAsync(ct);
+            }
             var minutes = Math.Max(1, (int)Math.Ceiling((until - now).TotalMinutes));
             return new Result(null, string.Create(CultureInfo.InvariantCulture,
                 $"Trop de tentatives de connexion. Par sécurité, réessayez dans {minutes} minute{(minutes > 1 ? "s" : "")}."));
@@ -117,6 +124,9 @@ public static class LogIn
             until = byAddress;
         return until + options.FailureWindow;
     }
+
+    /// <summary>A throttled attempt is journalled at most once in this interval per account and per address.</summary>
+    public static readonly TimeSpan ThrottledJournalInterval = TimeSpan.FromMinutes(1);
 
     private static Task<DateTime?> NthNewestFailureAsync(IQueryable<SecurityEvent> events, int max, CancellationToken ct) =>
         events.Where(e => e.Kind == SecurityEventKinds.LoginFailed).OrderByDescending(e => e.At)
