@@ -4,11 +4,15 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Data;
+using Paraphe.Data.Records;
 using Paraphe.Domain;
 using Paraphe.Testing;
 using Paraphe.Web.Features.Agencies;
+using Paraphe.Web.Features.Completion;
 using Paraphe.Web.Features.Sealing;
 using Paraphe.Web.Features.Signing;
 using SkiaSharp;
@@ -198,12 +202,14 @@ public static class StallBench
             var other = app.Client(await app.OtherAgencyKeyAsync());
             var alone = await SealLatencyAsync(other, "Compromis 3 rue des Lilas");
             Console.WriteLine($"| Concurrency {concurrency}, JobTimeout {timeout.TotalSeconds:F0} s | empty | {alone.TotalSeconds:F2} | — |");
-            var slowId = await CompleteAsync(demo, new string('W', 30_000));
+            // The 30,000-character title of the issue is now refused at input and laid out linearly: the runaway job
+            // stands for the next pathological input — a minute of CPU that nothing interrupts, as the old wrap was.
+            var slowId = await CompleteAsync(demo, RunawaySealJob.Title);
             await Task.Delay(500); // the worker has taken it
             var latency = await SealLatencyAsync(other, "Compromis 5 rue des Lilas");
             var slow = await ProcedureAsync(demo, slowId);
             var sealing = slow.GetProperty("sealing");
-            Console.WriteLine($"| Concurrency {concurrency}, JobTimeout {timeout.TotalSeconds:F0} s | 30,000-character title first | " +
+            Console.WriteLine($"| Concurrency {concurrency}, JobTimeout {timeout.TotalSeconds:F0} s | agency 1's runaway job first (60 s of CPU) | " +
                               $"{latency.TotalSeconds:F2} | {sealing.GetProperty("status").GetString()}, attempts {sealing.GetProperty("attempts").GetInt32()}" +
                               $"{(sealing.GetProperty("last_error").ValueKind == JsonValueKind.String ? ": " + sealing.GetProperty("last_error").GetString() : "")} |");
         }
@@ -280,6 +286,8 @@ public static class StallBench
             builder.UseSetting("Paraphe:Sealing:Worker:Concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Paraphe:Sealing:Worker:JobTimeout", timeout.ToString());
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.ConfigureTestServices(services => services.AddScoped<ISealJob>(sp =>
+                new RunawaySealJob(sp.GetRequiredService<SealProcedure>(), sp.GetRequiredService<ParapheDbContext>())));
         }
 
         public HttpClient Client(string key)
@@ -295,6 +303,27 @@ public static class StallBench
             var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
             var created = await CreateAgency.HandleAsync(db, "Agence du Port", $"direction.{Guid.NewGuid():N}@gmail.com", null, null, CancellationToken.None);
             return created.ApiKey;
+        }
+    }
+
+    /// <summary>
+    /// Agency 1's pathological job: the procedure titled <see cref="Title"/> spins a core for a minute before it is
+    /// sealed, and nothing can interrupt it (like PDFsharp's work, or the old quadratic word wrap) — what the worker's
+    /// slots and per-attempt budget must keep from holding back anyone else.
+    /// </summary>
+    private sealed class RunawaySealJob(SealProcedure real, ParapheDbContext db) : ISealJob
+    {
+        public const string Title = "Dossier pathologique";
+
+        public async Task<bool> HandleAsync(SealingJob job, CancellationToken ct)
+        {
+            var title = await db.Procedures.IgnoreQueryFilters().Where(p => p.Id == job.ProcedureId).Select(p => p.Title).FirstAsync(ct);
+            if (title == Title)
+            {
+                var spinning = Stopwatch.StartNew();
+                while (spinning.Elapsed < TimeSpan.FromSeconds(60)) Thread.SpinWait(10_000);
+            }
+            return await real.HandleAsync(job, ct);
         }
     }
 }

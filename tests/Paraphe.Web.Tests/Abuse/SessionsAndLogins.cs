@@ -13,7 +13,7 @@ namespace Paraphe.Web.Tests.Abuse;
 /// address and journalled; a logout or a password change ends the session everywhere (every copy of the cookie, every
 /// instance); sessions hold across instances; the data directory and its secrets are Paraphe's user's only.
 /// </summary>
-public abstract class SessionsAndLogins(ParapheApp app)
+public abstract partial class SessionsAndLogins(ParapheApp app)
 {
     private const string Password = "mot-de-passe-solide-42";
     private static int nextAddress;
@@ -350,65 +350,6 @@ public abstract class SessionsAndLogins(ParapheApp app)
         Assert.True(await app.DbAsync(db => db.DataProtectionKeys.AnyAsync()), "The Data Protection keys live in the database.");
     }
 
-    // ---- Files ----
-
-    [Fact]
-    public void TheDataDirectoryAndItsSecretsAreReadableByParaphesUserOnly()
-    {
-        if (OperatingSystem.IsWindows()) return;
-        _ = app.Services.GetService(typeof(Paraphe.Web.Features.Signing.SigningLinks)); // writes signing.key
-        _ = app.Services.GetService(typeof(Paraphe.Web.Features.Sealing.SealCertificates)); // writes the development seal
-        Assert.Equal(Paraphe.Web.Platform.DataFiles.DirectoryMode, File.GetUnixFileMode(app.DataDirectory));
-        var secrets = new List<string> { "signing.key", "sealing/dev-seal.pfx" };
-        if (app.ConnectionString is null) secrets.AddRange(["paraphe.db", "paraphe.db-wal", "paraphe.db-shm"]);
-        foreach (var name in secrets)
-        {
-            var path = Path.Combine(app.DataDirectory, name);
-            Assert.True(File.Exists(path), $"{name} should exist.");
-            Assert.True(File.GetUnixFileMode(path) == Paraphe.Web.Platform.DataFiles.FileMode, $"{name}: {File.GetUnixFileMode(path)}");
-        }
-    }
-
-    [Fact]
-    public async Task LooseModesLeftByAnOlderVersionAreTightenedAtStartUp()
-    {
-        if (OperatingSystem.IsWindows()) return;
-        var directory = Directory.CreateTempSubdirectory("paraphe-modes-").FullName;
-        try
-        {
-            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101); // 0755
-            var key = Path.Combine(directory, "signing.key");
-            await File.WriteAllTextAsync(key, Convert.ToBase64String(new byte[32]));
-            File.SetUnixFileMode(key, (UnixFileMode)0b110_100_100); // 0644
-            await using (var instance = new SecondInstance(app, directory))
-            {
-                _ = instance.Server; // starts it
-                Assert.Equal(Paraphe.Web.Platform.DataFiles.DirectoryMode, File.GetUnixFileMode(directory));
-                Assert.Equal(Paraphe.Web.Platform.DataFiles.FileMode, File.GetUnixFileMode(key));
-                if (app.ConnectionString is null)
-                    Assert.Equal(Paraphe.Web.Platform.DataFiles.FileMode, File.GetUnixFileMode(Path.Combine(directory, "paraphe.db")));
-            }
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    // ---- Cookies ----
-
-    [Fact]
-    public async Task TheSessionCookieIsHttpOnlySameSiteAndSecureWhenPublishedOverHttps()
-    {
-        var (email, _, _) = await NewAgentAsync();
-        var browser = new AgentBrowser(app, NewAddress());
-        using var response = await browser.LogInAsync(email, Password);
-        var cookie = response.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("paraphe=", StringComparison.Ordinal)).ToLowerInvariant();
-        Assert.Contains("httponly", cookie, StringComparison.Ordinal);
-        Assert.Contains("samesite=lax", cookie, StringComparison.Ordinal);
-        Assert.Contains("secure", cookie, StringComparison.Ordinal); // PublicBaseUrl is https://paraphe.test
-    }
 }
 
 [Collection(SqliteCollection.Name)]
