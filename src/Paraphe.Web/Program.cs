@@ -38,8 +38,7 @@ await app.PrepareDatabaseAsync();
 if (command) return await AgencyCommands.RunAsync(app.Services, args, Console.Out, Console.Error);
 
 app.UseRedactedRequestLogging();
-app.UsePlatform();
-app.UseRateLimiter();
+app.UsePlatform(); // rate limiter included
 app.MapPlatform();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization(Platform.ApiPolicy);

@@ -119,6 +119,8 @@ public static class Platform
         });
         app.UseRequestLocalization(app.Services.GetRequiredService<IOptions<RequestLocalizationOptions>>().Value);
         app.UseStaticFiles();
+        // Before any body is read or any link looked up: a refused request costs nothing (after the forwarded headers).
+        app.UseRateLimiter();
         app.UseRequestLimits();
         app.UseAuthentication();
         app.UseAuthorization();

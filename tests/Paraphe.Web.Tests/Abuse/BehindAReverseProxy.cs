@@ -96,6 +96,48 @@ public abstract class BehindAReverseProxy(ProxiedApp app)
         Assert.Equal(HttpStatusCode.TooManyRequests, await VerifyAsync(app.From(peer, client: NewClient(), scheme: "https")));
     }
 
+    /// <summary>An IPv6 client owns a whole /64: each address in it is not a fresh budget (nor a fresh limiter in memory).</summary>
+    [Fact]
+    public async Task AnIpv6ClientCannotDodgeTheLimitWithAnotherAddressOfItsSubnet()
+    {
+        var subnet = $"2001:db8:{Interlocked.Increment(ref next):x}";
+        HttpClient Client(string address) => app.From(ProxiedApp.Proxy, client: address, proto: "https");
+
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(Client($"{subnet}:1::1")));
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(Client($"{subnet}:1::2")));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await VerifyAsync(Client($"{subnet}:1:abcd:1234:5678:9")));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await VerifyAsync(app.From($"{subnet}:1::77", scheme: "https")));
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(Client($"{subnet}:2::1"))); // the next /64 is another client
+    }
+
+    /// <summary>Over the limit, the body is not read: a form the body checks would refuse (a NUL in a field) gets the 429.</summary>
+    [Fact]
+    public async Task ARequestOverTheLimitIsRefusedBeforeItsBodyIsRead()
+    {
+        var http = app.From(ProxiedApp.Proxy, client: NewClient(), proto: "https");
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(http));
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(http));
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("a\0b"), "note" },
+            { new ByteArrayContent(SamplePdfs.Valid(1)), "Upload", "contrat.pdf" },
+        };
+        var response = await http.PostAsync("/verifier", form);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+    }
+
+    /// <summary>Only a verification counts against the verification budget, not a look at the page that offers it.</summary>
+    [Fact]
+    public async Task ReadingTheVerificationPageCostsNoVerification()
+    {
+        var http = app.From(ProxiedApp.Proxy, client: NewClient(), proto: "https");
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/verifier")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, await VerifyAsync(http));
+    }
+
     [Fact]
     public async Task HttpsAtTheProxyGetsHstsAndSecureCookies()
     {

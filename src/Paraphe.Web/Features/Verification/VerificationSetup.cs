@@ -9,7 +9,7 @@ public static class VerificationSetup
     public const string RatePolicy = "verify";
 
     /// <summary>
-    /// « Vérifier un document » is public and takes uploads: each client address may verify
+    /// « Vérifier un document » is public and takes uploads: each client (an IPv4 address, an IPv6 /64) may verify
     /// `Paraphe:Verify:PerMinute` documents a minute (30 by default); beyond, 429 `rate_limited`.
     /// </summary>
     public static WebApplicationBuilder AddVerification(this WebApplicationBuilder builder)
@@ -18,8 +18,11 @@ public static class VerificationSetup
         var perMinute = builder.Configuration.GetValue<int?>("Paraphe:Verify:PerMinute") ?? 30;
         builder.Services.AddRateLimiter(o =>
         {
-            o.AddPolicy(RatePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            // Only a verification counts: reading the page that offers one (GET /verifier) is free.
+            o.AddPolicy(RatePolicy, http => HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+                ? RateLimitPartition.GetNoLimiter("read")
+                : RateLimitPartition.GetFixedWindowLimiter(
+                Platform.Http.ClientPartition.Of(http), // an IPv6 client by its /64: not a fresh budget per address
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = async (context, ct) =>
             {
