@@ -21,7 +21,10 @@ public sealed class SealingGate
     {
         internal readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         internal readonly ManualResetEventSlim Gate = new(false);
+        internal int entries;
         public Task Entered => Started.Task;
+        /// <summary>How many attempts have entered the held work.</summary>
+        public int Entries => Volatile.Read(ref entries);
         public void Release() => Gate.Set();
     }
 
@@ -43,6 +46,7 @@ public sealed class SealingGate
                 throw new InvalidOperationException($"Simulated sealing failure for {job.ProcedureId}");
             if (gate._held.TryGetValue(job.ProcedureId, out var held))
             {
+                Interlocked.Increment(ref held.entries);
                 held.Started.TrySetResult();
                 held.Gate.Wait(TimeSpan.FromMinutes(2)); // CPU-bound work: deaf to cancellation
             }

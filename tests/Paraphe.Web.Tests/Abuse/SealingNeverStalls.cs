@@ -147,6 +147,40 @@ public abstract class SealingNeverStalls(SealingStallApp app)
         }
     }
 
+    /// <summary>
+    /// A runaway attempt cannot be interrupted: its job is never started again beside it (each retry would take one more
+    /// core); those attempts fail at once, and the job still ends failed after MaxAttempts.
+    /// </summary>
+    [Fact]
+    public async Task ARunawayJobIsNeverStartedAgainWhileItsLastAttemptStillRuns()
+    {
+        var (slow, _) = await api.CompletedInPersonAsync();
+        var held = app.Gate.Hold(slow);
+        try
+        {
+            var first = Worker.SealDueAsync(CancellationToken.None);
+            await held.Entered.WaitAsync(Bound);
+            app.Clock.Advance(SealingStallApp.JobTimeout + TimeSpan.FromSeconds(1));
+            await first.WaitAsync(Bound);
+
+            for (var pass = 1; pass < SealingStallApp.MaxAttempts; pass++)
+            {
+                app.Clock.Advance(TimeSpan.FromHours(2)); // past any backoff; the first attempt still runs
+                await Worker.SealDueAsync(CancellationToken.None).WaitAsync(Bound);
+            }
+
+            Assert.Equal(1, held.Entries);
+            var job = await app.DbAsync(db => db.SealingJobs.SingleAsync(j => j.ProcedureId == slow));
+            Assert.Equal(SealingStallApp.MaxAttempts, job.Attempts);
+            Assert.NotNull(job.FailedAt);
+            Assert.Equal("failed", (await api.ProcedureAsync(slow)).GetProperty("sealing").Str("status"));
+        }
+        finally
+        {
+            held.Release();
+        }
+    }
+
     [Fact]
     public async Task JobsOverTheirBudgetFreeTheirSlotsForTheNextOne()
     {

@@ -38,7 +38,7 @@ public sealed class SealingSignal : WakeUpSignal;
 /// at a time. A job is taken with a lease before the work starts, so a crash mid-seal leaves it to be taken again when
 /// the lease ends. Each attempt has a time budget: PDF work is CPU-bound and cannot be cancelled mid-way, so it runs on
 /// its own task and the worker stops waiting for it at the budget (its late result is discarded: the job's version has
-/// moved). A failure is retried with backoff; after <see cref="SealingWorkerOptions.MaxAttempts"/> the job is failed
+/// moved), and its job is not started again while it still runs (those attempts fail at once). A failure is retried with backoff; after <see cref="SealingWorkerOptions.MaxAttempts"/> the job is failed
 /// (<see cref="SealingFailures"/>): visible to the agent, logged and counted for the operator.
 /// </summary>
 public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSignal signal, OutboxSignal outbox,
@@ -64,8 +64,9 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
         {
             while (more && running.Count < slots)
             {
-                if (await TakeNextAsync(ct) is { } procedureId) running.Add(SealWithinBudgetAsync(procedureId, ct));
-                else more = false;
+                if (await TakeNextAsync(ct) is not { } procedureId) more = false;
+                else if (overBudget.ContainsKey(procedureId)) await StillRunningAsync(procedureId);
+                else running.Add(SealWithinBudgetAsync(procedureId, ct));
             }
             if (running.Count == 0) break;
             // A slot is free: a completion made meanwhile (the signal) or a poll interval sends us looking again,
@@ -88,6 +89,17 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
         }
         return sealedCount;
     }
+
+    /// <summary>
+    /// Attempts past their budget whose work has not ended yet (it cannot be interrupted). Their job is never started
+    /// again beside them: each CPU-bound runaway would otherwise take one more core at every retry.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> overBudget = new();
+
+    /// <summary>The job's last attempt still runs past its budget: this attempt fails at once, without a second run.</summary>
+    private Task StillRunningAsync(string procedureId) =>
+        failures.RecordAsync(procedureId, SealingFailures.OverBudget(options.Value.JobTimeout), new TimeoutException(
+            $"Sealing {procedureId}: the previous attempt, past its budget, is still running"), CancellationToken.None);
 
     /// <summary>Leases the oldest due job; null when none is due (or another worker took it first).</summary>
     private async Task<string?> TakeNextAsync(CancellationToken ct)
@@ -118,7 +130,9 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
         {
             ct.ThrowIfCancellationRequested();
             await abandon.CancelAsync(); // what can still stop (a timestamp request, the final save) stops
-            _ = work.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed: its late failure is not news
+            overBudget[procedureId] = true;
+            // Observed: its late failure is not news. Until it ends, the job is not started again (StillRunningAsync).
+            _ = work.ContinueWith(t => { overBudget.TryRemove(procedureId, out _); return t.Exception; }, TaskScheduler.Default);
             await failures.RecordAsync(procedureId, SealingFailures.OverBudget(budget), new TimeoutException(
                 $"Sealing {procedureId} took longer than its budget of {budget}"), CancellationToken.None);
             return false;
