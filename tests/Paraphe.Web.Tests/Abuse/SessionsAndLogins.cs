@@ -270,6 +270,28 @@ public abstract partial class SessionsAndLogins(ParapheApp app)
         Assert.Equal(agencyId, logoutEvent.AgencyId);
     }
 
+    /// <summary>A logout that ends no session (anonymous, or an ended session's copied cookie) changes nothing: no journal row.</summary>
+    [Fact]
+    public async Task ALogoutThatEndsNoSessionIsNotJournalled()
+    {
+        var (strangerIp, thiefIp) = (NewAddress(), NewAddress());
+        var stranger = new AgentBrowser(app, strangerIp);
+        for (var i = 0; i < 3; i++)
+            using (var logout = await stranger.PostFormAsync("/login", "/logout", []))
+                Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+
+        var (email, _, userId) = await NewAgentAsync();
+        var browser = await SignedInAsync(email);
+        var thief = browser.CopyTo(new AgentBrowser(app, thiefIp));
+        using (var logout = await browser.LogOutAsync()) Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        for (var i = 0; i < 3; i++)
+            using (var again = await thief.PostFormAsync("/login", "/logout", []))
+                Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+
+        Assert.Empty(await EventsAsync(e => e.Kind == SecurityEventKinds.Logout && (e.Ip == strangerIp || e.Ip == thiefIp)));
+        Assert.Single(await EventsAsync(e => e.Kind == SecurityEventKinds.Logout && e.UserId == userId));
+    }
+
     [Fact]
     public async Task APasswordChangeKillsEverySessionOfThatUserOnly()
     {
