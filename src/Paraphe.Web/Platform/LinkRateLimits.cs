@@ -18,6 +18,12 @@ public sealed class LinkRateLimitOptions
 
     /// <summary>Requests a minute on one download link (`/telechargement/{notificationId}/…`).</summary>
     public int DownloadsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Requests a minute one client (an IPv4 address, an IPv6 /64) may send to personal links of any kind, whichever
+    /// links they are: guessing at random tokens would otherwise cost a database lookup and a fresh per-link limiter each.
+    /// </summary>
+    public int PerClientPerMinute { get; set; } = 120;
 }
 
 /// <summary>
@@ -35,13 +41,23 @@ public static class LinkRateLimits
     public static WebApplicationBuilder AddLinkRateLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<LinkRateLimitOptions>().BindConfiguration(LinkRateLimitOptions.Section)
-            .Validate(o => o.SigningPerMinute > 0 && o.DownloadsPerMinute > 0,
-                "Paraphe:LinkRateLimits:SigningPerMinute and DownloadsPerMinute must be positive.")
+            .Validate(o => o.SigningPerMinute > 0 && o.DownloadsPerMinute > 0 && o.PerClientPerMinute > 0,
+                "Paraphe:LinkRateLimits:SigningPerMinute, DownloadsPerMinute and PerClientPerMinute must be positive.")
             .ValidateOnStart();
         builder.Services.AddRateLimiter(o =>
         {
             o.AddPolicy(SigningPolicy, http => PerLink(http, "token", "signing", l => l.SigningPerMinute));
             o.AddPolicy(DownloadPolicy, http => PerLink(http, "notificationId", "download", l => l.DownloadsPerMinute));
+            // Before the per-link policies: one client's requests to links, whichever links (an unknown address has
+            // no client to count: the per-link limits still hold).
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                PolicyOf(http) is SigningPolicy or DownloadPolicy && http.Connection.RemoteIpAddress is not null
+                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + Http.ClientPartition.Of(http), _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = http.RequestServices.GetRequiredService<IOptions<LinkRateLimitOptions>>().Value.PerClientPerMinute,
+                        Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                    })
+                    : RateLimitPartition.GetNoLimiter("none"));
         });
         // After every other feature's setup: answer for these two policies, leave the others' refusals to them.
         builder.Services.PostConfigure<RateLimiterOptions>(o =>
