@@ -17,7 +17,7 @@ namespace Paraphe.Web.Tests.Abuse;
 public abstract partial class PageFuzzing(ParapheApp app)
 {
     private const int Seed = 20261207;
-    private const int CasesPerForm = 6;
+    private const int CasesPerForm = 12;
     private const string Password = "mot-de-passe-solide-42";
 
     private readonly Random random = new(Seed);
@@ -42,7 +42,11 @@ public abstract partial class PageFuzzing(ParapheApp app)
         _ => Pick(OddRaw),
     };
 
-    private sealed record Form(string Page, string Action, string[] Handlers, string[] Fields, string[] FileFields);
+    private sealed record Form(string Page, string Action, string[] Handlers, string[] Fields, string[] FileFields)
+    {
+        /// <summary>Values a real form would send, per field: half the cases send mostly these, so that handlers run deep.</summary>
+        public Dictionary<string, string[]> Plausible { get; init; } = [];
+    }
 
     private static readonly Regex TokenInput = new("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"");
 
@@ -56,10 +60,12 @@ public abstract partial class PageFuzzing(ParapheApp app)
     private HttpContent Body(Form form, string? token, IReadOnlyList<string> real)
     {
         var pairs = new List<(string Name, string Raw)>();
+        var nearlyValid = random.Next(2) == 0;
         foreach (var field in form.Fields)
         {
-            if (random.Next(5) == 0) continue; // missing
-            pairs.Add((field, Value(real)));
+            if (random.Next(nearlyValid ? 12 : 5) == 0) continue; // missing
+            pairs.Add((field, nearlyValid && random.Next(5) != 0 && form.Plausible.TryGetValue(field, out var good)
+                ? Uri.EscapeDataString(Pick(good)) : Value(real)));
             if (random.Next(8) == 0) pairs.Add((field, Value(real))); // duplicated
         }
         if (random.Next(4) == 0) pairs.Add((Pick(["extra", "Signers[99999999999].Role", "Corrections[-1].Email", "Signers.Index", "a%00b", "%ED%A0%80"]), Value(real)));
@@ -68,7 +74,7 @@ public abstract partial class PageFuzzing(ParapheApp app)
         {
             var multipart = new MultipartFormDataContent();
             foreach (var (name, raw) in pairs)
-                multipart.Add(new ByteArrayContent(Encoding.Latin1.GetBytes(raw).Length > 0 ? WebUtility.UrlDecodeToBytes(Encoding.Latin1.GetBytes(raw), 0, raw.Length) : []), WebUtility.UrlDecode(name));
+                multipart.Add(new ByteArrayContent(Encoding.Latin1.GetBytes(raw).Length > 0 ? WebUtility.UrlDecodeToBytes(Encoding.Latin1.GetBytes(raw), 0, raw.Length) : []), MultipartName(name));
             foreach (var file in form.FileFields)
             {
                 var bytes = new byte[random.Next(0, 4000)];
@@ -85,10 +91,15 @@ public abstract partial class PageFuzzing(ParapheApp app)
         return body;
     }
 
+    /// <summary>A field name for a multipart part: decoded, unless HttpClient would refuse it in a header.</summary>
+    private static string MultipartName(string raw) =>
+        WebUtility.UrlDecode(raw) is var name && name.All(c => c is >= ' ' and <= '~' and not '"') ? name : raw;
+
     private static async Task CheckAsync(HttpResponseMessage response, string what, List<string> failures)
     {
         var status = (int)response.StatusCode;
         var html = await response.Content.ReadAsStringAsync();
+        if (Environment.GetEnvironmentVariable("PF_LOG") is { } log) await File.AppendAllTextAsync(log, $"{status} {what[..Math.Min(what.Length, 90)]}\n");
         if (status >= 500 || html.Contains("Une erreur est survenue", StringComparison.Ordinal))
         {
             var text = Regex.Replace(html, "<[^>]+>|\\s+", " ");
@@ -124,27 +135,60 @@ public abstract partial class PageFuzzing(ParapheApp app)
             "remote", "in_person", "document", "auto", "vendeur", "delivered", "hard_bounce", "draw", "type",
         };
         var failures = new List<string>();
+        var (inPerson, inPersonContacts) = await api.LaunchedAsync("in_person", signers: 1);
+        var messages = await api.OutboxAsync(contacts[0].Str("email"));
+        var png = Pngs.DataUrl(Pngs.Drawing());
+        var contact = new Dictionary<string, string[]>
+        {
+            ["FirstName"] = ["Jeanne", "Éloïse"], ["LastName"] = ["Durand", "N'Diaye"], ["Email"] = [Api.UniqueEmail("j", "d"), "jeanne@gmial.com"],
+            ["Mobile"] = ["+33612345678", "06 12 34 56 78"], ["Language"] = ["fr", "en"],
+        };
+        var status = new Dictionary<string, string[]>
+        {
+            ["CancelReason"] = ["Erreur de document"], ["RelaunchReason"] = ["Adresse corrigée"], ["Corrections[0].SignerId"] = [launched.Signers()[0].Str("id")],
+            ["Corrections[0].Email"] = [Api.UniqueEmail("c", "d")], ["Corrections[0].Mobile"] = ["+33698765432"], ["launch"] = ["true", "false"],
+            ["signerId"] = [launched.Signers()[0].Str("id"), launched.Signers()[1].Str("id")], ["NotaryEmail"] = ["notaire@etude.fr", "notaire@gmial.com"],
+        };
+        var faceAFace = new Dictionary<string, string[]>
+        {
+            ["SignerId"] = [inPerson.Signers()[0].Str("id")], ["Consent"] = ["true"], ["ConfirmedName"] = ["true", inPersonContacts[0].Str("first_name")],
+            ["SignatureImage"] = [png], ["TypedName"] = ["Jeanne Durand"], ["Method"] = ["draw", "type"], ["Otp"] = ["123456"],
+        };
+        var outbox = new Dictionary<string, string[]>
+        {
+            ["messageId"] = messages.Select(m => m.Str("id")).DefaultIfEmpty("msg_none").ToArray(), ["event"] = ["delivered", "hard_bounce", "soft_bounce", "opened"],
+            ["To"] = [contacts[0].Str("email")],
+        };
+        var newProcedure = new Dictionary<string, string[]>
+        {
+            ["DocumentId"] = [document], ["Mode"] = ["remote", "in_person"], ["Otp"] = ["true", "false"], ["ExpiresInDays"] = ["30"],
+            ["ReminderIntervalDays"] = ["3"], ["ReminderMax"] = ["2"], ["Signers.Index"] = ["0"], ["Signers[0].Who"] = ["contact:" + contacts[0].Str("id")],
+            ["Signers[1].Who"] = ["contact:" + contacts[1].Str("id")], ["Signers[0].Role"] = ["vendeur"], ["Signers[0].Placement"] = ["auto", "document"],
+            ["Signers[0].Page"] = ["1", "2"], ["Signers[0].X"] = ["100", "207.5"], ["Signers[0].Y"] = ["100"], ["Signers[0].Width"] = ["150"], ["Signers[0].Height"] = ["60"],
+        };
 
         var forms = new List<Form>
         {
-            new("/contacts/new", "/contacts/new", [""], ["FirstName", "LastName", "Email", "Mobile", "Language"], []),
-            new($"/contacts/{contacts[1].Str("id")}", $"/contacts/{contacts[1].Str("id")}", [""], ["FirstName", "LastName", "Email", "Mobile", "Language"], []),
+            new("/contacts/new", "/contacts/new", [""], ["FirstName", "LastName", "Email", "Mobile", "Language"], []) { Plausible = contact },
+            new($"/contacts/{contacts[1].Str("id")}", $"/contacts/{contacts[1].Str("id")}", [""], ["FirstName", "LastName", "Email", "Mobile", "Language"], []) { Plausible = contact },
             new($"/contacts/{contacts[1].Str("id")}", $"/contacts/{theirContacts[0].Str("id")}", [""], ["FirstName", "LastName", "Email"], []),
             new("/procedures/new", "/procedures/new", ["Draft", "Launch", "nope"],
                 ["DocumentId", "Mode", "Otp", "ExpiresInDays", "ReminderIntervalDays", "ReminderMax", "Signers.Index", "Signers[0].Who", "Signers[0].Role",
-                 "Signers[0].Placement", "Signers[0].Page", "Signers[0].X", "Signers[0].Y", "Signers[0].Width", "Signers[0].Height", "Signers[1].Who"], []),
-            new("/documents/upload", "/documents/upload", [""], ["Title", "Kind", "ReturnTo"], ["Pdf"]),
-            new("/dev/outbox", "/dev/outbox", ["Simulate", "nope"], ["messageId", "event", "To"], []),
+                 "Signers[0].Placement", "Signers[0].Page", "Signers[0].X", "Signers[0].Y", "Signers[0].Width", "Signers[0].Height", "Signers[1].Who"], [])
+                { Plausible = newProcedure },
+            new("/documents/upload", "/documents/upload", [""], ["Title", "Kind", "ReturnTo"], ["Pdf"])
+                { Plausible = new() { ["Title"] = ["Compromis"], ["Kind"] = ["compromis", "mandat"], ["ReturnTo"] = ["/procedures/new"] } },
+            new("/dev/outbox", "/dev/outbox", ["Simulate", "nope"], ["messageId", "event", "To"], []) { Plausible = outbox },
             new("/verifier", "/verifier", [""], [], ["Upload"]),
         };
-        foreach (var id in procedures)
+        foreach (var id in procedures.Append(inPerson.Str("id")))
         {
             forms.Add(new($"/procedures/{launched.Str("id")}", $"/procedures/{id}",
                 ["Launch", "Cancel", "Correct", "Relaunch", "Remind", "MarkSigned", "RetrySealing", "Notary", "nope", "signedDocument"],
                 ["CancelReason", "RelaunchReason", "Corrections[0].SignerId", "Corrections[0].Email", "Corrections[0].Mobile", "launch", "signerId", "NotaryEmail"],
-                ["Scan"]));
-            forms.Add(new($"/procedures/{draft.Str("id")}/face-a-face", $"/procedures/{id}/face-a-face", ["Sign", "Otp", "nope"],
-                ["SignerId", "Consent", "ConfirmedName", "SignatureImage", "TypedName", "Method", "Otp"], []));
+                ["Scan"]) { Plausible = status });
+            forms.Add(new($"/procedures/{inPerson.Str("id")}/face-a-face", $"/procedures/{id}/face-a-face", ["Sign", "Otp", "nope"],
+                ["SignerId", "Consent", "ConfirmedName", "SignatureImage", "TypedName", "Method", "Otp"], []) { Plausible = faceAFace });
         }
 
         foreach (var form in forms)
@@ -225,7 +269,14 @@ public abstract partial class PageFuzzing(ParapheApp app)
             var (_, contacts) = await api.LaunchedAsync("remote", signers: 1);
             var token = await api.SigningTokenAsync(contacts[0].Str("email"));
             var signer = new AgentBrowser(app, "198.51.100." + random.Next(1, 250));
-            var form = new Form($"/sign/{token}", $"/sign/{token}", ["Sign", "Otp", "Decline", "nope", ""], fields, []);
+            var form = new Form($"/sign/{token}", $"/sign/{token}", ["Sign", "Otp", "Decline", "nope", ""], fields, [])
+            {
+                Plausible = new()
+                {
+                    ["Consent"] = ["true"], ["SignatureImage"] = [Pngs.DataUrl(Pngs.Drawing())], ["TypedName"] = ["Jeanne Durand"], ["Method"] = ["draw", "type"],
+                    ["DeclineReason"] = ["Le prix a changé"], ["Otp"] = ["123456"],
+                },
+            };
             for (var i = 0; i < CasesPerForm; i++)
             {
                 var handler = Pick(form.Handlers);
@@ -237,7 +288,10 @@ public abstract partial class PageFuzzing(ParapheApp app)
         }
 
         var visitor = new AgentBrowser(app, "192.0.2." + random.Next(1, 250));
-        var login = new Form("/login", "/login", ["", "nope"], ["Email", "Password", "ReturnUrl"], []);
+        var login = new Form("/login", "/login", ["", "nope"], ["Email", "Password", "ReturnUrl"], [])
+        {
+            Plausible = new() { ["Email"] = ["personne@agence.fr"], ["Password"] = ["faux"], ["ReturnUrl"] = ["/contacts", "//evil.example", "https://evil.example/"] },
+        };
         for (var i = 0; i < CasesPerForm * 2; i++)
         {
             var url = "/login" + (random.Next(3) == 0 ? "?returnUrl=" + GetValue(real) : "");
