@@ -16,7 +16,8 @@ namespace Paraphe.Web.Tests.Abuse;
 /// </summary>
 public abstract partial class PageFuzzing(ParapheApp app)
 {
-    private const int Seed = 20261207;
+    /// <summary>Fixed, so that a failure replays; `PARAPHE_FUZZ_SEED` explores others by hand.</summary>
+    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("PARAPHE_FUZZ_SEED"), out var seed) ? seed : 20261207;
     private const int CasesPerForm = 12;
     private const string Password = "mot-de-passe-solide-42";
 
@@ -77,7 +78,7 @@ public abstract partial class PageFuzzing(ParapheApp app)
                 multipart.Add(new ByteArrayContent(Encoding.Latin1.GetBytes(raw).Length > 0 ? WebUtility.UrlDecodeToBytes(Encoding.Latin1.GetBytes(raw), 0, raw.Length) : []), MultipartName(name));
             foreach (var file in form.FileFields)
             {
-                var bytes = new byte[random.Next(0, 4000)];
+                var bytes = new byte[random.Next(16, 4000)];
                 random.NextBytes(bytes);
                 if (random.Next(2) == 0) Encoding.ASCII.GetBytes("%PDF-1.7\n").CopyTo(bytes, 0);
                 var content = new ByteArrayContent(bytes);
@@ -90,6 +91,11 @@ public abstract partial class PageFuzzing(ParapheApp app)
         body.Headers.TryAddWithoutValidation("Content-Type", "application/x-www-form-urlencoded");
         return body;
     }
+
+    /// <summary>What was sent, for the failure message: long values shortened, the token left out.</summary>
+    private static async Task<string> Shown(HttpContent body) => body is MultipartFormDataContent
+        ? "(multipart)"
+        : Regex.Replace(Regex.Replace(await body.ReadAsStringAsync(), "__RequestVerificationToken=[^&]*", "token"), "=([^&]{60})[^&]{20,}", "=$1…");
 
     /// <summary>A field name for a multipart part: decoded, unless HttpClient would refuse it in a header.</summary>
     private static string MultipartName(string raw) =>
@@ -146,7 +152,7 @@ public abstract partial class PageFuzzing(ParapheApp app)
         var status = new Dictionary<string, string[]>
         {
             ["CancelReason"] = ["Erreur de document"], ["RelaunchReason"] = ["Adresse corrigée"], ["Corrections[0].SignerId"] = [launched.Signers()[0].Str("id")],
-            ["Corrections[0].Email"] = [Api.UniqueEmail("c", "d")], ["Corrections[0].Mobile"] = ["+33698765432"], ["launch"] = ["true", "false"],
+            ["Corrections[0].Email"] = [Api.UniqueEmail("c", "d")], ["Corrections[0].Mobile"] = ["+33698765432"], ["Corrections.Index"] = ["0"], ["launch"] = ["true", "false"],
             ["signerId"] = [launched.Signers()[0].Str("id"), launched.Signers()[1].Str("id")], ["NotaryEmail"] = ["notaire@etude.fr", "notaire@gmial.com"],
         };
         var faceAFace = new Dictionary<string, string[]>
@@ -185,7 +191,7 @@ public abstract partial class PageFuzzing(ParapheApp app)
         {
             forms.Add(new($"/procedures/{launched.Str("id")}", $"/procedures/{id}",
                 ["Launch", "Cancel", "Correct", "Relaunch", "Remind", "MarkSigned", "RetrySealing", "Notary", "nope", "signedDocument"],
-                ["CancelReason", "RelaunchReason", "Corrections[0].SignerId", "Corrections[0].Email", "Corrections[0].Mobile", "launch", "signerId", "NotaryEmail"],
+                ["CancelReason", "RelaunchReason", "Corrections.Index", "Corrections[0].SignerId", "Corrections[0].Email", "Corrections[0].Mobile", "launch", "signerId", "NotaryEmail"],
                 ["Scan"]) { Plausible = status });
             forms.Add(new($"/procedures/{inPerson.Str("id")}/face-a-face", $"/procedures/{id}/face-a-face", ["Sign", "Otp", "nope"],
                 ["SignerId", "Consent", "ConfirmedName", "SignatureImage", "TypedName", "Method", "Otp"], []) { Plausible = faceAFace });
@@ -197,7 +203,8 @@ public abstract partial class PageFuzzing(ParapheApp app)
                 var token = await TokenAsync(agent, form.Page);
                 var handler = Pick(form.Handlers);
                 var url = form.Action + (handler.Length == 0 ? "" : "?handler=" + handler) + (random.Next(6) == 0 ? (handler.Length == 0 ? "?" : "&") + "handler=" + Pick(form.Handlers) : "");
-                await CheckAsync(await agent.SendAsync(HttpMethod.Post, url, Body(form, token, real)), $"POST {url}", failures);
+                var body = Body(form, token, real);
+                await CheckAsync(await agent.SendAsync(HttpMethod.Post, url, body), $"POST {url} {await Shown(body)}", failures);
                 if (!await agent.IsSignedInAsync()) Assert.Fail($"the agent's session ended after POST {url}");
             }
 
@@ -255,6 +262,33 @@ public abstract partial class PageFuzzing(ParapheApp app)
         using var decline = await signer.PostFormAsync($"/sign/{token}", $"/sign/{token}?handler=Decline", new() { ["DeclineReason"] = "Je refuse." });
         Assert.Equal(HttpStatusCode.OK, decline.StatusCode);
         Assert.Equal("declined", (await api.ProcedureAsync(launched.Str("id"))).Str("status"));
+    }
+
+    /// <summary>Seen: `Signers.Index=0&Signers.Index=NaN` bound a null row and the new-procedure page answered 500.</summary>
+    [Fact]
+    public async Task AnIndexWithoutItsRowBindsNoNullRow()
+    {
+        var (email, _, api) = await NewAgencyAsync();
+        var contact = await api.CreateContactAsync();
+        var document = (await api.UploadPdfAsync()).Str("id");
+        var (launched, _) = await api.LaunchedAsync("remote", signers: 1);
+        var agent = new AgentBrowser(app, "203.0.113." + random.Next(1, 99));
+        using (var login = await agent.LogInAsync(email, Password)) Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+
+        var token = await TokenAsync(agent, "/procedures/new");
+        var form = $"DocumentId={document}&Mode=remote&Signers.Index=0&Signers.Index=NaN&Signers.Index=1e309&Signers%5B0%5D.Who=contact%3A{contact.Str("id")}"
+                   + $"&Signers%5B0%5D.Role=vendeur&__RequestVerificationToken={Uri.EscapeDataString(token!)}";
+        using var draft = await agent.SendAsync(HttpMethod.Post, "/procedures/new?handler=Draft",
+            new StringContent(form, Encoding.ASCII, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.Redirect, draft.StatusCode); // the one real row makes the draft
+        var id = draft.Headers.Location!.OriginalString.Split('/')[^1];
+        Assert.Single((await api.ProcedureAsync(id)).Signers());
+
+        token = await TokenAsync(agent, $"/procedures/{launched.Str("id")}");
+        using var correct = await agent.SendAsync(HttpMethod.Post, $"/procedures/{launched.Str("id")}?handler=Correct",
+            new StringContent($"Corrections.Index=x&Corrections.Index=y&__RequestVerificationToken={Uri.EscapeDataString(token!)}", Encoding.ASCII,
+                "application/x-www-form-urlencoded"));
+        Assert.True((int)correct.StatusCode < 500, $"correct with index-only rows: {(int)correct.StatusCode}");
     }
 
     [Fact]
