@@ -105,7 +105,6 @@ public abstract partial class PageFuzzing(ParapheApp app)
     {
         var status = (int)response.StatusCode;
         var html = await response.Content.ReadAsStringAsync();
-        if (Environment.GetEnvironmentVariable("PF_LOG") is { } log) await File.AppendAllTextAsync(log, $"{status} {what[..Math.Min(what.Length, 90)]}\n");
         if (status >= 500 || html.Contains("Une erreur est survenue", StringComparison.Ordinal))
         {
             var text = Regex.Replace(html, "<[^>]+>|\\s+", " ");
