@@ -29,7 +29,7 @@ public static class UiSetup
             o.Conventions.AllowAnonymousToFolder("/Sign");
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.AddPageRoute("/Procedures/Index", "");
-        });
+        }).AddMvcOptions(o => o.Filters.Add<UnknownHandlers>());
         return builder;
     }
 }

@@ -48,6 +48,13 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
     public IReadOnlyList<Contact> Contacts { get; private set; } = [];
     public IReadOnlyList<User> AgencySigners { get; private set; } = [];
 
+    /// <summary>
+    /// `Signers.Index` values with no fields (a forged or truncated form) bind as null rows: dropped before any handler,
+    /// so that neither the request nor the page shown again meets one (it was a 500).
+    /// </summary>
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context) =>
+        Signers.RemoveAll(r => r is null);
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         Signers = [new SignerRow { Role = "vendeur" }, new SignerRow { Role = "acquéreur" }];

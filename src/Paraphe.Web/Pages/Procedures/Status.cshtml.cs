@@ -49,6 +49,10 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     /// <summary>Which action form failed, so that it is shown open with what the agent typed.</summary>
     public string? FailedAction { get; private set; }
 
+    /// <summary>`Corrections.Index` values with no fields bind as null rows: dropped before any handler (they were a 500).</summary>
+    public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context) =>
+        Corrections.RemoveAll(r => r is null);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         LaunchFailure = LaunchFailure.Take(TempData);
