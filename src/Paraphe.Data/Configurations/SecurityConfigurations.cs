@@ -27,11 +27,12 @@ internal sealed class SecurityEventConfiguration : IEntityTypeConfiguration<Secu
         e.Property(x => x.Kind).HasMaxLength(40);
         e.Property(x => x.Email).HasMaxLength(320);
         e.Property(x => x.Ip).HasMaxLength(64);
+        e.Property(x => x.Client).HasMaxLength(64);
         e.Property(x => x.UserAgent).HasMaxLength(400);
         e.Property(x => x.Detail).HasMaxLength(400);
         // The login throttle counts recent failures per email and per address.
         e.HasIndex(x => new { x.Email, x.Kind, x.At });
-        e.HasIndex(x => new { x.Ip, x.Kind, x.At });
+        e.HasIndex(x => new { x.Client, x.Kind, x.At });
         e.HasIndex(x => new { x.AgencyId, x.At });
     }
 }

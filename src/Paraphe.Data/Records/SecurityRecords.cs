@@ -35,6 +35,8 @@ public sealed class SecurityEvent
     /// <summary>See <see cref="SecurityEventKinds"/>.</summary>
     public string Kind { get; set; } = "";
     public string? Ip { get; set; }
+    /// <summary>The client the per-address throttle counts under: the IPv4 address, or an IPv6 client's /64.</summary>
+    public string? Client { get; set; }
     public string? UserAgent { get; set; }
     public DateTime At { get; set; }
     /// <summary>A few words for people (e.g. how many sessions a password change ended).</summary>

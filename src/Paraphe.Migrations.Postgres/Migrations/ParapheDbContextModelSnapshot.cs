@@ -313,6 +313,10 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.Property<DateTime>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Client")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Detail")
                         .HasMaxLength(400)
                         .HasColumnType("character varying(400)");
@@ -341,9 +345,9 @@ namespace Paraphe.Migrations.Postgres.Migrations
 
                     b.HasIndex("AgencyId", "At");
 
-                    b.HasIndex("Email", "Kind", "At");
+                    b.HasIndex("Client", "Kind", "At");
 
-                    b.HasIndex("Ip", "Kind", "At");
+                    b.HasIndex("Email", "Kind", "At");
 
                     b.ToTable("security_events", (string)null);
                 });

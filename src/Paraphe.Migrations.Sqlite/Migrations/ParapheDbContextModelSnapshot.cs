@@ -302,6 +302,10 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.Property<DateTime>("At")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Client")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Detail")
                         .HasMaxLength(400)
                         .HasColumnType("TEXT");
@@ -330,9 +334,9 @@ namespace Paraphe.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AgencyId", "At");
 
-                    b.HasIndex("Email", "Kind", "At");
+                    b.HasIndex("Client", "Kind", "At");
 
-                    b.HasIndex("Ip", "Kind", "At");
+                    b.HasIndex("Email", "Kind", "At");
 
                     b.ToTable("security_events", (string)null);
                 });

@@ -34,6 +34,23 @@ public abstract class LoginFlood(ParapheApp app)
         Assert.Equal((20, 2), await CountsAsync(ip));
     }
 
+    [Fact]
+    public async Task AnIpv6ClientSpreadingGuessesOverItsSubnetIsThrottledAsOneClient()
+    {
+        var prefix = $"2001:db8:{Random.Shared.Next(0, 0xffff):x}:{Random.Shared.Next(0, 0xffff):x}";
+        string NewEmail() => $"inconnu.{Guid.NewGuid():N}@agence-test.fr";
+        async Task<string> TryAsync(string ip) =>
+            await (await new AgentBrowser(app, ip).LogInAsync(NewEmail(), "x")).Content.ReadAsStringAsync();
+
+        // Twenty failures, each from another address of one /64: one client for Paraphe:Login:MaxFailuresPerAddress.
+        for (var i = 1; i <= 20; i++)
+            Assert.Contains("Email ou mot de passe incorrect.", await TryAsync($"{prefix}::{i:x}"), StringComparison.Ordinal);
+
+        Assert.Contains("Trop de tentatives de connexion", await TryAsync($"{prefix}:abcd:ef01:2345:6789"), StringComparison.Ordinal);
+        Assert.Contains("Email ou mot de passe incorrect.", await TryAsync($"2001:db8:ffff:{Random.Shared.Next(0, 0xffff):x}::1"),
+            StringComparison.Ordinal);
+    }
+
     private Task<(int Failed, int Throttled)> CountsAsync(string ip) => app.DbAsync(async db =>
     {
         var kinds = await db.SecurityEvents.AsNoTracking().Where(e => e.Ip == ip).Select(e => e.Kind).ToListAsync();

@@ -53,16 +53,17 @@ public static class LogIn
     private static async Task<Result> AttemptAsync(ParapheDbContext db, LoginOptions options, string email, string? password,
         HttpContext http, CancellationToken ct)
     {
-        var ip = SecurityJournal.ClientAddress(http);
+        // The address throttle counts a client as the rate limits do: an IPv4 address, an IPv6 client by its /64.
+        var client = http.Connection.RemoteIpAddress is null ? null : Platform.Http.ClientPartition.Of(http);
         var now = db.UtcNow;
 
-        if (await WaitUntilAsync(db, options, email, ip, now, ct) is { } until)
+        if (await WaitUntilAsync(db, options, email, client, now, ct) is { } until)
         {
             // A refused attempt changes nothing: journalled once a minute per account and per address, so that a flood
             // of attempts (one address trying many emails, many addresses one email) cannot flood the journal.
             var recently = now - ThrottledJournalInterval;
             if (!await db.SecurityEvents.AnyAsync(e => e.Kind == SecurityEventKinds.LoginThrottled && e.At >= recently
-                                                       && (e.Email == email || (ip != null && e.Ip == ip)), ct))
+                                                       && (e.Email == email || (client != null && e.Client == client)), ct))
             {
                 SecurityJournal.Record(db, SecurityEventKinds.LoginThrottled, http, null, null, email,
                     $"jusqu'à {until:yyyy-MM-ddTHH:mm:ssZ}");
@@ -106,7 +107,7 @@ public static class LogIn
     /// When the account or the address has had too many failures in the window: the time the oldest failure that
     /// counts leaves it. A success resets the account's count (not the address's).
     /// </summary>
-    private static async Task<DateTime?> WaitUntilAsync(ParapheDbContext db, LoginOptions options, string email, string? ip,
+    private static async Task<DateTime?> WaitUntilAsync(ParapheDbContext db, LoginOptions options, string email, string? client,
         DateTime now, CancellationToken ct)
     {
         var since = now - options.FailureWindow;
@@ -118,8 +119,8 @@ public static class LogIn
             var from = lastSuccess is { } s && s > since ? s : since;
             until = await NthNewestFailureAsync(db.SecurityEvents.Where(e => e.Email == email && e.At >= from), options.MaxFailuresPerAccount, ct);
         }
-        if (ip is not null
-            && await NthNewestFailureAsync(db.SecurityEvents.Where(e => e.Ip == ip && e.At >= since), options.MaxFailuresPerAddress, ct) is { } byAddress
+        if (client is not null
+            && await NthNewestFailureAsync(db.SecurityEvents.Where(e => e.Client == client && e.At >= since), options.MaxFailuresPerAddress, ct) is { } byAddress
             && (until is null || byAddress > until))
             until = byAddress;
         return until + options.FailureWindow;
