@@ -113,6 +113,16 @@ public static class TextInput
     public static string? Clean(string? value, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
+        var cleaned = Keep(value, maxLength, c => IsControl(c) || IsBidiFormatting(c)).Trim();
+        return cleaned.Length == 0 ? null : cleaned;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> without lone surrogates and the characters <paramref name="dropped"/> names, cut to at most
+    /// <paramref name="maxLength"/> characters and never inside a surrogate pair.
+    /// </summary>
+    public static string Keep(string value, int maxLength, Func<char, bool> dropped)
+    {
         var b = new StringBuilder(Math.Min(value.Length, maxLength));
         for (var i = 0; i < value.Length && b.Length < maxLength; i++)
         {
@@ -123,10 +133,9 @@ public static class TextInput
                 b.Append(c).Append(value[++i]);
                 continue;
             }
-            if (char.IsSurrogate(c) || IsControl(c) || IsBidiFormatting(c)) continue;
+            if (char.IsSurrogate(c) || dropped(c)) continue;
             b.Append(c);
         }
-        var cleaned = b.ToString().Trim();
-        return cleaned.Length == 0 ? null : cleaned;
+        return b.ToString();
     }
 }

@@ -48,18 +48,8 @@ public static class DeliveryReports
     private static string? Detail(string? detail)
     {
         if (detail is null) return null;
-        var clean = new System.Text.StringBuilder(Math.Min(detail.Length, MaxDetailLength + 1));
-        for (var i = 0; i < detail.Length && clean.Length < MaxDetailLength; i++)
-        {
-            var c = detail[i];
-            if (char.IsHighSurrogate(c) && i + 1 < detail.Length && char.IsLowSurrogate(detail[i + 1]))
-            {
-                if (clean.Length + 2 > MaxDetailLength) break;
-                clean.Append(c).Append(detail[++i]);
-            }
-            else if (!char.IsSurrogate(c) && (!char.IsControl(c) || c == '\n')) clean.Append(c);
-        }
-        return clean.Length < detail.Length && clean.Length >= MaxDetailLength - 1 ? clean.Append('…').ToString() : clean.ToString();
+        var clean = Domain.TextInput.Keep(detail, MaxDetailLength, c => Domain.TextInput.IsControl(c) && c != '\n');
+        return clean.Length < detail.Length && clean.Length >= MaxDetailLength - 1 ? clean + '…' : clean;
     }
 
     /// <summary>Whether the message is known (for events that carry no delivery state).</summary>
