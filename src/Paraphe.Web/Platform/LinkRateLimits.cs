@@ -51,8 +51,8 @@ public static class LinkRateLimits
             // Before the per-link policies: one client's requests to links, whichever links (an unknown address has
             // no client to count: the per-link limits still hold).
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                PolicyOf(http) is SigningPolicy or DownloadPolicy && http.Connection.RemoteIpAddress is not null
-                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + Http.ClientPartition.Of(http), _ => new FixedWindowRateLimiterOptions
+                PolicyOf(http) is SigningPolicy or DownloadPolicy && Http.ClientPartition.Known(http) is { } client
+                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + client, _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = http.RequestServices.GetRequiredService<IOptions<LinkRateLimitOptions>>().Value.PerClientPerMinute,
                         Window = TimeSpan.FromMinutes(1), QueueLimit = 0,

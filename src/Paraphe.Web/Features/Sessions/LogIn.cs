@@ -54,7 +54,7 @@ public static class LogIn
         HttpContext http, CancellationToken ct)
     {
         // The address throttle counts a client as the rate limits do: an IPv4 address, an IPv6 client by its /64.
-        var client = http.Connection.RemoteIpAddress is null ? null : Platform.Http.ClientPartition.Of(http);
+        var client = Platform.Http.ClientPartition.Known(http);
         var now = db.UtcNow;
 
         if (await WaitUntilAsync(db, options, email, client, now, ct) is { } until)

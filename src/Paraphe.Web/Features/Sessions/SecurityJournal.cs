@@ -12,7 +12,7 @@ public static class SecurityJournal
         var e = new SecurityEvent
         {
             Kind = kind, AgencyId = agencyId, UserId = userId, Email = Cut(email, 320), At = db.UtcNow,
-            Ip = ClientAddress(http), Client = http?.Connection.RemoteIpAddress is null ? null : Platform.Http.ClientPartition.Of(http),
+            Ip = ClientAddress(http), Client = Platform.Http.ClientPartition.Known(http),
             UserAgent = Cut(http?.Request.Headers.UserAgent.ToString(), 400), Detail = Cut(detail, 400),
         };
         db.SecurityEvents.Add(e);

@@ -11,6 +11,10 @@ public static class ClientPartition
 {
     public static string Of(HttpContext http) => Of(http.Connection.RemoteIpAddress);
 
+    /// <summary>The client's key, or null when the connection has no address (nothing to count a client by).</summary>
+    public static string? Known(HttpContext? http) =>
+        http?.Connection.RemoteIpAddress is { } address ? Of(address) : null;
+
     public static string Of(IPAddress? address)
     {
         if (address is null) return "unknown";
