@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -85,19 +83,12 @@ public static class LinkRateLimits
     private static string? PolicyOf(HttpContext http) =>
         http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
 
-    private static async ValueTask RejectAsync(OnRejectedContext context)
+    private static ValueTask RejectAsync(OnRejectedContext context)
     {
-        var http = context.HttpContext;
         var seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry)
             ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds))
             : 60;
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var message = $"Trop de demandes sur ce lien : réessayez dans {seconds} seconde{(seconds > 1 ? "s" : "")}.";
-        if (ErrorPage.IsForPeople(http))
-            await ErrorPage.WriteAsync(http, StatusCodes.Status429TooManyRequests, message);
-        else
-            await http.Response.WriteAsJsonAsync(Problems.Details(Problems.RateLimited, message), (JsonSerializerOptions?)null,
-                "application/problem+json");
+        return RateLimitAnswer.WriteAsync(context.HttpContext, seconds,
+            $"Trop de demandes sur ce lien : réessayez dans {seconds} seconde{(seconds > 1 ? "s" : "")}.");
     }
 }

@@ -24,15 +24,8 @@ public static class VerificationSetup
                 : RateLimitPartition.GetFixedWindowLimiter(
                 Platform.Http.ClientPartition.Of(http), // an IPv6 client by its /64: not a fresh budget per address
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-            o.OnRejected = async (context, ct) =>
-            {
-                var http = context.HttpContext;
-                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = "60";
-                const string message = "Trop de vérifications depuis cette adresse : réessayez dans une minute.";
-                if (ErrorPage.IsForPeople(http)) await ErrorPage.WriteAsync(http, StatusCodes.Status429TooManyRequests, message);
-                else await TypedResults.Problem(Problems.Details(Problems.RateLimited, message)).ExecuteAsync(http);
-            };
+            o.OnRejected = (context, _) => RateLimitAnswer.WriteAsync(context.HttpContext, 60,
+                "Trop de vérifications depuis cette adresse : réessayez dans une minute.");
         });
         return builder;
     }
