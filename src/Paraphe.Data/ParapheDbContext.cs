@@ -171,7 +171,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             {
                 foreach (var e in events)
                 {
-                    last = AuditEvent.Append(last, agencyId, procedureId, e.Type, e.Actor, e.Data, now);
+                    last = AuditEvent.Append(last, agencyId, procedureId, e.Actor, e.Fact, now);
                     AuditEvents.Add(last);
                 }
                 owners.Add(owner);
@@ -186,7 +186,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     /// </summary>
     private void EnqueueSealing(Procedure procedure, DateTime now)
     {
-        if (!procedure.PendingEvents.Any(e => e.Type == "procedure.completed")) return;
+        if (!procedure.PendingEvents.Any(e => e.Fact is ProcedureCompleted)) return;
         if (ChangeTracker.Entries<SealingJob>().Any(j => j.Entity.ProcedureId == procedure.Id)) return; // a retried save
         SealingJobs.Add(new SealingJob
         {

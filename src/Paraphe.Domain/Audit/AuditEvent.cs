@@ -13,7 +13,8 @@ public sealed class AuditEvent
 {
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    private static readonly JsonSerializerOptions DataJson = new()
+    /// <summary>How <see cref="AuditCatalogue"/> writes an event's data: the stored hashes depend on every byte.</summary>
+    internal static readonly JsonSerializerOptions DataJson = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -33,24 +34,27 @@ public sealed class AuditEvent
     public string PrevHash { get; private set; } = GenesisHash;
     public string Hash { get; private set; } = "";
 
-    public static AuditEvent Append(AuditEvent? previous, string agencyId, string procedureId, string type, string actor,
-        IReadOnlyDictionary<string, object?> data, DateTime at)
+    /// <summary>The next link of the chain after <paramref name="previous"/> (null: the first), saying <paramref name="fact"/>.</summary>
+    public static AuditEvent Append(AuditEvent? previous, string agencyId, string procedureId, string actor, AuditFact fact, DateTime at)
     {
         var e = new AuditEvent
         {
             AgencyId = agencyId, ProcedureId = procedureId, Seq = (previous?.Seq ?? 0) + 1,
             At = DateTime.SpecifyKind(new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
-            Type = type, Actor = actor, Data = JsonSerializer.Serialize(data, DataJson),
+            Type = AuditCatalogue.TypeOf(fact.EventKind), Actor = actor, Data = AuditCatalogue.Serialize(fact),
             PrevHash = previous?.Hash ?? GenesisHash,
         };
         e.Hash = e.ComputeHash();
         return e;
     }
 
-    public string ComputeHash()
+    public string ComputeHash() => HashOf(PrevHash, Seq, At, Type, Actor, Data);
+
+    /// <summary>The hash of one link from its stored columns.</summary>
+    public static string HashOf(string prevHash, int seq, DateTime at, string type, string actor, string data)
     {
-        var canonical = string.Join('\n', PrevHash, Seq.ToString(CultureInfo.InvariantCulture),
-            At.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), Type, Actor, Data);
+        var canonical = string.Join('\n', prevHash, seq.ToString(CultureInfo.InvariantCulture),
+            at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture), type, actor, data);
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Notifications;
@@ -232,13 +233,17 @@ public sealed class Notification
         _events.Add(new NotificationEvent(status, at, detail));
         // The dispatcher's claim (sending) is plumbing; every other change is evidence of what the signer was sent.
         if (status is DeliveryStatus.Queued or DeliveryStatus.Sending) return;
-        _pendingEvents.Add(new ProcedureEvent($"notification.{status.ToString().ToLowerInvariant()}", provider ?? Provider ?? "paraphe",
-            new Dictionary<string, object?>
-            {
-                ["notification_id"] = Id, ["signer_id"] = SignerId, ["channel"] = Channel.ToString().ToLowerInvariant(),
-                ["purpose"] = Purpose.ToString().ToLowerInvariant(), ["to"] = To, ["at"] = at, ["detail"] = detail,
-                ["failure"] = status is DeliveryStatus.Failed or DeliveryStatus.Deferred && FailureKind != DeliveryFailure.None
-                    ? FailureKind.ToString() : null,
-            }));
+        var (channel, purpose) = (Channel.ToString().ToLowerInvariant(), Purpose.ToString().ToLowerInvariant());
+        var failure = status is DeliveryStatus.Failed or DeliveryStatus.Deferred && FailureKind != DeliveryFailure.None
+            ? FailureKind.ToString() : null;
+        AuditFact fact = status switch
+        {
+            DeliveryStatus.Sent => new NotificationSent(Id, SignerId, channel, purpose, To, at, detail, failure),
+            DeliveryStatus.Deferred => new NotificationDeferred(Id, SignerId, channel, purpose, To, at, detail, failure),
+            DeliveryStatus.Delivered => new NotificationDelivered(Id, SignerId, channel, purpose, To, at, detail, failure),
+            DeliveryStatus.Failed => new NotificationFailed(Id, SignerId, channel, purpose, To, at, detail, failure),
+            DeliveryStatus.Queued or DeliveryStatus.Sending => throw new InvalidOperationException($"{status} is not recorded."),
+        };
+        _pendingEvents.Add(new ProcedureEvent(provider ?? Provider ?? "paraphe", fact));
     }
 }

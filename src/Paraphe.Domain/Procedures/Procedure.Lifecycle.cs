@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Domain.Procedures;
@@ -45,14 +46,8 @@ public sealed partial class Procedure
         Status = ProcedureStatus.Ongoing;
         LaunchedAt = now;
         ExpiresAt = now.AddDays(ExpiresInDays);
-        Record("procedure.launched", actor, new()
-        {
-            ["mode"] = Wire(Mode), ["document_sha256"] = documentSha256, ["expires_at"] = ExpiresAt,
-            ["signers"] = ordered.Select(s => new Dictionary<string, object?>
-            {
-                ["signer_id"] = s.Id, ["name"] = s.DisplayName, ["email"] = s.Email, ["mobile"] = s.Mobile, ["role"] = s.Role,
-            }).ToList(),
-        });
+        Record(actor, new ProcedureLaunched(Wire(Mode), documentSha256, ExpiresAt,
+            ordered.Select(s => new LaunchedSigner(s.Id, s.DisplayName, s.Email, s.Mobile, s.Role)).ToList()));
 
         if (Mode != ProcedureMode.Remote) return [];
         var invitations = new List<Notification>();
@@ -80,7 +75,7 @@ public sealed partial class Procedure
         Status = ProcedureStatus.Cancelled;
         CancelledAt = now;
         CancelReason = reason.Trim();
-        Record("procedure.cancelled", actor, new() { ["reason"] = CancelReason });
+        Record(actor, new ProcedureCancelled(CancelReason));
         if (!wasInvited || !notifySigners) return [];
         return _signers.Where(s => s.InvitedAt is not null && s.Status == SignerStatus.Pending)
             .OrderBy(s => s.Order)
@@ -97,7 +92,7 @@ public sealed partial class Procedure
         if (Status != ProcedureStatus.Ongoing || ExpiresAt is not { } at || now < at) return false;
         Status = ProcedureStatus.Expired;
         ExpiredAt = now;
-        Record("procedure.expired", "system", new() { ["expires_at"] = at });
+        Record("system", new ProcedureExpired(at));
         return true;
     }
 
@@ -122,7 +117,7 @@ public sealed partial class Procedure
         EnsureOpenForSigning(now);
         (ip, userAgent) = (TextInput.Clean(ip, TextInput.MaxIp), TextInput.Clean(userAgent, TextInput.MaxUserAgent));
         if (Signer(signerId).RecordOpening(now))
-            Record("signer.link_opened", $"signer:{signerId}", new() { ["signer_id"] = signerId, ["ip"] = ip, ["user_agent"] = userAgent });
+            Record($"signer:{signerId}", new SignerLinkOpened(signerId, ip, userAgent));
     }
 
     /// <summary>Records one signature; the last one completes the procedure.</summary>
@@ -142,11 +137,7 @@ public sealed partial class Procedure
         if (Otp && !OtpVerified(signer))
             throw new DomainException(ErrorCodes.OtpRequired, "Saisissez le code à 6 chiffres reçu par SMS.");
         signer.Sign(data, now);
-        Record("signer.signed", $"signer:{signerId}", new()
-        {
-            ["signer_id"] = signerId, ["method"] = SignatureMethod(data.InPerson),
-            ["typed_name"] = data.TypedName, ["ip"] = data.Ip, ["user_agent"] = data.UserAgent,
-        });
+        Record($"signer:{signerId}", new SignerSigned(signerId, SignatureMethod(data.InPerson), data.TypedName, data.Ip, data.UserAgent));
         if (_signers.All(s => s.Status == SignerStatus.Signed)) Complete(now);
     }
 
@@ -173,7 +164,7 @@ public sealed partial class Procedure
         signer.Decline(reason.Trim(), now);
         Status = ProcedureStatus.Declined;
         DeclinedAt = now;
-        Record("signer.declined", $"signer:{signerId}", new() { ["signer_id"] = signerId, ["reason"] = reason.Trim() });
+        Record($"signer:{signerId}", new SignerDeclined(signerId, reason.Trim()));
     }
 
     /// <summary>Manual mode: signed on paper; the scanned copy is optional.</summary>
@@ -183,7 +174,7 @@ public sealed partial class Procedure
         ScannedDocumentId = scannedDocumentId;
         foreach (var s in _signers.Where(s => s.Status == SignerStatus.Pending))
             s.Sign(new SignatureData(null, null, null, null, InPerson: true), now);
-        Record("procedure.marked_signed", actor, new() { ["scanned_document_id"] = scannedDocumentId });
+        Record(actor, new ProcedureMarkedSigned(scannedDocumentId));
         Complete(now);
     }
 
@@ -198,7 +189,7 @@ public sealed partial class Procedure
     {
         Status = ProcedureStatus.Completed;
         CompletedAt = now;
-        Record("procedure.completed", "system", new() { ["signers"] = _signers.Count });
+        Record("system", new ProcedureCompleted(_signers.Count));
     }
 
     /// <summary>
@@ -216,8 +207,8 @@ public sealed partial class Procedure
         foreach (var s in _signers.OrderBy(s => s.Order))
             next.AddSigner(s.ContactId, s.UserId, s.Role, s.Field, currentOf(s), actor);
         ReplacedBy = next.Id;
-        Record("procedure.relaunched", actor, new() { ["replaced_by"] = next.Id });
-        next.Record("procedure.relaunch_of", actor, new() { ["replaces"] = Id });
+        Record(actor, new ProcedureRelaunched(next.Id));
+        next.Record(actor, new ProcedureRelaunchOf(Id));
         return next;
     }
 }

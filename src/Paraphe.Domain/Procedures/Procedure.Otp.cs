@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Domain.Procedures;
@@ -35,11 +36,7 @@ public sealed partial class Procedure
         var sms = Notification.Queue(AgencyId, Id, signer.Id, Channel.Sms, Purpose.Otp, signer.Mobile, now);
         var code = OneTimeCode.Issue(signer.Id, (signer.LatestCode?.Number ?? 0) + 1, sms.Id, key, now);
         signer.AddCode(code);
-        Record("signer.otp_sent", $"signer:{signer.Id}", new()
-        {
-            ["signer_id"] = signer.Id, ["code_id"] = code.Id, ["notification_id"] = sms.Id, ["mobile"] = signer.Mobile,
-            ["expires_at"] = code.ExpiresAt, ["sent_in_window"] = recent.Count + 1,
-        });
+        Record($"signer:{signer.Id}", new SignerOtpSent(signer.Id, code.Id, sms.Id, signer.Mobile, code.ExpiresAt, recent.Count + 1));
         return (sms, code);
     }
 
@@ -74,10 +71,7 @@ public sealed partial class Procedure
         if (!key.Matches(code, typed))
         {
             var voided = code.Fail(now);
-            Record("signer.otp_failed", actor, new()
-            {
-                ["signer_id"] = signer.Id, ["code_id"] = code.Id, ["reason"] = "wrong", ["attempts_left"] = code.AttemptsLeft,
-            });
+            Record(actor, new SignerOtpFailed(signer.Id, code.Id, "wrong", code.AttemptsLeft));
             if (signer.OtpWrongEntries >= OtpRules.MaxWrongEntriesPerSigner) return LockOtp(signer, "wrong_entries", now);
             if (voided && signer.OtpSends >= OtpRules.MaxSendsPerSigner) return LockOtp(signer, "codes_sent", now);
             if (voided) return Refuse(ErrorCodes.OtpAttemptsExceeded, TooManyAttempts, code.AttemptsLeft);
@@ -85,7 +79,7 @@ public sealed partial class Procedure
             return Refuse(ErrorCodes.OtpInvalid, $"Code incorrect. Il vous reste {left} essai{(left > 1 ? "s" : "")}.", left);
         }
         code.Use(now);
-        Record("signer.otp_verified", actor, new() { ["signer_id"] = signer.Id, ["code_id"] = code.Id });
+        Record(actor, new SignerOtpVerified(signer.Id, code.Id));
         return OtpCheck.Passed;
     }
 
@@ -94,10 +88,7 @@ public sealed partial class Procedure
     {
         if (signer.LockOtp(now))
         {
-            Record("signer.otp_locked", $"signer:{signer.Id}", new()
-            {
-                ["signer_id"] = signer.Id, ["reason"] = reason, ["codes_sent"] = signer.OtpSends, ["wrong_entries"] = signer.OtpWrongEntries,
-            });
+            Record($"signer:{signer.Id}", new SignerOtpLocked(signer.Id, reason, signer.OtpSends, signer.OtpWrongEntries));
         }
         return new OtpCheck(OtpLockedRefusal());
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Domain.Procedures;
@@ -57,11 +58,7 @@ public sealed partial class Procedure
     private Notification[] RemindSigner(Signer s, string actor, bool automatic, DateTime now)
     {
         s.RecordReminder(now, automatic);
-        Record("signer.reminded", actor, new()
-        {
-            ["signer_id"] = s.Id, ["kind"] = automatic ? "automatic" : "manual", ["reminders_sent"] = s.RemindersSent,
-            ["email"] = s.Email, ["mobile"] = s.Mobile,
-        });
+        Record(actor, new SignerReminded(s.Id, automatic ? "automatic" : "manual", s.RemindersSent, s.Email, s.Mobile));
         return
         [
             Notification.Queue(AgencyId, Id, s.Id, Channel.Email, Purpose.Reminder, s.Email, now),

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Domain.Procedures;
@@ -26,10 +27,7 @@ public sealed partial class Procedure
             throw new DomainException(ErrorCodes.InvalidTransition, "Le document de cette procédure est déjà scellé.");
         SealedSha256 = sha256;
         SealedAt = now;
-        Record("procedure.sealed", "system", new()
-        {
-            ["sha256"] = sha256, ["size"] = size, ["timestamped"] = timestamped, ["certificate"] = certificate,
-        });
+        Record("system", new ProcedureSealed(sha256, size, timestamped, certificate));
         var messages = _signers.OrderBy(s => s.Order)
             .Where(s => !string.IsNullOrWhiteSpace(s.Email))
             .Select(s => Notification.Queue(AgencyId, Id, s.Id, Channel.Email, Purpose.Completion, s.Email, now))
@@ -44,14 +42,14 @@ public sealed partial class Procedure
     public void RecordSealingFailure(string reason, int attempts)
     {
         EnsureAwaitsSeal();
-        Record("procedure.sealing_failed", "system", new() { ["reason"] = reason, ["attempts"] = attempts });
+        Record("system", new ProcedureSealingFailed(reason, attempts));
     }
 
     /// <summary>The agent asked for the failed seal to be made again (« Relancer le scellement »).</summary>
     public void RecordSealingRetry(string actor)
     {
         EnsureAwaitsSeal();
-        Record("procedure.sealing_retried", actor, new());
+        Record(actor, new ProcedureSealingRetried());
     }
 
     private void EnsureAwaitsSeal()
@@ -72,7 +70,7 @@ public sealed partial class Procedure
             throw new DomainException(ErrorCodes.NotSealed,
                 "Le document signé est en cours de scellement : réessayez dans quelques instants.");
         var n = Notification.Queue(AgencyId, Id, null, Channel.Email, Purpose.Notary, email, now);
-        Record("procedure.sent_to_notary", actor, new() { ["email"] = email, ["notification_id"] = n.Id });
+        Record(actor, new ProcedureSentToNotary(email, n.Id));
         return n;
     }
 
@@ -81,6 +79,6 @@ public sealed partial class Procedure
     {
         if (SealedAt is null)
             throw new DomainException(ErrorCodes.NotSealed, "Le document signé n'est pas encore disponible.");
-        Record("document.downloaded", "link:" + notificationId, new() { ["notification_id"] = notificationId, ["to"] = recipient, ["ip"] = ip });
+        Record("link:" + notificationId, new DocumentDownloaded(notificationId, recipient, ip));
     }
 }

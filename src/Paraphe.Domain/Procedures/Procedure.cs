@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Domain.Procedures;
@@ -67,7 +68,7 @@ public sealed partial class Procedure
             Status = ProcedureStatus.Draft, CreatedBy = actor, CreatedAt = now,
         };
         p.ApplyOptions(options);
-        p.Record("procedure.created", actor, new() { ["mode"] = Wire(p.Mode), ["document_id"] = documentId, ["otp"] = p.Otp });
+        p.Record(actor, new ProcedureCreated(Wire(p.Mode), documentId, p.Otp));
         return p;
     }
 
@@ -81,11 +82,7 @@ public sealed partial class Procedure
             DocumentId = documentId;
             Title = title ?? Title;
         }
-        Record("procedure.updated", actor, new()
-        {
-            ["mode"] = Wire(Mode), ["otp"] = Otp, ["expires_in_days"] = ExpiresInDays,
-            ["reminder_interval_days"] = ReminderIntervalDays, ["reminder_max"] = ReminderMax, ["document_id"] = DocumentId,
-        });
+        Record(actor, new ProcedureUpdated(Wire(Mode), Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, DocumentId));
     }
 
     public Signer AddSigner(string? contactId, string? userId, string? role, SignatureField? field, SignerSnapshot current, string actor)
@@ -102,7 +99,7 @@ public sealed partial class Procedure
         var order = _signers.Count == 0 ? 1 : _signers.Max(s => s.Order) + 1;
         var signer = Procedures.Signer.Create(Id, contactId, userId, order, role, field, current);
         _signers.Add(signer);
-        Record("signer.added", actor, new() { ["signer_id"] = signer.Id, ["contact_id"] = contactId, ["user_id"] = userId, ["role"] = signer.Role });
+        Record(actor, new SignerAdded(signer.Id, contactId, userId, signer.Role));
         return signer;
     }
 
@@ -114,7 +111,7 @@ public sealed partial class Procedure
         // Orders stay 1..n: the next added signer gets Count + 1, and launch errors name signers by position.
         var order = 1;
         foreach (var s in _signers.OrderBy(s => s.Order)) s.MoveTo(order++);
-        Record("signer.removed", actor, new() { ["signer_id"] = signerId });
+        Record(actor, new SignerRemoved(signerId));
     }
 
     private void ApplyOptions(Options o)
@@ -156,10 +153,11 @@ public sealed partial class Procedure
     private static DomainException Invalid(string field, string message) =>
         new(ErrorCodes.ValidationFailed, message, new Dictionary<string, string[]> { [field] = [message] });
 
-    private void Record(string type, string actor, Dictionary<string, object?> data)
+    /// <summary>Every change is one record of the audit catalogue (<see cref="AuditFact"/>), written with the change.</summary>
+    private void Record(string actor, AuditFact fact)
     {
         Version++;
-        _pendingEvents.Add(new ProcedureEvent(type, actor, data));
+        _pendingEvents.Add(new ProcedureEvent(actor, fact));
     }
 
     public static string Wire(ProcedureMode mode) => mode switch

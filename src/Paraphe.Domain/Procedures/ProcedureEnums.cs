@@ -13,7 +13,11 @@ public enum SignerStatus { Pending, Signed, Declined }
 public sealed record SignatureField(int Page, double X, double Y, double Width, double Height);
 
 /// <summary>A change worth an audit event, recorded by the aggregate and written with it in one transaction.</summary>
-public sealed record ProcedureEvent(string Type, string Actor, IReadOnlyDictionary<string, object?> Data);
+public sealed record ProcedureEvent(string Actor, Audit.AuditFact Fact)
+{
+    /// <summary>The stored type string (<c>signer.signed</c>).</summary>
+    public string Type => Audit.AuditCatalogue.TypeOf(Fact.EventKind);
+}
 
 /// <summary>What a signer looked like at launch (names, email, mobile and language are frozen from then on).</summary>
 public sealed record SignerSnapshot(string FirstName, string LastName, string Email, string Mobile, bool EmailOk, bool MobileOk,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 
@@ -130,44 +131,57 @@ public static class Labels
     public static readonly IReadOnlyList<(string Value, string Label)> DocumentKinds =
         [("offre_achat", "Offre d'achat"), ("compromis", "Compromis de vente"), ("mandat", "Mandat"), ("bail", "Bail"), ("autre", "Autre")];
 
-    public static string AuditType(string type) => type switch
+    /// <summary>
+    /// The status page's name of a stored event: its kind's label; a type this version does not know (written by
+    /// another version) is still shown, by <see cref="UnknownAuditType"/>, never hidden.
+    /// </summary>
+    public static string AuditType(string type) =>
+        AuditCatalogue.KindOf(type) is { } kind ? AuditType(kind) : UnknownAuditType(type);
+
+    /// <summary>A stored event whose type is not in the catalogue: named by its stored type.</summary>
+    public static string UnknownAuditType(string type) => $"Événement « {type} »";
+
+    /// <summary>One label per kind of the audit catalogue (no discard: a new kind does not compile without its label).</summary>
+    public static string AuditType(AuditKind kind) => kind switch
     {
-        "procedure.created" => "Procédure créée",
-        "procedure.updated" => "Brouillon modifié",
-        "signer.added" => "Signataire ajouté",
-        "signer.removed" => "Signataire retiré",
-        "procedure.launched" => "Procédure lancée",
-        "procedure.cancelled" => "Procédure annulée",
-        "procedure.expired" => "Procédure expirée",
-        "signer.link_opened" => "Lien ouvert",
-        "signer.signed" => "Signature",
-        "signer.declined" => "Refus de signer",
-        "signer.reminded" => "Relance envoyée",
-        "procedure.marked_signed" => "Marquée comme signée",
-        "procedure.completed" => "Procédure terminée",
-        "procedure.sealed" => "Document signé et certifié (scellé)",
-        "procedure.sealing_failed" => "Scellement en échec",
-        "procedure.sealing_retried" => "Scellement relancé",
-        "procedure.sent_to_notary" => "Envoyé au notaire",
-        "document.downloaded" => "Document signé téléchargé",
-        "procedure.relaunched" => "Remplacée par une nouvelle procédure",
-        "procedure.relaunch_of" => "Relance d'une procédure précédente",
-        "notification.sent" => "Message accepté par le fournisseur",
-        "notification.deferred" => "Message différé",
-        "notification.delivered" => "Message délivré",
-        "notification.failed" => "Message en échec",
-        _ => type,
+        AuditKind.ProcedureCreated => "Procédure créée",
+        AuditKind.ProcedureUpdated => "Brouillon modifié",
+        AuditKind.SignerAdded => "Signataire ajouté",
+        AuditKind.SignerRemoved => "Signataire retiré",
+        AuditKind.ProcedureLaunched => "Procédure lancée",
+        AuditKind.ProcedureCancelled => "Procédure annulée",
+        AuditKind.ProcedureExpired => "Procédure expirée",
+        AuditKind.SignerLinkOpened => "Lien ouvert",
+        AuditKind.SignerSigned => "Signature",
+        AuditKind.SignerDeclined => "Refus de signer",
+        AuditKind.SignerReminded => "Relance envoyée",
+        AuditKind.SignerOtpSent => "Code envoyé par SMS",
+        AuditKind.SignerOtpFailed => "Code erroné",
+        AuditKind.SignerOtpVerified => "Code vérifié",
+        AuditKind.SignerOtpLocked => "Signature par code bloquée",
+        AuditKind.ProcedureMarkedSigned => "Marquée comme signée",
+        AuditKind.ProcedureCompleted => "Procédure terminée",
+        AuditKind.ProcedureSealed => "Document signé et certifié (scellé)",
+        AuditKind.ProcedureSealingFailed => "Scellement en échec",
+        AuditKind.ProcedureSealingRetried => "Scellement relancé",
+        AuditKind.ProcedureSentToNotary => "Envoyé au notaire",
+        AuditKind.DocumentDownloaded => "Document signé téléchargé",
+        AuditKind.ProcedureRelaunched => "Remplacée par une nouvelle procédure",
+        AuditKind.ProcedureRelaunchOf => "Relance d'une procédure précédente",
+        AuditKind.NotificationSent => "Message accepté par le fournisseur",
+        AuditKind.NotificationDeferred => "Message différé",
+        AuditKind.NotificationDelivered => "Message délivré",
+        AuditKind.NotificationFailed => "Message en échec",
     };
 
     /// <summary>The line under a delivery event of the audit trail: which message, to whom, and what the provider said.</summary>
     public static string? AuditDetail(string type, System.Text.Json.JsonElement data)
     {
-        if (!type.StartsWith("notification.", StringComparison.Ordinal) || data.ValueKind != System.Text.Json.JsonValueKind.Object) return null;
-        string? Get(string name) => data.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
-        var channel = Get("channel") == "sms" ? "SMS" : "Email";
-        var purpose = Enum.TryParse<Domain.Notifications.Purpose>(Get("purpose"), ignoreCase: true, out var p) ? Purpose(p) : Get("purpose");
-        var detail = Get("detail");
-        return $"{channel} · {purpose} → {Get("to")}{(string.IsNullOrEmpty(detail) ? "" : $" — {detail}")}";
+        if (data.ValueKind != System.Text.Json.JsonValueKind.Object
+            || AuditCatalogue.Read(type, data.GetRawText()) is not NotificationReported n) return null;
+        var channel = n.Channel == "sms" ? "SMS" : "Email";
+        var purpose = Enum.TryParse<Domain.Notifications.Purpose>(n.Purpose, ignoreCase: true, out var p) ? Purpose(p) : n.Purpose;
+        return $"{channel} · {purpose} → {n.To}{(string.IsNullOrEmpty(n.Detail) ? "" : $" — {n.Detail}")}";
     }
 
     /// <summary>Who reported a delivery event: the provider, by its usual name.</summary>

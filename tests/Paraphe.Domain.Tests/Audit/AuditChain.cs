@@ -13,18 +13,18 @@ public class AuditChain
     private static List<AuditEvent> Chain()
     {
         var clock = Build.Clock();
-        var steps = new (string Type, string Actor, Dictionary<string, object?> Data)[]
+        var steps = new (string Actor, AuditFact Fact)[]
         {
-            ("procedure.created", Build.Agent, new() { ["mode"] = "remote", ["document_id"] = Build.DocumentId }),
-            ("signer.added", Build.Agent, new() { ["signer_id"] = "sgn_lefevre", ["role"] = "vendeur" }),
-            ("procedure.launched", Build.Agent, new() { ["document_sha256"] = Build.DocumentSha, ["expires_at"] = clock.Now().AddDays(30) }),
-            ("signer.link_opened", "signer:sgn_lefevre", new() { ["ip"] = "203.0.113.7", ["user_agent"] = null }),
-            ("signer.signed", "signer:sgn_lefevre", new() { ["method"] = "remote", ["typed_name"] = "Camille Lefèvre" }),
+            (Build.Agent, new ProcedureCreated("remote", Build.DocumentId, false)),
+            (Build.Agent, new SignerAdded("sgn_lefevre", "ctc_lefevre", null, "vendeur")),
+            (Build.Agent, new ProcedureLaunched("remote", Build.DocumentSha, clock.Now().AddDays(30), [])),
+            ("signer:sgn_lefevre", new SignerLinkOpened("sgn_lefevre", "203.0.113.7", null)),
+            ("signer:sgn_lefevre", new SignerSigned("sgn_lefevre", "remote", "Camille Lefèvre", "203.0.113.7", null)),
         };
         var chain = new List<AuditEvent>();
-        foreach (var (type, actor, data) in steps)
+        foreach (var (actor, fact) in steps)
         {
-            chain.Add(AuditEvent.Append(chain.LastOrDefault(), Build.AgencyId, ProcedureId, type, actor, data, clock.Now()));
+            chain.Add(AuditEvent.Append(chain.LastOrDefault(), Build.AgencyId, ProcedureId, actor, fact, clock.Now()));
             clock.Advance(TimeSpan.FromMinutes(1));
         }
         return chain;
@@ -64,10 +64,10 @@ public class AuditChain
     public void HashesTheSameFactsTheSameWay()
     {
         var at = Build.Start.UtcDateTime;
-        var data = new Dictionary<string, object?> { ["reason"] = "Erreur sur le prix" };
+        var fact = new ProcedureCancelled("Erreur sur le prix");
 
-        var a = AuditEvent.Append(null, Build.AgencyId, ProcedureId, "procedure.cancelled", Build.Agent, data, at);
-        var b = AuditEvent.Append(null, Build.AgencyId, ProcedureId, "procedure.cancelled", Build.Agent, data, at);
+        var a = AuditEvent.Append(null, Build.AgencyId, ProcedureId, Build.Agent, fact, at);
+        var b = AuditEvent.Append(null, Build.AgencyId, ProcedureId, Build.Agent, fact with { }, at);
 
         Assert.Equal(a.Hash, b.Hash);
         Assert.Equal(a.Hash, a.ComputeHash());
@@ -76,10 +76,11 @@ public class AuditChain
     [Fact]
     public void StoresTheDataAsSnakeCaseJsonKeepingAccents()
     {
-        var e = AuditEvent.Append(null, Build.AgencyId, ProcedureId, "signer.declined", "signer:sgn_moreau",
-            new Dictionary<string, object?> { ["reason"] = "Prêt refusé « banque »" }, Build.Start.UtcDateTime);
+        var e = AuditEvent.Append(null, Build.AgencyId, ProcedureId, "signer:sgn_moreau",
+            new SignerDeclined("sgn_moreau", "Prêt refusé « banque »"), Build.Start.UtcDateTime);
 
-        Assert.Equal("""{"reason":"Prêt refusé « banque »"}""", e.Data);
+        Assert.Equal("signer.declined", e.Type);
+        Assert.Equal("""{"signer_id":"sgn_moreau","reason":"Prêt refusé « banque »"}""", e.Data);
     }
 
     [Fact]
@@ -87,8 +88,7 @@ public class AuditChain
     {
         var at = Build.Start.UtcDateTime.AddTicks(1_234_5678);
 
-        var e = AuditEvent.Append(null, Build.AgencyId, ProcedureId, "procedure.created", Build.Agent,
-            new Dictionary<string, object?>(), at);
+        var e = AuditEvent.Append(null, Build.AgencyId, ProcedureId, Build.Agent, new ProcedureSealingRetried(), at);
 
         Assert.Equal(Build.Start.UtcDateTime.AddMilliseconds(1234), e.At);
         Assert.Equal(DateTimeKind.Utc, e.At.Kind);
@@ -215,8 +215,8 @@ public class AuditChain
     public void FindsAnEventInsertedIntoTheChain()
     {
         var chain = Chain();
-        var forged = AuditEvent.Append(chain[1], Build.AgencyId, ProcedureId, "signer.signed", "signer:sgn_lefevre",
-            new Dictionary<string, object?> { ["method"] = "remote" }, chain[1].At.AddSeconds(10));
+        var forged = AuditEvent.Append(chain[1], Build.AgencyId, ProcedureId, "signer:sgn_lefevre",
+            new SignerSigned("sgn_lefevre", "remote", null, null, null), chain[1].At.AddSeconds(10));
 
         chain.Insert(2, forged);
         for (var i = 3; i < chain.Count; i++) Tamper(chain[i], nameof(AuditEvent.Seq), i + 1);

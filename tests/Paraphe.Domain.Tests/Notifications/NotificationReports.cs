@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Microsoft.Extensions.Time.Testing;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Tests.Procedures;
@@ -34,9 +35,9 @@ public class NotificationReports
         Assert.Equal((DeliveryStatus.Delivered, clock.Now(), "delivered"), (n.Events[^1].Status, n.Events[^1].At, n.Events[^1].Detail));
         var audit = Assert.Single(n.PendingEvents);
         Assert.Equal(("notification.delivered", "twilio"), (audit.Type, audit.Actor));
-        Assert.Equal(n.Id, audit.Data["notification_id"]);
-        Assert.Equal("sgn_moreau", audit.Data["signer_id"]);
-        Assert.Equal("sms", audit.Data["channel"]);
+        Assert.Equal(n.Id, audit.Fact<NotificationDelivered>().NotificationId);
+        Assert.Equal("sgn_moreau", audit.Fact<NotificationDelivered>().SignerId);
+        Assert.Equal("sms", audit.Fact<NotificationDelivered>().Channel);
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public class NotificationReports
         n.Report(At(clock, DeliveryStatus.Failed, "rejected"), clock.Now());
 
         Assert.Equal(DeliveryFailure.Other, n.FailureKind);
-        Assert.Equal("Other", Assert.Single(n.PendingEvents).Data["failure"]);
+        Assert.Equal("Other", Assert.Single(n.PendingEvents).Fact<NotificationFailed>().Failure);
     }
 
     [Theory]

@@ -73,6 +73,9 @@ internal static class Build
 
     public static IReadOnlyList<string> EventTypes(this Procedure p) => p.PendingEvents.Select(e => e.Type).ToList();
 
+    /// <summary>The event's record of the audit catalogue, asserted to be a <typeparamref name="T"/>.</summary>
+    public static T Fact<T>(this ProcedureEvent e) where T : Paraphe.Domain.Audit.AuditFact => Assert.IsType<T>(e.Fact);
+
     public static readonly OneTimeCodeKey OtpKey = new(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     /// <summary>An `otp` procedure: the signer requests a code and types it right, as before a signature by link.</summary>

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -155,9 +156,9 @@ public class ProcedureAddSigner
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal("signer.added", e.Type);
         Assert.Equal(Build.Agent, e.Actor);
-        Assert.Equal(s.Id, e.Data["signer_id"]);
-        Assert.Equal("ctc_moreau", e.Data["contact_id"]);
-        Assert.Null(e.Data["user_id"]);
-        Assert.Equal("acquéreur", e.Data["role"]);
+        Assert.Equal(s.Id, e.Fact<SignerAdded>().SignerId);
+        Assert.Equal("ctc_moreau", e.Fact<SignerAdded>().ContactId);
+        Assert.Null(e.Fact<SignerAdded>().UserId);
+        Assert.Equal("acquéreur", e.Fact<SignerAdded>().Role);
     }
 }

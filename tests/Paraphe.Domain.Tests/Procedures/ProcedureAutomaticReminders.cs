@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 
@@ -45,7 +46,7 @@ public class ProcedureAutomaticReminders
         clock.Advance(TimeSpan.FromDays(10));
         Assert.Empty(p.DueAutomaticReminders(clock.Now()));
         Assert.All(p.Signers, s => Assert.Equal(2, s.AutoRemindersSent));
-        Assert.All(p.PendingEvents, e => Assert.Equal(("signer.reminded", "system", "automatic"), (e.Type, e.Actor, e.Data["kind"])));
+        Assert.All(p.PendingEvents, e => Assert.Equal(("signer.reminded", "system", "automatic"), (e.Type, e.Actor, e.Fact<SignerReminded>().Kind)));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -113,6 +114,6 @@ public class ProcedureCancel
 
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal(("procedure.cancelled", "user:usr_directrice_garnier"), (e.Type, e.Actor));
-        Assert.Equal("Erreur sur le prix", e.Data["reason"]);
+        Assert.Equal("Erreur sur le prix", e.Fact<ProcedureCancelled>().Reason);
     }
 }

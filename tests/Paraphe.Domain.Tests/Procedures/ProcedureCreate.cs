@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -107,8 +108,8 @@ public class ProcedureCreate
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal("procedure.created", e.Type);
         Assert.Equal(Build.Agent, e.Actor);
-        Assert.Equal("in_person", e.Data["mode"]);
-        Assert.Equal(Build.DocumentId, e.Data["document_id"]);
-        Assert.Equal(false, e.Data["otp"]);
+        Assert.Equal("in_person", e.Fact<ProcedureCreated>().Mode);
+        Assert.Equal(Build.DocumentId, e.Fact<ProcedureCreated>().DocumentId);
+        Assert.False(e.Fact<ProcedureCreated>().Otp);
     }
 }

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -91,7 +92,7 @@ public class ProcedureDecline
 
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal(("signer.declined", $"signer:{p.BuyerSigner().Id}"), (e.Type, e.Actor));
-        Assert.Equal("Financement refusé", e.Data["reason"]);
-        Assert.Equal(p.BuyerSigner().Id, e.Data["signer_id"]);
+        Assert.Equal("Financement refusé", e.Fact<SignerDeclined>().Reason);
+        Assert.Equal(p.BuyerSigner().Id, e.Fact<SignerDeclined>().SignerId);
     }
 }

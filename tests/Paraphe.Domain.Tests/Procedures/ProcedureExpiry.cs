@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -42,7 +43,7 @@ public class ProcedureExpiry
         Assert.True(p.ExpireIfDue(clock.Now()));
 
         Assert.Equal(clock.Now(), p.ExpiredAt);
-        Assert.Equal(due, p.PendingEvents[^1].Data["expires_at"]);
+        Assert.Equal(due, p.PendingEvents[^1].Fact<ProcedureExpired>().ExpiresAt);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Microsoft.Extensions.Time.Testing;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
@@ -31,7 +32,7 @@ public class ProcedureInPersonOtp
         Assert.Equal(SignerStatus.Signed, seller.Status);
         Assert.True(seller.SignedInPerson);
         Assert.Equal(["signer.otp_sent", "signer.otp_verified", "signer.signed"], p.EventTypes());
-        Assert.Equal("in_person_otp", p.PendingEvents[^1].Data["method"]);
+        Assert.Equal("in_person_otp", p.PendingEvents[^1].Fact<SignerSigned>().Method);
         Assert.Equal(ProcedureStatus.Ongoing, p.Status);
     }
 
@@ -110,7 +111,7 @@ public class ProcedureInPersonOtp
         p.Sign(seller.Id, Build.Drawn(inPerson: true), clock.Now());
 
         Assert.Equal(["signer.signed"], p.EventTypes());
-        Assert.Equal("in_person", p.PendingEvents[^1].Data["method"]);
+        Assert.Equal("in_person", p.PendingEvents[^1].Fact<SignerSigned>().Method);
     }
 
     [Fact]

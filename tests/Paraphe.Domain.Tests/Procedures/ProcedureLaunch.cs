@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using System.Reflection;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
@@ -197,12 +198,12 @@ public class ProcedureLaunch
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal("procedure.launched", e.Type);
         Assert.Equal(Build.Agent, e.Actor);
-        Assert.Equal("remote", e.Data["mode"]);
-        Assert.Equal(Build.DocumentSha, e.Data["document_sha256"]);
-        Assert.Equal(p.ExpiresAt, e.Data["expires_at"]);
-        var signers = Assert.IsAssignableFrom<IEnumerable<Dictionary<string, object?>>>(e.Data["signers"]).ToList();
-        Assert.Equal(["Camille Lefèvre", "Julien Moreau"], signers.Select(s => s["name"]));
-        Assert.Equal(["+33612345678", "+33698765432"], signers.Select(s => s["mobile"]));
+        Assert.Equal("remote", e.Fact<ProcedureLaunched>().Mode);
+        Assert.Equal(Build.DocumentSha, e.Fact<ProcedureLaunched>().DocumentSha256);
+        Assert.Equal(p.ExpiresAt, e.Fact<ProcedureLaunched>().ExpiresAt);
+        var signers = e.Fact<ProcedureLaunched>().Signers;
+        Assert.Equal(["Camille Lefèvre", "Julien Moreau"], signers.Select(s => s.Name));
+        Assert.Equal(["+33612345678", "+33698765432"], signers.Select(s => s.Mobile));
     }
 
     [Fact]

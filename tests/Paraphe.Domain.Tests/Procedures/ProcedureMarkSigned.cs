@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -95,6 +96,6 @@ public class ProcedureMarkSigned
 
         Assert.Equal(["procedure.marked_signed", "procedure.completed"], p.EventTypes());
         Assert.Equal(Build.Agent, p.PendingEvents[0].Actor);
-        Assert.Equal("doc_compromis_scanne", p.PendingEvents[0].Data["scanned_document_id"]);
+        Assert.Equal("doc_compromis_scanne", p.PendingEvents[0].Fact<ProcedureMarkedSigned>().ScannedDocumentId);
     }
 }

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Microsoft.Extensions.Time.Testing;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
@@ -39,8 +40,8 @@ public class ProcedureOtp
         Assert.Equal(64, code.CodeHash.Length);
         Assert.Equal(clock.Now() + TimeSpan.FromMinutes(10), code.ExpiresAt);
         var e = Assert.Single(p.PendingEvents);
-        Assert.Equal(("signer.otp_sent", $"signer:{seller.Id}", code.Id), (e.Type, e.Actor, e.Data["code_id"]));
-        Assert.DoesNotContain(digits, string.Join("|", e.Data.Values), StringComparison.Ordinal);
+        Assert.Equal(("signer.otp_sent", $"signer:{seller.Id}", code.Id), (e.Type, e.Actor, e.Fact<SignerOtpSent>().CodeId));
+        Assert.DoesNotContain(digits, AuditCatalogue.Serialize(e.Fact), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public class ProcedureOtp
 
         Assert.Equal(SignerStatus.Signed, seller.Status);
         Assert.Equal(["signer.otp_sent", "signer.otp_verified", "signer.signed"], p.EventTypes());
-        Assert.Equal("remote_otp", p.PendingEvents[^1].Data["method"]);
+        Assert.Equal("remote_otp", p.PendingEvents[^1].Fact<SignerSigned>().Method);
         Assert.NotNull(seller.LatestCode!.UsedAt);
     }
 
@@ -116,14 +117,14 @@ public class ProcedureOtp
         {
             var e = Refusal(p.VerifyOtp(seller.Id, Wrong(code), Key, clock.Now()), ErrorCodes.OtpInvalid);
             Assert.Equal(left, e.Extensions["attempts_left"]);
-            Assert.Equal(left, p.PendingEvents[^1].Data["attempts_left"]);
+            Assert.Equal(left, p.PendingEvents[^1].Fact<SignerOtpFailed>().AttemptsLeft);
         }
         Refusal(p.VerifyOtp(seller.Id, Wrong(code), Key, clock.Now()), ErrorCodes.OtpAttemptsExceeded);
         // Void: even the right code no longer works, a new one must be requested.
         Refusal(p.VerifyOtp(seller.Id, code, Key, clock.Now()), ErrorCodes.OtpAttemptsExceeded);
         // Only the wrong entries are recorded (each used an attempt); typing on a void code changes nothing.
         Assert.Equal(5, p.PendingEvents.Count(e => e.Type == "signer.otp_failed"));
-        Assert.All(p.PendingEvents.Where(e => e.Type == "signer.otp_failed"), e => Assert.Equal("wrong", e.Data["reason"]));
+        Assert.All(p.PendingEvents.Where(e => e.Type == "signer.otp_failed"), e => Assert.Equal("wrong", e.Fact<SignerOtpFailed>().Reason));
 
         var fresh = Sent(p, seller, clock);
         Assert.True(p.VerifyOtp(seller.Id, fresh, Key, clock.Now()).Verified);

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Microsoft.Extensions.Time.Testing;
 using Paraphe.Domain.Diagnosis;
 using Paraphe.Domain.Procedures;
@@ -41,7 +42,7 @@ public class ProcedureOtpLifetimeCaps
         Assert.Contains("Contactez l'agence", e.Message, StringComparison.Ordinal);
         Assert.Equal(clock.Now(), seller.OtpLockedAt);
         var locked = Assert.Single(p.PendingEvents, x => x.Type == "signer.otp_locked");
-        Assert.Equal(("codes_sent", 10, 0), (locked.Data["reason"], locked.Data["codes_sent"], locked.Data["wrong_entries"]));
+        Assert.Equal(("codes_sent", 10, 0), (locked.Fact<SignerOtpLocked>().Reason, locked.Fact<SignerOtpLocked>().CodesSent, locked.Fact<SignerOtpLocked>().WrongEntries));
         Assert.Equal($"signer:{seller.Id}", locked.Actor);
 
         // Locked for good: no code, no check, no signature; recorded once only.
@@ -95,7 +96,7 @@ public class ProcedureOtpLifetimeCaps
         for (var i = 0; i < OtpRules.MaxAttempts - 1; i++)
             Assert.Equal(ErrorCodes.OtpInvalid, p.VerifyOtp(seller.Id, Build.WrongCode(last), Key, clock.Now()).Refusal!.Code);
         Assert.Equal(ErrorCodes.OtpLocked, p.VerifyOtp(seller.Id, Build.WrongCode(last), Key, clock.Now()).Refusal!.Code);
-        Assert.Equal("codes_sent", Assert.Single(p.PendingEvents, x => x.Type == "signer.otp_locked").Data["reason"]);
+        Assert.Equal("codes_sent", Assert.Single(p.PendingEvents, x => x.Type == "signer.otp_locked").Fact<SignerOtpLocked>().Reason);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public class ProcedureOtpLifetimeCaps
         Assert.Equal(ErrorCodes.OtpLocked, refusal.Code);
         Assert.Equal(["signer.otp_failed", "signer.otp_locked"], p.EventTypes().TakeLast(2));
         var locked = p.PendingEvents[^1];
-        Assert.Equal(("wrong_entries", 15), (locked.Data["reason"], locked.Data["wrong_entries"]));
+        Assert.Equal(("wrong_entries", 15), (locked.Fact<SignerOtpLocked>().Reason, locked.Fact<SignerOtpLocked>().WrongEntries));
 
         // Even the right code of a fresh request is out of reach now.
         Build.Refused(ErrorCodes.OtpLocked, () => p.RequestOtp(seller.Id, Key, clock.Now()));

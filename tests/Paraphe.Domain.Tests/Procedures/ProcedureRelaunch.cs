@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Microsoft.Extensions.Time.Testing;
 using Paraphe.Domain.Procedures;
 
@@ -179,8 +180,8 @@ public class ProcedureRelaunch
 
         var e = Assert.Single(old.PendingEvents);
         Assert.Equal(("procedure.relaunched", Build.Agent), (e.Type, e.Actor));
-        Assert.Equal(next.Id, e.Data["replaced_by"]);
+        Assert.Equal(next.Id, e.Fact<ProcedureRelaunched>().ReplacedBy);
         Assert.Equal(["procedure.created", "signer.added", "signer.added", "signer.added", "procedure.relaunch_of"], next.EventTypes());
-        Assert.Equal(old.Id, next.PendingEvents[^1].Data["replaces"]);
+        Assert.Equal(old.Id, next.PendingEvents[^1].Fact<ProcedureRelaunchOf>().Replaces);
     }
 }

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 
@@ -28,7 +29,7 @@ public class ProcedureRemind
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal("signer.reminded", e.Type);
         Assert.Equal(Build.Agent, e.Actor);
-        Assert.Equal("manual", e.Data["kind"]);
+        Assert.Equal("manual", e.Fact<SignerReminded>().Kind);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -49,7 +50,7 @@ public class ProcedureRemoveSigner
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal("signer.removed", e.Type);
         Assert.Equal("user:usr_directrice_garnier", e.Actor);
-        Assert.Equal(buyer.Id, e.Data["signer_id"]);
+        Assert.Equal(buyer.Id, e.Fact<SignerRemoved>().SignerId);
     }
 
     [Fact]

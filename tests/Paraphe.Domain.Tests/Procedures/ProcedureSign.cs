@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -149,11 +150,11 @@ public class ProcedureSign
 
         var e = Assert.Single(remote.PendingEvents);
         Assert.Equal(("signer.signed", $"signer:{remote.SellerSigner().Id}"), (e.Type, e.Actor));
-        Assert.Equal("remote", e.Data["method"]);
-        Assert.Equal("Camille Lefèvre", e.Data["typed_name"]);
-        Assert.Equal("198.51.100.23", e.Data["ip"]);
-        Assert.Equal("remote_otp", Assert.Single(withOtp.PendingEvents).Data["method"]);
-        Assert.Equal("in_person", Assert.Single(inPerson.PendingEvents).Data["method"]);
+        Assert.Equal("remote", e.Fact<SignerSigned>().Method);
+        Assert.Equal("Camille Lefèvre", e.Fact<SignerSigned>().TypedName);
+        Assert.Equal("198.51.100.23", e.Fact<SignerSigned>().Ip);
+        Assert.Equal("remote_otp", Assert.Single(withOtp.PendingEvents).Fact<SignerSigned>().Method);
+        Assert.Equal("in_person", Assert.Single(inPerson.PendingEvents).Fact<SignerSigned>().Method);
     }
 
     [Fact]
@@ -168,6 +169,6 @@ public class ProcedureSign
 
         Assert.Equal(["signer.signed", "signer.signed", "procedure.completed"], p.EventTypes());
         Assert.Equal("system", p.PendingEvents[^1].Actor);
-        Assert.Equal(2, p.PendingEvents[^1].Data["signers"]);
+        Assert.Equal(2, p.PendingEvents[^1].Fact<ProcedureCompleted>().Signers);
     }
 }

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -79,8 +80,8 @@ public class ProcedureSigningLink
         Assert.Equal(first, seller.OpenedAt);
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal(("signer.link_opened", $"signer:{seller.Id}"), (e.Type, e.Actor));
-        Assert.Equal("203.0.113.7", e.Data["ip"]);
-        Assert.Equal("Mozilla/5.0 (iPhone)", e.Data["user_agent"]);
+        Assert.Equal("203.0.113.7", e.Fact<SignerLinkOpened>().Ip);
+        Assert.Equal("Mozilla/5.0 (iPhone)", e.Fact<SignerLinkOpened>().UserAgent);
         Assert.Null(p.BuyerSigner().OpenedAt);
     }
 

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Domain.Tests.Procedures;
@@ -76,7 +77,7 @@ public class ProcedureUpdate
         var e = Assert.Single(p.PendingEvents);
         Assert.Equal("procedure.updated", e.Type);
         Assert.Equal("user:usr_directrice_garnier", e.Actor);
-        Assert.Equal("manual", e.Data["mode"]);
-        Assert.Equal(60, e.Data["expires_in_days"]);
+        Assert.Equal("manual", e.Fact<ProcedureUpdated>().Mode);
+        Assert.Equal(60, e.Fact<ProcedureUpdated>().ExpiresInDays);
     }
 }

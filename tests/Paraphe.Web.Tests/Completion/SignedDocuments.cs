@@ -70,8 +70,14 @@ public abstract partial class SignedDocuments(ParapheApp app)
         var pages = await PdfText.PagesAsync(pdf);
         Assert.Contains("Signé électroniquement par Jeanne Durand", Flat(pages[0]), StringComparison.Ordinal); // its box on page 1
         Assert.Contains(pages, p => Flat(p).Contains("Signé électroniquement par Marc Lefèvre", StringComparison.Ordinal));
-        var evidence = Flat(pages[^1]);
+        var evidence = Evidence(pages);
         Assert.Contains("Certificat de preuve", evidence, StringComparison.Ordinal);
+        // The chronology words each event of the trail, a signer's by their name.
+        Assert.Contains("Chronologie", evidence, StringComparison.Ordinal);
+        Assert.Contains("Lancement : empreinte du document et coordonnées des signataires figées", evidence, StringComparison.Ordinal);
+        Assert.Contains("Code de signature vérifié (Marc Lefèvre)", evidence, StringComparison.Ordinal);
+        Assert.Contains("Signature du document (Jeanne Durand)", evidence, StringComparison.Ordinal);
+        Assert.Contains("Toutes les signatures sont recueillies", evidence, StringComparison.Ordinal);
         Assert.Contains("Jeanne Durand", evidence, StringComparison.Ordinal);
         Assert.Contains("Marc Lefèvre", evidence, StringComparison.Ordinal);
         Assert.Contains("à distance avec code SMS", evidence, StringComparison.Ordinal);
@@ -115,8 +121,8 @@ public abstract partial class SignedDocuments(ParapheApp app)
         var pages = (await PdfText.PagesAsync(pdf)).Select(Flat).ToList();
         foreach (var contact in contacts)
             Assert.Contains(pages, p => p.Contains($"Signé électroniquement par {contact.Str("first_name")} {contact.Str("last_name")}", StringComparison.Ordinal));
-        Assert.Contains("en personne", pages[^1], StringComparison.Ordinal);
-        Assert.All(contacts, c => Assert.Contains(c.Str("first_name"), pages[^1], StringComparison.Ordinal));
+        Assert.Contains("en personne", Evidence(pages), StringComparison.Ordinal);
+        Assert.All(contacts, c => Assert.Contains(c.Str("first_name"), Evidence(pages), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -136,6 +142,7 @@ public abstract partial class SignedDocuments(ParapheApp app)
         Assert.Equal(4, pages.Count); // the three scanned pages and the evidence
         Assert.Contains("Exemplaire signé scanné", pages[0], StringComparison.Ordinal);
         Assert.Contains("sur papier", pages[^1], StringComparison.Ordinal);
+        Assert.Contains("Signature sur papier constatée par l'agence", pages[^1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -313,6 +320,10 @@ public abstract partial class SignedDocuments(ParapheApp app)
 
     /// <summary>pdftotext breaks lines where the layout does: compare on single spaces.</summary>
     private static string Flat(string text) => Spaces().Replace(text, " ");
+
+    /// <summary>The evidence pages' text, from the certificate's first page to the end (its chronology may go on a next page).</summary>
+    private static string Evidence(IReadOnlyList<string> pages) =>
+        Flat(string.Join(' ', pages.SkipWhile(p => !p.Contains(EvidencePage.Title, StringComparison.Ordinal))));
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

@@ -38,8 +38,8 @@ public static class AuditApi
         var responses = events.Select(e => new AuditEventResponse(e.Seq, e.At, e.Type, e.Actor,
             System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone(), e.PrevHash, e.Hash)).ToList();
         SealedDocumentCheck? check = null;
-        if (responses.LastOrDefault(e => e.Type == "procedure.sealed") is { } sealedEvent
-            && sealedEvent.Data.TryGetProperty("sha256", out var recorded) && recorded.GetString() is { } expected)
+        if (events.LastOrDefault(e => e.Type == AuditCatalogue.TypeOf(AuditKind.ProcedureSealed)) is { } sealedEvent
+            && AuditCatalogue.Read(sealedEvent) is ProcedureSealed { Sha256: { } expected })
         {
             var bytes = await db.SealedDocuments.AsNoTracking().Where(d => d.ProcedureId == procedureId).Select(d => d.Bytes)
                 .FirstOrDefaultAsync(ct);

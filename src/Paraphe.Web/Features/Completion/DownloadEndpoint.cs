@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Paraphe.Domain.Audit;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Web.Features.Documents;
@@ -46,16 +46,11 @@ public static class DownloadEndpoint
     {
         var since = db.UtcNow - DownloadLinks.RecordOncePer;
         var actor = "link:" + n.Id;
+        var type = AuditCatalogue.TypeOf(AuditKind.DocumentDownloaded);
         var recent = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
-            .Where(e => e.ProcedureId == n.ProcedureId && e.Type == "document.downloaded" && e.Actor == actor && e.At >= since)
+            .Where(e => e.ProcedureId == n.ProcedureId && e.Type == type && e.Actor == actor && e.At >= since)
             .Select(e => e.Data).ToListAsync(ct);
-        return recent.Any(data => IpOf(data) == ip);
-    }
-
-    private static string? IpOf(string data)
-    {
-        using var json = JsonDocument.Parse(data);
-        return json.RootElement.TryGetProperty("ip", out var ip) && ip.ValueKind == JsonValueKind.String ? ip.GetString() : null;
+        return recent.Any(data => AuditCatalogue.Read(type, data) is DocumentDownloaded d && d.Ip == ip);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Domain.Audit;
@@ -39,7 +38,8 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
             signers.Select(s => new SignerEvidence(s.DisplayName, s.Email, s.Mobile,
                 methods[s.Id],
                 FirstDelivery(invitations, s.Id), s.OpenedAt, s.SignedAt, s.SignedIp, s.SignedUserAgent)).ToList(),
-            audit.LastOrDefault()?.Hash ?? "", now);
+            audit.LastOrDefault()?.Hash ?? "", now,
+            audit.Select(e => new EvidenceEvent(e.Seq, e.At, e.Type, WhoOf(procedure, e.Actor))).ToList());
         return new SealInputs(pdf, stamps, evidence);
     }
 
@@ -53,10 +53,10 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
     /// <summary>How each signer signed, for the evidence page and /verify: one reading of the trail for both.</summary>
     public static Dictionary<string, SignatureMethod> Methods(Procedure procedure, IEnumerable<AuditEvent> audit)
     {
-        var recorded = audit.Where(e => e.Type == "signer.signed").Select(e => JsonDocument.Parse(e.Data).RootElement)
-            .Where(d => d.TryGetProperty("signer_id", out _))
-            .GroupBy(d => d.GetProperty("signer_id").GetString()!)
-            .ToDictionary(g => g.Key, g => g.Last().TryGetProperty("method", out var m) ? m.GetString() : null);
+        var recorded = audit.Select(AuditCatalogue.Read).OfType<SignerSigned>()
+            .Where(s => s.SignerId is not null)
+            .GroupBy(s => s.SignerId)
+            .ToDictionary(g => g.Key, g => (string?)g.Last().Method);
         return procedure.Signers.ToDictionary(s => s.Id, s => MethodOf(procedure, s, recorded.GetValueOrDefault(s.Id)));
     }
 
@@ -68,6 +68,12 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
         _ when s.SignedInPerson => SignatureMethod.InPerson,
         _ => procedure.Otp ? SignatureMethod.RemoteWithSmsCode : SignatureMethod.Remote,
     };
+
+    /// <summary>A signer's name for the chronology when the event is theirs (`signer:{id}`); null for the agency and the system.</summary>
+    private static string? WhoOf(Procedure procedure, string actor) =>
+        actor.StartsWith("signer:", StringComparison.Ordinal)
+            ? procedure.Signers.FirstOrDefault(s => s.Id == actor["signer:".Length..])?.DisplayName
+            : null;
 
     /// <summary>When the first invitation (email or SMS) reached the signer, if a provider said so.</summary>
     private static DateTime? FirstDelivery(IEnumerable<Notification> invitations, string signerId) =>

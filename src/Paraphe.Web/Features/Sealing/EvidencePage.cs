@@ -1,5 +1,6 @@
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
+using Paraphe.Domain.Audit;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Pages;
 
@@ -14,10 +15,17 @@ public sealed record SignerEvidence(
     DateTime? InvitationDeliveredAtUtc, DateTime? LinkOpenedAtUtc, DateTime? SignedAtUtc,
     string? IpAddress, string? UserAgent);
 
-/// <summary>The facts the evidence certificate prints; gathered by the caller (no database access here).</summary>
+/// <summary>
+/// The facts the evidence certificate prints; gathered by the caller (no database access here). <paramref name="Trail"/>:
+/// the audit trail's events in order, printed as the chronology (none: no chronology).
+/// </summary>
 public sealed record EvidenceFacts(
     string ProcedureId, string ProcedureTitle, string DocumentTitle, string OriginalSha256Hex,
-    IReadOnlyList<SignerEvidence> Signers, string AuditChainLastHash, DateTime GeneratedAtUtc);
+    IReadOnlyList<SignerEvidence> Signers, string AuditChainLastHash, DateTime GeneratedAtUtc,
+    IReadOnlyList<EvidenceEvent>? Trail = null);
+
+/// <summary>One event of the audit trail as the evidence page prints it: its stored type, and who, when known (a signer's name).</summary>
+public sealed record EvidenceEvent(int Seq, DateTime AtUtc, string Type, string? Who);
 
 /// <summary>Appends the « Certificat de preuve » page(s) at the end of the PDF. Pure function over bytes.</summary>
 public static class EvidencePage
@@ -49,6 +57,51 @@ public static class EvidencePage
         SignatureMethod.InPersonWithSmsCode => "en personne avec code SMS",
         SignatureMethod.OnPaper => "sur papier (signature constatée par l'agence)",
         _ => throw new ArgumentOutOfRangeException(nameof(method)),
+    };
+
+    /// <summary>Events printed in the chronology at most; the rest stay in the audit trail (the certificate stays a few pages).</summary>
+    public const int TrailMaxLines = 200;
+
+    /// <summary>
+    /// How the certificate words a stored event: by its kind, or for a type this version does not know (written by
+    /// another version), by <see cref="UnknownWording"/>.
+    /// </summary>
+    public static string Wording(string type) => AuditCatalogue.KindOf(type) is { } kind ? Wording(kind) : UnknownWording(type);
+
+    /// <summary>A stored event whose type is not in the catalogue: printed with its stored type.</summary>
+    public static string UnknownWording(string type) => $"Événement enregistré « {type} »";
+
+    /// <summary>One wording per kind of the audit catalogue (no discard: a new kind does not compile without it).</summary>
+    public static string Wording(AuditKind kind) => kind switch
+    {
+        AuditKind.ProcedureCreated => "Création de la procédure",
+        AuditKind.ProcedureUpdated => "Modification du brouillon",
+        AuditKind.SignerAdded => "Ajout d'un signataire",
+        AuditKind.SignerRemoved => "Retrait d'un signataire",
+        AuditKind.ProcedureLaunched => "Lancement : empreinte du document et coordonnées des signataires figées",
+        AuditKind.ProcedureCancelled => "Annulation de la procédure par l'agence",
+        AuditKind.ProcedureExpired => "Expiration de la procédure",
+        AuditKind.SignerLinkOpened => "Première ouverture du lien personnel de signature",
+        AuditKind.SignerSigned => "Signature du document",
+        AuditKind.SignerDeclined => "Refus de signer",
+        AuditKind.SignerReminded => "Relance du signataire par email et SMS",
+        AuditKind.SignerOtpSent => "Envoi d'un code de signature par SMS",
+        AuditKind.SignerOtpFailed => "Saisie d'un code de signature erroné",
+        AuditKind.SignerOtpVerified => "Code de signature vérifié",
+        AuditKind.SignerOtpLocked => "Blocage de la signature par code SMS",
+        AuditKind.ProcedureMarkedSigned => "Signature sur papier constatée par l'agence",
+        AuditKind.ProcedureCompleted => "Toutes les signatures sont recueillies",
+        AuditKind.ProcedureSealed => "Scellement électronique du document signé",
+        AuditKind.ProcedureSealingFailed => "Échec du scellement électronique",
+        AuditKind.ProcedureSealingRetried => "Nouvelle tentative de scellement demandée par l'agence",
+        AuditKind.ProcedureSentToNotary => "Envoi du document signé au notaire",
+        AuditKind.DocumentDownloaded => "Téléchargement du document signé",
+        AuditKind.ProcedureRelaunched => "Remplacement par une nouvelle procédure",
+        AuditKind.ProcedureRelaunchOf => "Reprise d'une procédure précédente",
+        AuditKind.NotificationSent => "Message pris en charge par le prestataire d'envoi",
+        AuditKind.NotificationDeferred => "Remise du message différée par le prestataire",
+        AuditKind.NotificationDelivered => "Message remis au destinataire",
+        AuditKind.NotificationFailed => "Échec de remise du message",
     };
 
     /// <summary>The audit's `signer.signed` method (remote, remote_otp, in_person, in_person_otp) as printed.</summary>
@@ -98,6 +151,16 @@ public static class EvidencePage
         writer.Line("Journal d'audit", 12, bold: true);
         writer.Field("Dernière empreinte de la chaîne", "");
         writer.Line(facts.AuditChainLastHash, 8, mono: true, indent: 12);
+        if (facts.Trail is { Count: > 0 } trail)
+        {
+            writer.Space(8);
+            writer.Line("Chronologie", 12, bold: true);
+            foreach (var e in trail.Take(TrailMaxLines))
+                writer.Line($"n° {e.Seq} · {Labels.When(e.AtUtc)} · {Wording(e.Type)}{(string.IsNullOrWhiteSpace(e.Who) ? "" : $" ({e.Who})")}",
+                    8, indent: 12);
+            if (trail.Count > TrailMaxLines)
+                writer.Line($"… et {trail.Count - TrailMaxLines} événements de plus, conservés dans le journal d'audit.", 8, indent: 12);
+        }
         writer.Space(8);
         writer.Line("Les heures sont celles de Paris. Les coordonnées sont masquées ; le journal d'audit complet est conservé par la plateforme.", 8);
         writer.Dispose();

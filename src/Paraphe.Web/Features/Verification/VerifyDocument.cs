@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paraphe.Data;
 using Paraphe.Domain;
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Completion;
 using Paraphe.Web.Features.Documents;
@@ -124,8 +125,9 @@ public sealed class VerifyDocument(ParapheDbContext db, SealCertificates certifi
         var p = await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(x => x.Id == procedureId, ct);
         if (p is null) return null;
         var agency = await db.Agencies.AsNoTracking().Where(a => a.Id == p.AgencyId).Select(a => a.Name).FirstAsync(ct);
+        var signed = AuditCatalogue.TypeOf(AuditKind.SignerSigned);
         var audit = await db.AuditEvents.IgnoreQueryFilters().AsNoTracking()
-            .Where(e => e.ProcedureId == p.Id && e.Type == "signer.signed").OrderBy(e => e.Seq).ToListAsync(ct);
+            .Where(e => e.ProcedureId == p.Id && e.Type == signed).OrderBy(e => e.Seq).ToListAsync(ct);
         var methods = SealInputs.Methods(p, audit); // as the evidence page says
         return new VerifiedProcedure(p.Id, p.Title, agency, p.CompletedAt, p.SealedAt,
             p.Signers.OrderBy(s => s.Order)
