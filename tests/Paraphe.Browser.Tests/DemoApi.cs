@@ -81,6 +81,14 @@ public sealed class DemoApi(BrowserApp app)
         return id;
     }
 
+    /// <summary>The sealed PDF of a procedure.</summary>
+    public async Task<byte[]> SignedDocumentAsync(string procedureId)
+    {
+        using var response = await _http.SendAsync(Request(HttpMethod.Get, $"/api/v1/procedures/{procedureId}/signed-document"));
+        Assert.True(response.IsSuccessStatusCode, $"signed-document → {(int)response.StatusCode}");
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
     /// <summary>The digits of the newest signing-code SMS to this E.164 mobile (waits for the dispatcher).</summary>
     public async Task<string> SigningCodeForAsync(string mobile)
     {
