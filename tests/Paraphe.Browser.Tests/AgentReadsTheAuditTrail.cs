@@ -56,6 +56,7 @@ public partial class AgentReadsTheAuditTrail(BrowserApp app) : IClassFixture<Bro
             Assert.DoesNotMatch(StoredType(), cell.Split('\n')[0]);
         await trail.ScrollIntoViewIfNeededAsync();
         await BrowserApp.ScreenshotAsync(agent, $"agent-audit-trail-{device}");
+        await trail.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserApp.ArtifactsDirectory, $"agent-audit-trail-{device}-journal.png") });
 
         var pdf = await _api.SignedDocumentAsync(procedure);
         await File.WriteAllBytesAsync(Path.Combine(BrowserApp.ArtifactsDirectory, $"sealed-with-chronology-{device}.pdf"), pdf);
