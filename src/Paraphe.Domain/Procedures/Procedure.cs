@@ -56,8 +56,9 @@ public sealed partial class Procedure
         _signers.FirstOrDefault(s => s.Id == signerId)
         ?? throw new DomainException(ErrorCodes.NotFound, "Signataire introuvable dans cette procédure.");
 
+    /// <param name="SigningOrder">null keeps the current one (parallel for a new procedure).</param>
     public sealed record Options(ProcedureMode Mode, bool Otp = false, int? ExpiresInDays = null,
-        int? ReminderIntervalDays = null, int? ReminderMax = null);
+        int? ReminderIntervalDays = null, int? ReminderMax = null, SigningOrder? SigningOrder = null);
 
     public static Procedure Create(string agencyId, string documentId, string title, Options options, string actor, DateTime now)
     {
@@ -67,7 +68,10 @@ public sealed partial class Procedure
             Status = ProcedureStatus.Draft, CreatedBy = actor, CreatedAt = now,
         };
         p.ApplyOptions(options);
-        p.Record("procedure.created", actor, new() { ["mode"] = Wire(p.Mode), ["document_id"] = documentId, ["otp"] = p.Otp });
+        p.Record("procedure.created", actor, new()
+        {
+            ["mode"] = Wire(p.Mode), ["document_id"] = documentId, ["otp"] = p.Otp, ["signing_order"] = Wire(p.SigningOrder),
+        });
         return p;
     }
 
@@ -85,6 +89,7 @@ public sealed partial class Procedure
         {
             ["mode"] = Wire(Mode), ["otp"] = Otp, ["expires_in_days"] = ExpiresInDays,
             ["reminder_interval_days"] = ReminderIntervalDays, ["reminder_max"] = ReminderMax, ["document_id"] = DocumentId,
+            ["signing_order"] = Wire(SigningOrder),
         });
     }
 
@@ -136,6 +141,7 @@ public sealed partial class Procedure
         ExpiresInDays = expires;
         ReminderIntervalDays = interval;
         ReminderMax = max;
+        SigningOrder = o.SigningOrder ?? SigningOrder;
     }
 
     public void EnsureDraft()
