@@ -42,17 +42,25 @@ public sealed partial class Procedure
     /// </summary>
     public IReadOnlyList<Notification> DueAutomaticReminders(DateTime now, IEnumerable<Notification>? history = null)
     {
-        if (!IsOpenForReminders(now)) return [];
-        var interval = TimeSpan.FromDays(ReminderIntervalDays);
         var messages = history?.ToList() ?? [];
-        return _signers
-            .Where(s => s.Status == SignerStatus.Pending && s.AutoRemindersSent < ReminderMax
-                        && (s.LastReminderAt ?? s.InvitedAt) is { } since && now - since >= interval)
-            .OrderBy(s => s.Order)
+        return DueSigners(now)
             .Select(s => (Signer: s, Health: ChannelHealth.Of(s, messages)))
             .Where(x => !x.Health.Unreachable)
             .SelectMany(x => RemindSigner(x.Signer, "system", automatic: true, now, x.Health))
             .ToList();
+    }
+
+    /// <summary>Whether <see cref="DueAutomaticReminders"/> has anyone to look at now (changes nothing).</summary>
+    public bool HasDueAutomaticReminders(DateTime now) => DueSigners(now).Count > 0;
+
+    private List<Signer> DueSigners(DateTime now)
+    {
+        if (!IsOpenForReminders(now)) return [];
+        var interval = TimeSpan.FromDays(ReminderIntervalDays);
+        return _signers
+            .Where(s => s.Status == SignerStatus.Pending && s.AutoRemindersSent < ReminderMax
+                        && (s.LastReminderAt ?? s.InvitedAt) is { } since && now - since >= interval)
+            .OrderBy(s => s.Order).ToList();
     }
 
     private bool IsOpenForReminders(DateTime now) =>
