@@ -72,6 +72,7 @@ public class AgentSeesWhatToFix(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(mobilePage.Locator($"[data-testid=procedure-row][data-id='{unreachable}']").GetByTestId("to-fix-badge"))
             .ToBeVisibleAsync();
         await BrowserApp.ScreenshotAsync(mobilePage, "procedures-to-fix-phone");
+        await mobilePage.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ArtifactsDirectory, "procedures-to-fix-phone-screen.png") });
     }
 
     [Fact]

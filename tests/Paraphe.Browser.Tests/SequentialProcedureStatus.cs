@@ -75,5 +75,6 @@ public class SequentialProcedureStatus(BrowserApp app) : IClassFixture<BrowserAp
         await Assertions.Expect(phoneItems.Nth(1)).ToHaveAttributeAsync("data-status", "pending");
         await Assertions.Expect(phoneItems.Nth(2)).ToHaveAttributeAsync("data-status", "awaiting_turn");
         await BrowserApp.ScreenshotAsync(agentPhone, "status-sequential-phone");
+        await agentPhone.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ArtifactsDirectory, "status-sequential-phone-screen.png") });
     }
 }

@@ -143,6 +143,7 @@ public static class Labels
         "signer.signed" => "Signature",
         "signer.declined" => "Refus de signer",
         "signer.reminded" => "Relance envoyée",
+        "signer.invited" => "Invitation envoyée (à son tour de signer)",
         "procedure.marked_signed" => "Marquée comme signée",
         "procedure.completed" => "Procédure terminée",
         "procedure.sealed" => "Document signé et certifié (scellé)",

@@ -117,7 +117,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         var s = p.Signer(signerId);
         // « Relance envoyée par SMS uniquement : l'adresse email n'existe pas. » when a channel is known bad.
         SetFlash(outcome.Note is { } note
-            ? $"{note} ({s.DisplayName}) Prochaine relance possible le {Labels.When(s.NextManualReminderAt)}."
+            ? $"{note} Prochaine relance de {s.DisplayName} possible le {Labels.When(s.NextManualReminderAt)}."
             : $"Relance envoyée à {s.DisplayName} par email et SMS. Prochaine relance possible le {Labels.When(s.NextManualReminderAt)}.");
         return Redirect($"/procedures/{Id}");
     }, ct);
