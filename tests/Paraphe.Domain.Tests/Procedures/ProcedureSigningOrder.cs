@@ -119,6 +119,21 @@ public class ProcedureSigningOrder
     }
 
     [Fact]
+    public void WithACodeOnlyTheSignerWhoseTurnItIsCanAskForOne()
+    {
+        var clock = Build.Clock();
+        var p = Build.Draft(ProcedureMode.Remote, clock,
+            new Procedure.Options(ProcedureMode.Remote, Otp: true, SigningOrder: SigningOrder.Sequential));
+        p.AddSigner("ctc_lefevre", null, "vendeur", null, Build.Seller, Build.Agent);
+        p.AddSigner("ctc_moreau", null, "acquéreur", null, Build.Buyer, Build.Agent);
+        p.Launch(clock);
+
+        Build.Refused(ErrorCodes.NotSignerTurn, () => p.RequestOtp(p.BuyerSigner().Id, Build.OtpKey, clock.Now()));
+        var (sms, _) = p.RequestOtp(p.SellerSigner().Id, Build.OtpKey, clock.Now());
+        Assert.Equal(p.SellerSigner().Mobile, sms.To);
+    }
+
+    [Fact]
     public void RelaunchKeepsTheOrder()
     {
         var (p, _, clock) = Launched();
