@@ -27,6 +27,10 @@ public static class ErrorCodes
     public const string NoSigningAuthority = "no_signing_authority";
     public const string LinkGone = "link_gone";
     public const string ReminderCooldown = "reminder_cooldown";
+    /// <summary>Sequential procedure: this signer's turn has not come (409).</summary>
+    public const string NotSignerTurn = "not_signer_turn";
+    /// <summary>Every channel of the signer is known bad (hard bounce, unknown number…): nothing can reach them (422).</summary>
+    public const string ContactUnreachable = "contact_unreachable";
 
     /// <summary>A code was requested on a procedure without `otp` (409).</summary>
     public const string OtpNotEnabled = "otp_not_enabled";

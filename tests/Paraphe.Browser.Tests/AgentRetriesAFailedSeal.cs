@@ -56,6 +56,10 @@ public sealed class AgentRetriesAFailedSeal(BrowserApp app) : IClassFixture<Brow
         var state = await _api.SendAsync(HttpMethod.Get, $"/api/v1/procedures/{id}");
         Assert.Equal("failed", state.GetProperty("sealing").GetProperty("status").GetString());
         Assert.Equal(5, state.GetProperty("sealing").GetProperty("attempts").GetInt32());
+        // A seal given up needs the agent: « À corriger » in the list and its filter.
+        Assert.True(state.GetProperty("needs_attention").GetBoolean());
+        var toFix = await _api.SendAsync(HttpMethod.Get, "/api/v1/procedures?needs_attention=true&page_size=100");
+        Assert.Contains(id, toFix.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
         await BrowserApp.ScreenshotAsync(agent, "status-sealing-failed");
 
         // The cause is repaired (support restored the drawing); the agent retries.

@@ -81,7 +81,19 @@ internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedur
         e.Ignore(x => x.AwaitsSeal);
         e.Ignore(x => x.IsSealed);
         e.Property(x => x.SealedSha256).HasMaxLength(64);
+        e.Property(x => x.SigningOrder).HasConversion<string>().HasMaxLength(20);
+        e.Ignore(x => x.IsSequential);
+        e.Ignore(x => x.CurrentSigner);
+        // Kept current by Features/Procedures/AttentionTracker from the diagnosis; the list filters on it without messages.
+        e.Property<bool>(ProcedureAttention.Column);
+        e.HasIndex(nameof(Procedure.AgencyId), ProcedureAttention.Column);
     }
+}
+
+/// <summary>The shadow column that says a procedure needs the agent (« À corriger »).</summary>
+public static class ProcedureAttention
+{
+    public const string Column = "NeedsAttention";
 }
 
 internal sealed class SignerConfiguration : IEntityTypeConfiguration<Signer>

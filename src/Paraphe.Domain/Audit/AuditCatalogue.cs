@@ -24,6 +24,7 @@ public static class AuditCatalogue
         AuditKind.SignerSigned => ("signer.signed", typeof(SignerSigned)),
         AuditKind.SignerDeclined => ("signer.declined", typeof(SignerDeclined)),
         AuditKind.SignerReminded => ("signer.reminded", typeof(SignerReminded)),
+        AuditKind.SignerInvited => ("signer.invited", typeof(SignerInvited)),
         AuditKind.SignerOtpSent => ("signer.otp_sent", typeof(SignerOtpSent)),
         AuditKind.SignerOtpFailed => ("signer.otp_failed", typeof(SignerOtpFailed)),
         AuditKind.SignerOtpVerified => ("signer.otp_verified", typeof(SignerOtpVerified)),

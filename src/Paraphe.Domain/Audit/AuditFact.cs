@@ -21,6 +21,7 @@ public enum AuditKind
     SignerSigned,
     SignerDeclined,
     SignerReminded,
+    SignerInvited,
     SignerOtpSent,
     SignerOtpFailed,
     SignerOtpVerified,

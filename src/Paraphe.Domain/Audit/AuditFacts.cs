@@ -1,14 +1,21 @@
+using System.Text.Json.Serialization;
+
 namespace Paraphe.Domain.Audit;
 
 // The catalogue's records, one per AuditKind, grouped by what they are about. Parameter order is key order in the
-// stored JSON; the names become snake_case keys (SignerId → signer_id).
+// stored JSON; the names become snake_case keys (SignerId → signer_id). A key added to a kind later is a trailing
+// nullable parameter omitted when null (JsonIgnore WhenWritingNull): older stored events, which lack it, read and write
+// back byte for byte (StoredChains), and new events carry it.
 
 /// <summary><c>procedure.created</c>: a draft was created (mode: manual, in_person, remote).</summary>
-public sealed record ProcedureCreated(string Mode, string DocumentId, bool Otp) : AuditFact(AuditKind.ProcedureCreated);
+public sealed record ProcedureCreated(string Mode, string DocumentId, bool Otp,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SigningOrder = null)
+    : AuditFact(AuditKind.ProcedureCreated);
 
 /// <summary><c>procedure.updated</c>: the draft's mode, options or document changed.</summary>
 public sealed record ProcedureUpdated(string Mode, bool Otp, int ExpiresInDays, int ReminderIntervalDays, int ReminderMax,
-    string DocumentId) : AuditFact(AuditKind.ProcedureUpdated);
+    string DocumentId, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SigningOrder = null)
+    : AuditFact(AuditKind.ProcedureUpdated);
 
 /// <summary><c>signer.added</c>: a contact or a user of the agency (exactly one) became a signer of the draft.</summary>
 public sealed record SignerAdded(string SignerId, string? ContactId, string? UserId, string? Role) : AuditFact(AuditKind.SignerAdded);
@@ -17,7 +24,8 @@ public sealed record SignerAdded(string SignerId, string? ContactId, string? Use
 public sealed record SignerRemoved(string SignerId) : AuditFact(AuditKind.SignerRemoved);
 
 /// <summary><c>procedure.launched</c>: the document's hash and every signer's coordinates, frozen.</summary>
-public sealed record ProcedureLaunched(string Mode, string DocumentSha256, DateTime? ExpiresAt, IReadOnlyList<LaunchedSigner> Signers)
+public sealed record ProcedureLaunched(string Mode, string DocumentSha256, DateTime? ExpiresAt, IReadOnlyList<LaunchedSigner> Signers,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SigningOrder = null)
     : AuditFact(AuditKind.ProcedureLaunched);
 
 /// <summary>One signer as frozen at launch.</summary>
@@ -40,8 +48,13 @@ public sealed record SignerSigned(string SignerId, string Method, string? TypedN
 public sealed record SignerDeclined(string SignerId, string Reason) : AuditFact(AuditKind.SignerDeclined);
 
 /// <summary><c>signer.reminded</c>; <paramref name="Kind"/>: manual or automatic.</summary>
-public sealed record SignerReminded(string SignerId, string Kind, int RemindersSent, string Email, string Mobile)
+/// <remarks><paramref name="Channels"/> (email, sms: those the reminder went on) came later: absent from older events.</remarks>
+public sealed record SignerReminded(string SignerId, string Kind, int RemindersSent, string Email, string Mobile,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Channels = null)
     : AuditFact(AuditKind.SignerReminded);
+
+/// <summary><c>signer.invited</c>: in a sequential procedure, the signer whose turn came was invited.</summary>
+public sealed record SignerInvited(string SignerId, int Order, string Email, string Mobile) : AuditFact(AuditKind.SignerInvited);
 
 /// <summary><c>signer.otp_sent</c>: a code left by SMS (the n-th in the 15-minute window).</summary>
 public sealed record SignerOtpSent(string SignerId, string CodeId, string NotificationId, string Mobile, DateTime ExpiresAt,

@@ -7,11 +7,13 @@ namespace Paraphe.Domain.Diagnosis;
 /// Everything the diagnosis of one signer looks at. Email and mobile are the signer's (frozen at launch);
 /// <paramref name="Notifications"/> are that signer's messages with their events; <paramref name="Outage"/> is
 /// the procedure-wide fact that none of its messages could leave Paraphe; <paramref name="OtpLock"/> says the signer
-/// used up their signing codes.
+/// used up their signing codes; <paramref name="WaitingFor"/> names the earlier signers of a sequential procedure this
+/// signer waits for (null when it is their turn, or the order is parallel).
 /// </summary>
 public sealed record DiagnosisFacts(
     ProcedureMode Mode, ProcedureStatus ProcedureStatus, SignerStatus SignerStatus, DateTime? OpenedAt,
-    string Email, string Mobile, IReadOnlyList<Notification> Notifications, ProviderOutage? Outage, OtpLock? OtpLock = null)
+    string Email, string Mobile, IReadOnlyList<Notification> Notifications, ProviderOutage? Outage, OtpLock? OtpLock = null,
+    IReadOnlyList<string>? WaitingFor = null)
 {
     /// <param name="procedureNotifications">all the procedure's notifications (the signer's are picked out).</param>
     public static DiagnosisFacts Of(Procedure procedure, Signer signer, IReadOnlyCollection<Notification> procedureNotifications) =>
@@ -21,7 +23,9 @@ public sealed record DiagnosisFacts(
         ProviderOutage? outage) =>
         new(procedure.Mode, procedure.Status, signer.Status, signer.OpenedAt, signer.Email, signer.Mobile,
             procedureNotifications.Where(n => n.SignerId == signer.Id).ToList(), outage,
-            signer.OtpLockedAt is { } at ? new OtpLock(at, signer.OtpSends, signer.OtpWrongEntries) : null);
+            signer.OtpLockedAt is { } at ? new OtpLock(at, signer.OtpSends, signer.OtpWrongEntries) : null,
+            procedure.Status == ProcedureStatus.Ongoing && procedure.IsWaitingForTurn(signer)
+                ? procedure.SignersBefore(signer).Select(s => s.DisplayName).ToList() : null);
 }
 
 /// <summary>The signer's signing codes are locked since <paramref name="At"/>, after so many codes sent and wrong entries.</summary>

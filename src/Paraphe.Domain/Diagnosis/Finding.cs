@@ -41,6 +41,10 @@ public static class DiagnosisCodes
     public const string OtpLocked = "otp_locked";
     /// <summary>A message on its way (queued, being sent, accepted, retried): nothing to do yet.</summary>
     public const string InTransit = "in_transit";
+    /// <summary>Neither the email nor the SMS reaches the signer: one finding, one correction (never « count on the other »).</summary>
+    public const string ContactUnreachable = "contact_unreachable";
+    /// <summary>Sequential order: the signer is invited once the earlier signers have signed; nothing was sent yet, by design.</summary>
+    public const string AwaitingPreviousSigners = "awaiting_previous_signers";
     public const string Received = "received";
 }
 

@@ -7,10 +7,15 @@ public static partial class SignerDiagnosis
 {
     private static IEnumerable<Finding> SmsFindings(Context c, List<Notification> messages)
     {
-        if (messages.Count == 0 || messages.Any(n => n.Status == DeliveryStatus.Delivered)) yield break;
-        var n = messages[^1];
         var region = c.MobileCheck.Region;
         var overseas = region is not null && region != MainlandFrance;
+        if (c.Health.SmsBad is { } bad)
+        {
+            if (SmsFailure(c, bad, overseas, region) is { } known) yield return known;
+            yield break;
+        }
+        if (messages.Count == 0 || messages.Any(n => n.Status == DeliveryStatus.Delivered)) yield break;
+        var n = messages[^1];
         switch (n.Status)
         {
             case DeliveryStatus.Queued or DeliveryStatus.Sending:

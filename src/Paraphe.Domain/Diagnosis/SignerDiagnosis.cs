@@ -41,6 +41,7 @@ public static partial class SignerDiagnosis
         {
             findings.Add(ModeFinding(f));
             if (f.ProcedureStatus == ProcedureStatus.Draft) findings.Add(NotLaunched(f.Mode));
+            if (f.Mode == ProcedureMode.InPerson && AwaitingTurn(f) is { } turn) findings.Add(turn);
             if (f.Mode == ProcedureMode.InPerson) findings.AddRange(InPersonCodeFindings(f, now));
             if (OtpLockFinding(f, now) is { } inPersonLock) findings.Add(inPersonLock);
             return Ordered(findings);
@@ -59,6 +60,9 @@ public static partial class SignerDiagnosis
                 break;
         }
 
+        // Not invited yet, by design: nothing to blame on their email or mobile.
+        if (AwaitingTurn(f) is { } waiting) return [waiting];
+
         var launched = f.ProcedureStatus != ProcedureStatus.Draft;
         var emailCheck = ContactChecks.CheckEmail(f.Email);
         var mobileCheck = ContactChecks.CheckMobile(f.Mobile);
@@ -71,8 +75,15 @@ public static partial class SignerDiagnosis
             emailCheck, mobileCheck);
         if (f.Outage is { } outage && ctx.Ongoing) findings.Add(Outage(outage, now));
         if (OtpLockFinding(f, now) is { } locked) findings.Add(locked);
-        findings.AddRange(EmailFindings(ctx, LinkMessages(f, Channel.Email)));
-        findings.AddRange(SmsFindings(ctx, LinkMessages(f, Channel.Sms)));
+        if (BothChannelsFailed(ctx) is { } unreachable)
+        {
+            findings.Add(unreachable);
+        }
+        else
+        {
+            findings.AddRange(EmailFindings(ctx, LinkMessages(f, Channel.Email)));
+            findings.AddRange(SmsFindings(ctx, LinkMessages(f, Channel.Sms)));
+        }
         if (f.OpenedAt is { } opened)
         {
             findings.Add(new Finding(DiagnosisCodes.Received, Severity.Info,
@@ -86,6 +97,9 @@ public static partial class SignerDiagnosis
     private sealed record Context(DiagnosisFacts Facts, DateTime Now, bool Ongoing, bool Opened, EmailCheck EmailCheck,
         MobileCheck MobileCheck)
     {
+        /// <summary>Over all the signer's messages, not the newest one.</summary>
+        public ChannelHealth Health { get; } = ChannelHealth.Of(Facts.Email, Facts.Mobile, Facts.Notifications);
+
         /// <summary>Advice to wait or to remind makes sense only while the client has not opened the link and can still sign.</summary>
         public bool Waiting => Ongoing && !Opened;
 
@@ -104,6 +118,15 @@ public static partial class SignerDiagnosis
 
     private static IEnumerable<Finding> EmailFindings(Context c, List<Notification> messages)
     {
+        // Refused after an earlier message arrived (a complaint, a new block): the client has the link in their mailbox,
+        // even though no further email should go there.
+        if (c.Health.EmailBad is { } bad && !(bad.FailureKind is DeliveryFailure.Blocked or DeliveryFailure.SpamComplaint
+                                               && messages.Any(m => m.Status == DeliveryStatus.Delivered && m.CreatedAt <= bad.CreatedAt)))
+        {
+            // A later reminder (in transit, or even sent) does not hide that the address does not exist.
+            if (EmailFailure(c, bad) is { } known) yield return known;
+            yield break;
+        }
         if (messages.Count == 0) yield break;
         // One delivered message is enough: the client has the link in their mailbox.
         if (messages.FirstOrDefault(n => n.Status == DeliveryStatus.Delivered) is { } delivered)

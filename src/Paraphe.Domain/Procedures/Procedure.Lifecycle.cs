@@ -47,15 +47,16 @@ public sealed partial class Procedure
         LaunchedAt = now;
         ExpiresAt = now.AddDays(ExpiresInDays);
         Record(actor, new ProcedureLaunched(Wire(Mode), documentSha256, ExpiresAt,
-            ordered.Select(s => new LaunchedSigner(s.Id, s.DisplayName, s.Email, s.Mobile, s.Role)).ToList()));
+            ordered.Select(s => new LaunchedSigner(s.Id, s.DisplayName, s.Email, s.Mobile, s.Role)).ToList(),
+            Wire(SigningOrder)));
 
         if (Mode != ProcedureMode.Remote) return [];
+        // In order: only the first signer now; each next one when the previous signs (InviteNextInOrder).
         var invitations = new List<Notification>();
-        foreach (var s in ordered)
+        foreach (var s in IsSequential ? ordered.Take(1) : ordered)
         {
             s.MarkInvited(now);
-            invitations.Add(Notification.Queue(AgencyId, Id, s.Id, Channel.Email, Purpose.Invitation, s.Email, now));
-            invitations.Add(Notification.Queue(AgencyId, Id, s.Id, Channel.Sms, Purpose.Invitation, s.Mobile, now));
+            invitations.AddRange(Invitations(s, now));
         }
         return invitations;
     }
@@ -120,8 +121,11 @@ public sealed partial class Procedure
             Record($"signer:{signerId}", new SignerLinkOpened(signerId, ip, userAgent));
     }
 
-    /// <summary>Records one signature; the last one completes the procedure.</summary>
-    public void Sign(string signerId, SignatureData data, DateTime now)
+    /// <summary>
+    /// Records one signature; the last one completes the procedure. In a sequential remote procedure, returns the next
+    /// signer's invitations (to write in the same transaction).
+    /// </summary>
+    public IReadOnlyList<Notification> Sign(string signerId, SignatureData data, DateTime now)
     {
         EnsureOpenForSigning(now);
         if (Mode == ProcedureMode.Manual)
@@ -129,6 +133,7 @@ public sealed partial class Procedure
         var signer = Signer(signerId);
         if (signer.Status != SignerStatus.Pending)
             throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà signé ce document.");
+        EnsureSignerTurn(signer);
         if (string.IsNullOrWhiteSpace(data.Image) && string.IsNullOrWhiteSpace(data.TypedName))
             throw Invalid("signature_image", "Dessinez votre signature ou tapez votre nom.");
         TextInput.Ensure("typed_name", data.TypedName, TextInput.TypedName);
@@ -138,7 +143,12 @@ public sealed partial class Procedure
             throw new DomainException(ErrorCodes.OtpRequired, "Saisissez le code à 6 chiffres reçu par SMS.");
         signer.Sign(data, now);
         Record($"signer:{signerId}", new SignerSigned(signerId, SignatureMethod(data.InPerson), data.TypedName, data.Ip, data.UserAgent));
-        if (_signers.All(s => s.Status == SignerStatus.Signed)) Complete(now);
+        if (_signers.All(s => s.Status == SignerStatus.Signed))
+        {
+            Complete(now);
+            return [];
+        }
+        return InviteNextInOrder("system", now);
     }
 
     /// <summary>How a signature was made, as the audit and the evidence page name it.</summary>
@@ -161,6 +171,7 @@ public sealed partial class Procedure
         var signer = Signer(signerId);
         if (signer.Status != SignerStatus.Pending)
             throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà répondu à cette demande de signature.");
+        EnsureSignerTurn(signer);
         signer.Decline(reason.Trim(), now);
         Status = ProcedureStatus.Declined;
         DeclinedAt = now;
@@ -202,7 +213,7 @@ public sealed partial class Procedure
         if (ReplacedBy is not null)
             throw new DomainException(ErrorCodes.InvalidTransition, "Cette procédure a déjà été relancée.");
         var next = Create(AgencyId, DocumentId, Title,
-            new Options(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax), actor, now);
+            new Options(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, SigningOrder), actor, now);
         next.Replaces = Id;
         foreach (var s in _signers.OrderBy(s => s.Order))
             next.AddSigner(s.ContactId, s.UserId, s.Role, s.Field, currentOf(s), actor);

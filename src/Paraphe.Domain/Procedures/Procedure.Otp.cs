@@ -118,6 +118,7 @@ public sealed partial class Procedure
         var signer = Signer(signerId);
         if (signer.Status != SignerStatus.Pending)
             throw new DomainException(ErrorCodes.InvalidTransition, "Vous avez déjà répondu à cette demande de signature.");
+        EnsureSignerTurn(signer);
         if (string.IsNullOrWhiteSpace(signer.Mobile))
             throw Invalid("mobile", "Aucun numéro de mobile n'est connu pour vous : contactez l'agence.");
         return signer;

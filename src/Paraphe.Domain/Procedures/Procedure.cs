@@ -57,8 +57,9 @@ public sealed partial class Procedure
         _signers.FirstOrDefault(s => s.Id == signerId)
         ?? throw new DomainException(ErrorCodes.NotFound, "Signataire introuvable dans cette procédure.");
 
+    /// <param name="SigningOrder">null keeps the current one (parallel for a new procedure).</param>
     public sealed record Options(ProcedureMode Mode, bool Otp = false, int? ExpiresInDays = null,
-        int? ReminderIntervalDays = null, int? ReminderMax = null);
+        int? ReminderIntervalDays = null, int? ReminderMax = null, SigningOrder? SigningOrder = null);
 
     public static Procedure Create(string agencyId, string documentId, string title, Options options, string actor, DateTime now)
     {
@@ -68,7 +69,7 @@ public sealed partial class Procedure
             Status = ProcedureStatus.Draft, CreatedBy = actor, CreatedAt = now,
         };
         p.ApplyOptions(options);
-        p.Record(actor, new ProcedureCreated(Wire(p.Mode), documentId, p.Otp));
+        p.Record(actor, new ProcedureCreated(Wire(p.Mode), documentId, p.Otp, Wire(p.SigningOrder)));
         return p;
     }
 
@@ -82,7 +83,7 @@ public sealed partial class Procedure
             DocumentId = documentId;
             Title = title ?? Title;
         }
-        Record(actor, new ProcedureUpdated(Wire(Mode), Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, DocumentId));
+        Record(actor, new ProcedureUpdated(Wire(Mode), Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, DocumentId, Wire(SigningOrder)));
     }
 
     public Signer AddSigner(string? contactId, string? userId, string? role, SignatureField? field, SignerSnapshot current, string actor)
@@ -133,6 +134,7 @@ public sealed partial class Procedure
         ExpiresInDays = expires;
         ReminderIntervalDays = interval;
         ReminderMax = max;
+        SigningOrder = o.SigningOrder ?? SigningOrder;
     }
 
     public void EnsureDraft()

@@ -781,6 +781,9 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<bool>("NeedsAttention")
+                        .HasColumnType("boolean");
+
                     b.Property<bool>("Otp")
                         .HasColumnType("boolean");
 
@@ -806,6 +809,11 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("SigningOrder")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -822,6 +830,8 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DocumentId");
+
+                    b.HasIndex("AgencyId", "NeedsAttention");
 
                     b.HasIndex("Status", "ExpiresAt");
 

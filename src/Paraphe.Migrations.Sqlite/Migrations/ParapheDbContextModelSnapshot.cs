@@ -766,6 +766,9 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("NeedsAttention")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Otp")
                         .HasColumnType("INTEGER");
 
@@ -791,6 +794,11 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SigningOrder")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -807,6 +815,8 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("DocumentId");
+
+                    b.HasIndex("AgencyId", "NeedsAttention");
 
                     b.HasIndex("Status", "ExpiresAt");
 

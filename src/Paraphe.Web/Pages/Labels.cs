@@ -155,6 +155,7 @@ public static class Labels
         AuditKind.SignerSigned => "Signature",
         AuditKind.SignerDeclined => "Refus de signer",
         AuditKind.SignerReminded => "Relance envoyée",
+        AuditKind.SignerInvited => "Invitation envoyée (à son tour de signer)",
         AuditKind.SignerOtpSent => "Code envoyé par SMS",
         AuditKind.SignerOtpFailed => "Code erroné",
         AuditKind.SignerOtpVerified => "Code vérifié",

@@ -15,7 +15,8 @@ public static class OpenApiProblems
 {
     private const string Dev = "api/v1/dev/outbox";
 
-    private static readonly string[] Signing = [ErrorCodes.LinkGone, ErrorCodes.InvalidTransition, ErrorCodes.ValidationFailed, ErrorCodes.OtpLocked];
+    private static readonly string[] Signing =
+        [ErrorCodes.LinkGone, ErrorCodes.InvalidTransition, ErrorCodes.ValidationFailed, ErrorCodes.OtpLocked, ErrorCodes.NotSignerTurn];
     /// <summary>What a personal link's routes add: the per-link rate limit.</summary>
     private static readonly string[] Link = [ErrorCodes.LinkGone, Problems.RateLimited];
     private static readonly string[] OtpRequest = [ErrorCodes.OtpNotEnabled, ErrorCodes.OtpSendLimit, .. Signing];
@@ -43,7 +44,8 @@ public static class OpenApiProblems
         ["DELETE api/v1/procedures/{id}/signers/{signerId}"] = Draft,
         ["POST api/v1/procedures/{id}/launch"] = [ErrorCodes.NoSigningAuthority, .. Draft],
         ["POST api/v1/procedures/{id}/cancel"] = Draft,
-        ["POST api/v1/procedures/{id}/signers/{signerId}/remind"] = [ErrorCodes.ReminderCooldown, ErrorCodes.LinkGone, .. Draft],
+        ["POST api/v1/procedures/{id}/signers/{signerId}/remind"] =
+            [ErrorCodes.ReminderCooldown, ErrorCodes.LinkGone, ErrorCodes.NotSignerTurn, ErrorCodes.ContactUnreachable, .. Draft],
         ["POST api/v1/procedures/{id}/relaunch"] = [ErrorCodes.NoSigningAuthority, .. Draft],
         ["POST api/v1/procedures/{id}/mark-signed"] = [Problems.InvalidDocument, Problems.DocumentTooLarge, ErrorCodes.NoSigningAuthority, .. Draft],
         ["POST api/v1/procedures/{id}/in-person"] = Signing,

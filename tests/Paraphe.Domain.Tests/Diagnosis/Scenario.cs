@@ -18,9 +18,10 @@ internal sealed class Scenario
     public Procedure Procedure { get; }
     public List<Notification> Notifications { get; } = [];
 
-    private Scenario(ProcedureMode mode, string sellerEmail, string sellerMobile, bool launch, bool otp = false)
+    private Scenario(ProcedureMode mode, string sellerEmail, string sellerMobile, bool launch, bool otp = false,
+        SigningOrder order = SigningOrder.Parallel)
     {
-        Procedure = Build.Draft(mode, Clock, new Procedure.Options(mode, Otp: otp));
+        Procedure = Build.Draft(mode, Clock, new Procedure.Options(mode, Otp: otp, SigningOrder: order));
         Procedure.AddSigner("ctc_lefevre", null, "vendeur", null,
             Build.Seller with { Email = sellerEmail, Mobile = sellerMobile }, Build.Agent);
         Procedure.AddSigner("ctc_moreau", null, "acquéreur", null, Build.Buyer, Build.Agent);
@@ -36,6 +37,22 @@ internal sealed class Scenario
     /// <summary>Face to face with a code by SMS, launched: nothing sent until a signer asks for their code.</summary>
     public static Scenario InPersonWithCode() =>
         new(ProcedureMode.InPerson, "camille.lefevre@gmail.com", "+33612345678", launch: true, otp: true);
+
+    /// <summary>In the order of signature (seller first, then buyer), launched: only the seller is invited.</summary>
+    public static Scenario Sequential(ProcedureMode mode = ProcedureMode.Remote) =>
+        new(mode, "camille.lefevre@gmail.com", "+33612345678", launch: true, order: SigningOrder.Sequential);
+
+    /// <summary>The agent reminds the seller (past the 2-day window): the messages Paraphe would queue are added.</summary>
+    public IReadOnlyList<Notification> Remind()
+    {
+        Wait(TimeSpan.FromDays(2));
+        var sent = Procedure.Remind(Seller.Id, Build.Agent, Now, Notifications);
+        Notifications.AddRange(sent);
+        return sent;
+    }
+
+    public Notification Latest(Channel channel) =>
+        Notifications.Where(n => n.SignerId == Seller.Id && n.Channel == channel).OrderBy(n => n.CreatedAt).Last();
 
     /// <summary>The seller asks for a signing code: its SMS is queued.</summary>
     public Notification RequestCode()

@@ -17,8 +17,19 @@ public static class CreateProcedure
     public sealed record SignerRequest(string? ContactId, string? UserId, string? Role, FieldDto? Field);
 
     /// <param name="Launch">true: create and launch in one transaction (refused as a whole if the launch is).</param>
+    /// <param name="SigningOrder">parallel (default) | sequential.</param>
     public sealed record Request(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, ReminderRequest? Reminders,
-        IReadOnlyList<SignerRequest>? Signers, bool? Launch = null);
+        IReadOnlyList<SignerRequest>? Signers, bool? Launch = null, string? SigningOrder = null);
+
+    /// <summary>null stays null (keep the current order; parallel for a new procedure).</summary>
+    public static SigningOrder? ParseSigningOrder(string? order) => order?.Trim().ToLowerInvariant() switch
+    {
+        null => null,
+        "parallel" => Domain.Procedures.SigningOrder.Parallel,
+        "sequential" => Domain.Procedures.SigningOrder.Sequential,
+        _ => throw new DomainException(ErrorCodes.ValidationFailed, "Choisissez l'ordre de signature.",
+            new Dictionary<string, string[]> { ["signing_order"] = ["Valeurs possibles : parallel (tous en même temps), sequential (dans l'ordre de signature)."] }),
+    };
 
     public static ProcedureMode ParseMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
     {
@@ -77,6 +88,7 @@ public static class CreateProcedure
                 new Dictionary<string, string[]> { ["document_id"] = ["Obligatoire."] });
         TextInput.Ensure("document_id", r.DocumentId, TextInput.Id);
         TextInput.Ensure("mode", r.Mode, TextInput.Mode);
+        TextInput.Ensure("signing_order", r.SigningOrder, TextInput.Mode);
         var document = await UploadDocument.FindAsync(db, r.DocumentId, ct);
         var signers = r.Signers ?? [];
         if (signers.Count > MaxSigners)
@@ -86,7 +98,8 @@ public static class CreateProcedure
         var snapshots = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct);
 
         var procedure = Procedure.Create(agencyId, document.Id, document.Title,
-            new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max),
+            new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max,
+                ParseSigningOrder(r.SigningOrder)),
             actor, db.UtcNow);
         foreach (var s in signers)
             procedure.AddSigner(s.ContactId, s.UserId, s.Role, ToField(s.Field), snapshots.Of(s.ContactId, s.UserId), actor);

@@ -8,7 +8,8 @@ namespace Paraphe.Web.Features.Procedures;
 /// <summary>Draft edits: options, document, signers. After launch each is refused with `procedure_locked`.</summary>
 public static class EditDraft
 {
-    public sealed record UpdateRequest(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, CreateProcedure.ReminderRequest? Reminders);
+    public sealed record UpdateRequest(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, CreateProcedure.ReminderRequest? Reminders,
+        string? SigningOrder = null);
 
     public static async Task<Procedure> UpdateAsync(ParapheDbContext db, string id, string actor, UpdateRequest r, CancellationToken ct)
     {
@@ -16,6 +17,7 @@ public static class EditDraft
         procedure.EnsureDraft();
         TextInput.Ensure("document_id", r.DocumentId, TextInput.Id);
         TextInput.Ensure("mode", r.Mode, TextInput.Mode);
+        TextInput.Ensure("signing_order", r.SigningOrder, TextInput.Mode);
         var document = r.DocumentId is null ? null : await UploadDocument.FindAsync(db, r.DocumentId, ct);
         if (document is not null)
         {
@@ -27,7 +29,7 @@ public static class EditDraft
         }
         procedure.Update(new Procedure.Options(
                 r.Mode is null ? procedure.Mode : CreateProcedure.ParseMode(r.Mode), r.Otp ?? procedure.Otp, r.ExpiresInDays,
-                r.Reminders?.IntervalDays, r.Reminders?.Max),
+                r.Reminders?.IntervalDays, r.Reminders?.Max, CreateProcedure.ParseSigningOrder(r.SigningOrder)),
             document?.Id, document?.Title, actor);
         await db.SaveChangesAsync(ct);
         return procedure;

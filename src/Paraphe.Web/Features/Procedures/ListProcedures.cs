@@ -1,13 +1,18 @@
+using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
+using Paraphe.Data.Configurations;
 using Paraphe.Domain;
 using Paraphe.Domain.Procedures;
 
 namespace Paraphe.Web.Features.Procedures;
 
-/// <summary>The agency's procedures, newest first, filtered by status and by title or signer name.</summary>
+/// <summary>
+/// The agency's procedures, newest first, filtered by status, by title or signer name, and by « À corriger »
+/// (<paramref name="needsAttention"/>: the column <see cref="AttentionTracker"/> keeps current, no message is loaded).
+/// </summary>
 public static class ListProcedures
 {
-    public static IQueryable<Procedure> Query(ParapheDbContext db, string? status, string? q)
+    public static IQueryable<Procedure> Query(ParapheDbContext db, string? status, string? q, bool? needsAttention = null)
     {
         var errors = new Dictionary<string, string[]>();
         TextInput.Check(errors, "status", status, TextInput.StatusFilter);
@@ -26,6 +31,8 @@ public static class ListProcedures
             query = query.Where(p => p.Title.ToLower().Contains(term)
                                      || p.Signers.Any(s => s.LastName.ToLower().Contains(term) || s.FirstName.ToLower().Contains(term)));
         }
+        if (needsAttention is { } attention)
+            query = query.Where(p => EF.Property<bool>(p, ProcedureAttention.Column) == attention);
         return query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id);
     }
 

@@ -21,11 +21,15 @@ public sealed record NotificationResponse(string Id, Channel Channel, Purpose Pu
 public sealed record DiagnosisResponse(string Code, string Severity, string Message, string Action, string? ActionKind,
     string? Suggestion);
 
+/// <param name="ReminderChannels">remote: the channels a reminder would use now (none known bad: email and sms; none at all:
+/// every channel is known bad and a reminder is refused with contact_unreachable).</param>
+/// <param name="AwaitingTurn">sequential order: not invited yet, waiting for the earlier signers.</param>
 public sealed record SignerResponse(
     string Id, string? ContactId, string? UserId, int Order, string FirstName, string LastName, string Email, string Mobile,
     string Language, string Role, SignerStatus Status, FieldDto? Field, DateTime? InvitedAt, DateTime? OpenedAt, DateTime? SignedAt,
     DateTime? DeclinedAt, string? DeclineReason, bool SignedInPerson, DateTime? NextReminderAt, int RemindersSent,
-    IReadOnlyList<NotificationResponse> Notifications, IReadOnlyList<DiagnosisResponse> Diagnosis);
+    IReadOnlyList<NotificationResponse> Notifications, IReadOnlyList<DiagnosisResponse> Diagnosis,
+    IReadOnlyList<string>? ReminderChannels = null, bool AwaitingTurn = false);
 
 public sealed record ProcedureResponse(
     string Id, string Title, ProcedureStatus Status, string Mode, string DocumentId, bool Otp, int ExpiresInDays,
@@ -33,7 +37,13 @@ public sealed record ProcedureResponse(
     string? CancelReason, DateTime? DeclinedAt, DateTime? ExpiresAt, string? DocumentSha256, string? ScannedDocumentId,
     string? Replaces, string? ReplacedBy, IReadOnlyList<SignerResponse> Signers,
     DateTime? SealedAt, string? SealedSha256, string? SignedDocumentUrl, IReadOnlyList<NotificationResponse> Notifications,
-    Completion.SealingResponse? Sealing = null);
+    Completion.SealingResponse? Sealing = null, string SigningOrder = "parallel", bool NeedsAttention = false,
+    ReminderOutcome? Reminder = null);
+
+/// <summary>What a reminder did (`POST …/remind`): the channels used, and why one was left out.</summary>
+/// <param name="Channels">email and/or sms.</param>
+/// <param name="Note">« Relance envoyée par SMS uniquement : l'adresse email n'existe pas. », or null when both were used.</param>
+public sealed record ReminderOutcome(string SignerId, IReadOnlyList<string> Channels, string? Note);
 
 public sealed record ReminderSettings(int IntervalDays, int Max);
 
@@ -66,7 +76,8 @@ public static class ProcedureMapping
         p.SealedAt, p.SealedSha256, p.IsSealed ? $"/api/v1/procedures/{p.Id}/signed-document" : null,
         notifications.Where(n => n.SignerId is null)
             .Select(n => ToResponse(n) with { Diagnosis = ToResponse(DocumentMessageDiagnosis.For(n)) }).ToList(),
-        Completion.SealingResponse.Of(p, sealingJob));
+        Completion.SealingResponse.Of(p, sealingJob), Procedure.Wire(p.SigningOrder),
+        AttentionRule.NeedsAgent(p, diagnosis, sealingJob));
     }
 
     private static NotificationResponse ToResponse(Notification n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,
@@ -80,7 +91,11 @@ public static class ProcedureMapping
         p.Mode == ProcedureMode.Remote && p.Status == ProcedureStatus.Ongoing && s.Status == SignerStatus.Pending ? s.NextManualReminderAt : null,
         s.RemindersSent,
         notifications.Select(ToResponse).ToList(),
-        diagnosis.Select(ToResponse).ToList());
+        diagnosis.Select(ToResponse).ToList(),
+        p.Mode == ProcedureMode.Remote
+            ? ChannelHealth.Of(s, notifications).UsableChannels.Select(c => c == Channel.Email ? "email" : "sms").ToList()
+            : [],
+        p.Status == ProcedureStatus.Ongoing && p.IsWaitingForTurn(s));
 
     private static DiagnosisResponse ToResponse(Finding d) =>
         new(d.Code, Wire(d.Severity), d.Message, d.Action, d.ActionKind, d.Suggestion);

@@ -21,10 +21,11 @@ public static class ProceduresApi
             return TypedResults.Created($"/api/v1/procedures/{p.Id}", await p.ToResponseAsync(db, ct));
         });
 
+        // needs_attention=true: « À corriger », the procedures whose diagnosis holds an error or whose sealing failed.
         group.MapGet("/", async Task<Ok<Paged<ProcedureResponse>>> (string? status, string? q, int? page, int? page_size,
-            ParapheDbContext db, CancellationToken ct) =>
+            bool? needs_attention, ParapheDbContext db, CancellationToken ct) =>
         {
-            var query = ListProcedures.Query(db, status, q);
+            var query = ListProcedures.Query(db, status, q, needs_attention);
             var result = await Paged<Procedure>.OfAsync(query, page, page_size, p => p, ct);
             var ids = result.Items.Select(p => p.Id).ToList();
             var notifications = await db.Notifications.AsNoTracking().Include(n => n.Events)
@@ -57,8 +58,10 @@ public static class ProceduresApi
 
         group.MapPost("/{id}/signers/{signerId}/remind", async Task<Accepted<ProcedureResponse>> (string id, string signerId, RemindSigner remind,
             ParapheDbContext db, HttpContext http, CancellationToken ct) =>
-            TypedResults.Accepted($"/api/v1/procedures/{id}",
-                await (await remind.HandleAsync(id, signerId, http.User.Actor(), ct)).ToResponseAsync(db, ct)));
+        {
+            var (procedure, outcome) = await remind.HandleAsync(id, signerId, http.User.Actor(), ct);
+            return TypedResults.Accepted($"/api/v1/procedures/{id}", await procedure.ToResponseAsync(db, ct) with { Reminder = outcome });
+        });
 
         group.MapPost("/{id}/relaunch", async Task<Created<ProcedureResponse>> (string id, RelaunchProcedure.Request body, RelaunchProcedure relaunch,
             ParapheDbContext db, HttpContext http, CancellationToken ct) =>

@@ -15,6 +15,8 @@ public static class ProceduresSetup
         services.AddScoped<RelaunchProcedure>();
         services.AddScoped<MarkSigned>();
         services.AddScoped<RemindSigner>();
+        services.AddSingleton<AttentionTracker>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AttentionTracker>());
         services.AddScoped<Signing.RequestOtp>();
         services.AddSingleton<ExpirySweep>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweep>());

@@ -17,7 +17,8 @@ public sealed class ReminderSweepOptions
 /// <summary>
 /// Sends the automatic reminders that are due. Everything it needs (each signer's last reminder and automatic count)
 /// is in the database, so a restart or a missed tick only delays a reminder until the next pass, and a second
-/// instance is held off by the procedure's Version like any concurrent writer.
+/// instance is held off by the procedure's Version like any concurrent writer. Never on a channel known bad: a signer
+/// whose email bounced is reminded by SMS only, and one no channel reaches is skipped (and not counted).
 /// </summary>
 public sealed partial class ReminderSweep(IServiceScopeFactory scopes, TimeProvider clock, OutboxSignal outbox,
     IOptions<ReminderSweepOptions> options, ILogger<ReminderSweep> log) : BackgroundService
@@ -52,7 +53,11 @@ public sealed partial class ReminderSweep(IServiceScopeFactory scopes, TimeProvi
             foreach (var procedure in batch)
             {
                 after = procedure.Id;
-                var due = procedure.DueAutomaticReminders(now);
+                // Only the messages of the procedure's due signers decide the channels; none when nobody is due.
+                if (!procedure.HasDueAutomaticReminders(now)) continue;
+                var history = await db.Notifications.IgnoreQueryFilters().AsNoTracking()
+                    .Where(n => n.ProcedureId == procedure.Id).ToListAsync(ct);
+                var due = procedure.DueAutomaticReminders(now, history);
                 if (due.Count == 0) continue;
                 db.Notifications.AddRange(due);
                 try

@@ -32,9 +32,11 @@ public static class SignDocument
             if (session.Procedure.PendingEvents.Count > 0) await db.SaveChangesAsync(ct);
             throw refusal;
         }
-        session.Procedure.Sign(session.Signer.Id,
+        // In the order of signature, the next signer's invitation is written with this signature.
+        var next = session.Procedure.Sign(session.Signer.Id,
             new SignatureData(image, typed, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), inPerson),
             db.UtcNow);
+        db.Notifications.AddRange(next);
         await db.SaveChangesAsync(ct);
         return session.Procedure;
     }

@@ -38,6 +38,8 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
     [BindProperty(SupportsGet = true)] public string? DocumentId { get; set; }
     [BindProperty] public string Mode { get; set; } = "remote";
     [BindProperty] public bool Otp { get; set; }
+    /// <summary>parallel = « Tous en même temps », sequential = « Dans l'ordre de signature ».</summary>
+    [BindProperty] public string SigningOrder { get; set; } = "parallel";
     [BindProperty] public int? ExpiresInDays { get; set; } = ProcedureRules.DefaultExpiryDays;
     [BindProperty] public int? ReminderIntervalDays { get; set; } = ProcedureRules.DefaultReminderIntervalDays;
     [BindProperty] public int? ReminderMax { get; set; } = ProcedureRules.DefaultReminderMax;
@@ -111,7 +113,7 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
             throw new DomainException(ErrorCodes.ValidationFailed, "Un emplacement de signature est incomplet.", fieldErrors);
         var mode = Mode;
         return new CreateProcedure.Request(DocumentId, mode, mode is "remote" or "in_person" && Otp, ExpiresInDays,
-            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers);
+            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers, SigningOrder: SigningOrder);
     }
 
     /// <summary>The box in PDF points when its five numbers are given and readable (« 207.5 » or « 207,5 »).</summary>

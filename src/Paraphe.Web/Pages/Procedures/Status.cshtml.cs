@@ -113,9 +113,12 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     /// <summary>« Relancer par email et SMS » one signer; the server refuses inside the 2-day window.</summary>
     public Task<IActionResult> OnPostRemindAsync(string signerId, CancellationToken ct) => RunAsync("remind", async () =>
     {
-        var p = await reminder.HandleAsync(Id, signerId, Actor, ct);
+        var (p, outcome) = await reminder.HandleAsync(Id, signerId, Actor, ct);
         var s = p.Signer(signerId);
-        SetFlash($"Relance envoyée à {s.DisplayName} par email et SMS. Prochaine relance possible le {Labels.When(s.NextManualReminderAt)}.");
+        // « Relance envoyée par SMS uniquement : l'adresse email n'existe pas. » when a channel is known bad.
+        SetFlash(outcome.Note is { } note
+            ? $"{note} Prochaine relance de {s.DisplayName} possible le {Labels.When(s.NextManualReminderAt)}."
+            : $"Relance envoyée à {s.DisplayName} par email et SMS. Prochaine relance possible le {Labels.When(s.NextManualReminderAt)}.");
         return Redirect($"/procedures/{Id}");
     }, ct);
 

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Paraphe.Data;
+using Paraphe.Data.Configurations;
+using Paraphe.Data.Records;
+using Paraphe.Domain.Notifications;
+using Paraphe.Domain.Procedures;
+
+namespace Paraphe.Web.Features.Procedures;
+
+/// <summary>
+/// Keeps `procedures.NeedsAttention` (<see cref="AttentionRule"/>) current, so that the list and its « À corriger »
+/// filter never load every message of every procedure. After each save that touched a procedure, a message (new, or
+/// a delivery change) or a sealing job, the procedure's diagnosis is computed again from what is now committed and the
+/// column is written when it changed. Whatever the handler (API, page, dispatcher, provider callback, sweeps, sealing
+/// worker), no call site can forget it. The column is a projection: if this update fails the save still stands, and the
+/// next change of the procedure sets it right.
+/// </summary>
+public sealed partial class AttentionTracker(TimeProvider clock, ILogger<AttentionTracker> log) : SaveChangesInterceptor
+{
+    private readonly ConditionalWeakTable<DbContext, HashSet<string>> touched = new();
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+        CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is ParapheDbContext db)
+        {
+            var ids = touched.GetOrCreateValue(db);
+            foreach (var e in db.ChangeTracker.Entries())
+            {
+                if (e.State is not (EntityState.Added or EntityState.Modified)) continue;
+                switch (e.Entity)
+                {
+                    case Procedure p: ids.Add(p.Id); break;
+                    // A claim (queued → sending) changes no finding; every other move may.
+                    case Notification n when e.State == EntityState.Added || n.Status != DeliveryStatus.Sending: ids.Add(n.ProcedureId); break;
+                    case SealingJob j: ids.Add(j.ProcedureId); break;
+                }
+            }
+        }
+        return ValueTask.FromResult(result);
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
+        CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is ParapheDbContext db && touched.TryGetValue(db, out var ids) && ids.Count > 0)
+        {
+            var list = ids.ToList();
+            ids.Clear();
+            foreach (var id in list)
+            {
+                try { await RefreshAsync(db, id, cancellationToken); }
+                catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, id); }
+            }
+        }
+        return result;
+    }
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is { } db && touched.TryGetValue(db, out var ids)) ids.Clear();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Computes the procedure's « needs the agent » from the database and writes it when it changed.</summary>
+    public async Task RefreshAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
+    {
+        var procedure = await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(p => p.Id == procedureId, ct);
+        if (procedure is null) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var needs = false;
+        if (procedure.Status is ProcedureStatus.Ongoing or ProcedureStatus.Completed)
+        {
+            var notifications = procedure.Status == ProcedureStatus.Ongoing
+                ? await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
+                    .Where(n => n.ProcedureId == procedureId).ToListAsync(ct)
+                : [];
+            var job = procedure.Status == ProcedureStatus.Completed
+                ? await db.SealingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.ProcedureId == procedureId, ct)
+                : null;
+            needs = AttentionRule.NeedsAgent(procedure, notifications, job, now);
+        }
+        await db.Procedures.IgnoreQueryFilters()
+            .Where(p => p.Id == procedureId && EF.Property<bool>(p, ProcedureAttention.Column) != needs)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), needs), ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh whether procedure {ProcedureId} needs the agent")]
+    private partial void LogRefreshFailed(Exception e, string procedureId);
+}
