@@ -31,6 +31,38 @@ public abstract class ProcedureRelaunch(ParapheApp app)
             HttpStatusCode.Conflict, "invalid_transition");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RelaunchingAProcedureWithChosenPlacesKeepsEachPlace(bool launch)
+    {
+        // Seen: every relaunch of a procedure with a place chosen ended in a 500 (one SignatureField owned by two signers).
+        var document = await api.UploadPdfAsync();
+        var a = await api.CreateContactAsync("Jeanne", "Durand");
+        var b = await api.CreateContactAsync("Marc", "Lefèvre");
+        var draft = await Expect.JsonAsync(await api.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "remote",
+            signers = new object[]
+            {
+                new { contact_id = a.Str("id"), role = "vendeur", field = new { page = 1, x = 50, y = 80, width = 180, height = 60 } },
+                new { contact_id = b.Str("id"), role = "acquéreur", field = (object?)null },
+            },
+        }), HttpStatusCode.Created);
+        var oldId = draft.Str("id");
+        await api.LaunchAsync(oldId);
+
+        var next = await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{oldId}/relaunch", new { launch }), HttpStatusCode.Created);
+
+        Assert.Equal(launch ? "ongoing" : "draft", next.Str("status"));
+        var field = next.Signers()[0].GetProperty("field");
+        Assert.Equal((1, 50d, 80d, 180d, 60d), (field.GetProperty("page").GetInt32(), field.GetProperty("x").GetDouble(),
+            field.GetProperty("y").GetDouble(), field.GetProperty("width").GetDouble(), field.GetProperty("height").GetDouble()));
+        Assert.True(next.Signers()[1].IsNull("field"));
+        // The old procedure keeps its own place.
+        Assert.Equal(50d, (await api.ProcedureAsync(oldId)).Signers()[0].GetProperty("field").GetProperty("x").GetDouble());
+    }
+
     [Fact]
     public async Task CorrectAndRelaunchCancelsTheOldOneAndInvitesTheCorrectedCoordinates()
     {
