@@ -210,8 +210,8 @@ public sealed partial class Procedure
         EnsureStatus("relancer", ProcedureStatus.Cancelled, ProcedureStatus.Declined, ProcedureStatus.Expired);
         if (ReplacedBy is not null)
             throw new DomainException(ErrorCodes.InvalidTransition, "Cette procédure a déjà été relancée.");
-        var next = Create(AgencyId, DocumentId, Title,
-            new Options(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax), actor, now);
+        // Settings carries every option; each signer keeps who they are, their role, their place and their order.
+        var next = Create(AgencyId, DocumentId, Title, Settings, actor, now);
         next.Replaces = Id;
         foreach (var s in _signers.OrderBy(s => s.Order))
             next.AddSigner(s.ContactId, s.UserId, s.Role, s.Field, currentOf(s), actor);

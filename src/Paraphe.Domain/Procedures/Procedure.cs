@@ -56,8 +56,16 @@ public sealed partial class Procedure
         _signers.FirstOrDefault(s => s.Id == signerId)
         ?? throw new DomainException(ErrorCodes.NotFound, "Signataire introuvable dans cette procédure.");
 
+    /// <summary>
+    /// Everything the agent chooses about a procedure besides its document and signers. A new setting goes here, in
+    /// <see cref="ApplyOptions"/> and in <see cref="Settings"/>: the relaunch copies a procedure through these three and
+    /// nothing else (ProcedureRelaunchCopiesEverything fails on a property it does not carry over).
+    /// </summary>
     public sealed record Options(ProcedureMode Mode, bool Otp = false, int? ExpiresInDays = null,
         int? ReminderIntervalDays = null, int? ReminderMax = null);
+
+    /// <summary>This procedure's settings, as given to <see cref="Create"/>: what a relaunch carries over.</summary>
+    public Options Settings => new(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax);
 
     public static Procedure Create(string agencyId, string documentId, string title, Options options, string actor, DateTime now)
     {

@@ -100,7 +100,16 @@ public abstract class ProcedureRelaunch(ParapheApp app)
 
         var invitation = (await api.WaitForOutboxAsync(correctedEmail)).Single();
         Assert.Contains(invitation.Arr("links"), l => l.GetString()!.Contains("/sign/", StringComparison.Ordinal));
-        Assert.Single(await api.WaitForOutboxAsync(correctedMobile));
+        var sms = Assert.Single(await api.WaitForOutboxAsync(correctedMobile));
+        // The clients are told this request replaces the one they may have received (and signed) before…
+        Assert.Contains("Cette demande remplace la précédente", invitation.Str("body"));
+        Assert.Contains("Si vous aviez déjà signé, signez à nouveau", invitation.Str("body"));
+        Assert.Contains("ce lien remplace le précédent", sms.Str("body"));
+        var unchanged = await api.WaitForOutboxAsync(contacts[0].Str("email"), count: 2);
+        Assert.Contains(unchanged, m => m.Str("body").Contains("remplace la précédente", StringComparison.Ordinal));
+        // …which a first invitation never says.
+        var first = (await api.WaitForOutboxAsync(wrong.Str("email"))).Single();
+        Assert.DoesNotContain("remplace", first.Str("body"), StringComparison.Ordinal);
         var newToken = await api.SigningTokenAsync(correctedEmail);
         await Expect.JsonAsync(await app.Anonymous().GetAsync($"/api/v1/signing/{newToken}"), HttpStatusCode.OK);
         var oldToken = await api.SigningTokenAsync(wrong.Str("email"));

@@ -33,6 +33,8 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     [BindProperty] public List<CorrectionRow> Corrections { get; set; } = [];
     [BindProperty] public IFormFile? Scan { get; set; }
     [BindProperty] public string? NotaryEmail { get; set; }
+    /// <summary>`?corriger=1`: the page opens with « Corriger et relancer » unfolded (the contact page links here after an edit).</summary>
+    [BindProperty(SupportsGet = true, Name = "corriger")] public bool OpenCorrect { get; set; }
 
     /// <summary>The corrected address offered when the notary's looks mistyped (gmial.com).</summary>
     public string? NotarySuggestion { get; private set; }
