@@ -114,6 +114,16 @@ public sealed partial class Procedure
         return signer;
     }
 
+    /// <summary>
+    /// A draft's signers follow their contact until launch (launch freezes them): the draft shows what launch will use.
+    /// No audit event: nothing about the procedure changed, its launch records the coordinates it froze.
+    /// </summary>
+    public void RefreshDraftSigners(string contactId, SignerSnapshot current)
+    {
+        if (!IsDraft) return;
+        foreach (var s in _signers.Where(s => s.ContactId == contactId)) s.Refresh(current);
+    }
+
     public void RemoveSigner(string signerId, string actor)
     {
         EnsureDraft();
@@ -125,20 +135,25 @@ public sealed partial class Procedure
         Record("signer.removed", actor, new() { ["signer_id"] = signerId });
     }
 
-    private void ApplyOptions(Options o)
+    /// <summary>What is wrong with these options (given values only: an absent one keeps a valid value), by field.</summary>
+    public static Dictionary<string, string[]> OptionErrors(Options o)
     {
         var errors = new Dictionary<string, string[]>();
-        var expires = o.ExpiresInDays ?? ExpiresInDays;
-        if (expires is < ProcedureRules.MinExpiryDays or > ProcedureRules.MaxExpiryDays)
+        if (o.ExpiresInDays is < ProcedureRules.MinExpiryDays or > ProcedureRules.MaxExpiryDays)
             errors["expires_in_days"] = [$"La durée de validité va de {ProcedureRules.MinExpiryDays} à {ProcedureRules.MaxExpiryDays} jours."];
-        var interval = o.ReminderIntervalDays ?? ReminderIntervalDays;
-        if (interval is < 2 or > 60)
+        if (o.ReminderIntervalDays is < 2 or > 60)
             errors["reminders.interval_days"] = ["Les relances automatiques sont espacées de 2 à 60 jours."];
-        var max = o.ReminderMax ?? ReminderMax;
-        if (max is < 0 or > 10)
+        if (o.ReminderMax is < 0 or > 10)
             errors["reminders.max"] = ["De 0 à 10 relances automatiques."];
+        return errors;
+    }
+
+    private void ApplyOptions(Options o)
+    {
+        var errors = OptionErrors(o);
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, "Les options de la procédure ne sont pas valides.", errors);
+        var (expires, interval, max) = (o.ExpiresInDays ?? ExpiresInDays, o.ReminderIntervalDays ?? ReminderIntervalDays, o.ReminderMax ?? ReminderMax);
         Mode = o.Mode;
         Otp = o.Otp;
         ExpiresInDays = expires;

@@ -85,12 +85,17 @@ public sealed class Signer
 
     internal void Freeze(SignerSnapshot snapshot, string tokenHash)
     {
+        Refresh(snapshot);
+        TokenHash = tokenHash;
+    }
+
+    internal void Refresh(SignerSnapshot snapshot)
+    {
         FirstName = snapshot.FirstName;
         LastName = snapshot.LastName;
         Email = snapshot.Email;
         Mobile = snapshot.Mobile;
         Language = snapshot.Language;
-        TokenHash = tokenHash;
     }
 
     internal void MoveTo(int order) => Order = order;

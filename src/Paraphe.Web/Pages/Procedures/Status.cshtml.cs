@@ -71,10 +71,11 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         }
         catch (DomainException e) when (e.Errors.Count > 0)
         {
-            var launched = Db.ChangeTracker.Entries<Procedure>().Select(x => x.Entity).FirstOrDefault(x => x.Id == Id);
-            LaunchFailure = LaunchFailure.From(e, launched?.Signers ?? []);
+            // The draft stays: it reopens on its form, each error beside the signer or field it concerns.
             Db.ChangeTracker.Clear();
-            return await LoadAsync(ct);
+            new NewModel.FormErrors("La procédure reste en brouillon et ne peut pas être lancée : corrigez les champs signalés.", e.Code,
+                e.Errors.ToDictionary(x => System.Text.RegularExpressions.Regex.Replace(x.Key, @"^signers\[", "row["), x => x.Value)).Keep(TempData);
+            return Redirect($"/procedures/new?brouillon={Id}");
         }
     }, ct);
 
