@@ -34,7 +34,9 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     [BindProperty] public IFormFile? Scan { get; set; }
     [BindProperty] public string? NotaryEmail { get; set; }
     /// <summary>`?corriger=1`: the page opens with « Corriger et relancer » unfolded (the contact page links here after an edit).</summary>
-    [BindProperty(SupportsGet = true, Name = "corriger")] public bool OpenCorrect { get; set; }
+    [BindProperty(SupportsGet = true, Name = "corriger")] public string? Corriger { get; set; }
+
+    public bool OpenCorrect => Corriger is "1" or "true";
 
     /// <summary>The corrected address offered when the notary's looks mistyped (gmial.com).</summary>
     public string? NotarySuggestion { get; private set; }
