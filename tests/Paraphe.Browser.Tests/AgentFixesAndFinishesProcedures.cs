@@ -82,6 +82,8 @@ public partial class AgentFixesAndFinishesProcedures(BrowserApp app) : IClassFix
         var agent = await desk.NewPageAsync();
         await Gestures.LogInAsync(agent);
         await agent.GotoAsync($"/procedures/{id}");
+        await Assertions.Expect(agent.GetByTestId("relaunch-notice")).ToContainTextAsync("remplace la précédente"); // once
+        await BrowserApp.ScreenshotAsync(agent, "agent-cancelled-procedure-relaunch");
         await agent.GetByTestId("relaunch-draft-button").ClickAsync();
         await Assertions.Expect(agent).ToHaveURLAsync(ProcedureUrl());
         var draft = ProcedureUrl().Match(agent.Url).Groups[1].Value;
@@ -155,8 +157,16 @@ public partial class AgentFixesAndFinishesProcedures(BrowserApp app) : IClassFix
         await BrowserApp.ScreenshotAsync(agent, "agent-refused-launch-keeps-draft");
         Assert.Equal(drafts + 1, await DraftCountAsync());
 
-        // The agent fixes the contact; the reopened draft shows the new number and launches.
+        // The draft is listed; launched again from its status page, it comes back to the form with the same error.
         var draft = new Regex(@"brouillon=(prc_[A-Za-z0-9_-]+)").Match(agent.Url).Groups[1].Value;
+        await agent.GotoAsync("/procedures?status=draft");
+        await Assertions.Expect(agent.Locator($"[data-testid=procedure-row][data-id='{draft}']").GetByTestId("resume-draft-link")).ToBeVisibleAsync();
+        await agent.GotoAsync($"/procedures/{draft}");
+        await agent.GetByTestId("launch-button").ClickAsync();
+        await Assertions.Expect(agent).ToHaveURLAsync(new Regex($@"/procedures/new\?brouillon={draft}$"));
+        await Assertions.Expect(agent.Locator("[data-testid=field-error][data-field='signers[0].mobile']")).ToHaveCountAsync(1);
+
+        // The agent fixes the contact; the reopened draft shows the new number and launches.
         await _api.SendAsync(HttpMethod.Patch, $"/api/v1/contacts/{landline}", new { mobile = "06 45 67 89 10" });
         Assert.Equal("+33645678910", (await _api.SendAsync(HttpMethod.Get, $"/api/v1/procedures/{draft}")).GetProperty("signers")[0]
             .GetProperty("mobile").GetString());
