@@ -212,6 +212,30 @@ public partial class AgentFixesAndFinishesProcedures(BrowserApp app) : IClassFix
         Assert.Equal(2, procedure.GetProperty("signers")[0].GetProperty("field").GetProperty("page").GetInt32());
     }
 
+    [Theory]
+    [InlineData(820, 1180, "tablet")]
+    [InlineData(390, 844, "phone")]
+    public async Task TheReopenedDraftFitsATabletAndAPhone(int width, int height, string device)
+    {
+        var zoe = await _api.ContactAsync("Zoé", "Marchand", $"zoe.marchand.{device}@example.fr", device == "phone" ? "06 61 22 33 44" : "06 61 22 33 55");
+        var document = await _api.DocumentAsync($"Compromis Marchand ({device})");
+        var id = await ProcedureWithPlaceAsync(document, "remote", zoe);
+
+        await using var context = await app.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseUrl, Locale = "fr-FR", ViewportSize = new() { Width = width, Height = height },
+            IsMobile = device == "phone", HasTouch = true,
+        });
+        var agent = await context.NewPageAsync();
+        await Gestures.LogInAsync(agent);
+        await agent.GotoAsync($"/procedures/new?brouillon={id}");
+        await Assertions.Expect(agent.GetByTestId("signer-row").First.GetByTestId("signer-select")).ToHaveValueAsync($"contact:{zoe}");
+        await Assertions.Expect(agent.GetByTestId("launch-button")).ToBeVisibleAsync();
+        var overflow = await agent.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        Assert.True(overflow <= 1, $"the draft form is {overflow} px wider than a {device} screen");
+        await BrowserApp.ScreenshotAsync(agent, $"agent-draft-{device}");
+    }
+
     private async Task<int> DraftCountAsync() =>
         (await _api.SendAsync(HttpMethod.Get, "/api/v1/procedures?status=draft&page_size=100")).GetProperty("total").GetInt32();
 
