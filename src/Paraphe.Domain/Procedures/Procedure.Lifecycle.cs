@@ -20,26 +20,9 @@ public sealed partial class Procedure
         // `signers[i]` must name the signer the agent sees at place i.
         var ordered = _signers.OrderBy(s => s.Order).ToList();
         var snapshots = ordered.ToDictionary(s => s.Id, snapshotOf);
-        // Face to face with a code: each signer receives the code on their own mobile, so the number must take SMS.
-        var codeInPerson = Mode == ProcedureMode.InPerson && Otp;
-        if (Mode == ProcedureMode.Remote || codeInPerson)
-        {
-            var errors = new Dictionary<string, string[]>();
-            for (var i = 0; i < ordered.Count; i++)
-            {
-                var snap = snapshots[ordered[i].Id];
-                var who = $"{snap.FirstName} {snap.LastName}".Trim();
-                if (!snap.EmailOk && !codeInPerson)
-                    errors[$"signers[{i}].email"] = [$"{who} : l'adresse email « {snap.Email} » ne permet pas l'envoi. Corrigez le contact."];
-                if (!snap.MobileOk)
-                    errors[$"signers[{i}].mobile"] = [codeInPerson
-                        ? $"{who} : le code de signature est envoyé par SMS, mais le numéro « {snap.Mobile} » ne peut pas en recevoir. Corrigez le contact ou retirez l'option « code par SMS »."
-                        : $"{who} : le numéro « {snap.Mobile} » ne peut pas recevoir de SMS. Corrigez le contact."];
-            }
-            if (errors.Count > 0)
-                throw new DomainException(ErrorCodes.ValidationFailed,
-                    "La procédure ne peut pas être lancée : corrigez les coordonnées des signataires signalés.", errors);
-        }
+        var errors = LaunchErrors(Mode, Otp, ordered.Select(s => snapshots[s.Id]).ToList());
+        if (errors.Count > 0)
+            throw new DomainException(ErrorCodes.ValidationFailed, LaunchRefused, errors);
 
         foreach (var s in _signers) s.Freeze(snapshots[s.Id], tokenHashOf(s));
         DocumentSha256 = documentSha256;
@@ -59,6 +42,33 @@ public sealed partial class Procedure
             invitations.AddRange(Invitations(s, now));
         }
         return invitations;
+    }
+
+    public const string LaunchRefused = "La procédure ne peut pas être lancée : corrigez les coordonnées des signataires signalés.";
+
+    /// <summary>
+    /// What stops a launch in these coordinates (<paramref name="ordered"/>: the signers in their order), by field
+    /// (`signers[1].mobile`); empty when the procedure can be launched. Also run before a form is saved, so that the agent
+    /// sees every error at once.
+    /// </summary>
+    public static Dictionary<string, string[]> LaunchErrors(ProcedureMode mode, bool otp, IReadOnlyList<SignerSnapshot> ordered)
+    {
+        var errors = new Dictionary<string, string[]>();
+        // Face to face with a code: each signer receives the code on their own mobile, so the number must take SMS.
+        var codeInPerson = mode == ProcedureMode.InPerson && otp;
+        if (mode != ProcedureMode.Remote && !codeInPerson) return errors;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var snap = ordered[i];
+            var who = $"{snap.FirstName} {snap.LastName}".Trim();
+            if (!snap.EmailOk && !codeInPerson)
+                errors[$"signers[{i}].email"] = [$"{who} : l'adresse email « {snap.Email} » ne permet pas l'envoi. Corrigez le contact."];
+            if (!snap.MobileOk)
+                errors[$"signers[{i}].mobile"] = [codeInPerson
+                    ? $"{who} : le code de signature est envoyé par SMS, mais le numéro « {snap.Mobile} » ne peut pas en recevoir. Corrigez le contact ou retirez l'option « code par SMS »."
+                    : $"{who} : le numéro « {snap.Mobile} » ne peut pas recevoir de SMS. Corrigez le contact."];
+        }
+        return errors;
     }
 
     /// <summary>
@@ -212,8 +222,8 @@ public sealed partial class Procedure
         EnsureStatus("relancer", ProcedureStatus.Cancelled, ProcedureStatus.Declined, ProcedureStatus.Expired);
         if (ReplacedBy is not null)
             throw new DomainException(ErrorCodes.InvalidTransition, "Cette procédure a déjà été relancée.");
-        var next = Create(AgencyId, DocumentId, Title,
-            new Options(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, SigningOrder), actor, now);
+        // Settings carries every option; each signer keeps who they are, their role, their place and their order.
+        var next = Create(AgencyId, DocumentId, Title, Settings, actor, now);
         next.Replaces = Id;
         foreach (var s in _signers.OrderBy(s => s.Order))
             next.AddSigner(s.ContactId, s.UserId, s.Role, s.Field, currentOf(s), actor);

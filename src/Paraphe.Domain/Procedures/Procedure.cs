@@ -57,9 +57,17 @@ public sealed partial class Procedure
         _signers.FirstOrDefault(s => s.Id == signerId)
         ?? throw new DomainException(ErrorCodes.NotFound, "Signataire introuvable dans cette procédure.");
 
+    /// <summary>
+    /// Everything the agent chooses about a procedure besides its document and signers. A new setting goes here, in
+    /// <see cref="ApplyOptions"/> and in <see cref="Settings"/>: the relaunch copies a procedure through these three and
+    /// nothing else (ProcedureRelaunchCopiesEverything fails on a property it does not carry over).
+    /// </summary>
     /// <param name="SigningOrder">null keeps the current one (parallel for a new procedure).</param>
     public sealed record Options(ProcedureMode Mode, bool Otp = false, int? ExpiresInDays = null,
         int? ReminderIntervalDays = null, int? ReminderMax = null, SigningOrder? SigningOrder = null);
+
+    /// <summary>This procedure's settings, as given to <see cref="Create"/>: what a relaunch carries over.</summary>
+    public Options Settings => new(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, SigningOrder);
 
     public static Procedure Create(string agencyId, string documentId, string title, Options options, string actor, DateTime now)
     {
@@ -104,6 +112,16 @@ public sealed partial class Procedure
         return signer;
     }
 
+    /// <summary>
+    /// A draft's signers follow their contact until launch (launch freezes them): the draft shows what launch will use.
+    /// No audit event: nothing about the procedure changed, its launch records the coordinates it froze.
+    /// </summary>
+    public void RefreshDraftSigners(string contactId, SignerSnapshot current)
+    {
+        if (!IsDraft) return;
+        foreach (var s in _signers.Where(s => s.ContactId == contactId)) s.Refresh(current);
+    }
+
     public void RemoveSigner(string signerId, string actor)
     {
         EnsureDraft();
@@ -115,20 +133,25 @@ public sealed partial class Procedure
         Record(actor, new SignerRemoved(signerId));
     }
 
-    private void ApplyOptions(Options o)
+    /// <summary>What is wrong with these options (given values only: an absent one keeps a valid value), by field.</summary>
+    public static Dictionary<string, string[]> OptionErrors(Options o)
     {
         var errors = new Dictionary<string, string[]>();
-        var expires = o.ExpiresInDays ?? ExpiresInDays;
-        if (expires is < ProcedureRules.MinExpiryDays or > ProcedureRules.MaxExpiryDays)
+        if (o.ExpiresInDays is < ProcedureRules.MinExpiryDays or > ProcedureRules.MaxExpiryDays)
             errors["expires_in_days"] = [$"La durée de validité va de {ProcedureRules.MinExpiryDays} à {ProcedureRules.MaxExpiryDays} jours."];
-        var interval = o.ReminderIntervalDays ?? ReminderIntervalDays;
-        if (interval is < 2 or > 60)
+        if (o.ReminderIntervalDays is < 2 or > 60)
             errors["reminders.interval_days"] = ["Les relances automatiques sont espacées de 2 à 60 jours."];
-        var max = o.ReminderMax ?? ReminderMax;
-        if (max is < 0 or > 10)
+        if (o.ReminderMax is < 0 or > 10)
             errors["reminders.max"] = ["De 0 à 10 relances automatiques."];
+        return errors;
+    }
+
+    private void ApplyOptions(Options o)
+    {
+        var errors = OptionErrors(o);
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, "Les options de la procédure ne sont pas valides.", errors);
+        var (expires, interval, max) = (o.ExpiresInDays ?? ExpiresInDays, o.ReminderIntervalDays ?? ReminderIntervalDays, o.ReminderMax ?? ReminderMax);
         Mode = o.Mode;
         Otp = o.Otp;
         ExpiresInDays = expires;

@@ -75,19 +75,27 @@ public sealed class Signer
         SignatureField? field, SignerSnapshot current) => new()
     {
         Id = Ids.Signer(), ProcedureId = procedureId, ContactId = contactId, UserId = userId, Order = order,
-        Role = string.IsNullOrWhiteSpace(role) ? "signataire" : role.Trim(), Field = field,
+        Role = string.IsNullOrWhiteSpace(role) ? "signataire" : role.Trim(),
+        // Always a copy: EF owns one SignatureField per signer, and an instance shared with another signer (a relaunch
+        // copying its places) fails the save ('SignatureField.SignerId' is part of a key).
+        Field = field is null ? null : field with { },
         FirstName = current.FirstName, LastName = current.LastName, Email = current.Email, Mobile = current.Mobile,
         Language = current.Language, Status = SignerStatus.Pending,
     };
 
     internal void Freeze(SignerSnapshot snapshot, string tokenHash)
     {
+        Refresh(snapshot);
+        TokenHash = tokenHash;
+    }
+
+    internal void Refresh(SignerSnapshot snapshot)
+    {
         FirstName = snapshot.FirstName;
         LastName = snapshot.LastName;
         Email = snapshot.Email;
         Mobile = snapshot.Mobile;
         Language = snapshot.Language;
-        TokenHash = tokenHash;
     }
 
     internal void MoveTo(int order) => Order = order;

@@ -1,3 +1,4 @@
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 
@@ -40,7 +41,7 @@ public class ProcedureSigningOrder
         Assert.NotNull(p.SellerSigner().InvitedAt);
         Assert.Null(p.BuyerSigner().InvitedAt);
         Assert.Null(Third(p).InvitedAt);
-        Assert.Equal("sequential", p.PendingEvents.Single(e => e.Type == "procedure.launched").Data["signing_order"]);
+        Assert.Equal("sequential", p.PendingEvents.Single(e => e.Type == "procedure.launched").Fact<ProcedureLaunched>().SigningOrder);
     }
 
     [Fact]
@@ -53,7 +54,7 @@ public class ProcedureSigningOrder
         Assert.Equal([Channel.Email, Channel.Sms], second.Select(n => n.Channel));
         Assert.Null(Third(p).InvitedAt);
         var invited = p.PendingEvents.Last(e => e.Type == "signer.invited");
-        Assert.Equal(p.BuyerSigner().Id, invited.Data["signer_id"]);
+        Assert.Equal(p.BuyerSigner().Id, invited.Fact<SignerInvited>().SignerId);
 
         var third = p.Sign(p.BuyerSigner().Id, Typed, clock.Now());
         Assert.Equal([Third(p).Id], third.Select(n => n.SignerId).Distinct());
@@ -103,7 +104,7 @@ public class ProcedureSigningOrder
 
         Assert.Equal(ProcedureStatus.Declined, p.Status);
         Assert.Null(Third(p).InvitedAt);
-        Assert.DoesNotContain(p.PendingEvents, e => e.Type == "signer.invited" && (string?)e.Data["signer_id"] == Third(p).Id);
+        Assert.DoesNotContain(p.PendingEvents, e => e.Type == "signer.invited" && e.Fact<SignerInvited>().SignerId == Third(p).Id);
     }
 
     [Fact]

@@ -31,6 +31,38 @@ public abstract class ProcedureRelaunch(ParapheApp app)
             HttpStatusCode.Conflict, "invalid_transition");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RelaunchingAProcedureWithChosenPlacesKeepsEachPlace(bool launch)
+    {
+        // Seen: every relaunch of a procedure with a place chosen ended in a 500 (one SignatureField owned by two signers).
+        var document = await api.UploadPdfAsync();
+        var a = await api.CreateContactAsync("Jeanne", "Durand");
+        var b = await api.CreateContactAsync("Marc", "Lefèvre");
+        var draft = await Expect.JsonAsync(await api.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "remote",
+            signers = new object[]
+            {
+                new { contact_id = a.Str("id"), role = "vendeur", field = new { page = 1, x = 50, y = 80, width = 180, height = 60 } },
+                new { contact_id = b.Str("id"), role = "acquéreur", field = (object?)null },
+            },
+        }), HttpStatusCode.Created);
+        var oldId = draft.Str("id");
+        await api.LaunchAsync(oldId);
+
+        var next = await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{oldId}/relaunch", new { launch }), HttpStatusCode.Created);
+
+        Assert.Equal(launch ? "ongoing" : "draft", next.Str("status"));
+        var field = next.Signers()[0].GetProperty("field");
+        Assert.Equal((1, 50d, 80d, 180d, 60d), (field.GetProperty("page").GetInt32(), field.GetProperty("x").GetDouble(),
+            field.GetProperty("y").GetDouble(), field.GetProperty("width").GetDouble(), field.GetProperty("height").GetDouble()));
+        Assert.True(next.Signers()[1].IsNull("field"));
+        // The old procedure keeps its own place.
+        Assert.Equal(50d, (await api.ProcedureAsync(oldId)).Signers()[0].GetProperty("field").GetProperty("x").GetDouble());
+    }
+
     [Fact]
     public async Task CorrectAndRelaunchCancelsTheOldOneAndInvitesTheCorrectedCoordinates()
     {
@@ -68,7 +100,16 @@ public abstract class ProcedureRelaunch(ParapheApp app)
 
         var invitation = (await api.WaitForOutboxAsync(correctedEmail)).Single();
         Assert.Contains(invitation.Arr("links"), l => l.GetString()!.Contains("/sign/", StringComparison.Ordinal));
-        Assert.Single(await api.WaitForOutboxAsync(correctedMobile));
+        var sms = Assert.Single(await api.WaitForOutboxAsync(correctedMobile));
+        // The clients are told this request replaces the one they may have received (and signed) before…
+        Assert.Contains("Cette demande remplace la précédente", invitation.Str("body"));
+        Assert.Contains("Si vous aviez déjà signé, signez à nouveau", invitation.Str("body"));
+        Assert.Contains("ce lien remplace le précédent", sms.Str("body"));
+        var unchanged = await api.WaitForOutboxAsync(contacts[0].Str("email"), count: 2);
+        Assert.Contains(unchanged, m => m.Str("body").Contains("remplace la précédente", StringComparison.Ordinal));
+        // …which a first invitation never says.
+        var first = (await api.WaitForOutboxAsync(wrong.Str("email"))).Single();
+        Assert.DoesNotContain("remplace", first.Str("body"), StringComparison.Ordinal);
         var newToken = await api.SigningTokenAsync(correctedEmail);
         await Expect.JsonAsync(await app.Anonymous().GetAsync($"/api/v1/signing/{newToken}"), HttpStatusCode.OK);
         var oldToken = await api.SigningTokenAsync(wrong.Str("email"));

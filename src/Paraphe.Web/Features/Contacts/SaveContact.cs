@@ -26,6 +26,7 @@ public static class SaveContact
         var contact = await FindAsync(db, id, ct);
         contact.Update(r.FirstName ?? contact.FirstName, r.LastName ?? contact.LastName, r.Email ?? contact.Email,
             r.Mobile ?? contact.Mobile, db.UtcNow, Languages.Parse(r.Language, contact.Language));
+        await Procedures.DraftSigners.FollowAsync(db, contact, ct);
         await db.SaveChangesAsync(ct);
         return contact;
     }

@@ -18,8 +18,10 @@ internal static class EnglishMessages
         return (purpose, channel) switch
         {
             (Purpose.Invitation, Channel.Email) => EmailMessage(Words,
-                $"{agency} invites you to sign “{title}”", hello,
-                $"{agency} invites you to sign the document “{title}” electronically.",
+                $"{agency} invites you to sign “{title}”{(f.Replacement ? " (new request)" : "")}", hello,
+                $"{agency} invites you to sign the document “{title}” electronically." + (f.Replacement
+                    ? " This request replaces the previous one: the old link no longer works. If you had already signed, please sign again with this link."
+                    : ""),
                 "Read and sign the document", link,
                 expires is null ? null : $"This personal link is valid until {expires}. Please do not forward it."),
             (Purpose.Reminder, Channel.Email) => EmailMessage(Words,
@@ -39,7 +41,9 @@ internal static class EnglishMessages
             (_, Channel.Email) => EmailMessage(Words, $"{agency}: “{title}”", hello,
                 $"A message from {agency} about “{title}”.", link is null ? null : "Open", link, null),
             (Purpose.Otp, Channel.Sms) => SmsText($"{agency}: your Paraphe signing code is {f.Code}. It expires in 10 minutes."),
-            (Purpose.Invitation, Channel.Sms) => SmsMessage(title, t => $"{agency}: please sign \"{t}\" {link}"),
+            (Purpose.Invitation, Channel.Sms) => SmsMessage(title, f.Replacement
+                ? t => $"{agency}: please sign \"{t}\", this link replaces the previous one {link}"
+                : t => $"{agency}: please sign \"{t}\" {link}"),
             (Purpose.Reminder, Channel.Sms) => SmsMessage(title, t => $"Reminder {agency}: sign \"{t}\" {link}"),
             (Purpose.Cancellation, Channel.Sms) => SmsMessage(title,
                 t => $"{agency}: signing of \"{t}\" is cancelled. The old link no longer works."),

@@ -18,8 +18,10 @@ internal static class FrenchMessages
         return (purpose, channel) switch
         {
             (Purpose.Invitation, Channel.Email) => EmailMessage(Words,
-                $"{agency} vous invite à signer « {title} »", hello,
-                $"{agency} vous invite à signer électroniquement le document « {title} ».",
+                $"{agency} vous invite à signer « {title} »{(f.Replacement ? " (nouvelle demande)" : "")}", hello,
+                $"{agency} vous invite à signer électroniquement le document « {title} »." + (f.Replacement
+                    ? " Cette demande remplace la précédente : l'ancien lien ne fonctionne plus. Si vous aviez déjà signé, signez à nouveau avec ce lien."
+                    : ""),
                 "Lire et signer le document", link,
                 expires is null ? null : $"Ce lien personnel est valable jusqu'au {expires}. Ne le transférez pas."),
             (Purpose.Reminder, Channel.Email) => EmailMessage(Words,
@@ -44,7 +46,9 @@ internal static class FrenchMessages
             (_, Channel.Email) => EmailMessage(Words, $"{agency} : « {title} »", hello,
                 $"Message de {agency} au sujet de « {title} ».", link is null ? null : "Ouvrir", link, null),
             (Purpose.Otp, Channel.Sms) => SmsText($"{agency} : votre code de signature Paraphe est {f.Code}. Il expire dans 10 minutes."),
-            (Purpose.Invitation, Channel.Sms) => SmsMessage(title, t => $"{agency} : \"{t}\" à signer {link}"),
+            (Purpose.Invitation, Channel.Sms) => SmsMessage(title, f.Replacement
+                ? t => $"{agency} : \"{t}\" à signer, ce lien remplace le précédent {link}"
+                : t => $"{agency} : \"{t}\" à signer {link}"),
             (Purpose.Reminder, Channel.Sms) => SmsMessage(title, t => $"Rappel {agency} : \"{t}\" à signer {link}"),
             (Purpose.Cancellation, Channel.Sms) => SmsMessage(title,
                 t => $"{agency} : la signature de \"{t}\" est annulée. L'ancien lien ne fonctionne plus."),

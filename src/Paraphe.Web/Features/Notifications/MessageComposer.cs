@@ -22,14 +22,16 @@ public static class MessageComposer
 
     /// <summary>What a message says, whatever its language. <paramref name="Name"/> is the signer's first name.</summary>
     /// <param name="Code">The 6-digit signing code of an OTP SMS, derived at send time.</param>
-    internal sealed record Facts(string Agency, string Title, string Name, DateTime? ExpiresAt, string? Link, string? Code = null);
+    /// <param name="Replacement">The procedure replaces a cancelled, declined or expired one (a relaunch): its invitation says so.</param>
+    internal sealed record Facts(string Agency, string Title, string Name, DateTime? ExpiresAt, string? Link, string? Code = null,
+        bool Replacement = false);
 
     public static Content Compose(Notification n, Agency agency, Procedure procedure, Signer? signer, string? link, string? code = null)
     {
         var name = signer?.FirstName is { Length: > 0 } first ? first : signer?.DisplayName ?? "";
         // A download link expires on its own date; a signing link with the procedure.
         var expires = Completion.DownloadLinks.CarriesDownload(n.Purpose) ? Completion.DownloadLinks.ExpiresAt(n) : procedure.ExpiresAt;
-        var facts = new Facts(agency.Name, procedure.Title, name, expires, link, code);
+        var facts = new Facts(agency.Name, procedure.Title, name, expires, link, code, Replacement: procedure.Replaces is not null);
         return (signer?.Language ?? Language.Fr) switch
         {
             Language.Fr => FrenchMessages.Compose(n.Purpose, n.Channel, facts),

@@ -56,6 +56,7 @@ public static class ProcedureMapping
     /// <summary>The full representation, with each signer's notifications and their delivery timeline.</summary>
     public static async Task<ProcedureResponse> ToResponseAsync(this Procedure p, ParapheDbContext db, CancellationToken ct)
     {
+        await DraftSigners.RefreshAsync(db, p, ct);
         var notifications = await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
             .Where(n => n.ProcedureId == p.Id).OrderBy(n => n.CreatedAt).ToListAsync(ct);
         var job = await db.SealingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.ProcedureId == p.Id, ct);

@@ -13,6 +13,7 @@ public static class ProceduresSetup
         services.AddScoped<UploadDocument>();
         services.AddScoped<LaunchProcedure>();
         services.AddScoped<RelaunchProcedure>();
+        services.AddScoped<SaveDraft>();
         services.AddScoped<MarkSigned>();
         services.AddScoped<RemindSigner>();
         services.AddSingleton<AttentionTracker>();

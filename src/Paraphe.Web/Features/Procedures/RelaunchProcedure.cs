@@ -43,7 +43,9 @@ public sealed class RelaunchProcedure(ParapheDbContext db, LaunchProcedure launc
             if (signer.ContactId is null)
                 throw new DomainException(ErrorCodes.ValidationFailed, "Les coordonnées d'un utilisateur de l'agence se corrigent dans son profil.",
                     new Dictionary<string, string[]> { [$"signers[{i}]"] = ["Utilisateur de l'agence."] });
-            snapshots.Contact(signer.ContactId).CorrectCoordinates(c.Email, c.Mobile, now);
+            var contact = snapshots.Contact(signer.ContactId);
+            contact.CorrectCoordinates(c.Email, c.Mobile, now);
+            await DraftSigners.FollowAsync(db, contact, ct);
         }
 
         var next = old.Relaunch(snapshots.Of, actor, now);

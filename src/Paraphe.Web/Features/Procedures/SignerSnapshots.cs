@@ -41,12 +41,7 @@ public sealed class SignerSnapshots
 
     public SignerSnapshot Of(string? contactId, string? userId)
     {
-        if (contactId is not null)
-        {
-            var c = _contacts[contactId];
-            var checks = c.Checks();
-            return new SignerSnapshot(c.FirstName, c.LastName, c.Email, c.Mobile, checks.Email.Ok, checks.Mobile.Ok, c.Language);
-        }
+        if (contactId is not null) return OfContact(_contacts[contactId]);
         var u = _users[userId!];
         if (!u.HasSigningAuthority)
             throw new DomainException(ErrorCodes.NoSigningAuthority,
@@ -56,4 +51,10 @@ public sealed class SignerSnapshots
     }
 
     public SignerSnapshot Of(Signer s) => Of(s.ContactId, s.UserId);
+
+    public static SignerSnapshot OfContact(Contact c)
+    {
+        var checks = c.Checks();
+        return new SignerSnapshot(c.FirstName, c.LastName, c.Email, c.Mobile, checks.Email.Ok, checks.Mobile.Ok, c.Language);
+    }
 }

@@ -26,6 +26,9 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
     /// <summary>The checks of the stored values (null before the first save).</summary>
     public ContactCheckResult? Checks { get; private set; }
 
+    /// <summary>Ongoing procedures where this contact has still to sign: their invitations keep the coordinates of their launch.</summary>
+    public IReadOnlyList<ContactInOngoingProcedures.Item> Ongoing { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (IsNew) return Page();
@@ -35,6 +38,7 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
             (FirstName, LastName, Email, Mobile) = (contact.FirstName, contact.LastName, contact.Email, contact.Mobile);
             Language = Languages.Wire(contact.Language);
             Checks = contact.Checks();
+            Ongoing = await ContactInOngoingProcedures.ForAsync(Db, contact.Id, ct);
             return Page();
         }, () => Task.FromResult<IActionResult>(NotFound()));
     }
@@ -52,6 +56,10 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
                 ? "Contact enregistré."
                 : "Contact enregistré, mais ses coordonnées sont à corriger (voir ci-dessous).");
             return RedirectToPage(new { id = contact.Id });
-        }, () => Task.FromResult<IActionResult>(Page()));
+        }, async () =>
+        {
+            if (!IsNew) Ongoing = await ContactInOngoingProcedures.ForAsync(Db, Id, ct);
+            return Page();
+        });
     }
 }

@@ -12,10 +12,11 @@ using Paraphe.Web.Features.Procedures;
 namespace Paraphe.Web.Pages.Procedures;
 
 /// <summary>
-/// A new procedure with CreateProcedure; « Lancer » then calls LaunchProcedure. A refused launch keeps the draft
-/// and shows, on its status page, what to fix per signer.
+/// The procedure form: a new procedure, or a draft reopened (`?brouillon=prc_…`) to edit its document, signers, places and
+/// options. Both buttons go through SaveDraft: a form refused saves nothing and shows every error next to its field; a
+/// launch refused by the contact checks keeps the draft and reopens it here with the errors on the signers concerned.
 /// </summary>
-public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : AgentPageModel(db)
+public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageModel(db)
 {
     public sealed class SignerRow
     {
@@ -35,6 +36,8 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
         public bool PlacedOnDocument => Placement == "document" || (Placement is null && !string.IsNullOrWhiteSpace(Page));
     }
 
+    /// <summary>The draft being edited, or null for a new procedure.</summary>
+    [BindProperty(SupportsGet = true, Name = "brouillon")] public string? DraftId { get; set; }
     [BindProperty(SupportsGet = true)] public string? DocumentId { get; set; }
     [BindProperty] public string Mode { get; set; } = "remote";
     [BindProperty] public bool Otp { get; set; }
@@ -57,63 +60,126 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
     public override void OnPageHandlerExecuting(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutingContext context) =>
         Signers.RemoveAll(r => r is null);
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public bool IsDraft => DraftId is not null;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        Signers = [new SignerRow { Role = "vendeur" }, new SignerRow { Role = "acquéreur" }];
-        await LoadChoicesAsync(ct);
+        if (DraftId is null)
+        {
+            Signers = [new SignerRow { Role = "vendeur" }, new SignerRow { Role = "acquéreur" }];
+            await LoadChoicesAsync(ct);
+            return Page();
+        }
+        return await AttemptAsync(async () =>
+        {
+            var draft = await ProcedureMapping.FindAsync(Db, DraftId, ct);
+            if (!draft.IsDraft)
+            {
+                SetFlash("Cette procédure est lancée : elle ne se modifie plus. Pour la corriger, utilisez « Corriger et relancer ».");
+                return Redirect($"/procedures/{draft.Id}");
+            }
+            FromDraft(draft);
+            if (FormErrors.Take(TempData) is { } kept) Show(kept.ToException());
+            await LoadChoicesAsync(ct);
+            return Page();
+        }, async () =>
+        {
+            DraftId = null;
+            await LoadChoicesAsync(ct);
+            return Page();
+        });
     }
 
     public Task<IActionResult> OnPostDraftAsync(CancellationToken ct) => SaveAsync(launch: false, ct);
 
     public Task<IActionResult> OnPostLaunchAsync(CancellationToken ct) => SaveAsync(launch: true, ct);
 
-    private async Task<IActionResult> SaveAsync(bool launch, CancellationToken ct) =>
-        await AttemptAsync(async () =>
+    private async Task<IActionResult> SaveAsync(bool launch, CancellationToken ct)
+    {
+        // Rows the agent left empty are not signers: errors name the signers by their position among the others.
+        var rows = Signers.Select((r, i) => (r, i)).Where(x => !string.IsNullOrWhiteSpace(x.r.Who)).Select(x => x.i).ToList();
+        return await AttemptAsync(async () =>
         {
-            var procedure = await CreateProcedure.HandleAsync(Db, AgencyId, Actor, ToRequest(), ct);
+            var (request, formErrors) = ToRequest(rows);
+            var result = await saver.HandleAsync(DraftId, AgencyId, Actor, request, launch, formErrors, ct);
+            var procedure = result.Procedure;
+            if (result.LaunchRefused is { } refused)
+            {
+                // The draft is saved: reopen it on the form, each error beside the signer it concerns.
+                new FormErrors("La procédure est enregistrée en brouillon mais ne peut pas être lancée : corrigez les signataires signalés.",
+                    refused.Code, RowKeys(refused.Errors, procedure.Signers.OrderBy(s => s.Order).Select((_, i) => i).ToList())).Keep(TempData);
+                return Redirect($"/procedures/new?brouillon={procedure.Id}");
+            }
             if (!launch)
             {
-                SetFlash("Brouillon enregistré. Vous pouvez le lancer quand il est prêt.");
+                SetFlash("Brouillon enregistré. Vous pouvez le reprendre ou le lancer quand il est prêt.");
                 return Redirect($"/procedures/{procedure.Id}");
             }
-            try
-            {
-                await launcher.HandleAsync(procedure.Id, Actor, ct);
-                SetFlash(Labels.LaunchedMessage(procedure.Mode));
-                if (procedure.Mode == ProcedureMode.InPerson) return Redirect($"/procedures/{procedure.Id}/face-a-face");
-            }
-            catch (DomainException e)
-            {
-                // The draft is saved: keep it and say, per signer, what stops the launch.
-                LaunchFailure.From(e, procedure.Signers).Keep(TempData);
-                Db.ChangeTracker.Clear();
-            }
-            return Redirect($"/procedures/{procedure.Id}");
+            SetFlash(Labels.LaunchedMessage(procedure.Mode));
+            return Redirect(procedure.Mode == ProcedureMode.InPerson ? $"/procedures/{procedure.Id}/face-a-face" : $"/procedures/{procedure.Id}");
         }, async () =>
         {
+            // Nothing was saved: the form again, as typed, each error beside its field.
+            Show(new DomainException(ErrorCode ?? ErrorCodes.ValidationFailed, ErrorMessage ?? "", RowKeys(FieldErrors, rows)));
             await LoadChoicesAsync(ct);
             return Page();
         });
+    }
 
-    private CreateProcedure.Request ToRequest()
+    /// <summary>`signers[i].x` (the i-th signer) becomes `row[p].x` (the row at position p of the form), where the row shows it.</summary>
+    private static Dictionary<string, string[]> RowKeys(IReadOnlyDictionary<string, string[]> errors, IReadOnlyList<int> rows)
+    {
+        var mapped = new Dictionary<string, string[]>();
+        foreach (var (key, messages) in errors)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(key, @"^signers\[(\d+)\](.*)$");
+            var target = m.Success && int.TryParse(m.Groups[1].Value, out var i) && i < rows.Count ? $"row[{rows[i]}]{m.Groups[2].Value}" : key;
+            mapped[target] = mapped.TryGetValue(target, out var already) ? [.. already, .. messages.Except(already)] : messages;
+        }
+        return mapped;
+    }
+
+    /// <summary>The draft's document, options and signers (with their places) in the form.</summary>
+    private void FromDraft(Procedure draft)
+    {
+        DocumentId = draft.DocumentId;
+        Mode = Procedure.Wire(draft.Mode);
+        Otp = draft.Otp;
+        ExpiresInDays = draft.ExpiresInDays;
+        ReminderIntervalDays = draft.ReminderIntervalDays;
+        ReminderMax = draft.ReminderMax;
+        SigningOrder = Procedure.Wire(draft.SigningOrder);
+        string N(double v) => v.ToString(CultureInfo.InvariantCulture);
+        Signers = draft.Signers.OrderBy(s => s.Order).Select(s => new SignerRow
+        {
+            Who = s.ContactId is not null ? $"contact:{s.ContactId}" : $"user:{s.UserId}",
+            Role = s.Role,
+            Placement = s.Field is null ? "auto" : "document",
+            Page = s.Field?.Page.ToString(CultureInfo.InvariantCulture), X = s.Field is { } f ? N(f.X) : null,
+            Y = s.Field is { } f2 ? N(f2.Y) : null, Width = s.Field is { } f3 ? N(f3.Width) : null, Height = s.Field is { } f4 ? N(f4.Height) : null,
+        }).ToList();
+    }
+
+    /// <summary>The request, and the places the page could not read (keyed `signers[i].field`, like the request's own errors).</summary>
+    private (CreateProcedure.Request, Dictionary<string, string[]>) ToRequest(IReadOnlyList<int> rows)
     {
         var signers = new List<CreateProcedure.SignerRequest>();
         var fieldErrors = new Dictionary<string, string[]>();
-        foreach (var (row, index) in Signers.Select((r, i) => (r, i)).Where(x => !string.IsNullOrWhiteSpace(x.r.Who)))
+        foreach (var (index, n) in rows.Select((index, n) => (index, n)))
         {
+            var row = Signers[index];
             var field = row.Placement == "auto" ? null : ToField(row);
             if (row.Placement == "document" && field is null)
-                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : cliquez sur une page du document pour placer sa signature (ou renseignez la page, x, y, largeur et hauteur), ou choisissez « automatique »."];
+                fieldErrors[$"signers[{n}].field"] = ["Emplacement à choisir : cliquez sur une page du document pour placer sa signature (ou renseignez la page, x, y, largeur et hauteur), ou choisissez « automatique »."];
             else if (row.Placement is null && field is null && HasAny(row))
-                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : emplacement incomplet ou illisible : renseignez la page, x, y, largeur et hauteur, ou laissez tout vide (placement automatique)."];
+                fieldErrors[$"signers[{n}].field"] = ["Emplacement incomplet ou illisible : renseignez la page, x, y, largeur et hauteur, ou laissez tout vide (placement automatique)."];
             var (kind, id) = row.Who!.Split(':', 2) is [var k, var v] ? (k, v) : ("", "");
             signers.Add(new CreateProcedure.SignerRequest(kind == "contact" ? id : null, kind == "user" ? id : null, row.Role, field));
         }
-        if (fieldErrors.Count > 0)
-            throw new DomainException(ErrorCodes.ValidationFailed, "Un emplacement de signature est incomplet.", fieldErrors);
         var mode = Mode;
-        return new CreateProcedure.Request(DocumentId, mode, mode is "remote" or "in_person" && Otp, ExpiresInDays,
-            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers, SigningOrder: SigningOrder);
+        // New options of the form go here (and in FromDraft): the request carries them to SaveDraft.
+        return (new CreateProcedure.Request(DocumentId, mode, mode is "remote" or "in_person" && Otp, ExpiresInDays,
+            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers, SigningOrder: SigningOrder), fieldErrors);
     }
 
     /// <summary>The box in PDF points when its five numbers are given and readable (« 207.5 » or « 207,5 »).</summary>
@@ -137,6 +203,35 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
         if (Signers.Count == 0) Signers.Add(new SignerRow());
     }
 
+    /// <summary>The errors of the form's row at <paramref name="position"/> (`row[2].mobile` → "mobile"), shown in that row.</summary>
+    public IReadOnlyDictionary<string, string> RowErrors(int position)
+    {
+        var prefix = $"row[{position}]";
+        return FieldErrors.Where(e => e.Key == prefix || e.Key.StartsWith(prefix + ".", StringComparison.Ordinal))
+            .ToDictionary(e => e.Key == prefix ? "" : e.Key[(prefix.Length + 1)..], e => string.Join(" ", e.Value));
+    }
+
+    /// <summary>Errors shown beside their field, so that the summary at the top does not repeat them.</summary>
+    public string[] PlacedFields =>
+    [
+        "document_id", "mode", "expires_in_days", "reminders.interval_days", "reminders.max", "signers", "signing_order",
+        .. FieldErrors.Keys.Where(k => k.StartsWith("row[", StringComparison.Ordinal)),
+    ];
+
     public static string ContactValue(Contact c) => $"contact:{c.Id}";
     public static string UserValue(User u) => $"user:{u.Id}";
+
+    /// <summary>The errors of a refused launch, carried over the redirect to the reopened draft.</summary>
+    public sealed record FormErrors(string Message, string Code, Dictionary<string, string[]> Errors)
+    {
+        private const string Key = "draft_form_errors";
+
+        public void Keep(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData) =>
+            tempData[Key] = System.Text.Json.JsonSerializer.Serialize(this);
+
+        public static FormErrors? Take(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData) =>
+            tempData[Key] is string json ? System.Text.Json.JsonSerializer.Deserialize<FormErrors>(json) : null;
+
+        public DomainException ToException() => new(Code, Message, Errors);
+    }
 }

@@ -33,6 +33,10 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
     [BindProperty] public List<CorrectionRow> Corrections { get; set; } = [];
     [BindProperty] public IFormFile? Scan { get; set; }
     [BindProperty] public string? NotaryEmail { get; set; }
+    /// <summary>`?corriger=1`: the page opens with « Corriger et relancer » unfolded (the contact page links here after an edit).</summary>
+    [BindProperty(SupportsGet = true, Name = "corriger")] public string? Corriger { get; set; }
+
+    public bool OpenCorrect => Corriger is "1" or "true";
 
     /// <summary>The corrected address offered when the notary's looks mistyped (gmial.com).</summary>
     public string? NotarySuggestion { get; private set; }
@@ -69,10 +73,11 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         }
         catch (DomainException e) when (e.Errors.Count > 0)
         {
-            var launched = Db.ChangeTracker.Entries<Procedure>().Select(x => x.Entity).FirstOrDefault(x => x.Id == Id);
-            LaunchFailure = LaunchFailure.From(e, launched?.Signers ?? []);
+            // The draft stays: it reopens on its form, each error beside the signer or field it concerns.
             Db.ChangeTracker.Clear();
-            return await LoadAsync(ct);
+            new NewModel.FormErrors("La procédure reste en brouillon et ne peut pas être lancée : corrigez les champs signalés.", e.Code,
+                e.Errors.ToDictionary(x => System.Text.RegularExpressions.Regex.Replace(x.Key, @"^signers\[", "row["), x => x.Value)).Keep(TempData);
+            return Redirect($"/procedures/new?brouillon={Id}");
         }
     }, ct);
 
