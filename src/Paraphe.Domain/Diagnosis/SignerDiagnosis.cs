@@ -222,7 +222,7 @@ public static partial class SignerDiagnosis
         var (action, kind) = launched
             ? ("Annulez et relancez avec le bon numéro (Corriger et relancer).", ActionKinds.CorrectAndRelaunch)
             : check.Suggestion is not null
-                ? ($"Corrigez le numéro du client ({check.Suggestion}) avant de lancer.", ActionKinds.UseSuggestion)
+                ? ($"Corrigez le numéro du client ({PhoneDisplay.Format(check.Suggestion)}) avant de lancer.", ActionKinds.UseSuggestion)
                 : ("Corrigez le numéro de mobile du client avant de lancer la procédure.", (string?)null);
         var message = check.Code == CheckCodes.MobileMissing
             ? "Le signataire n'a pas de numéro de mobile : il ne peut pas recevoir le SMS de signature."

@@ -32,7 +32,7 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
         return await AttemptAsync(async () =>
         {
             var contact = await SaveContact.FindAsync(Db, Id, ct);
-            (FirstName, LastName, Email, Mobile) = (contact.FirstName, contact.LastName, contact.Email, contact.Mobile);
+            (FirstName, LastName, Email, Mobile) = (contact.FirstName, contact.LastName, contact.Email, Paraphe.Domain.Contacts.PhoneDisplay.Format(contact.Mobile));
             Language = Languages.Wire(contact.Language);
             Checks = contact.Checks();
             return Page();
