@@ -26,4 +26,12 @@ public static class Gestures
         await page.GetByTestId("login-button").ClickAsync();
         await Assertions.Expect(page.GetByTestId("nav")).ToBeVisibleAsync();
     }
+
+    /// <summary>The agent takes the tablet back: « Espace agent », their password, « Déverrouiller ».</summary>
+    public static async Task UnlockKioskAsync(IPage page, string password = BrowserApp.AgentPassword)
+    {
+        await page.GetByTestId("kiosk-unlock-open").ClickAsync();
+        await page.GetByTestId("kiosk-password").FillAsync(password);
+        await page.GetByTestId("kiosk-unlock-button").ClickAsync();
+    }
 }
