@@ -30,8 +30,9 @@ public static class Gestures
     /// <summary>The agent takes the tablet back: « Espace agent », their password, « Déverrouiller ».</summary>
     public static async Task UnlockKioskAsync(IPage page, string password = BrowserApp.AgentPassword)
     {
-        await page.GetByTestId("kiosk-unlock-open").ClickAsync();
-        await page.GetByTestId("kiosk-password").FillAsync(password);
+        var field = page.GetByTestId("kiosk-password");
+        if (!await field.IsVisibleAsync()) await page.GetByTestId("kiosk-unlock-open").ClickAsync(); // open after a wrong one
+        await field.FillAsync(password);
         await page.GetByTestId("kiosk-unlock-button").ClickAsync();
     }
 }

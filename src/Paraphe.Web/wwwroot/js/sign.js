@@ -229,6 +229,8 @@
     if (focus) tab.focus();
     if (methodInput.value === 'draw') resize();
   }
+  var selected = tabs.filter(function (t) { return t.getAttribute('aria-selected') === 'true'; })[0];
+  if (methodInput && !methodInput.value && selected) methodInput.value = selected.getAttribute('data-method');
   tabs.forEach(function (tab, i) {
     tab.addEventListener('click', function () { select(tab, false); });
     tab.addEventListener('keydown', function (e) {
