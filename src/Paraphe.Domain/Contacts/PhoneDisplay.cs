@@ -8,7 +8,7 @@ namespace Paraphe.Domain.Contacts;
 /// number outside France (« +262 6 •• •• •• 56 »), so a signer of La Réunion recognises their own number.
 /// Numbers are stored in E.164; anything that is not a valid number is shown as it was typed.
 /// </summary>
-public static class PhoneDisplay
+public static partial class PhoneDisplay
 {
     private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
     private const string Hidden = "••";
@@ -49,6 +49,13 @@ public static class PhoneDisplay
         var pairs = Enumerable.Repeat(Hidden, (middle + 1) / 2);
         return $"{prefix}{significant[0]} {string.Join(' ', pairs)} {significant[^2..]}";
     }
+
+    /// <summary>Every E.164 number in a sentence (« Le SMS à +33612345678 … ») shown as <see cref="Format"/> shows it.</summary>
+    public static string InText(string? text) =>
+        string.IsNullOrEmpty(text) ? text ?? "" : E164InText().Replace(text, m => Format(m.Value));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w+])\+[1-9][0-9]{6,14}(?![0-9])")]
+    private static partial System.Text.RegularExpressions.Regex E164InText();
 
     private static PhoneNumber? Parse(string stored)
     {

@@ -167,7 +167,7 @@ public static class Labels
         var channel = Get("channel") == "sms" ? "SMS" : "Email";
         var purpose = Enum.TryParse<Domain.Notifications.Purpose>(Get("purpose"), ignoreCase: true, out var p) ? Purpose(p) : Get("purpose");
         var detail = Get("detail");
-        return $"{channel} · {purpose} → {Get("to")}{(string.IsNullOrEmpty(detail) ? "" : $" — {detail}")}";
+        return $"{channel} · {purpose} → {Paraphe.Domain.Contacts.PhoneDisplay.Format(Get("to"))}{(string.IsNullOrEmpty(detail) ? "" : $" — {detail}")}";
     }
 
     /// <summary>Who reported a delivery event: the provider, by its usual name.</summary>

@@ -48,9 +48,8 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
             var contact = IsNew
                 ? await SaveContact.CreateAsync(Db, AgencyId, request, ct)
                 : await SaveContact.UpdateAsync(Db, Id, request, ct);
-            SetFlash(contact.Checks().CanReceiveRemote
-                ? "Contact enregistré."
-                : "Contact enregistré, mais ses coordonnées sont à corriger (voir ci-dessous).");
+            if (contact.Checks().CanReceiveRemote) SetFlash("Contact enregistré.");
+            else SetWarning("Contact enregistré, mais ses coordonnées sont à corriger (voir ci-dessous).");
             return RedirectToPage(new { id = contact.Id });
         }, () => Task.FromResult<IActionResult>(Page()));
     }
