@@ -7,6 +7,10 @@ public static class Gestures
     /// <summary>Draws a zigzag on the signature canvas with the pointer.</summary>
     public static async Task DrawSignatureAsync(IPage page)
     {
+        // The document above the pad takes its height once pdf.js has drawn it: draw after that, not while it moves.
+        var viewer = page.GetByTestId("document-viewer");
+        if (await viewer.CountAsync() > 0)
+            await Assertions.Expect(viewer).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(ready|failed)$"));
         var canvas = page.GetByTestId("signature-canvas");
         await canvas.ScrollIntoViewIfNeededAsync();
         var box = await canvas.BoundingBoxAsync() ?? throw new InvalidOperationException("canvas not visible");
