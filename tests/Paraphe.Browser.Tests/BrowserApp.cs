@@ -79,6 +79,22 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
             DeviceScaleFactor = 2, IsMobile = true, HasTouch = true,
         });
 
+    /// <summary>A tablet-sized context (820 × 1180, touch): the agency's tablet handed to the client face to face.</summary>
+    public Task<IBrowserContext> TabletContextAsync() =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl, Locale = "fr-FR", ViewportSize = new() { Width = 820, Height = 1180 },
+            DeviceScaleFactor = 2, IsMobile = true, HasTouch = true,
+        });
+
+    /// <summary>A phone without JavaScript: every form must still work.</summary>
+    public Task<IBrowserContext> PhoneWithoutScriptsContextAsync() =>
+        Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl, Locale = "fr-FR", ViewportSize = new() { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2, IsMobile = true, HasTouch = true, JavaScriptEnabled = false,
+        });
+
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
 

@@ -4,7 +4,7 @@ namespace Paraphe.Browser.Tests;
 
 /// <summary>
 /// « Pourquoi mon client n'a rien reçu ? »: a bounce simulated in the dev outbox shows up on the open status page
-/// by itself, and its « Corriger et relancer » button relaunches with the corrected address.
+/// by itself, and its « Nouvelle procédure corrigée » button relaunches with the corrected address.
 /// </summary>
 public class DiagnosisPanel(BrowserApp app) : IClassFixture<BrowserApp>
 {
@@ -46,9 +46,9 @@ public class DiagnosisPanel(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(card.Locator("[data-testid=notification][data-channel=email]")).ToHaveAttributeAsync("data-status", "failed");
         await BrowserApp.ScreenshotAsync(agent, "status-diagnosis-hard-bounce");
 
-        // « Corriger et relancer » opens the relaunch with this signer's email ready to be corrected.
+        // « Nouvelle procédure corrigée » opens the relaunch with this signer's email ready to be corrected.
         var action = bounce.GetByTestId("diagnosis-action");
-        await Assertions.Expect(action).ToHaveTextAsync("Corriger et relancer");
+        await Assertions.Expect(action).ToHaveTextAsync("Nouvelle procédure corrigée");
         await action.ClickAsync();
         var field = agent.GetByTestId("correct-form").Locator("[data-testid=correct-signer]").First.GetByTestId("correct-email");
         await Assertions.Expect(field).ToBeFocusedAsync();

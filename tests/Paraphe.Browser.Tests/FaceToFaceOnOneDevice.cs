@@ -48,6 +48,7 @@ public class FaceToFaceOnOneDevice(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByTestId("sign-button").ClickAsync();
         await Assertions.Expect(page.GetByTestId("in-person-complete")).ToBeVisibleAsync();
 
+        await Gestures.UnlockKioskAsync(page); // the tablet comes back to the agent
         await page.GotoAsync($"/procedures/{procedure}");
         await Assertions.Expect(page.GetByTestId("status-badge").First).ToContainTextAsync("Terminée");
         await Assertions.Expect(page.Locator("[data-testid=signer-status][data-status=signed]")).ToHaveCountAsync(2);
@@ -83,7 +84,8 @@ public class FaceToFaceOnOneDevice(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(send).ToHaveTextAsync("Recevoir le code par SMS");
         await send.ClickAsync();
         await Assertions.Expect(page.GetByTestId("otp-sent")).ToHaveTextAsync("Code envoyé au 06 •• •• •• 66");
-        await AssertDrawingKeptAsync(page);
+        Assert.StartsWith("data:image/png;base64,", await page.Locator("[data-signature-image]").InputValueAsync(), StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("[data-pad-status]")).ToHaveTextAsync("Signature dessinée."); // the page stayed
         await Assertions.Expect(page.GetByTestId("confirmed-name")).ToHaveValueAsync("Lucie Garnier");
 
         var code = await _api.SigningCodeForAsync("+33633445566");

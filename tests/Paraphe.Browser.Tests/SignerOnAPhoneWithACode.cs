@@ -26,7 +26,7 @@ public class SignerOnAPhoneWithACode(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GetByTestId("consent").CheckAsync();
         await page.GetByTestId("otp-send").ClickAsync();
         await Assertions.Expect(page.GetByTestId("otp-sent")).ToHaveTextAsync("Code envoyé au 06 •• •• •• 78");
-        await AssertSignatureKeptAsync(page);
+        await AssertSignatureKeptAsync(page, reloaded: false); // the page stayed: the drawing never left the pad
 
         var code = await _api.SigningCodeForAsync("+33655443378");
         await input.FillAsync(code == "000000" ? "111111" : "000000");
@@ -44,11 +44,11 @@ public class SignerOnAPhoneWithACode(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal("completed", state.GetProperty("status").GetString());
     }
 
-    private static async Task AssertSignatureKeptAsync(IPage page)
+    private static async Task AssertSignatureKeptAsync(IPage page, bool reloaded = true)
     {
         await Assertions.Expect(page.GetByTestId("consent")).ToBeCheckedAsync();
         var image = await page.Locator("[data-signature-image]").InputValueAsync();
         Assert.StartsWith("data:image/png;base64,", image, StringComparison.Ordinal);
-        await Assertions.Expect(page.Locator("[data-pad-status]")).ToHaveTextAsync("Votre signature est conservée.");
+        await Assertions.Expect(page.Locator("[data-pad-status]")).ToHaveTextAsync(reloaded ? "Votre signature est conservée." : "Signature dessinée.");
     }
 }

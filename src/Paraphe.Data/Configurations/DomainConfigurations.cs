@@ -43,6 +43,7 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         e.Property(x => x.AgencyId).HasMaxLength(40);
         e.Property(x => x.Email).HasMaxLength(254);
         e.Property(x => x.Mobile).HasMaxLength(40);
+        e.Property(x => x.SearchKey).HasMaxLength(ContactSearch.KeyMaxLength).HasDefaultValue("");
         e.HasIndex(x => new { x.AgencyId, x.LastName });
         e.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId);
         e.Ignore(x => x.DisplayName);

@@ -14,6 +14,7 @@ internal sealed class AgentSessionConfiguration : IEntityTypeConfiguration<Agent
         e.Property(x => x.RevokedReason).HasMaxLength(40);
         e.Property(x => x.Ip).HasMaxLength(64);
         e.Property(x => x.UserAgent).HasMaxLength(400);
+        e.Property(x => x.KioskProcedureId).HasMaxLength(40);
         e.HasIndex(x => new { x.UserId, x.RevokedAt });
         e.HasOne<User>().WithMany().HasForeignKey(x => x.UserId);
     }

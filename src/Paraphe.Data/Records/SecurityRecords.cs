@@ -18,6 +18,12 @@ public sealed class AgentSession
     public string? RevokedReason { get; set; }
     public string? Ip { get; set; }
     public string? UserAgent { get; set; }
+    /// <summary>
+    /// Face to face on the agency's tablet: while set, this session shows only that procedure's kiosk page, and the
+    /// agent leaves it by typing their password again (<see cref="KioskUnlockFailures"/> wrong ones end the session).
+    /// </summary>
+    public string? KioskProcedureId { get; set; }
+    public int KioskUnlockFailures { get; set; }
 }
 
 /// <summary>
@@ -51,4 +57,9 @@ public static class SecurityEventKinds
     public const string Logout = "logout";
     public const string SessionRevoked = "session.revoked";
     public const string PasswordChanged = "password.changed";
+    /// <summary>Face to face: the agent's session shows only one procedure's kiosk page (detail: the procedure).</summary>
+    public const string KioskLocked = "kiosk.locked";
+    public const string KioskUnlocked = "kiosk.unlocked";
+    /// <summary>A wrong password typed to leave the kiosk (detail: how many tries are left).</summary>
+    public const string KioskUnlockFailed = "kiosk.unlock_failed";
 }

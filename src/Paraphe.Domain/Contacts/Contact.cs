@@ -18,6 +18,8 @@ public sealed class Contact
     public Language Language { get; private set; }
     public DateTime CreatedAt { get; private set; }
     public DateTime UpdatedAt { get; private set; }
+    /// <summary>What the contacts search looks in (<see cref="ContactSearch.Key"/>), kept on every save.</summary>
+    public string SearchKey { get; private set; } = "";
 
     public string DisplayName => $"{FirstName} {LastName}".Trim();
 
@@ -51,6 +53,16 @@ public sealed class Contact
         Mobile = mobileCheck.E164 ?? mobile?.Trim() ?? "";
         Language = language ?? Language;
         UpdatedAt = now;
+        RefreshSearchKey();
+    }
+
+    /// <summary>Recomputes the search key (a contact saved before the key existed, or after its rules changed).</summary>
+    public bool RefreshSearchKey()
+    {
+        var key = ContactSearch.Key(FirstName, LastName, Email, Mobile);
+        if (key == SearchKey) return false;
+        SearchKey = key;
+        return true;
     }
 
     /// <summary>Used by "correct and relaunch": only the fields given change.</summary>

@@ -75,7 +75,7 @@ public sealed record ChannelHealth(Notification? EmailBad, Notification? SmsBad)
 
     /// <summary>The correction to make when nothing reaches the signer.</summary>
     public string UnreachableAction =>
-        "Demandez au client une adresse email et un numéro de mobile qui fonctionnent, puis annulez et relancez avec les bonnes coordonnées (Corriger et relancer).";
+        "Demandez au client une adresse email et un numéro de mobile qui fonctionnent, puis annulez et relancez avec les bonnes coordonnées (Nouvelle procédure corrigée).";
 
     private static bool SameAddress(string a, string b) =>
         string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);

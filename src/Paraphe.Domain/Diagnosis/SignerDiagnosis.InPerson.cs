@@ -23,13 +23,13 @@ public static partial class SignerDiagnosis
             case DeliveryStatus.Failed when n.FailureKind is DeliveryFailure.SmsUnknownNumber or DeliveryFailure.InvalidAddress:
                 yield return new Finding(DiagnosisCodes.SmsUnknownNumber, Severity.Error,
                     $"L'opérateur indique que le numéro {n.To} n'existe pas : le code de signature ne peut pas arriver.",
-                    "Corrigez le numéro : annulez et relancez avec le bon numéro (Corriger et relancer).",
+                    "Corrigez le numéro : annulez et relancez avec le bon numéro (Nouvelle procédure corrigée).",
                     ActionKinds.CorrectAndRelaunch);
                 break;
             case DeliveryStatus.Failed when n.FailureKind == DeliveryFailure.SmsLandline:
                 yield return new Finding(DiagnosisCodes.MobileNotMobile, Severity.Error,
                     $"L'opérateur indique que le numéro {n.To} est une ligne fixe : le code de signature ne peut pas y arriver.",
-                    "Demandez au client son numéro de mobile, puis annulez et relancez (Corriger et relancer).",
+                    "Demandez au client son numéro de mobile, puis annulez et relancez (Nouvelle procédure corrigée).",
                     ActionKinds.CorrectAndRelaunch);
                 break;
             case DeliveryStatus.Failed:

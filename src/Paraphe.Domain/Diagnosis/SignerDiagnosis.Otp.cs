@@ -19,7 +19,7 @@ public static partial class SignerDiagnosis
             $"Signature par code bloquée depuis {Ago(now - l.At)} : {why}. Par sécurité, le client ne peut plus recevoir " +
             "de code ni signer cette procédure. C'est peut-être une erreur de sa part, ou quelqu'un d'autre qui essaie de signer à sa place.",
             "Appelez le client à un numéro que vous connaissez déjà pour vérifier son identité et son numéro de mobile, " +
-            "puis annulez et relancez la procédure (Corriger et relancer).",
+            "puis annulez et relancez la procédure (Nouvelle procédure corrigée).",
             ActionKinds.CorrectAndRelaunch);
     }
 }

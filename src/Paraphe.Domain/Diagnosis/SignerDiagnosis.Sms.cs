@@ -55,12 +55,12 @@ public static partial class SignerDiagnosis
             case DeliveryFailure.SmsUnknownNumber or DeliveryFailure.InvalidAddress:
                 return new Finding(DiagnosisCodes.SmsUnknownNumber, severity,
                     $"L'opérateur indique que le numéro {n.To} n'existe pas.",
-                    "Corrigez le numéro : annulez et relancez avec le bon numéro (Corriger et relancer).",
+                    "Corrigez le numéro : annulez et relancez avec le bon numéro (Nouvelle procédure corrigée).",
                     ActionKinds.CorrectAndRelaunch, c.MobileCheck.Suggestion);
             case DeliveryFailure.SmsLandline:
                 return new Finding(DiagnosisCodes.MobileNotMobile, severity,
                     $"L'opérateur indique que le numéro {n.To} est une ligne fixe : il ne reçoit pas de SMS.",
-                    "Demandez au client son numéro de mobile, puis annulez et relancez (Corriger et relancer).",
+                    "Demandez au client son numéro de mobile, puis annulez et relancez (Nouvelle procédure corrigée).",
                     ActionKinds.CorrectAndRelaunch);
             case DeliveryFailure.ProviderError when c.OurSideIsDown:
                 return null;
@@ -77,7 +77,7 @@ public static partial class SignerDiagnosis
                 }
                 return new Finding(DiagnosisCodes.SmsFailed, severity,
                     $"Le SMS au {n.To} n'a pas été remis{Detail(SmsReason(n))}.",
-                    "Comptez sur l'email, qui porte le même lien ; vérifiez le numéro avec le client et relancez-le si besoin (Relancer).",
+                    "Comptez sur l'email, qui porte le même lien ; vérifiez le numéro avec le client et relancez-le si besoin (Relancer le client).",
                     ActionKinds.Remind);
         }
         return null;

@@ -22,7 +22,7 @@ public static partial class SignerDiagnosis
             : $"le SMS au {sms.To} n'a pas été remis{Detail(SmsReason(sms))}";
         return new Finding(DiagnosisCodes.ContactUnreachable, c.FailureSeverity,
             $"Le client ne peut être joint ni par email ni par SMS : {emailWhy} ; {smsWhy}. Il n'a pas pu recevoir son lien de signature, et une relance n'arriverait pas.",
-            "Appelez le client pour vérifier son adresse email et son numéro de mobile, puis annulez et relancez avec les bonnes coordonnées (Corriger et relancer).",
+            "Appelez le client pour vérifier son adresse email et son numéro de mobile, puis annulez et relancez avec les bonnes coordonnées (Nouvelle procédure corrigée).",
             ActionKinds.CorrectAndRelaunch, c.EmailCheck.Suggestion ?? c.MobileCheck.Suggestion);
     }
 

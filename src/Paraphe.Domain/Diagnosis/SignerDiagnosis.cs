@@ -88,7 +88,7 @@ public static partial class SignerDiagnosis
         {
             findings.Add(new Finding(DiagnosisCodes.Received, Severity.Info,
                 $"Le lien de signature a été ouvert il y a {Ago(now - opened)} : le client a bien reçu sa demande.",
-                ctx.Ongoing ? "Rien à faire ; relancez-le si la signature tarde (Relancer)." : "Rien à faire.",
+                ctx.Ongoing ? "Rien à faire ; relancez-le si la signature tarde (Relancer le client)." : "Rien à faire.",
                 ctx.Ongoing ? ActionKinds.Remind : null));
         }
         return Ordered(findings);
@@ -136,7 +136,7 @@ public static partial class SignerDiagnosis
             {
                 yield return new Finding(DiagnosisCodes.EmailNotOpened, Severity.Warning,
                     $"L'email a été remis à la messagerie de {delivered.To} il y a {Ago(c.Now - at)}, mais le lien n'a pas été ouvert.",
-                    "Demandez au client de regarder dans ses courriers indésirables (spam), puis relancez-le si besoin (Relancer).",
+                    "Demandez au client de regarder dans ses courriers indésirables (spam), puis relancez-le si besoin (Relancer le client).",
                     ActionKinds.Remind);
             }
             yield break;
@@ -169,7 +169,7 @@ public static partial class SignerDiagnosis
                 {
                     yield return new Finding(DiagnosisCodes.EmailNotOpened, Severity.Warning,
                         $"L'email à {n.To} est parti il y a {Ago(c.Now - sent)} sans aucun retour d'erreur, mais le lien n'a pas été ouvert.",
-                        "Demandez au client de regarder dans ses courriers indésirables (spam), puis relancez-le si besoin (Relancer).",
+                        "Demandez au client de regarder dans ses courriers indésirables (spam), puis relancez-le si besoin (Relancer le client).",
                         ActionKinds.Remind);
                 }
                 else
@@ -187,8 +187,8 @@ public static partial class SignerDiagnosis
 
     private static Finding? EmailFailure(Context c, Notification n)
     {
-        const string correct = "Corrigez l'adresse : annulez et relancez avec la bonne adresse (Corriger et relancer).";
-        const string another = "L'opérateur bloque nos emails : demandez au client une autre adresse (Corriger et relancer). " +
+        const string correct = "Corrigez l'adresse : annulez et relancez avec la bonne adresse (Nouvelle procédure corrigée).";
+        const string another = "L'opérateur bloque nos emails : demandez au client une autre adresse (Nouvelle procédure corrigée). " +
                                "En attendant, le SMS porte le même lien.";
         var suggestion = c.EmailCheck.Suggestion;
         var severity = c.FailureSeverity;
@@ -210,12 +210,12 @@ public static partial class SignerDiagnosis
             DeliveryFailure.ProviderError when c.OurSideIsDown => null,
             DeliveryFailure.ProviderError => !c.Waiting ? null : new Finding(DiagnosisCodes.EmailFailed, severity,
                 $"L'email à {n.To} n'a pas pu partir de Paraphe malgré plusieurs tentatives{Detail(n.Error)}.",
-                "Le SMS porte le même lien ; relancez le client plus tard (Relancer).", ActionKinds.Remind),
+                "Le SMS porte le même lien ; relancez le client plus tard (Relancer le client).", ActionKinds.Remind),
             DeliveryFailure.None or DeliveryFailure.Other or DeliveryFailure.SmsUnknownNumber or DeliveryFailure.SmsLandline
                 or DeliveryFailure.SmsUnreachable or DeliveryFailure.SmsFiltered => !c.Waiting ? null
                 : new Finding(DiagnosisCodes.EmailFailed, severity,
                     $"L'email à {n.To} n'a pas été remis{Detail(n.Error)}.",
-                    "Vérifiez l'adresse avec le client : si elle est fausse, annulez et relancez avec la bonne (Corriger et relancer). " +
+                    "Vérifiez l'adresse avec le client : si elle est fausse, annulez et relancez avec la bonne (Nouvelle procédure corrigée). " +
                     "Le SMS porte le même lien.", ActionKinds.CorrectAndRelaunch),
         };
     }
@@ -226,7 +226,7 @@ public static partial class SignerDiagnosis
     {
         if (check.Ok || check.Code is null) return null;
         var (action, kind) = launched
-            ? ("Annulez et relancez avec la bonne adresse (Corriger et relancer).", ActionKinds.CorrectAndRelaunch)
+            ? ("Annulez et relancez avec la bonne adresse (Nouvelle procédure corrigée).", ActionKinds.CorrectAndRelaunch)
             : check.Suggestion is not null
                 ? ($"Vérifiez avec le client et corrigez l'adresse ({check.Suggestion}) avant de lancer.", ActionKinds.UseSuggestion)
                 : ("Corrigez l'adresse email du client avant de lancer la procédure.", (string?)null);
@@ -243,9 +243,9 @@ public static partial class SignerDiagnosis
     {
         if (check.Ok || check.Code is null) return null;
         var (action, kind) = launched
-            ? ("Annulez et relancez avec le bon numéro (Corriger et relancer).", ActionKinds.CorrectAndRelaunch)
+            ? ("Annulez et relancez avec le bon numéro (Nouvelle procédure corrigée).", ActionKinds.CorrectAndRelaunch)
             : check.Suggestion is not null
-                ? ($"Corrigez le numéro du client ({check.Suggestion}) avant de lancer.", ActionKinds.UseSuggestion)
+                ? ($"Corrigez le numéro du client ({PhoneDisplay.Format(check.Suggestion)}) avant de lancer.", ActionKinds.UseSuggestion)
                 : ("Corrigez le numéro de mobile du client avant de lancer la procédure.", (string?)null);
         var message = check.Code == CheckCodes.MobileMissing
             ? "Le signataire n'a pas de numéro de mobile : il ne peut pas recevoir le SMS de signature."
@@ -282,7 +282,7 @@ public static partial class SignerDiagnosis
         $"problème d'envoi de notre côté{Detail(o.Error)}.",
         o.NextAttemptAt is { } next
             ? $"Rien à faire de votre côté : Paraphe réessaie automatiquement (prochain essai {In(next - now)}). Si cela dure, contactez le support."
-            : "Paraphe a abandonné l'envoi : contactez le support, puis relancez le client (Relancer).",
+            : "Paraphe a abandonné l'envoi : contactez le support, puis relancez le client (Relancer le client).",
         o.NextAttemptAt is null ? ActionKinds.Remind : ActionKinds.Wait);
 
     private static Finding InTransit(Notification n, DateTime now)

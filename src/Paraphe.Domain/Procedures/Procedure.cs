@@ -165,7 +165,7 @@ public sealed partial class Procedure
         if (!IsDraft)
             throw new DomainException(ErrorCodes.ProcedureLocked,
                 "La procédure est lancée : le document et les coordonnées des signataires ne peuvent plus être modifiés. " +
-                "Pour corriger, annulez la procédure, corrigez puis relancez-la (« Corriger et relancer »).");
+                "Pour corriger, annulez la procédure, corrigez puis relancez-la (« Nouvelle procédure corrigée »).");
     }
 
     private void EnsureStatus(string action, params ProcedureStatus[] allowed)

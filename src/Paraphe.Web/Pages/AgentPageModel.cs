@@ -18,6 +18,7 @@ namespace Paraphe.Web.Pages;
 public abstract class AgentPageModel(ParapheDbContext db) : PageModel
 {
     private const string FlashKey = "flash";
+    private const string FlashWarningKey = "flash-warning";
     private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
 
     protected ParapheDbContext Db => db;
@@ -34,7 +35,12 @@ public abstract class AgentPageModel(ParapheDbContext db) : PageModel
     /// <summary>A one-line confirmation carried over a redirect.</summary>
     public string? Flash => TempData[FlashKey] as string;
 
+    /// <summary>A confirmation that also asks for something (never shown in green).</summary>
+    public string? FlashWarning => TempData[FlashWarningKey] as string;
+
     protected void SetFlash(string message) => TempData[FlashKey] = message;
+
+    protected void SetWarning(string message) => TempData[FlashWarningKey] = message;
 
     protected void Show(DomainException e)
     {

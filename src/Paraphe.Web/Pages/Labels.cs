@@ -182,7 +182,7 @@ public static class Labels
             || AuditCatalogue.Read(type, data.GetRawText()) is not NotificationReported n) return null;
         var channel = n.Channel == "sms" ? "SMS" : "Email";
         var purpose = Enum.TryParse<Domain.Notifications.Purpose>(n.Purpose, ignoreCase: true, out var p) ? Purpose(p) : n.Purpose;
-        return $"{channel} · {purpose} → {n.To}{(string.IsNullOrEmpty(n.Detail) ? "" : $" — {n.Detail}")}";
+        return $"{channel} · {purpose} → {Paraphe.Domain.Contacts.PhoneDisplay.Format(n.To)}{(string.IsNullOrEmpty(n.Detail) ? "" : $" — {n.Detail}")}";
     }
 
     /// <summary>Who reported a delivery event: the provider, by its usual name.</summary>

@@ -29,7 +29,11 @@ public static class UiSetup
             o.Conventions.AllowAnonymousToFolder("/Sign");
             o.Conventions.AllowAnonymousToFolder("/Public");
             o.Conventions.AddPageRoute("/Procedures/Index", "");
-        }).AddMvcOptions(o => o.Filters.Add<UnknownHandlers>());
+        }).AddMvcOptions(o =>
+        {
+            o.Filters.Add<UnknownHandlers>();
+            o.Filters.Add<Procedures.KioskLock>();
+        });
         return builder;
     }
 }

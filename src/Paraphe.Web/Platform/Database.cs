@@ -46,6 +46,7 @@ public static class Database
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         DataFiles.Secure(o.ResolvedDataDirectory, sqlite);
+        await Features.Contacts.ContactSearchKeys.BackfillAsync(db, ct);
         await DemoAgency.SeedAsync(scope.ServiceProvider, ct);
     }
 }

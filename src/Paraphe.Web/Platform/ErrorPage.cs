@@ -30,7 +30,7 @@ public static class ErrorPage
         string E(string s) => WebUtility.HtmlEncode(s);
         return http.Response.WriteAsync($"""
             <!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{E(title)} — Paraphe</title><link rel="stylesheet" href="/css/site.css"></head>
+            <title>{E(title)} — Paraphe</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/css/site.css"></head>
             <body><main class="container error-page">
             <h1 data-testid="error-title">{E(title)}</h1><p data-testid="error-text">{E(detail ?? text)}</p>
             <p><a href="/">Retour à l'accueil</a></p></main></body></html>

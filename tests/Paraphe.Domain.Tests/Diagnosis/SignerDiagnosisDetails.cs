@@ -19,7 +19,7 @@ public class SignerDiagnosisDetails
 
         Assert.Equal(Severity.Error, f.Severity);
         Assert.Equal("L'adresse camille.lefevre@orange.fr n'existe pas (boîte inconnue).", f.Message);
-        Assert.Contains("Corriger et relancer", f.Action);
+        Assert.Contains("Nouvelle procédure corrigée", f.Action);
         Assert.Equal(ActionKinds.CorrectAndRelaunch, f.ActionKind);
     }
 

@@ -106,7 +106,7 @@ public class SignerDiagnosisHistory
 
         var refused = Build.Refused(ErrorCodes.ContactUnreachable, () => s.Remind());
 
-        Assert.Contains("Corriger et relancer", (string)refused.Extensions["action"]!, StringComparison.Ordinal);
+        Assert.Contains("Nouvelle procédure corrigée", (string)refused.Extensions["action"]!, StringComparison.Ordinal);
         Assert.Equal(ActionKinds.CorrectAndRelaunch, refused.Extensions["action_kind"]);
         Assert.Equal(DiagnosisCodes.ContactUnreachable, s.Diagnose()[0].Code);
     }

@@ -200,10 +200,13 @@ public abstract partial class PageFuzzing(ParapheApp app)
             for (var i = 0; i < CasesPerForm; i++)
             {
                 var token = await TokenAsync(agent, form.Page);
+                var kiosk = form.Page.EndsWith("/face-a-face", StringComparison.Ordinal);
+                if (kiosk) await UnlockAsync(agent, form.Page);
                 var handler = Pick(form.Handlers);
                 var url = form.Action + (handler.Length == 0 ? "" : "?handler=" + handler) + (random.Next(6) == 0 ? (handler.Length == 0 ? "?" : "&") + "handler=" + Pick(form.Handlers) : "");
                 var body = Body(form, token, real);
                 await CheckAsync(await agent.SendAsync(HttpMethod.Post, url, body), $"POST {url} {await Shown(body)}", failures);
+                if (kiosk) await UnlockAsync(agent, form.Page);
                 if (!await agent.IsSignedInAsync()) Assert.Fail($"the agent's session ended after POST {url}");
             }
 
@@ -222,9 +225,19 @@ public abstract partial class PageFuzzing(ParapheApp app)
                 var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern,
                     GetValue(real, inPath), GetValue(real), GetValue(real));
                 await CheckAsync(await agent.GetAsync(url), $"GET {url[..Math.Min(url.Length, 200)]}", failures);
+                if (url.Contains("face-a-face", StringComparison.Ordinal)) await UnlockAsync(agent, $"/procedures/{inPerson.Str("id")}/face-a-face");
             }
 
         Assert.True(failures.Count == 0, $"{failures.Count} answer(s) were server errors:\n" + string.Join("\n", failures.Distinct().Take(40)));
+    }
+
+    /// <summary>
+    /// Opening face to face locks the agent's session to that kiosk (KioskSessions); the agent unlocks it with the
+    /// password, as at the agency, so that the fuzzing keeps reaching every other page.
+    /// </summary>
+    private static async Task UnlockAsync(AgentBrowser agent, string kiosk)
+    {
+        using var _ = await agent.PostFormAsync(kiosk, kiosk + "?handler=Unlock", new() { ["UnlockPassword"] = Password });
     }
 
     /// <summary>A query or path value: not U+0000 in a path (the test host throws before the app), kept under URL limits.</summary>
@@ -258,7 +271,7 @@ public abstract partial class PageFuzzing(ParapheApp app)
             Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         }
         // The real handlers still run: the signing page still opens and declines.
-        using var decline = await signer.PostFormAsync($"/sign/{token}", $"/sign/{token}?handler=Decline", new() { ["DeclineReason"] = "Je refuse." });
+        using var decline = await signer.PostFormAsync($"/sign/{token}", $"/sign/{token}?handler=Decline", new() { ["DeclineReason"] = "Je refuse.", ["ConfirmDecline"] = "true" });
         Assert.Equal(HttpStatusCode.OK, decline.StatusCode);
         Assert.Equal("declined", (await api.ProcedureAsync(launched.Str("id"))).Str("status"));
     }

@@ -87,7 +87,7 @@ public abstract class RemindersOnKnownBadChannels(ParapheApp app)
         var problem = await Expect.ProblemAsync(await api.PostAsync(RemindPath(id, signer)), HttpStatusCode.UnprocessableEntity,
             "contact_unreachable");
 
-        Assert.Contains("Corriger et relancer", problem.Str("action"), StringComparison.Ordinal);
+        Assert.Contains("Nouvelle procédure corrigée", problem.Str("action"), StringComparison.Ordinal);
         Assert.Equal("correct_and_relaunch", problem.Str("action_kind"));
         Assert.Contains("ni par email ni par SMS", problem.Str("detail"), StringComparison.Ordinal);
         Assert.Empty(await RemindersAsync(id));

@@ -37,9 +37,18 @@ public static class ContactsApi
     public static IQueryable<Contact> SearchContacts(IQueryable<Contact> contacts, string? q)
     {
         TextInput.Ensure("q", q, TextInput.Query);
-        if (string.IsNullOrWhiteSpace(q)) return contacts;
-        var term = q.Replace("\0", "", StringComparison.Ordinal).Trim().ToLower(); // PostgreSQL refuses U+0000 in a parameter
-        return contacts.Where(c => c.LastName.ToLower().Contains(term) || c.FirstName.ToLower().Contains(term)
-                                   || c.Email.ToLower().Contains(term) || c.Mobile.Contains(term));
+        return Matching(contacts, q);
+    }
+
+    /// <summary>
+    /// The contacts whose search key holds every term of the query (<see cref="ContactSearch"/>): any writing of a
+    /// phone number, names without accents. One substring test per term on one column, on either database.
+    /// </summary>
+    public static IQueryable<Contact> Matching(IQueryable<Contact> contacts, string? q)
+    {
+        // PostgreSQL refuses U+0000 in a parameter.
+        foreach (var term in ContactSearch.Terms(q?.Replace("\0", "", StringComparison.Ordinal)))
+            contacts = contacts.Where(c => c.SearchKey.Contains(term));
+        return contacts;
     }
 }

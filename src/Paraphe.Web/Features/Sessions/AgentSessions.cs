@@ -66,6 +66,7 @@ public static class AgentSessions
             await RejectAsync(context);
             return;
         }
+        http.Items[KioskSessions.ItemKey] = session.KioskProcedureId;
         if (now - session.LastSeenAt >= LastSeenResolution)
         {
             session.LastSeenAt = now;

@@ -41,13 +41,6 @@ public sealed class RequestOtp(ParapheDbContext db, SigningLinks links, OutboxSi
     public Task<Response> HandleInPersonAsync(string procedureId, string signerId, CancellationToken ct) =>
         db.RetryOnConflictAsync(async () => await HandleAsync(await InPersonSigning.SessionAsync(db, procedureId, signerId, ct), ct), ct);
 
-    /// <summary>« 06 •• •• •• 78 » for a French mobile; otherwise the country code and the last two digits.</summary>
-    public static string MaskedMobile(string e164)
-    {
-        var digits = new string(e164.Where(char.IsAsciiDigit).ToArray());
-        if (e164.StartsWith("+33", StringComparison.Ordinal) && digits.Length == 11)
-            return $"0{digits[2]} •• •• •• {digits[^2..]}";
-        if (digits.Length < 6) return "•• ••";
-        return $"{e164[..Math.Min(3, e164.Length)]} •• •• •• {digits[^2..]}";
-    }
+    /// <summary>« 06 •• •• •• 78 » for a French mobile, « +262 6 •• •• •• 56 » elsewhere (<see cref="PhoneDisplay.Mask"/>).</summary>
+    public static string MaskedMobile(string e164) => Paraphe.Domain.Contacts.PhoneDisplay.Mask(e164);
 }

@@ -35,7 +35,7 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
         return await AttemptAsync(async () =>
         {
             var contact = await SaveContact.FindAsync(Db, Id, ct);
-            (FirstName, LastName, Email, Mobile) = (contact.FirstName, contact.LastName, contact.Email, contact.Mobile);
+            (FirstName, LastName, Email, Mobile) = (contact.FirstName, contact.LastName, contact.Email, Paraphe.Domain.Contacts.PhoneDisplay.Format(contact.Mobile));
             Language = Languages.Wire(contact.Language);
             Checks = contact.Checks();
             Ongoing = await ContactInOngoingProcedures.ForAsync(Db, contact.Id, ct);
@@ -52,9 +52,8 @@ public sealed class EditModel(ParapheDbContext db) : AgentPageModel(db)
             var contact = IsNew
                 ? await SaveContact.CreateAsync(Db, AgencyId, request, ct)
                 : await SaveContact.UpdateAsync(Db, Id, request, ct);
-            SetFlash(contact.Checks().CanReceiveRemote
-                ? "Contact enregistré."
-                : "Contact enregistré, mais ses coordonnées sont à corriger (voir ci-dessous).");
+            if (contact.Checks().CanReceiveRemote) SetFlash("Contact enregistré.");
+            else SetWarning("Contact enregistré, mais ses coordonnées sont à corriger (voir ci-dessous).");
             return RedirectToPage(new { id = contact.Id });
         }, async () =>
         {

@@ -13,13 +13,7 @@ public sealed class IndexModel(ParapheDbContext db) : AgentPageModel(db)
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        IQueryable<Contact> query = Db.Contacts.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(Q))
-        {
-            var term = Q.Trim().ToLower();
-            query = query.Where(c => c.LastName.ToLower().Contains(term) || c.FirstName.ToLower().Contains(term)
-                                     || c.Email.ToLower().Contains(term) || c.Mobile.Contains(term));
-        }
+        var query = Features.Contacts.ContactsApi.Matching(Db.Contacts.AsNoTracking(), Q);
         Contacts = await query.OrderBy(c => c.LastName).ThenBy(c => c.FirstName).Take(500).ToListAsync(ct);
     }
 }

@@ -21,9 +21,9 @@ public sealed class UploadModel(ParapheDbContext db, UploadDocument upload) : Ag
         await AttemptAsync(async () =>
         {
             var document = await upload.HandleAsync(AgencyId, Pdf, Title, Kind, ct);
-            SetFlash($"Document « {document.Title} » importé ({document.Pages} page{(document.Pages > 1 ? "s" : "")})." +
-                     (upload.RemovedActiveContent.Count == 0 ? "" :
-                         $" Contenu actif retiré du PDF pour la sécurité des signataires : {UploadDocument.Describe(upload.RemovedActiveContent)}."));
+            var imported = $"Document « {document.Title} » importé ({Paraphe.Domain.FrenchWords.Count(document.Pages, "page")}).";
+            if (upload.RemovedActiveContent.Count == 0) SetFlash(imported);
+            else SetWarning(imported + $" Contenu actif retiré du PDF pour la sécurité des signataires : {UploadDocument.Describe(upload.RemovedActiveContent)}.");
             return ReturnTo == "new-procedure"
                 ? Redirect($"/procedures/new?documentId={Uri.EscapeDataString(document.Id)}")
                 : Redirect("/documents");

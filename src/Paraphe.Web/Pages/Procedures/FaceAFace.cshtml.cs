@@ -3,6 +3,7 @@ using Paraphe.Data;
 using Paraphe.Domain;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Procedures;
+using Paraphe.Web.Features.Sessions;
 using Paraphe.Web.Features.Signing;
 
 namespace Paraphe.Web.Pages.Procedures;
@@ -39,6 +40,33 @@ public sealed class FaceAFaceModel(ParapheDbContext db, SigningLinks links, Requ
 
     /// <summary>Why this procedure cannot be signed here now (not in person, not launched, closed…).</summary>
     public string? Blocked { get; private set; }
+
+    /// <summary>The session is locked to this page (<see cref="KioskSessions"/>): kiosk layout, no agency menu.</summary>
+    public bool Kiosk { get; private set; }
+
+    /// <summary>The agent's password, typed to leave the kiosk; never written back into the page.</summary>
+    [BindProperty] public string? UnlockPassword { get; set; }
+    public string? UnlockError { get; private set; }
+
+    /// <summary>Leaves the kiosk with the agent's password (the session ends after too many wrong ones).</summary>
+    public async Task<IActionResult> OnPostUnlockAsync(CancellationToken ct)
+    {
+        var result = await KioskSessions.UnlockAsync(Db, HttpContext, UnlockPassword, ct);
+        switch (result.Outcome)
+        {
+            case KioskSessions.Outcome.Unlocked:
+                SetFlash("Face à face terminé : l'appareil est de nouveau à vous.");
+                return Redirect($"/procedures/{Uri.EscapeDataString(Id)}");
+            case KioskSessions.Outcome.SessionEnded:
+                return Redirect("/login");
+            default:
+                UnlockError = result.TriesLeft == 1
+                    ? "Mot de passe incorrect. Encore 1 essai, puis la session sera fermée."
+                    : $"Mot de passe incorrect. Encore {result.TriesLeft} essais, puis la session sera fermée.";
+                Db.ChangeTracker.Clear();
+                return await LoadAsync(ct);
+        }
+    }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
         await AttemptAsync(() => LoadAsync(ct), () => Task.FromResult<IActionResult>(Page()));
@@ -84,6 +112,10 @@ public sealed class FaceAFaceModel(ParapheDbContext db, SigningLinks links, Requ
                 Current = null;
             }
         }
+        // Signing here on the agency's device: the session is locked to this page until the agent unlocks it.
+        if (Current is not null && Blocked is null)
+            await KioskSessions.LockAsync(Db, HttpContext, procedure.Id, ct);
+        Kiosk = KioskSessions.LockedTo(HttpContext) == procedure.Id;
         // A new signer starts from a blank form; after a refusal the same signer keeps what was typed.
         if (Current is not null && SignerId != Current.Id)
         {

@@ -75,7 +75,7 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
             var draft = await ProcedureMapping.FindAsync(Db, DraftId, ct);
             if (!draft.IsDraft)
             {
-                SetFlash("Cette procédure est lancée : elle ne se modifie plus. Pour la corriger, utilisez « Corriger et relancer ».");
+                SetFlash("Cette procédure est lancée : elle ne se modifie plus. Pour la corriger, utilisez « Nouvelle procédure corrigée ».");
                 return Redirect($"/procedures/{draft.Id}");
             }
             FromDraft(draft);

@@ -19,12 +19,12 @@ public sealed record SignerCardView(SignerResponse Signer, IReadOnlyDictionary<s
     /// <summary>Every channel known bad: a reminder would be refused (contact_unreachable); the diagnosis says what to correct.</summary>
     public bool Unreachable => Remindable && Signer.ReminderChannels is { Count: 0 };
 
-    /// <summary>« Relancer par email et SMS », or the one channel left when the other is known bad.</summary>
+    /// <summary>« Relancer le client », or the one channel left when the other is known bad.</summary>
     public string RemindLabel => Signer.ReminderChannels switch
     {
         ["sms"] => "Relancer le client par SMS",
         ["email"] => "Relancer le client par email",
-        _ => "Relancer par email et SMS",
+        _ => "Relancer le client",
     };
 
     /// <summary>Why only one channel, said before the agent clicks.</summary>

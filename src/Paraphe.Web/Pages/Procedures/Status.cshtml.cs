@@ -241,7 +241,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
             "api_key" => "API (clé de l'agence)",
             "system" => "Paraphe (automatique)",
             "link" => Procedure?.Notifications.Concat(Procedure.Signers.SelectMany(x => x.Notifications)).FirstOrDefault(n => n.Id == id) is { } n
-                ? $"Lien de téléchargement de {n.To}" : "Lien de téléchargement",
+                ? $"Lien de téléchargement de {Paraphe.Domain.Contacts.PhoneDisplay.Format(n.To)}" : "Lien de téléchargement",
             _ => Labels.Provider(actor),
         };
     }

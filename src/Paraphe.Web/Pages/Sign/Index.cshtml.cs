@@ -18,7 +18,7 @@ namespace Paraphe.Web.Pages.Sign;
 [BodyLimit(BodyLimit.Signature), SigningTokenFirst]
 [AllowAnonymous]
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Platform.LinkRateLimits.SigningPolicy)]
-public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp) : PageModel
+public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp, Features.Completion.DownloadLinks downloads) : PageModel
 {
     public enum PageState { Form, AlreadySigned, Signed, Declined, Gone, NotFound }
 
@@ -50,6 +50,14 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
     /// <summary>The active tab: "draw" or "type"; empty without JavaScript (both are then sent).</summary>
     [BindProperty] public string? Method { get; set; }
     [BindProperty] public string? DeclineReason { get; set; }
+    /// <summary>The second step of a refusal: without it, the page asks the signer to confirm (nothing is recorded).</summary>
+    [BindProperty] public bool ConfirmDecline { get; set; }
+
+    /// <summary>The refusal is written and waits for the signer's confirmation.</summary>
+    public bool DeclineConfirming { get; private set; }
+
+    /// <summary>The signed document for this signer, once sealed (see <see cref="SignedDocument"/>).</summary>
+    public SignedDocumentOffer? SignedDocument { get; private set; }
     /// <summary>The SMS code typed (procedures with a code); never written back into the page.</summary>
     [BindProperty] public string? Otp { get; set; }
 
@@ -108,6 +116,15 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
 
     public Task<IActionResult> OnPostDeclineAsync(string token, CancellationToken ct) => SubmitAsync(token, "decline", async session =>
     {
+        if (!ConfirmDecline)
+        {
+            // First step: nothing is recorded; the same page asks to confirm, the reason kept.
+            if (string.IsNullOrWhiteSpace(DeclineReason))
+                throw new DomainException(ErrorCodes.ValidationFailed, "Indiquez pourquoi vous refusez de signer.",
+                    new Dictionary<string, string[]> { ["reason"] = ["Indiquez pourquoi vous refusez de signer."] });
+            DeclineConfirming = true;
+            return PageState.Form;
+        }
         await DeclineSigning.HandleAsync(db, session, new DeclineSigning.Request(DeclineReason), ct);
         return PageState.Declined;
     }, ct);
@@ -210,6 +227,9 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
         OtpAlreadySent = session.Signer.LatestCode is not null;
         Signers = session.Procedure.Signers.OrderBy(s => s.Order)
             .Select(s => new SignerLine(s.DisplayName, s.Role, s.Status, s.Id == session.Signer.Id)).ToList();
+        SignedDocument = session.Procedure.Status == ProcedureStatus.Completed
+            ? await SignedDocumentOffer.ForAsync(db, downloads, session.Procedure.Id, session.Signer.Id, ct)
+            : null;
     }
 
     /// <summary>The URL holds a secret: never cache the page, never send it as a referrer, never index it.</summary>

@@ -8,9 +8,47 @@
 
   var PNG_PREFIX = 'data:image/png;base64,';
 
+  // ---- The code field: in view and focused after a code was asked for (#code), without a jump to the top ----
+  function focusCode() {
+    var input = document.getElementById('otp-code');
+    if (!input) return false;
+    input.focus({ preventScroll: true });
+    (document.getElementById('code') || input).scrollIntoView({ block: 'center' });
+    return true;
+  }
+
   // ---- The first error gets the focus, so screen readers and small screens land on it ----
+  // An error about the code is next to the code field: the field gets the focus (the error describes it).
   var error = document.querySelector('[data-testid="error-message"]');
-  if (error) error.focus();
+  var codeBox = document.getElementById('code');
+  if (error && !(codeBox && codeBox.contains(error))) error.focus();
+  else if (location.hash === '#code' || (codeBox && error)) {
+    focusCode();
+    window.addEventListener('load', focusCode); // again once the document above has its size
+  }
+
+  // ---- Refusing asks for a confirmation first (without JavaScript the server asks it) ----
+  var declineForm = document.querySelector('[data-decline-form]');
+  if (declineForm) {
+    var ask = declineForm.querySelector('[data-decline-ask]');
+    var confirmBox = declineForm.querySelector('[data-decline-confirm]');
+    var cancel = declineForm.querySelector('[data-decline-cancel]');
+    declineForm.addEventListener('submit', function (e) {
+      if (e.submitter !== ask) return;
+      e.preventDefault();
+      ask.hidden = true;
+      confirmBox.hidden = false;
+      confirmBox.focus({ preventScroll: true });
+      confirmBox.scrollIntoView({ block: 'center' });
+    });
+    cancel.addEventListener('click', function (e) {
+      e.preventDefault();
+      confirmBox.hidden = true;
+      ask.hidden = false;
+      ask.focus();
+    });
+    if (!confirmBox.hidden && !error) confirmBox.focus();
+  }
 
   var form = document.querySelector('[data-sign-form]');
   if (!form) return;
@@ -191,6 +229,8 @@
     if (focus) tab.focus();
     if (methodInput.value === 'draw') resize();
   }
+  var selected = tabs.filter(function (t) { return t.getAttribute('aria-selected') === 'true'; })[0];
+  if (methodInput && !methodInput.value && selected) methodInput.value = selected.getAttribute('data-method');
   tabs.forEach(function (tab, i) {
     tab.addEventListener('click', function () { select(tab, false); });
     tab.addEventListener('keydown', function (e) {
@@ -208,6 +248,38 @@
   if (typedInput) typedInput.addEventListener('input', updatePreview);
   updatePreview();
 
+  // ---- Asking for the code: the page stays, only the code's box is replaced ----
+  // The answer is the page the server would show (its #code box, with « Code envoyé » or the refusal); anything
+  // else (the link closed meanwhile, too many requests) replaces the page as a normal submission would.
+  function askCode(button) {
+    var body = new URLSearchParams(new FormData(form));
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    fetch(button.formAction, { method: 'POST', body: body, credentials: 'same-origin' })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        var fresh = doc.getElementById('code');
+        var old = document.getElementById('code');
+        if (fresh && old) {
+          old.replaceWith(document.adoptNode(fresh));
+          focusCode();
+        } else {
+          document.title = doc.title;
+          document.body.replaceWith(document.adoptNode(doc.body));
+          window.scrollTo(0, 0);
+        }
+      })
+      .catch(function () {
+        // No answer (offline): say so in the box, the signer can try again.
+        button.disabled = false;
+        button.removeAttribute('aria-busy');
+        var sent = document.querySelector('[data-testid="otp-sent"]');
+        if (sent) sent.textContent = 'Pas de connexion : le code n\u2019a pas pu être demandé. Réessayez.';
+      })
+      .then(function () { sending = false; });
+  }
+
   // ---- Submission ----
   var sending = false;
   form.addEventListener('submit', function (e) {
@@ -215,7 +287,13 @@
     // Also when asking for the SMS code: the drawing comes back with the page and is not lost.
     if (!methodInput || methodInput.value === 'draw') imageInput.value = isEmpty() ? '' : exportPng();
     sending = true;
-    if (e.submitter && e.submitter.hasAttribute('data-otp-send')) return;
+    if (e.submitter && e.submitter.hasAttribute('data-otp-send')) {
+      if (window.fetch && window.DOMParser && window.URLSearchParams) {
+        e.preventDefault();
+        askCode(e.submitter);
+      }
+      return;
+    }
     submit.setAttribute('aria-busy', 'true');
     submit.textContent = 'Signature en cours…';
   });
