@@ -81,6 +81,8 @@ internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedur
         e.Ignore(x => x.AwaitsSeal);
         e.Ignore(x => x.IsSealed);
         e.Property(x => x.SealedSha256).HasMaxLength(64);
+        e.Property(x => x.AgentUserId).HasMaxLength(40);
+        e.Property(x => x.Message).HasMaxLength(500);
     }
 }
 

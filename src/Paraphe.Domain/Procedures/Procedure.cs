@@ -38,6 +38,12 @@ public sealed partial class Procedure
     /// <summary>Manual mode: the scanned signed copy, when the agent uploaded one.</summary>
     public string? ScannedDocumentId { get; private set; }
     public string? Replaces { get; private set; }
+    /// <summary>The agency user alerts go to (the one who created it in the app, or named on the API); null: the directors.</summary>
+    public string? AgentUserId { get; private set; }
+    /// <summary>The agent's optional personal message to the signers, quoted in the invitation email.</summary>
+    public string? Message { get; private set; }
+    /// <summary>When the agent was alerted that the procedure is about to expire (once).</summary>
+    public DateTime? ExpiryWarnedAt { get; private set; }
     public string? ReplacedBy { get; private set; }
     /// <summary>Optimistic concurrency: two writers on one procedure never both win.</summary>
     public int Version { get; private set; }
@@ -56,8 +62,10 @@ public sealed partial class Procedure
         _signers.FirstOrDefault(s => s.Id == signerId)
         ?? throw new DomainException(ErrorCodes.NotFound, "Signataire introuvable dans cette procédure.");
 
+    /// <param name="Message">null keeps the current message; blank removes it.</param>
+    /// <param name="AgentUserId">null keeps the current agent (the caller checks that the user is in the agency).</param>
     public sealed record Options(ProcedureMode Mode, bool Otp = false, int? ExpiresInDays = null,
-        int? ReminderIntervalDays = null, int? ReminderMax = null);
+        int? ReminderIntervalDays = null, int? ReminderMax = null, string? Message = null, string? AgentUserId = null);
 
     public static Procedure Create(string agencyId, string documentId, string title, Options options, string actor, DateTime now)
     {
@@ -129,8 +137,12 @@ public sealed partial class Procedure
         var max = o.ReminderMax ?? ReminderMax;
         if (max is < 0 or > 10)
             errors["reminders.max"] = ["De 0 à 10 relances automatiques."];
+        var message = o.Message is null ? Message : string.IsNullOrWhiteSpace(o.Message) ? null : o.Message.Trim();
+        TextInput.Check(errors, "message", message, TextInput.Message);
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, "Les options de la procédure ne sont pas valides.", errors);
+        Message = message;
+        AgentUserId = o.AgentUserId ?? AgentUserId;
         Mode = o.Mode;
         Otp = o.Otp;
         ExpiresInDays = expires;

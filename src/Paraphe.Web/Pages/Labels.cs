@@ -114,6 +114,7 @@ public static class Labels
         Domain.Notifications.Purpose.Cancellation => "annulation",
         Domain.Notifications.Purpose.Completion => "document signé",
         Domain.Notifications.Purpose.Notary => "envoi au notaire",
+        Domain.Notifications.Purpose.Alert => "alerte à l'agent",
     };
 
     public static string DocumentKind(string kind) => kind switch
@@ -156,6 +157,8 @@ public static class Labels
         "notification.deferred" => "Message différé",
         "notification.delivered" => "Message délivré",
         "notification.failed" => "Message en échec",
+        "procedure.expiring_soon" => "Expiration proche signalée à l'agence",
+        "alert.raised" => "Alerte envoyée à l'agence",
         _ => type,
     };
 

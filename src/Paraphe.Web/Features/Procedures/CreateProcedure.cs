@@ -17,8 +17,11 @@ public static class CreateProcedure
     public sealed record SignerRequest(string? ContactId, string? UserId, string? Role, FieldDto? Field);
 
     /// <param name="Launch">true: create and launch in one transaction (refused as a whole if the launch is).</param>
+    /// <param name="Message">The agent's personal message to the signers, quoted in the invitation email.</param>
+    /// <param name="AgentUserId">Who is alerted (an active user of the agency); by default the user who creates it, or —
+    /// with an API key — nobody: the directors.</param>
     public sealed record Request(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, ReminderRequest? Reminders,
-        IReadOnlyList<SignerRequest>? Signers, bool? Launch = null);
+        IReadOnlyList<SignerRequest>? Signers, bool? Launch = null, string? Message = null, string? AgentUserId = null);
 
     public static ProcedureMode ParseMode(string? mode) => mode?.Trim().ToLowerInvariant() switch
     {
@@ -85,8 +88,10 @@ public static class CreateProcedure
         await ValidateSignersAsync(db, signers, document, i => $"signers[{i}]", ct);
         var snapshots = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct);
 
+        var agent = await ProcedureAgent.ResolveAsync(db, r.AgentUserId, actor, ct);
         var procedure = Procedure.Create(agencyId, document.Id, document.Title,
-            new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max),
+            new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max,
+                r.Message, agent),
             actor, db.UtcNow);
         foreach (var s in signers)
             procedure.AddSigner(s.ContactId, s.UserId, s.Role, ToField(s.Field), snapshots.Of(s.ContactId, s.UserId), actor);

@@ -33,7 +33,7 @@ public sealed record ProcedureResponse(
     string? CancelReason, DateTime? DeclinedAt, DateTime? ExpiresAt, string? DocumentSha256, string? ScannedDocumentId,
     string? Replaces, string? ReplacedBy, IReadOnlyList<SignerResponse> Signers,
     DateTime? SealedAt, string? SealedSha256, string? SignedDocumentUrl, IReadOnlyList<NotificationResponse> Notifications,
-    Completion.SealingResponse? Sealing = null);
+    Completion.SealingResponse? Sealing = null, string? Message = null, string? AgentUserId = null);
 
 public sealed record ReminderSettings(int IntervalDays, int Max);
 
@@ -66,7 +66,7 @@ public static class ProcedureMapping
         p.SealedAt, p.SealedSha256, p.IsSealed ? $"/api/v1/procedures/{p.Id}/signed-document" : null,
         notifications.Where(n => n.SignerId is null)
             .Select(n => ToResponse(n) with { Diagnosis = ToResponse(DocumentMessageDiagnosis.For(n)) }).ToList(),
-        Completion.SealingResponse.Of(p, sealingJob));
+        Completion.SealingResponse.Of(p, sealingJob), p.Message, p.AgentUserId);
     }
 
     private static NotificationResponse ToResponse(Notification n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,
