@@ -41,6 +41,8 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
     [BindProperty] public int? ExpiresInDays { get; set; } = ProcedureRules.DefaultExpiryDays;
     [BindProperty] public int? ReminderIntervalDays { get; set; } = ProcedureRules.DefaultReminderIntervalDays;
     [BindProperty] public int? ReminderMax { get; set; } = ProcedureRules.DefaultReminderMax;
+    /// <summary>The personal message quoted in the invitation email.</summary>
+    [BindProperty] public string? Message { get; set; }
     /// <summary>Rows posted with `Signers.Index` keys, so rows added or removed in the browser still bind.</summary>
     [BindProperty] public List<SignerRow> Signers { get; set; } = [];
 
@@ -111,7 +113,7 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
             throw new DomainException(ErrorCodes.ValidationFailed, "Un emplacement de signature est incomplet.", fieldErrors);
         var mode = Mode;
         return new CreateProcedure.Request(DocumentId, mode, mode is "remote" or "in_person" && Otp, ExpiresInDays,
-            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers);
+            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers, Message: Message);
     }
 
     /// <summary>The box in PDF points when its five numbers are given and readable (« 207.5 » or « 207,5 »).</summary>
