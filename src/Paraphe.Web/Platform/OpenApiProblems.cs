@@ -60,11 +60,9 @@ public static class OpenApiProblems
         ["POST api/v1/signing/{token}/decline"] = [.. Signing, .. Link],
         ["POST api/v1/procedures/{id}/sealing/retry"] = [ErrorCodes.InvalidTransition],
         ["POST api/v1/verify"] = [Problems.DocumentTooLarge, Problems.InvalidDocument, ErrorCodes.ValidationFailed, Problems.RateLimited],
-        ["GET api/v1/alerts"] = [Features.Alerts.AlertsApi.UserRequired],
-        ["POST api/v1/alerts/{id}/read"] = [Features.Alerts.AlertsApi.UserRequired],
-        ["POST api/v1/alerts/read-all"] = [Features.Alerts.AlertsApi.UserRequired],
-        ["GET api/v1/me/alert-preferences"] = [Features.Alerts.AlertsApi.UserRequired],
-        ["PUT api/v1/me/alert-preferences"] = [Features.Alerts.AlertsApi.UserRequired],
+        ["GET api/v1/alerts"] = [ErrorCodes.ValidationFailed],
+        ["POST api/v1/alerts/read-all"] = [ErrorCodes.ValidationFailed],
+        ["PUT api/v1/users/{id}/alert-preferences"] = [ErrorCodes.ValidationFailed],
         ["POST callbacks/sms/twilio"] = Callback,
         ["POST callbacks/sms/brevo"] = Callback,
         ["POST callbacks/email/brevo"] = Callback,
@@ -102,8 +100,7 @@ public static class OpenApiProblems
     private static int StatusOf(string code) => code switch
     {
         Features.Notifications.Sms.TwilioStatusCallback.InvalidSignature or Features.Notifications.Sms.BrevoSmsWebhook.InvalidCredentials
-            or Features.Notifications.Email.Brevo.BrevoEmailWebhook.UnauthorizedCallback
-            or Features.Alerts.AlertsApi.UserRequired => StatusCodes.Status403Forbidden,
+            or Features.Notifications.Email.Brevo.BrevoEmailWebhook.UnauthorizedCallback => StatusCodes.Status403Forbidden,
         _ => Problems.StatusFor(code),
     };
 

@@ -8,7 +8,7 @@ using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Alerts;
 
-public sealed record AlertResponse(string Id, string Kind, string ProcedureId, string? SignerId, string Title, string? SignerName,
+public sealed record AlertResponse(string Id, string UserId, string Kind, string ProcedureId, string? SignerId, string Title, string? SignerName,
     string? Detail, string Message, DateTime CreatedAt, DateTime? ReadAt, string? NotificationId);
 
 public sealed record AlertListResponse(IReadOnlyList<AlertResponse> Items, int Page, int PageSize, int Total, int Unread);
@@ -18,63 +18,53 @@ public sealed record AlertPreferencesResponse(IReadOnlyDictionary<string, bool> 
 
 public sealed record AlertPreferencesRequest(IReadOnlyDictionary<string, bool>? Email);
 
+public sealed record ReadAllResponse(int Marked);
+
 /// <summary>
-/// The signed-in user's alerts (`GET /alerts`, newest first; `?unread=true`), marked read one by one or all at once,
-/// and their email preferences (`GET|PUT /me/alert-preferences`). An API key has no user: `403 user_required`.
+/// The agency's alerts for an integrator (`GET /alerts`, newest first; `?user_id=` one user's, `?unread=true`), marked
+/// read one by one or all at once, and each user's email preferences (`GET|PUT /users/{id}/alert-preferences`). The
+/// pages show a signed-in user their own.
 /// </summary>
 public static class AlertsApi
 {
-    public const string UserRequired = "user_required";
-
     public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/alerts").WithTags("Alerts");
 
-        group.MapGet("/", async Task<Results<Ok<AlertListResponse>, ProblemHttpResult>> (bool? unread, int? page, int? page_size,
-            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/", async Task<Ok<AlertListResponse>> (string? user_id, bool? unread, int? page, int? page_size,
+            ParapheDbContext db, CancellationToken ct) =>
         {
-            if (UserOf(http) is not { } user) return NoUser();
-            var mine = db.UserAlerts.AsNoTracking().Where(a => a.UserId == user);
-            var query = unread == true ? mine.Where(a => a.ReadAt == null) : mine;
+            TextInput.Ensure("user_id", user_id, TextInput.Id);
+            var scope = user_id is null ? db.UserAlerts.AsNoTracking() : db.UserAlerts.AsNoTracking().Where(a => a.UserId == user_id);
+            var query = unread == true ? scope.Where(a => a.ReadAt == null) : scope;
             var paged = await Paged<AlertResponse>.OfAsync(query.OrderByDescending(a => a.CreatedAt).ThenByDescending(a => a.Id),
                 page, page_size, ToResponse, ct);
-            var count = await mine.CountAsync(a => a.ReadAt == null, ct);
+            var count = await scope.CountAsync(a => a.ReadAt == null, ct);
             return TypedResults.Ok(new AlertListResponse(paged.Items, paged.Page, paged.PageSize, paged.Total, count));
         });
 
-        group.MapPost("/{id}/read", async Task<Results<Ok<AlertResponse>, ProblemHttpResult>> (string id, ParapheDbContext db,
-            HttpContext http, CancellationToken ct) =>
+        group.MapPost("/{id}/read", async Task<Ok<AlertResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(ToResponse(await MarkReadAsync(db, null, id, ct))));
+
+        group.MapPost("/read-all", async Task<Ok<ReadAllResponse>> (string? user_id, ParapheDbContext db, CancellationToken ct) =>
         {
-            if (UserOf(http) is not { } user) return NoUser();
-            var alert = await MarkReadAsync(db, user, id, ct);
-            return TypedResults.Ok(ToResponse(alert));
+            TextInput.Ensure("user_id", user_id, TextInput.Id);
+            return TypedResults.Ok(new ReadAllResponse(await MarkAllReadAsync(db, user_id, ct)));
         });
 
-        group.MapPost("/read-all", async Task<Results<Ok<AlertListResponse>, ProblemHttpResult>> (ParapheDbContext db, HttpContext http,
-            CancellationToken ct) =>
+        var users = api.MapGroup("/users").WithTags("Alerts");
+        users.MapGet("/{id}/alert-preferences", async Task<Ok<AlertPreferencesResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
+            TypedResults.Ok(ToResponse(await PreferencesAsync(db, await UserAgencyAsync(db, id, ct), id, ct))));
+        users.MapPut("/{id}/alert-preferences", async Task<Ok<AlertPreferencesResponse>> (string id, AlertPreferencesRequest body,
+            ParapheDbContext db, CancellationToken ct) =>
         {
-            if (UserOf(http) is not { } user) return NoUser();
-            var marked = await MarkAllReadAsync(db, user, ct);
-            return TypedResults.Ok(new AlertListResponse([], 1, 0, marked, 0));
-        });
-
-        var me = api.MapGroup("/me").WithTags("Alerts");
-        me.MapGet("/alert-preferences", async Task<Results<Ok<AlertPreferencesResponse>, ProblemHttpResult>> (ParapheDbContext db,
-            HttpContext http, CancellationToken ct) =>
-        {
-            if (UserOf(http) is not { } user) return NoUser();
-            return TypedResults.Ok(ToResponse(await PreferencesAsync(db, http.User.AgencyId(), user, ct)));
-        });
-        me.MapPut("/alert-preferences", async Task<Results<Ok<AlertPreferencesResponse>, ProblemHttpResult>> (AlertPreferencesRequest body,
-            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
-        {
-            if (UserOf(http) is not { } user) return NoUser();
+            var agencyId = await UserAgencyAsync(db, id, ct);
             var errors = new Dictionary<string, string[]>();
             foreach (var key in (body.Email ?? new Dictionary<string, bool>()).Keys)
                 if (AlertKinds.Parse(key) is null)
                     errors[$"email.{TextInput.Clean(key, 40)}"] = [$"Alertes possibles : {string.Join(", ", AlertKinds.All.Select(AlertKinds.Wire))}."];
             TextInput.ThrowIfAny(errors);
-            var preferences = await SavePreferencesAsync(db, http.User.AgencyId(), user,
+            var preferences = await SavePreferencesAsync(db, agencyId, id,
                 (body.Email ?? new Dictionary<string, bool>()).ToDictionary(kv => AlertKinds.Parse(kv.Key)!.Value, kv => kv.Value), ct);
             return TypedResults.Ok(ToResponse(preferences));
         });
@@ -83,22 +73,27 @@ public static class AlertsApi
 
     public static string? UserOf(HttpContext http) => http.User.FindFirstValue(ParapheClaims.UserId);
 
-    private static ProblemHttpResult NoUser() => Problems.Of(UserRequired,
-        "Les alertes et leurs préférences appartiennent à un utilisateur de l'agence : une clé d'API n'en a pas.",
-        status: StatusCodes.Status403Forbidden);
-
-    public static async Task<UserAlert> MarkReadAsync(ParapheDbContext db, string userId, string id, CancellationToken ct)
+    /// <summary>The agency of a user of the caller's agency (the tenant's filter), else 404.</summary>
+    private static async Task<string> UserAgencyAsync(ParapheDbContext db, string id, CancellationToken ct)
     {
         TextInput.Ensure("id", id, TextInput.Id);
-        var alert = await db.UserAlerts.FirstOrDefaultAsync(a => a.Id == id && a.UserId == userId, ct)
+        return await db.Users.AsNoTracking().Where(u => u.Id == id).Select(u => u.AgencyId).FirstOrDefaultAsync(ct)
+               ?? throw new DomainException(ErrorCodes.NotFound, "Utilisateur introuvable.");
+    }
+
+    /// <param name="userId">A signed-in user marks only their own alerts; an API key (null) any of the agency's.</param>
+    public static async Task<UserAlert> MarkReadAsync(ParapheDbContext db, string? userId, string id, CancellationToken ct)
+    {
+        TextInput.Ensure("id", id, TextInput.Id);
+        var alert = await db.UserAlerts.FirstOrDefaultAsync(a => a.Id == id && (userId == null || a.UserId == userId), ct)
                     ?? throw new DomainException(ErrorCodes.NotFound, "Alerte introuvable.");
         if (alert.MarkRead(db.UtcNow)) await db.SaveChangesAsync(ct);
         return alert;
     }
 
-    public static async Task<int> MarkAllReadAsync(ParapheDbContext db, string userId, CancellationToken ct)
+    public static async Task<int> MarkAllReadAsync(ParapheDbContext db, string? userId, CancellationToken ct)
     {
-        var unread = await db.UserAlerts.Where(a => a.UserId == userId && a.ReadAt == null).ToListAsync(ct);
+        var unread = await db.UserAlerts.Where(a => (userId == null || a.UserId == userId) && a.ReadAt == null).ToListAsync(ct);
         var now = db.UtcNow;
         foreach (var a in unread) a.MarkRead(now);
         await db.SaveChangesAsync(ct);
@@ -120,7 +115,7 @@ public static class AlertsApi
         return preferences;
     }
 
-    public static AlertResponse ToResponse(UserAlert a) => new(a.Id, AlertKinds.Wire(a.Kind), a.ProcedureId, a.SignerId, a.Title,
+    public static AlertResponse ToResponse(UserAlert a) => new(a.Id, a.UserId, AlertKinds.Wire(a.Kind), a.ProcedureId, a.SignerId, a.Title,
         a.SignerName, a.Detail, Sentence(a), a.CreatedAt, a.ReadAt, a.NotificationId);
 
     private static AlertPreferencesResponse ToResponse(AlertPreferences p) =>

@@ -24,19 +24,19 @@ public sealed class IndexModel(ParapheDbContext db) : AgentPageModel(db)
 
     public Task<IActionResult> OnPostOpenAsync(string id, CancellationToken ct) => AttemptAsync(async () =>
     {
-        var alert = await AlertsApi.MarkReadAsync(Db, UserId ?? "", id, ct);
+        var alert = await AlertsApi.MarkReadAsync(Db, UserId ?? "-", id, ct);
         return Redirect($"/procedures/{alert.ProcedureId}");
     }, Reload(ct));
 
     public Task<IActionResult> OnPostReadAsync(string id, CancellationToken ct) => AttemptAsync(async () =>
     {
-        await AlertsApi.MarkReadAsync(Db, UserId ?? "", id, ct);
+        await AlertsApi.MarkReadAsync(Db, UserId ?? "-", id, ct);
         return RedirectToPage();
     }, Reload(ct));
 
     public Task<IActionResult> OnPostReadAllAsync(CancellationToken ct) => AttemptAsync(async () =>
     {
-        var n = await AlertsApi.MarkAllReadAsync(Db, UserId ?? "", ct);
+        var n = await AlertsApi.MarkAllReadAsync(Db, UserId ?? "-", ct);
         SetFlash(n == 0 ? "Aucune alerte à marquer." : n == 1 ? "1 alerte marquée comme lue." : $"{n} alertes marquées comme lues.");
         return RedirectToPage();
     }, Reload(ct));
