@@ -72,4 +72,27 @@ public class AgentSeesAnAlert(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal(390, await small.EvaluateAsync<int>("document.documentElement.scrollWidth"));
         await BrowserApp.ScreenshotAsync(small, "agent-alerts-phone");
     }
+
+    [Fact]
+    public async Task TheNewProcedureFormTakesAPersonalMessageForTheInvitation()
+    {
+        var contact = await _api.ContactAsync("Paul", "Messager", "paul.messager@example.fr", "06 44 55 66 77");
+        var document = await _api.DocumentAsync("Bail rue des Martyrs");
+        await using var desk = await app.AgentContextAsync();
+        var agent = await desk.NewPageAsync();
+        await Gestures.LogInAsync(agent);
+        await agent.GotoAsync($"/procedures/new?DocumentId={document}");
+        await agent.GetByTestId("mode-remote").ClickAsync();
+        await agent.GetByTestId("signer-select").First.SelectOptionAsync($"contact:{contact}");
+        var message = agent.GetByTestId("personal-message");
+        await Assertions.Expect(agent.GetByText("Message personnel (facultatif)")).ToBeVisibleAsync();
+        await message.FillAsync("Bonjour Paul,\nvoici le bail dont nous avons parlé.");
+        await BrowserApp.ScreenshotAsync(agent, "agent-new-procedure-message");
+        await agent.GetByTestId("save-draft-button").ClickAsync();
+        await Assertions.Expect(agent).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/procedures/prc_[0-9a-f]+$"));
+        var id = agent.Url[(agent.Url.LastIndexOf('/') + 1)..];
+        var saved = await _api.SendAsync(HttpMethod.Get, $"/api/v1/procedures/{id}");
+        Assert.Equal("Bonjour Paul,\nvoici le bail dont nous avons parlé.", saved.GetProperty("message").GetString());
+        Assert.False(string.IsNullOrEmpty(saved.GetProperty("agent_user_id").GetString())); // the agent who created it
+    }
 }

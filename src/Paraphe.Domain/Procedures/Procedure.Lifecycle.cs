@@ -226,7 +226,7 @@ public sealed partial class Procedure
         if (ReplacedBy is not null)
             throw new DomainException(ErrorCodes.InvalidTransition, "Cette procédure a déjà été relancée.");
         var next = Create(AgencyId, DocumentId, Title,
-            new Options(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax), actor, now);
+            new Options(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, Message, AgentUserId), actor, now);
         next.Replaces = Id;
         foreach (var s in _signers.OrderBy(s => s.Order))
             next.AddSigner(s.ContactId, s.UserId, s.Role, s.Field, currentOf(s), actor);

@@ -137,7 +137,8 @@ public sealed partial class Procedure
         var max = o.ReminderMax ?? ReminderMax;
         if (max is < 0 or > 10)
             errors["reminders.max"] = ["De 0 à 10 relances automatiques."];
-        var message = o.Message is null ? Message : string.IsNullOrWhiteSpace(o.Message) ? null : o.Message.Trim();
+        // A form posts CRLF: stored with \n, as the API sends it.
+        var message = o.Message is null ? Message : string.IsNullOrWhiteSpace(o.Message) ? null : o.Message.Trim().ReplaceLineEndings("\n");
         TextInput.Check(errors, "message", message, TextInput.Message);
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, "Les options de la procédure ne sont pas valides.", errors);

@@ -91,6 +91,18 @@ public abstract class InvitationWords(ParapheApp app)
     }
 
     [Fact]
+    public async Task ARelaunchKeepsTheAgentAndTheMessage()
+    {
+        var agent = await app.CreateUserAsync(await app.DemoAgencyIdAsync(), UserRole.Negotiator);
+        var (document, contact) = await InputsAsync(api);
+        var draft = await Expect.JsonAsync(await api.CreateProcedureRawAsync(Body(document, contact, agent, "À signer avant lundi.")), HttpStatusCode.Created);
+        var id = (await api.LaunchAsync(draft.Str("id"))).Str("id");
+        await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/cancel", new { reason = "Erreur de prix" }), HttpStatusCode.OK);
+        var next = await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/relaunch", new { launch = false }), HttpStatusCode.Created);
+        Assert.Equal((agent, "À signer avant lundi."), (next.Str("agent_user_id"), next.Str("message")));
+    }
+
+    [Fact]
     public async Task WithoutAnAgentTheInvitationNamesTheAgency()
     {
         var (document, contact) = await InputsAsync(api);
