@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Paraphe.Data.Records;
+using Paraphe.Data.Alerts;
 using Paraphe.Domain.Agencies;
+using Paraphe.Domain.Alerts;
 using Paraphe.Domain.Audit;
 using Paraphe.Domain.Contacts;
 using Paraphe.Domain.Documents;
@@ -35,6 +37,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<SealingJob> SealingJobs => Set<SealingJob>();
     public DbSet<AgentSession> AgentSessions => Set<AgentSession>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    public DbSet<UserAlert> UserAlerts => Set<UserAlert>();
+    public DbSet<AlertPreferences> AlertPreferences => Set<AlertPreferences>();
     /// <summary>ASP.NET Data Protection's key ring (cookies, antiforgery), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -69,6 +73,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         b.Entity<User>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<CapturedMessage>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<SealedDocument>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<UserAlert>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<AlertPreferences>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
     }
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
@@ -101,6 +107,9 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     }
 
     private const int MaxChainRetries = 8;
+
+    /// <summary>The agent's alerts, raised in the save that records their cause (<see cref="AlertQueue"/>).</summary>
+    private readonly AlertQueue alerts = new();
 
     /// <summary>Only Data Protection's key repository, which saves synchronously, may use it.</summary>
     public override int SaveChanges() =>
@@ -156,6 +165,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             if (entry.Entity.PendingEvents.Count > 0)
                 pending.Add((entry.Entity.AgencyId, entry.Entity.ProcedureId, false, entry.Entity.PendingEvents,
                     new AuditOwner(entry.Entity.ClearPendingEvents)));
+        foreach (var a in await alerts.RaiseAsync(this, now, ct))
+            pending.Add((a.AgencyId, a.ProcedureId, false, [a.Event], new AuditOwner(alerts.Saved)));
         if (pending.Count == 0) return owners;
 
         var created = pending.Where(p => p.New).Select(p => p.ProcedureId).ToHashSet();

@@ -31,6 +31,8 @@ public static class TextInput
     public static readonly Rule StatusFilter = new(100, false, "le filtre de statut");
     public static readonly Rule Mode = new(20, false, "le mode");
     public static readonly Rule Id = new(100, false, "l'identifiant");
+    /// <summary>The agent's personal message to the signers, quoted in the invitation email.</summary>
+    public static readonly Rule Message = new(500, true, "le message personnel");
     /// <summary>What is kept of a client's User-Agent header and address (<see cref="Clean"/>).</summary>
     public const int MaxUserAgent = 512;
     public const int MaxIp = 64;
@@ -44,6 +46,7 @@ public static class TextInput
         ["title"] = Title, ["kind"] = Kind, ["first_name"] = FirstName, ["last_name"] = LastName, ["email"] = Email,
         ["mobile"] = Mobile, ["language"] = Language, ["role"] = Role, ["reason"] = Reason, ["typed_name"] = TypedName,
         ["confirmed_name"] = ConfirmedName, ["otp"] = Otp, ["q"] = Query, ["status"] = StatusFilter, ["mode"] = Mode, ["id"] = Id,
+        ["message"] = Message,
     };
 
     /// <summary>The French reason <paramref name="value"/> breaks <paramref name="rule"/>, or null when it is acceptable (null is).</summary>

@@ -1,4 +1,5 @@
 using Paraphe.Web.Features.Agencies;
+using Paraphe.Web.Features.Alerts;
 using Paraphe.Web.Features.Audit;
 using Paraphe.Web.Features.Completion;
 using Paraphe.Web.Features.Contacts;
@@ -50,6 +51,7 @@ api.MapSignedDocumentApi();
 api.MapAuditApi();
 api.MapDevOutboxApi();
 api.MapSigningApi();
+api.MapAlertsApi();
 
 var callbacks = app.MapCallbacks();
 callbacks.MapSmsCallbacks();

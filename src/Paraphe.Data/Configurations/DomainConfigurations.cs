@@ -88,6 +88,8 @@ internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedur
         // Kept current by Features/Procedures/AttentionTracker from the diagnosis; the list filters on it without messages.
         e.Property<bool>(ProcedureAttention.Column);
         e.HasIndex(nameof(Procedure.AgencyId), ProcedureAttention.Column);
+        e.Property(x => x.AgentUserId).HasMaxLength(40);
+        e.Property(x => x.Message).HasMaxLength(500);
     }
 }
 

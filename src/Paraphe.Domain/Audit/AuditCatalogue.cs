@@ -42,6 +42,8 @@ public static class AuditCatalogue
         AuditKind.NotificationDeferred => ("notification.deferred", typeof(NotificationDeferred)),
         AuditKind.NotificationDelivered => ("notification.delivered", typeof(NotificationDelivered)),
         AuditKind.NotificationFailed => ("notification.failed", typeof(NotificationFailed)),
+        AuditKind.ProcedureExpiringSoon => ("procedure.expiring_soon", typeof(ProcedureExpiringSoon)),
+        AuditKind.AlertRaised => ("alert.raised", typeof(AlertRaised)),
     };
 
     public static IReadOnlyList<AuditKind> Kinds { get; } = Enum.GetValues<AuditKind>();

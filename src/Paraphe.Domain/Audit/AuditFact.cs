@@ -39,6 +39,8 @@ public enum AuditKind
     NotificationDeferred,
     NotificationDelivered,
     NotificationFailed,
+    ProcedureExpiringSoon,
+    AlertRaised,
 }
 
 /// <summary>

@@ -37,6 +37,16 @@ public sealed record ProcedureCancelled(string? Reason) : AuditFact(AuditKind.Pr
 /// <summary><c>procedure.expired</c>: the sweep found it past <paramref name="ExpiresAt"/>.</summary>
 public sealed record ProcedureExpired(DateTime ExpiresAt) : AuditFact(AuditKind.ProcedureExpired);
 
+/// <summary><c>procedure.expiring_soon</c>: the agent was warned (once) that the procedure expires at <paramref name="ExpiresAt"/>.</summary>
+public sealed record ProcedureExpiringSoon(DateTime ExpiresAt) : AuditFact(AuditKind.ProcedureExpiringSoon);
+
+/// <summary>
+/// <c>alert.raised</c>: the agency was told (<paramref name="Kind"/>: signer_declined, signer_unreachable,
+/// procedure_completed, procedure_expiring, sealing_failed), in the app to <paramref name="Users"/>, by email to <paramref name="Emailed"/>.
+/// </summary>
+public sealed record AlertRaised(string Kind, string? SignerId, IReadOnlyList<string> Users, IReadOnlyList<string> Emailed)
+    : AuditFact(AuditKind.AlertRaised);
+
 /// <summary><c>signer.link_opened</c>: the first opening of the personal link.</summary>
 public sealed record SignerLinkOpened(string SignerId, string? Ip, string? UserAgent) : AuditFact(AuditKind.SignerLinkOpened);
 

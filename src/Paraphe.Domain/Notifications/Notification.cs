@@ -5,7 +5,8 @@ namespace Paraphe.Domain.Notifications;
 
 public enum Channel { Email, Sms }
 
-public enum Purpose { Invitation, Reminder, Otp, Cancellation, Completion, Notary }
+/// <summary><see cref="Alert"/>: an alert to a user of the agency (<c>user_alerts</c>), never to a signer.</summary>
+public enum Purpose { Invitation, Reminder, Otp, Cancellation, Completion, Notary, Alert }
 
 /// <summary>queued → sending → sent → delivered | failed; deferred while a provider or operator is still trying.</summary>
 public enum DeliveryStatus { Queued, Sending, Sent, Deferred, Delivered, Failed }

@@ -107,6 +107,21 @@ public sealed partial class Procedure
         return true;
     }
 
+    /// <summary>
+    /// The agent is warned once that an ongoing procedure is about to expire: 3 days before, or half its validity when
+    /// it is shorter. Returns true when this call recorded the warning (`procedure.expiring_soon`, which raises the alert).
+    /// </summary>
+    public bool WarnExpiryIfDue(DateTime now)
+    {
+        if (Status != ProcedureStatus.Ongoing || ExpiresAt is not { } at || ExpiryWarnedAt is not null || now >= at) return false;
+        if (now < at - ExpiryWarning(ExpiresInDays)) return false;
+        ExpiryWarnedAt = now;
+        Record("system", new ProcedureExpiringSoon(at));
+        return true;
+    }
+
+    public static TimeSpan ExpiryWarning(int expiresInDays) => TimeSpan.FromDays(Math.Min(3, expiresInDays / 2.0));
+
     /// <summary>The signing link works only while the procedure is ongoing and not past its expiry.</summary>
     public void EnsureOpenForSigning(DateTime now)
     {

@@ -15,11 +15,11 @@ public sealed partial class Procedure
     public bool IsSealed => SealedAt is not null;
 
     /// <summary>
-    /// Records the sealed document; returns the completion emails (every signer with an email, and the agent when
-    /// <paramref name="agentEmail"/> is known) that carry its download link. Sealing happens once: a second call is refused.
+    /// Records the sealed document; returns the completion emails (every signer with an email) that carry its download
+    /// link. The agent's copy is the completion alert, raised by `procedure.sealed` (Paraphe.Data's AlertQueue).
+    /// Sealing happens once: a second call is refused.
     /// </summary>
-    public IReadOnlyList<Notification> RecordSeal(string sha256, long size, bool timestamped, string certificate,
-        string? agentEmail, DateTime now)
+    public IReadOnlyList<Notification> RecordSeal(string sha256, long size, bool timestamped, string certificate, DateTime now)
     {
         if (Status != ProcedureStatus.Completed)
             throw new DomainException(ErrorCodes.InvalidTransition, $"Impossible de sceller : la procédure est {Label(Status)}.");
@@ -28,14 +28,10 @@ public sealed partial class Procedure
         SealedSha256 = sha256;
         SealedAt = now;
         Record("system", new ProcedureSealed(sha256, size, timestamped, certificate));
-        var messages = _signers.OrderBy(s => s.Order)
+        return _signers.OrderBy(s => s.Order)
             .Where(s => !string.IsNullOrWhiteSpace(s.Email))
             .Select(s => Notification.Queue(AgencyId, Id, s.Id, Channel.Email, Purpose.Completion, s.Email, now))
             .ToList();
-        if (!string.IsNullOrWhiteSpace(agentEmail)
-            && !_signers.Any(s => string.Equals(s.Email, agentEmail, StringComparison.OrdinalIgnoreCase)))
-            messages.Add(Notification.Queue(AgencyId, Id, null, Channel.Email, Purpose.Completion, agentEmail, now));
-        return messages;
     }
 
     /// <summary>The sealing job gave up after <paramref name="attempts"/> attempts: the agent sees « Scellement en échec ».</summary>

@@ -39,6 +39,12 @@ public sealed partial class Procedure
     /// <summary>Manual mode: the scanned signed copy, when the agent uploaded one.</summary>
     public string? ScannedDocumentId { get; private set; }
     public string? Replaces { get; private set; }
+    /// <summary>The agency user alerts go to (the one who created it in the app, or named on the API); null: the directors.</summary>
+    public string? AgentUserId { get; private set; }
+    /// <summary>The agent's optional personal message to the signers, quoted in the invitation email.</summary>
+    public string? Message { get; private set; }
+    /// <summary>When the agent was alerted that the procedure is about to expire (once).</summary>
+    public DateTime? ExpiryWarnedAt { get; private set; }
     public string? ReplacedBy { get; private set; }
     /// <summary>Optimistic concurrency: two writers on one procedure never both win.</summary>
     public int Version { get; private set; }
@@ -63,11 +69,14 @@ public sealed partial class Procedure
     /// nothing else (ProcedureRelaunchCopiesEverything fails on a property it does not carry over).
     /// </summary>
     /// <param name="SigningOrder">null keeps the current one (parallel for a new procedure).</param>
+    /// <param name="Message">null keeps the current message; blank removes it.</param>
+    /// <param name="AgentUserId">null keeps the current agent (the caller checks that the user is in the agency).</param>
     public sealed record Options(ProcedureMode Mode, bool Otp = false, int? ExpiresInDays = null,
-        int? ReminderIntervalDays = null, int? ReminderMax = null, SigningOrder? SigningOrder = null);
+        int? ReminderIntervalDays = null, int? ReminderMax = null, SigningOrder? SigningOrder = null,
+        string? Message = null, string? AgentUserId = null);
 
     /// <summary>This procedure's settings, as given to <see cref="Create"/>: what a relaunch carries over.</summary>
-    public Options Settings => new(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, SigningOrder);
+    public Options Settings => new(Mode, Otp, ExpiresInDays, ReminderIntervalDays, ReminderMax, SigningOrder, Message, AgentUserId);
 
     public static Procedure Create(string agencyId, string documentId, string title, Options options, string actor, DateTime now)
     {
@@ -143,8 +152,13 @@ public sealed partial class Procedure
             errors["reminders.interval_days"] = ["Les relances automatiques sont espacées de 2 à 60 jours."];
         if (o.ReminderMax is < 0 or > 10)
             errors["reminders.max"] = ["De 0 à 10 relances automatiques."];
+        TextInput.Check(errors, "message", NormalisedMessage(o.Message), TextInput.Message);
         return errors;
     }
+
+    /// <summary>The personal message as stored: trimmed, \n line endings, null when blank.</summary>
+    private static string? NormalisedMessage(string? message) =>
+        string.IsNullOrWhiteSpace(message) ? null : message.Trim().ReplaceLineEndings("\n");
 
     private void ApplyOptions(Options o)
     {
@@ -152,6 +166,10 @@ public sealed partial class Procedure
         if (errors.Count > 0)
             throw new DomainException(ErrorCodes.ValidationFailed, "Les options de la procédure ne sont pas valides.", errors);
         var (expires, interval, max) = (o.ExpiresInDays ?? ExpiresInDays, o.ReminderIntervalDays ?? ReminderIntervalDays, o.ReminderMax ?? ReminderMax);
+        // A form posts CRLF: stored with \n, as the API sends it.
+        var message = o.Message is null ? Message : NormalisedMessage(o.Message);
+        Message = message;
+        AgentUserId = o.AgentUserId ?? AgentUserId;
         Mode = o.Mode;
         Otp = o.Otp;
         ExpiresInDays = expires;

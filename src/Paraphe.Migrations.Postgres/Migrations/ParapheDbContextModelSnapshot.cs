@@ -441,6 +441,104 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Domain.Alerts.AlertPreferences", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("EmailProcedureCompleted")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("EmailProcedureExpiring")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("EmailSealingFailed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("EmailSignerDeclined")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("EmailSignerUnreachable")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("alert_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Alerts.UserAlert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("ProcedureId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SignerId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("SignerName")
+                        .HasMaxLength(210)
+                        .HasColumnType("character varying(210)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId");
+
+                    b.HasIndex("ProcedureId", "Kind");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("user_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -752,6 +850,10 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("AgentUserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("CancelReason")
                         .HasColumnType("text");
 
@@ -787,8 +889,15 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.Property<int>("ExpiresInDays")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("ExpiryWarnedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime?>("LaunchedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -1007,6 +1116,30 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.HasOne("Paraphe.Domain.Agencies.Agency", null)
                         .WithMany()
                         .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Alerts.AlertPreferences", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Agencies.User", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Domain.Alerts.AlertPreferences", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Alerts.UserAlert", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
+                        .WithMany()
+                        .HasForeignKey("ProcedureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Paraphe.Domain.Agencies.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

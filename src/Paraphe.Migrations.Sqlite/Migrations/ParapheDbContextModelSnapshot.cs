@@ -430,6 +430,104 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Domain.Alerts.AlertPreferences", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("EmailProcedureCompleted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmailProcedureExpiring")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmailSealingFailed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmailSignerDeclined")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmailSignerUnreachable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("alert_preferences", (string)null);
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Alerts.UserAlert", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NotificationId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcedureId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SignerName")
+                        .HasMaxLength(210)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NotificationId");
+
+                    b.HasIndex("ProcedureId", "Kind");
+
+                    b.HasIndex("UserId", "CreatedAt");
+
+                    b.ToTable("user_alerts", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Domain.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -737,6 +835,10 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AgentUserId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CancelReason")
                         .HasColumnType("TEXT");
 
@@ -772,7 +874,14 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.Property<int>("ExpiresInDays")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ExpiryWarnedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LaunchedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Mode")
@@ -992,6 +1101,30 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.HasOne("Paraphe.Domain.Agencies.Agency", null)
                         .WithMany()
                         .HasForeignKey("AgencyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Alerts.AlertPreferences", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Agencies.User", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Domain.Alerts.AlertPreferences", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Domain.Alerts.UserAlert", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
+                        .WithMany()
+                        .HasForeignKey("ProcedureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Paraphe.Domain.Agencies.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

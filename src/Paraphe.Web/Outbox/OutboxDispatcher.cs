@@ -4,6 +4,7 @@ using Paraphe.Data;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Completion;
+using Alerts = Paraphe.Web.Features.Alerts;
 using Paraphe.Web.Features.Notifications;
 using Paraphe.Web.Features.Signing;
 
@@ -111,7 +112,10 @@ public sealed partial class OutboxDispatcher(
                 return x => x.Failed("Non envoyé : ce code n'est plus valable (expiré, remplacé ou déjà utilisé).", now);
             code = links.OtpKey.CodeFor(signer.Id, otp.Id);
         }
-        var content = MessageComposer.Compose(n, agency, procedure, signer, link, code);
+        var content = n.Purpose == Purpose.Alert
+            ? await Alerts.AlertEmails.ComposeAsync(db, n, links.BaseUrl, ct)
+            : MessageComposer.Compose(n, agency, procedure, signer, link, code,
+                n.Purpose is Purpose.Invitation or Purpose.Reminder ? await Alerts.AlertEmails.AgentAsync(db, procedure, ct) : null);
         var attachments = DownloadLinks.CarriesDownload(n.Purpose) && n.Channel == Channel.Email
             ? await SignedDocumentAttachment.ForAsync(db, procedure, _o.AttachSignedDocumentUpToKilobytes, ct)
             : null;

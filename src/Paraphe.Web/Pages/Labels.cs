@@ -115,6 +115,7 @@ public static class Labels
         Domain.Notifications.Purpose.Cancellation => "annulation",
         Domain.Notifications.Purpose.Completion => "document signé",
         Domain.Notifications.Purpose.Notary => "envoi au notaire",
+        Domain.Notifications.Purpose.Alert => "alerte à l'agent",
     };
 
     public static string DocumentKind(string kind) => kind switch
@@ -173,6 +174,8 @@ public static class Labels
         AuditKind.NotificationDeferred => "Message différé",
         AuditKind.NotificationDelivered => "Message délivré",
         AuditKind.NotificationFailed => "Message en échec",
+        AuditKind.ProcedureExpiringSoon => "Expiration proche signalée à l'agence",
+        AuditKind.AlertRaised => "Alerte envoyée à l'agence",
     };
 
     /// <summary>The line under a delivery event of the audit trail: which message, to whom, and what the provider said.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Testing;
 using Paraphe.Web.Tests.Infrastructure;
@@ -47,6 +48,17 @@ public abstract class TenantIsolation(ParapheApp app)
         var myDraft = await mine.CreateProcedureAsync(myDocument.Str("id"), "remote");
         string Id(System.Text.Json.JsonElement e) => e.Str("id");
         string Signer(System.Text.Json.JsonElement p) => p.Signers()[0].Str("id");
+        var (theirUser, theirAlert) = await app.DbAsync(async db =>
+        {
+            var remoteId = Id(theirRemote);
+            var remote = await db.Procedures.IgnoreQueryFilters().SingleAsync(p => p.Id == remoteId);
+            var user = await db.Users.IgnoreQueryFilters().FirstAsync(u => u.AgencyId == remote.AgencyId);
+            var alert = Paraphe.Domain.Alerts.UserAlert.Raise(remote.AgencyId, user.Id, remote.Id, null,
+                Paraphe.Domain.Alerts.AlertKind.ProcedureExpiring, remote.Title, null, null, db.UtcNow);
+            db.UserAlerts.Add(alert);
+            await db.SaveChangesAsync();
+            return (user.Id, alert.Id);
+        });
 
         var attempts = new (string Method, string Template, string Path, HttpContent? Body)[]
         {
@@ -76,6 +88,10 @@ public abstract class TenantIsolation(ParapheApp app)
             ("POST", "/api/v1/procedures/{id}/send-to-notary", $"/api/v1/procedures/{Id(theirRemote)}/send-to-notary",
                 Json(new { email = "etude@notaires.fr" })),
             ("POST", "/api/v1/dev/outbox/{id}/events", $"/api/v1/dev/outbox/{theirMessage.Str("id")}/events", Json(new { @event = "bounced" })),
+            ("POST", "/api/v1/alerts/{id}/read", $"/api/v1/alerts/{theirAlert}/read", null),
+            ("GET", "/api/v1/users/{id}/alert-preferences", $"/api/v1/users/{theirUser}/alert-preferences", null),
+            ("PUT", "/api/v1/users/{id}/alert-preferences", $"/api/v1/users/{theirUser}/alert-preferences",
+                Json(new { email = new Dictionary<string, bool> { ["signer_declined"] = false } })),
             // Their records as ingredients of mine.
             ("POST", "/api/v1/procedures", "/api/v1/procedures", Json(new { document_id = Id(theirDocument), mode = "remote" })),
             ("POST", "/api/v1/procedures", "/api/v1/procedures",
@@ -97,6 +113,15 @@ public abstract class TenantIsolation(ParapheApp app)
         var outbox = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/dev/outbox", "/api/v1/dev/outbox?limit=500"), HttpStatusCode.OK);
         Assert.DoesNotContain(outbox.EnumerateArray(), m => m.Str("to") == theirContact.Str("email") || m.Str("to") == theirContact.Str("mobile"));
         Assert.Empty(await mine.OutboxAsync(theirContact.Str("email")));
+        var alerts = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/alerts", $"/api/v1/alerts?user_id={theirUser}"), HttpStatusCode.OK);
+        Assert.Equal(0, alerts.GetProperty("total").GetInt32());
+        Assert.DoesNotContain((await Expect.JsonAsync(await mine.GetAsync("/api/v1/alerts?page_size=100"), HttpStatusCode.OK)).Arr("items"),
+            a => a.Str("id") == theirAlert);
+        await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/alerts/read-all", "/api/v1/alerts/read-all"), HttpStatusCode.OK);
+        var theirAlerts = await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/alerts?user_id={theirUser}&unread=true"), HttpStatusCode.OK);
+        Assert.Contains(theirAlerts.Arr("items"), a => a.Str("id") == theirAlert); // still unread
+        Assert.True((await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/users/{theirUser}/alert-preferences"), HttpStatusCode.OK))
+            .GetProperty("email").GetProperty("signer_declined").GetBoolean());
         var created = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/contacts", "/api/v1/contacts", Json(new { first_name = "Mien", last_name = tag })), HttpStatusCode.Created);
         await Expect.ProblemAsync(await theirs.GetAsync($"/api/v1/contacts/{Id(created)}"), HttpStatusCode.NotFound, "not_found");
         var uploaded = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/documents", "/api/v1/documents", Api.PdfForm(SamplePdfs.Valid(1))), HttpStatusCode.Created);

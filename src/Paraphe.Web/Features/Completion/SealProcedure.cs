@@ -50,7 +50,7 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
             Bytes = sealedPdf, SealedAt = now, SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(sealedPdf),
         });
         var messages = procedure.RecordSeal(sha256, sealedPdf.LongLength, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
-            certificates.Seal.Subject, await AgentEmailAsync(procedure, ct), now);
+            certificates.Seal.Subject, now);
         db.Notifications.AddRange(messages);
         job.DoneAt = now;
         job.LastError = null;
@@ -58,17 +58,5 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
         job.Version++;
         await db.SaveChangesAsync(ct);
         return true;
-    }
-
-    /// <summary>The agent who prepared it; for a procedure created through the API, the agency's first director.</summary>
-    private async Task<string?> AgentEmailAsync(Procedure procedure, CancellationToken ct)
-    {
-        var users = db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => u.AgencyId == procedure.AgencyId);
-        if (procedure.CreatedBy.StartsWith("user:", StringComparison.Ordinal))
-        {
-            var userId = procedure.CreatedBy["user:".Length..];
-            if (await users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct) is { } email) return email;
-        }
-        return await users.Where(u => u.Role == UserRole.Director).OrderBy(u => u.Id).Select(u => u.Email).FirstOrDefaultAsync(ct);
     }
 }

@@ -18,8 +18,12 @@ public static class CreateProcedure
 
     /// <param name="Launch">true: create and launch in one transaction (refused as a whole if the launch is).</param>
     /// <param name="SigningOrder">parallel (default) | sequential.</param>
+    /// <param name="Message">The agent's personal message to the signers, quoted in the invitation email.</param>
+    /// <param name="AgentUserId">Who is alerted (an active user of the agency); by default the user who creates it, or —
+    /// with an API key — nobody: the directors.</param>
     public sealed record Request(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, ReminderRequest? Reminders,
-        IReadOnlyList<SignerRequest>? Signers, bool? Launch = null, string? SigningOrder = null);
+        IReadOnlyList<SignerRequest>? Signers, bool? Launch = null, string? SigningOrder = null,
+        string? Message = null, string? AgentUserId = null);
 
     /// <summary>null stays null (keep the current order; parallel for a new procedure).</summary>
     public static SigningOrder? ParseSigningOrder(string? order) => order?.Trim().ToLowerInvariant() switch
@@ -97,9 +101,10 @@ public static class CreateProcedure
         await ValidateSignersAsync(db, signers, document, i => $"signers[{i}]", ct);
         var snapshots = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct);
 
+        var agent = await ProcedureAgent.ResolveAsync(db, r.AgentUserId, actor, ct);
         var procedure = Procedure.Create(agencyId, document.Id, document.Title,
             new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max,
-                ParseSigningOrder(r.SigningOrder)),
+                ParseSigningOrder(r.SigningOrder), r.Message, agent),
             actor, db.UtcNow);
         foreach (var s in signers)
             procedure.AddSigner(s.ContactId, s.UserId, s.Role, ToField(s.Field), snapshots.Of(s.ContactId, s.UserId), actor);

@@ -8,8 +8,9 @@ namespace Paraphe.Web.Features.Procedures;
 /// <summary>Draft edits: options, document, signers. After launch each is refused with `procedure_locked`.</summary>
 public static class EditDraft
 {
+    /// <param name="Message">null keeps it, "" removes it.</param>
     public sealed record UpdateRequest(string? DocumentId, string? Mode, bool? Otp, int? ExpiresInDays, CreateProcedure.ReminderRequest? Reminders,
-        string? SigningOrder = null);
+        string? SigningOrder = null, string? Message = null, string? AgentUserId = null);
 
     public static async Task<Procedure> UpdateAsync(ParapheDbContext db, string id, string actor, UpdateRequest r, CancellationToken ct)
     {
@@ -27,9 +28,10 @@ public static class EditDraft
                     s.ContactId, s.UserId, s.Role, s.Field is { } f ? new FieldDto(f.Page, f.X, f.Y, f.Width, f.Height) : null)).ToList(),
                 document, i => $"signers[{i}]", ct);
         }
+        var agent = r.AgentUserId is null ? null : await ProcedureAgent.ResolveAsync(db, r.AgentUserId, actor, ct);
         procedure.Update(new Procedure.Options(
                 r.Mode is null ? procedure.Mode : CreateProcedure.ParseMode(r.Mode), r.Otp ?? procedure.Otp, r.ExpiresInDays,
-                r.Reminders?.IntervalDays, r.Reminders?.Max, CreateProcedure.ParseSigningOrder(r.SigningOrder)),
+                r.Reminders?.IntervalDays, r.Reminders?.Max, CreateProcedure.ParseSigningOrder(r.SigningOrder), r.Message, agent),
             document?.Id, document?.Title, actor);
         await db.SaveChangesAsync(ct);
         return procedure;

@@ -14,7 +14,7 @@ public sealed partial class ExpirySweep(IServiceScopeFactory scopes, TimeProvide
         using var timer = new PeriodicTimer(Interval, clock);
         do
         {
-            try { await SweepAsync(stoppingToken); }
+            try { await SweepAsync(stoppingToken); await WarnAsync(stoppingToken); }
             catch (Exception e) when (e is not OperationCanceledException) { LogSweepFailed(e); }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }

@@ -38,7 +38,7 @@ public sealed record ProcedureResponse(
     string? Replaces, string? ReplacedBy, IReadOnlyList<SignerResponse> Signers,
     DateTime? SealedAt, string? SealedSha256, string? SignedDocumentUrl, IReadOnlyList<NotificationResponse> Notifications,
     Completion.SealingResponse? Sealing = null, string SigningOrder = "parallel", bool NeedsAttention = false,
-    ReminderOutcome? Reminder = null);
+    ReminderOutcome? Reminder = null, string? Message = null, string? AgentUserId = null);
 
 /// <summary>What a reminder did (`POST …/remind`): the channels used, and why one was left out.</summary>
 /// <param name="Channels">email and/or sms.</param>
@@ -78,7 +78,7 @@ public static class ProcedureMapping
         notifications.Where(n => n.SignerId is null)
             .Select(n => ToResponse(n) with { Diagnosis = ToResponse(DocumentMessageDiagnosis.For(n)) }).ToList(),
         Completion.SealingResponse.Of(p, sealingJob), Procedure.Wire(p.SigningOrder),
-        AttentionRule.NeedsAgent(p, diagnosis, sealingJob));
+        AttentionRule.NeedsAgent(p, diagnosis, sealingJob), Message: p.Message, AgentUserId: p.AgentUserId);
     }
 
     private static NotificationResponse ToResponse(Notification n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,

@@ -85,6 +85,8 @@ public static class EvidencePage
         AuditKind.SignerSigned => "Signature du document",
         AuditKind.SignerDeclined => "Refus de signer",
         AuditKind.SignerReminded => "Relance du signataire",
+        AuditKind.ProcedureExpiringSoon => "Avertissement à l'agence : la procédure expire bientôt",
+        AuditKind.AlertRaised => "Alerte envoyée à l'agence",
         AuditKind.SignerInvited => "Invitation du signataire, à son tour dans l'ordre de signature",
         AuditKind.SignerOtpSent => "Envoi d'un code de signature par SMS",
         AuditKind.SignerOtpFailed => "Saisie d'un code de signature erroné",

@@ -46,6 +46,8 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
     [BindProperty] public int? ExpiresInDays { get; set; } = ProcedureRules.DefaultExpiryDays;
     [BindProperty] public int? ReminderIntervalDays { get; set; } = ProcedureRules.DefaultReminderIntervalDays;
     [BindProperty] public int? ReminderMax { get; set; } = ProcedureRules.DefaultReminderMax;
+    /// <summary>The personal message quoted in the invitation email.</summary>
+    [BindProperty] public string? Message { get; set; }
     /// <summary>Rows posted with `Signers.Index` keys, so rows added or removed in the browser still bind.</summary>
     [BindProperty] public List<SignerRow> Signers { get; set; } = [];
 
@@ -149,6 +151,7 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
         ReminderIntervalDays = draft.ReminderIntervalDays;
         ReminderMax = draft.ReminderMax;
         SigningOrder = Procedure.Wire(draft.SigningOrder);
+        Message = draft.Message;
         string N(double v) => v.ToString(CultureInfo.InvariantCulture);
         Signers = draft.Signers.OrderBy(s => s.Order).Select(s => new SignerRow
         {
@@ -179,7 +182,8 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
         var mode = Mode;
         // New options of the form go here (and in FromDraft): the request carries them to SaveDraft.
         return (new CreateProcedure.Request(DocumentId, mode, mode is "remote" or "in_person" && Otp, ExpiresInDays,
-            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers, SigningOrder: SigningOrder), fieldErrors);
+            new CreateProcedure.ReminderRequest(ReminderIntervalDays, ReminderMax), signers, SigningOrder: SigningOrder,
+            Message: Message), fieldErrors);
     }
 
     /// <summary>The box in PDF points when its five numbers are given and readable (« 207.5 » or « 207,5 »).</summary>
@@ -214,7 +218,7 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
     /// <summary>Errors shown beside their field, so that the summary at the top does not repeat them.</summary>
     public string[] PlacedFields =>
     [
-        "document_id", "mode", "expires_in_days", "reminders.interval_days", "reminders.max", "signers", "signing_order",
+        "document_id", "mode", "expires_in_days", "reminders.interval_days", "reminders.max", "signers", "signing_order", "message",
         .. FieldErrors.Keys.Where(k => k.StartsWith("row[", StringComparison.Ordinal)),
     ];
 
