@@ -179,7 +179,8 @@ public abstract partial class PageFuzzing(ParapheApp app)
             new($"/contacts/{contacts[1].Str("id")}", $"/contacts/{theirContacts[0].Str("id")}", [""], ["FirstName", "LastName", "Email"], []),
             new("/procedures/new", "/procedures/new", ["Draft", "Launch", "nope"],
                 ["DocumentId", "Mode", "Otp", "ExpiresInDays", "ReminderIntervalDays", "ReminderMax", "Signers.Index", "Signers[0].Who", "Signers[0].Role",
-                 "Signers[0].Placement", "Signers[0].Page", "Signers[0].X", "Signers[0].Y", "Signers[0].Width", "Signers[0].Height", "Signers[1].Who"], [])
+                 "Signers[0].Placement", "Signers[0].Page", "Signers[0].X", "Signers[0].Y", "Signers[0].Width", "Signers[0].Height", "Signers[1].Who",
+                 "brouillon"], [])
                 { Plausible = newProcedure },
             new("/documents/upload", "/documents/upload", [""], ["Title", "Kind", "ReturnTo"], ["Pdf"])
                 { Plausible = new() { ["Title"] = ["Compromis"], ["Kind"] = ["compromis", "mandat"], ["ReturnTo"] = ["/procedures/new"] } },
@@ -213,7 +214,7 @@ public abstract partial class PageFuzzing(ParapheApp app)
         var gets = new List<string>
         {
             "/procedures?status={0}&q={1}&page={2}", "/procedures?page={0}", "/contacts?q={0}", "/dev/outbox?to={0}", "/documents/{0}/file",
-            "/procedures/{0}?handler=signedDocument", "/procedures/{0}/version", "/procedures/{0}", "/contacts/{0}", "/procedures/new?documentId={0}",
+            "/procedures/{0}?handler=signedDocument", "/procedures/{0}/version", "/procedures/{0}", "/contacts/{0}", "/procedures/new?documentId={0}", "/procedures/new?brouillon={0}",
             "/documents/upload?returnTo={0}", "/procedures/{0}/face-a-face", "/documents", "/login?returnUrl={0}", "/a-propos?handler={0}",
             "/procedures/" + launched.Str("id") + "?handler={0}", "/procedures/" + draft.Str("id") + "/face-a-face?handler={0}", "/contacts/new?handler={0}",
             "/procedures/new?handler={0}&documentId={1}", "/dev/outbox?handler={0}&to={1}",
