@@ -101,9 +101,9 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
         {
             var field = row.Placement == "auto" ? null : ToField(row);
             if (row.Placement == "document" && field is null)
-                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : cliquez sur une page du document pour placer sa signature (ou renseignez la page, x, y, largeur et hauteur), ou choisissez « automatique »."];
+                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : tracez le cadre de sa signature sur le document, ou retirez l'emplacement (il signera sur la « Page des signatures »)."];
             else if (row.Placement is null && field is null && HasAny(row))
-                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : emplacement incomplet ou illisible : renseignez la page, x, y, largeur et hauteur, ou laissez tout vide (placement automatique)."];
+                fieldErrors[$"row[{index}].field"] = [$"Signataire {index + 1} : emplacement incomplet ou illisible : tracez à nouveau le cadre de sa signature sur le document, ou retirez l'emplacement."];
             var (kind, id) = row.Who!.Split(':', 2) is [var k, var v] ? (k, v) : ("", "");
             signers.Add(new CreateProcedure.SignerRequest(kind == "contact" ? id : null, kind == "user" ? id : null, row.Role, field));
         }
