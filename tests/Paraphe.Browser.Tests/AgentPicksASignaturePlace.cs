@@ -56,8 +56,9 @@ public partial class AgentPicksASignaturePlace(BrowserApp app) : IClassFixture<B
         Assert.Equal(drawn.Width, clamped.Width, 1);
 
         await Assertions.Expect(agent.GetByTestId("signature-place")).ToHaveCountAsync(2);
-        await Page(agent, 3).ScrollIntoViewIfNeededAsync();
         await BrowserApp.ScreenshotAsync(agent, "place-picker-desktop-two-signers");
+        await PickerScreenshotAsync(agent, Page(agent, 2).GetByTestId("signature-place"), "place-picker-desktop-signer-1");
+        await PickerScreenshotAsync(agent, box, "place-picker-desktop-signer-2");
 
         // Signer 2's place removed: back to the « Page des signatures ».
         await Page(agent, 3).GetByTestId("signature-place-remove").ClickAsync();
@@ -129,6 +130,7 @@ public partial class AgentPicksASignaturePlace(BrowserApp app) : IClassFixture<B
         Assert.InRange(moved.Y - (placed.Y - 0.1 * A4Height), -4, 4);
         Assert.Equal(placed.X, moved.X, 1);
         await BrowserApp.ScreenshotAsync(agent, "place-picker-tablet-two-signers");
+        await PickerScreenshotAsync(agent, box, "place-picker-tablet-signer-2");
 
         await Page(agent, 1).GetByTestId("signature-place-remove").TapAsync();
         await Assertions.Expect(first.GetByTestId("placement")).ToHaveValueAsync("auto");
@@ -189,6 +191,15 @@ public partial class AgentPicksASignaturePlace(BrowserApp app) : IClassFixture<B
         await Assertions.Expect(agent.GetByTestId("place-viewer")).ToHaveAttributeAsync("data-state", "ready");
         await Assertions.Expect(agent.GetByTestId("place-signer").Nth(0)).ToContainTextAsync("1. Nora Lefèvre (vendeur)");
         await Assertions.Expect(agent.GetByTestId("signer-row").Nth(0).GetByTestId("place-summary")).ToContainTextAsync("Page des signatures");
+    }
+
+    /// <summary>The picker as the agent sees it, its pages scrolled to <paramref name="box"/>.</summary>
+    private static async Task PickerScreenshotAsync(IPage agent, ILocator box, string name)
+    {
+        await agent.GetByTestId("place-signers").EvaluateAsync("s => s.scrollIntoView({ block: 'start' })");
+        await box.EvaluateAsync("b => b.scrollIntoView({ block: 'nearest' })");
+        // The viewport only: a capture beyond it resizes the page, which redraws the pages while it is taken.
+        await agent.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ArtifactsDirectory, name + ".png") });
     }
 
     private static ILocator Page(IPage agent, int n) => agent.Locator($".place-picker .pdf-page[data-page='{n}']");

@@ -98,8 +98,9 @@ public abstract partial class SignaturePages(ParapheApp app)
             Assert.All(added, p => Assert.StartsWith(SignaturePage.Title, p, StringComparison.Ordinal));
             Assert.Contains($"le document qui précède ({contractPages} page{(contractPages > 1 ? "s" : "")})", added[0], StringComparison.Ordinal);
             var all = string.Join(' ', added);
-            foreach (var (contact, number) in automatic.Select((c, i) => (c, i + 1)))
-                Assert.Contains($"{number}. {Name(contact)}", all, StringComparison.Ordinal);
+            // Numbered as in the signing order (and on the evidence page).
+            foreach (var (contact, i) in contacts.Select((c, i) => (c, i)).Where(x => !placed.Contains(x.i)))
+                Assert.Contains($"{i + 1}. {Name(contact)}", all, StringComparison.Ordinal);
             foreach (var i in Enumerable.Range(0, signers).Where(i => !placed.Contains(i)))
                 Assert.Contains($"Qualité : {(i % 2 == 0 ? "locataire" : "garant")}", all, StringComparison.Ordinal);
             Assert.DoesNotContain("Qualité : bailleur", all, StringComparison.Ordinal);

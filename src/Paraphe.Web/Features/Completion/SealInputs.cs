@@ -33,7 +33,7 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
         var signers = procedure.Signers.OrderBy(s => s.Order).ToList();
         var stamps = procedure.Mode == ProcedureMode.Manual
             ? []
-            : signers.Where(s => s.SignedAt is not null).Select(StampOf).ToList();
+            : signers.Select((s, i) => (s, i)).Where(x => x.s.SignedAt is not null).Select(x => StampOf(x.s, x.i + 1)).ToList();
         var evidence = new EvidenceFacts(procedure.Id, procedure.Title, documentTitle,
             procedure.DocumentSha256 ?? "",
             signers.Select(s => new SignerEvidence(s.DisplayName, s.Email, s.Mobile,
@@ -44,11 +44,11 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
         return new SealInputs(pdf, stamps, evidence);
     }
 
-    private static SignatureStamp StampOf(Signer s)
+    private static SignatureStamp StampOf(Signer s, int number)
     {
         var png = SignatureImages.Bytes(s.SignatureImage);
         var box = s.Field is { } f ? new StampBox(f.Page, f.X, f.Y, f.Width, f.Height) : null;
-        return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName, s.Role);
+        return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName, s.Role, number);
     }
 
     /// <summary>Where the signature is drawn, as the evidence page says it; nothing for a procedure signed on paper.</summary>

@@ -41,7 +41,7 @@ public static class SignaturePage
             var top = Margin + HeaderHeight;
             foreach (var (stamp, index) in stamps.Select((s, i) => (s, i)).Skip(pageIndex * PerPage).Take(PerPage))
             {
-                DrawBlock(gfx, new XRect(Margin, top, Width - 2 * Margin, BlockHeight), stamp, index + 1);
+                DrawBlock(gfx, new XRect(Margin, top, Width - 2 * Margin, BlockHeight), stamp, stamp.Number ?? index + 1);
                 top += BlockHeight + BlockGap;
             }
         }

@@ -10,11 +10,12 @@ public sealed record StampBox(int PageNumber, double X, double Y, double Width, 
 /// <summary>
 /// One signer's visible signature. <see cref="Box"/> null: on the « Page des signatures » added at the end of the
 /// document (<see cref="SignaturePage"/>), with the signer's <see cref="Role"/>. Without <see cref="SignaturePng"/>,
-/// <see cref="TypedName"/> (or the name) is written in italics.
+/// <see cref="TypedName"/> (or the name) is written in italics. <see cref="Number"/>: the signer's number in the
+/// signing order, as the evidence page numbers them (else their rank on the signature page).
 /// </summary>
 public sealed record SignatureStamp(
     string SignerName, DateTime SignedAtUtc, StampBox? Box = null, byte[]? SignaturePng = null, string? TypedName = null,
-    string? Role = null);
+    string? Role = null, int? Number = null);
 
 /// <summary>
 /// Draws the signers' signatures (image or typed name) with the caption « Signé électroniquement par … le … ».

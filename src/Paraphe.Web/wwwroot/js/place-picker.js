@@ -308,10 +308,21 @@ async function showDocument() {
     const opened = await openDocument(picker, `/documents/${encodeURIComponent(id)}/file`);
     if (documentId !== id) return; // another document was chosen meanwhile
     viewer = opened;
+    // Places chosen on another document: kept inside this one's pages, dropped where its page does not exist.
+    const dropped = [];
+    signerRows().forEach((row, index) => {
+      const field = readField(row);
+      if (!field) return;
+      if (viewer.pageOf(field.page)) apply(row, field);
+      else { writeField(row, null); dropped.push(nameOf(row, index)); }
+    });
     picker.dataset.state = "ready";
     picker.dataset.pages = String(viewer.count);
     refresh();
-    say(`Document affiché (${viewer.count} page${viewer.count > 1 ? "s" : ""}). Choisissez un signataire puis tracez le cadre de sa signature.`);
+    const pages = `${viewer.count} page${viewer.count > 1 ? "s" : ""}`;
+    say(dropped.length
+      ? `Ce document n'a que ${pages} : l'emplacement de ${dropped.join(", ")} est retiré (Page des signatures). Tracez-le à nouveau si besoin.`
+      : `Document affiché (${pages}). Choisissez un signataire puis tracez le cadre de sa signature.`);
   } catch (error) {
     console.error("Paraphe: the place picker could not open the PDF", error);
     picker.dataset.state = "failed";
