@@ -91,7 +91,7 @@ public class DocumentOnAPhone(BrowserApp app) : IClassFixture<BrowserApp>
         await page.GotoAsync(link);
         await Assertions.Expect(page.GetByTestId("document-viewer")).ToHaveAttributeAsync("data-state", "ready");
         await Assertions.Expect(page.GetByTestId("pdf-page-canvas")).ToHaveCountAsync(2);
-        await Assertions.Expect(page.GetByTestId("signature-place-note")).ToContainTextAsync("bloc des signatures, à la fin du document");
+        await Assertions.Expect(page.GetByTestId("signature-place-note")).ToContainTextAsync("« Page des signatures », ajoutée à la fin du document");
         await Assertions.Expect(page.GetByTestId("signature-place")).ToHaveCountAsync(0);
     }
 }

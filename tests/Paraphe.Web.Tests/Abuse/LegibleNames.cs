@@ -97,7 +97,8 @@ public sealed class LegibleNames : IDisposable
             new(name, SignedAt), // the automatic block, typed name = the name
         ]);
 
-        var page = Normalized((await PdfText.PagesAsync(pdf))[0]);
+        var pages = await PdfText.PagesAsync(pdf);
+        var page = Normalized(pages[0] + " " + pages[1]); // the box on the contract, the other on the signature page
 
         name = Normalized(name);
         Assert.Equal(2, Occurrences(page, $"Signé électroniquement par {name}"));
@@ -116,7 +117,7 @@ public sealed class LegibleNames : IDisposable
         pdf = EvidencePage.Append(pdf, Facts(name, title: name));
         var pages = await PdfText.PagesAsync(pdf);
 
-        foreach (var text in new[] { pages[0], pages[1] })
+        foreach (var text in new[] { pages[1], pages[2] }) // the signature page, the evidence page
         {
             var printed = Printed(text, name);
             Assert.True(printed is not null, $"« {name} » is neither printed nor substituted in: {text}");

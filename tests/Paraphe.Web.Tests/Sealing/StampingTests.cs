@@ -46,19 +46,27 @@ public sealed class StampingTests : IDisposable
     }
 
     [Fact]
-    public async Task Seven_signers_placed_automatically_all_appear_four_on_the_last_page_three_on_an_added_page()
+    public async Task Seven_signers_without_a_place_go_on_two_added_signature_pages_never_on_the_contract()
     {
         var names = Enumerable.Range(1, 7).Select(i => $"Signataire Numéro{i}").ToList();
-        var pdf = SignatureStamper.Stamp(SamplePdfs.Valid(pageCount: 3),
-            names.Select((n, i) => new SignatureStamp(n, SignedAt.AddMinutes(i), SignaturePng: i % 2 == 0 ? SamplePdfs.NotAPdf() : null)).ToList());
+        var original = SamplePdfs.Valid(pageCount: 3);
+        var pdf = SignatureStamper.Stamp(original,
+            names.Select((n, i) => new SignatureStamp(n, SignedAt.AddMinutes(i), SignaturePng: i % 2 == 0 ? SamplePdfs.NotAPdf() : null,
+                Role: i == 0 ? "vendeur" : "acquéreur")).ToList());
 
         var pages = await PdfText.PagesAsync(pdf);
+        var before = await PdfText.PagesAsync(original);
 
-        Assert.Equal(4, pages.Count);
-        foreach (var n in names[..4]) Assert.Contains($"{Signed} {n}", pages[2]);
-        foreach (var n in names[4..]) Assert.Contains($"{Signed} {n}", pages[3]);
-        Assert.Contains("Signatures (suite)", pages[3]);
-        Assert.DoesNotContain(Signed, pages[0] + pages[1]);
+        Assert.Equal(5, pages.Count); // 3 pages of contract, 5 blocks on the first signature page, 2 on the second
+        Assert.Equal(before, pages.Take(3));
+        foreach (var (n, i) in names.Select((n, i) => (n, i)).Take(5)) Assert.Contains($"{i + 1}. {n}", pages[3]);
+        foreach (var (n, i) in names.Select((n, i) => (n, i)).Skip(5)) Assert.Contains($"{i + 1}. {n}", pages[4]);
+        Assert.Contains("Page des signatures (1/2)", pages[3]);
+        Assert.Contains("Page des signatures (2/2)", pages[4]);
+        Assert.Contains("le document qui précède (3 pages)", pages[3]);
+        Assert.Contains("Qualité : vendeur", pages[3]);
+        Assert.Contains("Signé le 27/11/2026 à 23:08", pages[3]);
+        Assert.DoesNotContain(Signed, string.Concat(pages.Take(3)));
     }
 
     [Fact]
@@ -71,8 +79,8 @@ public sealed class StampingTests : IDisposable
 
         var pages = await PdfText.PagesAsync(pdf);
 
-        Assert.Equal(4, pages.Count);
-        var evidence = pages[3];
+        Assert.Equal(5, pages.Count); // 3 pages of contract, the signature page, the evidence
+        var evidence = pages[4];
         Assert.Contains("Certificat de preuve", evidence);
         Assert.Contains(facts.OriginalSha256Hex, evidence);
         Assert.Contains("Identifiant : proc_7Hq2", evidence);
@@ -89,8 +97,8 @@ public sealed class StampingTests : IDisposable
         Assert.Contains("Mozilla/5.0", evidence);
         Assert.DoesNotContain("TAIL-OF-A-VERY-LONG-USER-AGENT", evidence);
         Assert.Contains(facts.AuditChainLastHash, evidence);
-        Assert.Contains($"{Signed} Jean Dupont", pages[2]);
-        Assert.DoesNotContain("Certificat de preuve", string.Concat(pages.Take(3)));
+        Assert.Contains($"{Signed} Jean Dupont", pages[3]);
+        Assert.DoesNotContain("Certificat de preuve", string.Concat(pages.Take(4)));
     }
 
     [Fact]
@@ -137,7 +145,7 @@ public sealed class StampingTests : IDisposable
         Assert.Contains("Signature is Valid.", report);
         Assert.Contains("Total document signed", report);
         var pages = await PdfText.PagesAsync(sealedPdf);
-        Assert.Equal(4, pages.Count); // 3 signers fit the last page; + 1 evidence page
+        Assert.Equal(5, pages.Count); // 3 pages of contract, 1 signature page, 1 evidence page
         Assert.Contains(facts.OriginalSha256Hex, pages[^1]);
     }
 

@@ -32,23 +32,29 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
         var signers = procedure.Signers.OrderBy(s => s.Order).ToList();
         var stamps = procedure.Mode == ProcedureMode.Manual
             ? []
-            : signers.Where(s => s.SignedAt is not null).Select(StampOf).ToList();
+            : signers.Select((s, i) => (s, i)).Where(x => x.s.SignedAt is not null).Select(x => StampOf(x.s, x.i + 1)).ToList();
         var evidence = new EvidenceFacts(procedure.Id, procedure.Title, documentTitle,
             procedure.DocumentSha256 ?? "",
             signers.Select(s => new SignerEvidence(s.DisplayName, s.Email, s.Mobile,
                 methods[s.Id],
-                FirstDelivery(invitations, s.Id), s.OpenedAt, s.SignedAt, s.SignedIp, s.SignedUserAgent)).ToList(),
+                FirstDelivery(invitations, s.Id), s.OpenedAt, s.SignedAt, s.SignedIp, s.SignedUserAgent,
+                PlaceOf(procedure, s))).ToList(),
             audit.LastOrDefault()?.Hash ?? "", now,
             audit.Select(e => new EvidenceEvent(e.Seq, e.At, e.Type, WhoOf(procedure, e.Actor))).ToList());
         return new SealInputs(pdf, stamps, evidence);
     }
 
-    private static SignatureStamp StampOf(Signer s)
+    private static SignatureStamp StampOf(Signer s, int number)
     {
         var png = SignatureImages.Bytes(s.SignatureImage);
         var box = s.Field is { } f ? new StampBox(f.Page, f.X, f.Y, f.Width, f.Height) : null;
-        return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName);
+        return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName, s.Role, number);
     }
+
+    /// <summary>Where the signature is drawn, as the evidence page says it; nothing for a procedure signed on paper.</summary>
+    private static string? PlaceOf(Procedure procedure, Signer s) =>
+        procedure.Mode == ProcedureMode.Manual || s.SignedAt is null ? null
+        : s.Field is { } f ? EvidencePage.PlaceOnPage(f.Page) : EvidencePage.PlaceOnAddedPage;
 
     /// <summary>How each signer signed, for the evidence page and /verify: one reading of the trail for both.</summary>
     public static Dictionary<string, SignatureMethod> Methods(Procedure procedure, IEnumerable<AuditEvent> audit)

@@ -9,11 +9,15 @@ namespace Paraphe.Web.Features.Sealing;
 /// <summary>How a signer signed. <see cref="OnPaper"/>: manual mode, the agency marked the procedure signed on paper.</summary>
 public enum SignatureMethod { Remote, RemoteWithSmsCode, InPerson, InPersonWithSmsCode, OnPaper }
 
-/// <summary>What one signer did, as recorded by the audit trail (times in UTC). Contacts in clear: masked when printed.</summary>
+/// <summary>
+/// What one signer did, as recorded by the audit trail (times in UTC). Contacts in clear: masked when printed.
+/// <see cref="Place"/>: where the signature is drawn (<see cref="EvidencePage.PlaceOnPage"/> or
+/// <see cref="EvidencePage.PlaceOnAddedPage"/>); null when nothing is drawn (signed on paper).
+/// </summary>
 public sealed record SignerEvidence(
     string Name, string? Email, string? Mobile, SignatureMethod Method,
     DateTime? InvitationDeliveredAtUtc, DateTime? LinkOpenedAtUtc, DateTime? SignedAtUtc,
-    string? IpAddress, string? UserAgent);
+    string? IpAddress, string? UserAgent, string? Place = null);
 
 /// <summary>
 /// The facts the evidence certificate prints; gathered by the caller (no database access here). <paramref name="Trail"/>:
@@ -48,6 +52,12 @@ public static class EvidencePage
         var at = email.LastIndexOf('@');
         return at <= 0 ? "•••" : $"{email[0]}•••{email[at..]}";
     }
+
+    /// <summary>The words for a signature drawn on the « Page des signatures » (evidence page and status page).</summary>
+    public const string PlaceOnAddedPage = "Signature sur une page ajoutée (« " + SignaturePage.Title + " »)";
+
+    /// <summary>« page 2 du document ».</summary>
+    public static string PlaceOnPage(int page) => $"page {page} du document";
 
     public static string Method(SignatureMethod method) => method switch
     {
@@ -137,7 +147,7 @@ public static class EvidencePage
         var number = 0;
         foreach (var s in facts.Signers)
         {
-            writer.KeepTogether(9 * 13);
+            writer.KeepTogether(10 * 13);
             writer.Space(4);
             writer.Line($"{++number}. {s.Name}", 10, bold: true);
             writer.Field("Courriel", MaskedEmail(s.Email));
@@ -146,6 +156,7 @@ public static class EvidencePage
             writer.Field("Invitation remise", Labels.When(s.InvitationDeliveredAtUtc));
             writer.Field("Lien ouvert", Labels.When(s.LinkOpenedAtUtc));
             writer.Field("Signature", Labels.When(s.SignedAtUtc));
+            if (s.Place is not null) writer.Field("Emplacement", s.Place);
             writer.Field("Adresse IP", string.IsNullOrWhiteSpace(s.IpAddress) ? "—" : s.IpAddress);
             writer.Field("Navigateur", Truncate(s.UserAgent, UserAgentMaxLength));
         }

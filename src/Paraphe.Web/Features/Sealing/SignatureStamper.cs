@@ -8,11 +8,14 @@ namespace Paraphe.Web.Features.Sealing;
 public sealed record StampBox(int PageNumber, double X, double Y, double Width, double Height);
 
 /// <summary>
-/// One signer's visible signature. <see cref="Box"/> null: placed automatically in the signature block at the end
-/// of the document. Without <see cref="SignaturePng"/>, <see cref="TypedName"/> (or the name) is written in italics.
+/// One signer's visible signature. <see cref="Box"/> null: on the « Page des signatures » added at the end of the
+/// document (<see cref="SignaturePage"/>), with the signer's <see cref="Role"/>. Without <see cref="SignaturePng"/>,
+/// <see cref="TypedName"/> (or the name) is written in italics. <see cref="Number"/>: the signer's number in the
+/// signing order, as the evidence page numbers them (else their rank on the signature page).
 /// </summary>
 public sealed record SignatureStamp(
-    string SignerName, DateTime SignedAtUtc, StampBox? Box = null, byte[]? SignaturePng = null, string? TypedName = null);
+    string SignerName, DateTime SignedAtUtc, StampBox? Box = null, byte[]? SignaturePng = null, string? TypedName = null,
+    string? Role = null, int? Number = null);
 
 /// <summary>
 /// Draws the signers' signatures (image or typed name) with the caption « Signé électroniquement par … le … ».
@@ -21,13 +24,6 @@ public sealed record SignatureStamp(
 public static class SignatureStamper
 {
     public const double Margin = 40;
-    public const double AutoHeight = 90;
-    public const double AutoGap = 12;
-    public const int AutoColumns = 2;
-
-    /// <summary>How many rows of the automatic block go at the bottom of the last page; the rest on added pages.</summary>
-    public const int AutoRowsOnLastPage = 2;
-
     public static byte[] Stamp(byte[] pdf, IReadOnlyList<SignatureStamp> stamps)
     {
         ArgumentNullException.ThrowIfNull(pdf);
@@ -55,61 +51,14 @@ public static class SignatureStamper
             DrawSignature(gfx, new XRect(box.X, top, box.Width, box.Height), stamp);
         }
 
+        // Without a chosen place: a page of its own at the end, never over the contract's content.
         var automatic = stamps.Where(s => s.Box is null).ToList();
-        if (automatic.Count > 0) DrawBlock(document, automatic);
+        if (automatic.Count > 0) SignaturePage.Append(document, automatic);
         ToUnicodeFix.Apply(document);
     }
 
-    /// <summary>The automatic block: <see cref="AutoColumns"/> per row, bottom of the last page, then added pages.</summary>
-    private static void DrawBlock(PdfDocument document, List<SignatureStamp> stamps)
-    {
-        var last = document.Pages[document.PageCount - 1];
-        var pageWidth = last.Width.Point;
-        var pageHeight = last.Height.Point;
-        var cellWidth = (pageWidth - 2 * Margin - (AutoColumns - 1) * AutoGap) / AutoColumns;
-        var rowHeight = AutoHeight + AutoGap;
-        var rows = (stamps.Count + AutoColumns - 1) / AutoColumns;
-
-        var index = 0;
-        // Bottom of the last page: up to AutoRowsOnLastPage rows.
-        var rowsHere = Math.Min(rows, AutoRowsOnLastPage);
-        var top = pageHeight - Margin - rowsHere * rowHeight;
-        index = DrawRows(last, stamps, index, rowsHere, top, cellWidth, rowHeight, title: null);
-        rows -= rowsHere;
-
-        while (rows > 0)
-        {
-            var page = document.AddPage();
-            page.Width = XUnit.FromPoint(pageWidth);
-            page.Height = XUnit.FromPoint(pageHeight);
-            const double titleHeight = 30;
-            var fit = Math.Max(1, (int)((pageHeight - 2 * Margin - titleHeight) / rowHeight));
-            rowsHere = Math.Min(rows, fit);
-            index = DrawRows(page, stamps, index, rowsHere, Margin + titleHeight, cellWidth, rowHeight, "Signatures (suite)");
-            rows -= rowsHere;
-        }
-    }
-
-    private static int DrawRows(PdfPage page, List<SignatureStamp> stamps, int index, int rows, double top,
-        double cellWidth, double rowHeight, string? title)
-    {
-        using var gfx = XGraphics.FromPdfPage(page, XGraphicsPdfPageOptions.Append);
-        if (title is not null)
-            TextLayout.Draw(gfx, TextLayout.Shape(title, DejaVuFonts.Sans, XFontStyleEx.Bold), 14, XBrushes.Black, new XPoint(Margin, Margin + 14));
-        for (var row = 0; row < rows; row++)
-        {
-            for (var column = 0; column < AutoColumns && index < stamps.Count; column++, index++)
-            {
-                var x = Margin + column * (cellWidth + AutoGap);
-                DrawSignature(gfx, new XRect(x, top + row * rowHeight, cellWidth, AutoHeight), stamps[index]);
-            }
-        }
-
-        return index;
-    }
-
     /// <summary>The signature (image or typed name) in the upper part of the box, the caption under it.</summary>
-    private static void DrawSignature(XGraphics gfx, XRect box, SignatureStamp stamp)
+    internal static void DrawSignature(XGraphics gfx, XRect box, SignatureStamp stamp)
     {
         var (caption, captionSize) = Fit($"Signé électroniquement par {stamp.SignerName}", DejaVuFonts.Sans, 7,
             XFontStyleEx.Regular, box.Width);

@@ -173,9 +173,9 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
             var row = Signers[index];
             var field = row.Placement == "auto" ? null : ToField(row);
             if (row.Placement == "document" && field is null)
-                fieldErrors[$"signers[{n}].field"] = ["Emplacement à choisir : cliquez sur une page du document pour placer sa signature (ou renseignez la page, x, y, largeur et hauteur), ou choisissez « automatique »."];
+                fieldErrors[$"signers[{n}].field"] = ["Tracez le cadre de sa signature sur le document, ou retirez l'emplacement (il signera sur la « Page des signatures »)."];
             else if (row.Placement is null && field is null && HasAny(row))
-                fieldErrors[$"signers[{n}].field"] = ["Emplacement incomplet ou illisible : renseignez la page, x, y, largeur et hauteur, ou laissez tout vide (placement automatique)."];
+                fieldErrors[$"signers[{n}].field"] = ["Emplacement incomplet ou illisible : tracez à nouveau le cadre de sa signature sur le document, ou retirez l'emplacement."];
             var (kind, id) = row.Who!.Split(':', 2) is [var k, var v] ? (k, v) : ("", "");
             signers.Add(new CreateProcedure.SignerRequest(kind == "contact" ? id : null, kind == "user" ? id : null, row.Role, field));
         }
