@@ -35,6 +35,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<SealingJob> SealingJobs => Set<SealingJob>();
     public DbSet<AgentSession> AgentSessions => Set<AgentSession>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     /// <summary>ASP.NET Data Protection's key ring (cookies, antiforgery), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -154,7 +155,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             }
         foreach (var entry in ChangeTracker.Entries<Notification>())
             if (entry.Entity.PendingEvents.Count > 0)
-                pending.Add((entry.Entity.AgencyId, entry.Entity.ProcedureId, false, entry.Entity.PendingEvents,
+                pending.Add((entry.Entity.AgencyId, entry.Entity.ProcedureId!, false, entry.Entity.PendingEvents,
                     new AuditOwner(entry.Entity.ClearPendingEvents)));
         if (pending.Count == 0) return owners;
 

@@ -31,6 +31,7 @@ builder.AddVerification();
 builder.AddLinkRateLimits();
 builder.AddAgentUi();
 builder.AddSessions();
+builder.AddAgencySettings();
 builder.AddLogRedaction();
 
 var app = builder.Build();
@@ -50,6 +51,7 @@ api.MapSignedDocumentApi();
 api.MapAuditApi();
 api.MapDevOutboxApi();
 api.MapSigningApi();
+api.MapAgencySettingsApi();
 
 var callbacks = app.MapCallbacks();
 callbacks.MapSmsCallbacks();

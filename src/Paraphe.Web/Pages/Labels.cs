@@ -114,6 +114,8 @@ public static class Labels
         Domain.Notifications.Purpose.Cancellation => "annulation",
         Domain.Notifications.Purpose.Completion => "document signé",
         Domain.Notifications.Purpose.Notary => "envoi au notaire",
+        Domain.Notifications.Purpose.AccountInvitation => "invitation d'un utilisateur",
+        Domain.Notifications.Purpose.PasswordReset => "nouveau mot de passe",
     };
 
     public static string DocumentKind(string kind) => kind switch

@@ -39,7 +39,9 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
             signers.Select(s => new SignerEvidence(s.DisplayName, s.Email, s.Mobile,
                 methods[s.Id],
                 FirstDelivery(invitations, s.Id), s.OpenedAt, s.SignedAt, s.SignedIp, s.SignedUserAgent)).ToList(),
-            audit.LastOrDefault()?.Hash ?? "", now);
+            audit.LastOrDefault()?.Hash ?? "", now,
+            await db.Agencies.AsNoTracking().Where(a => a.Id == procedure.AgencyId)
+                .Select(a => new AgencyEvidence(a.Name, a.Address, a.ProfessionalCard)).FirstOrDefaultAsync(ct));
         return new SealInputs(pdf, stamps, evidence);
     }
 
