@@ -100,6 +100,8 @@ public static class LogIn
             new Claim(ClaimTypes.Name, user.DisplayName.Length > 0 ? user.DisplayName : user.Email),
             new Claim(ClaimTypes.Email, user.Email),
             new Claim(UiSetup.AgencyNameClaim, agency.Name),
+            // For the menu only; every director page and endpoint reads the role from the database.
+            new Claim(ClaimTypes.Role, Paraphe.Domain.Agencies.UserRoles.Wire(user.Role)),
         ], CookieAuthenticationDefaults.AuthenticationScheme);
         return new Result(new ClaimsPrincipal(identity), null);
     }

@@ -58,6 +58,9 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
     public async Task OnGetAsync(CancellationToken ct)
     {
         Signers = [new SignerRow { Role = "vendeur" }, new SignerRow { Role = "acquéreur" }];
+        // The agency's defaults (Paramètres de l'agence), which the agent may change for this procedure.
+        var agency = await Db.Agencies.AsNoTracking().FirstAsync(a => a.Id == AgencyId, ct);
+        (ExpiresInDays, ReminderIntervalDays, ReminderMax) = (agency.DefaultExpiresInDays, agency.DefaultReminderIntervalDays, agency.DefaultReminderMax);
         await LoadChoicesAsync(ct);
     }
 
@@ -131,7 +134,7 @@ public sealed class NewModel(ParapheDbContext db, LaunchProcedure launcher) : Ag
     {
         Documents = await Db.Documents.AsNoTracking().Where(d => d.Kind != "scan").OrderByDescending(d => d.CreatedAt).Take(200).ToListAsync(ct);
         Contacts = await Db.Contacts.AsNoTracking().OrderBy(c => c.LastName).ThenBy(c => c.FirstName).Take(1000).ToListAsync(ct);
-        AgencySigners = await Db.Users.AsNoTracking().Where(u => u.HasSigningAuthority).OrderBy(u => u.LastName).ToListAsync(ct);
+        AgencySigners = await Db.Users.AsNoTracking().Where(u => u.HasSigningAuthority && u.DeactivatedAt == null).OrderBy(u => u.LastName).ToListAsync(ct);
         if (Signers.Count == 0) Signers.Add(new SignerRow());
     }
 
