@@ -45,11 +45,9 @@ public static class PasswordLinks
         if (found is null) return false;
         var (row, user) = found.Value;
         row.UsedAt = db.UtcNow;
-        var e = SecurityJournal.Record(db, row.Kind == AccountTokenKinds.Invitation ? SecurityEventKinds.PasswordSet : SecurityEventKinds.PasswordReset,
-            http, user.AgencyId, user.Id, user.Email, user.DisplayName);
-        e.Actor = $"user:{user.Id}";
-        // Validates, sets the hash, ends every session of the user and saves everything above in the same transaction.
-        await ChangePassword.HandleAsync(db, login, user.Email, password, http, ct);
+        // Validates, sets the hash, ends every session of the user, journals it and saves the used link with it.
+        await ChangePassword.HandleAsync(db, login, user.Email, password, http, ct,
+            row.Kind == AccountTokenKinds.Invitation ? SecurityEventKinds.PasswordSet : SecurityEventKinds.PasswordReset);
         return true;
     }
 }
