@@ -90,6 +90,23 @@ public abstract class AgencyIdentityAndKeys(ParapheApp app)
     }
 
     [Fact]
+    public async Task TheEvidencePageNamesTheAgencyItsAddressAndItsProfessionalCard()
+    {
+        var agency = await TestAgency.CreateAsync(app);
+        await Expect.JsonAsync(await agency.Api.PatchAsync("/api/v1/agency", new
+        {
+            name = "Agence du Port", address = "12 quai de la Fosse, 44000 Nantes", professional_card = "CPI 4401 2024 000 012 345",
+        }), HttpStatusCode.OK);
+        var (id, _) = await agency.Api.CompletedInPersonAsync();
+        await agency.Api.WaitForSealedAsync(id);
+        var pdf = await (await agency.Api.GetAsync($"/api/v1/procedures/{id}/signed-document")).Content.ReadAsByteArrayAsync();
+        var evidence = string.Join(" ", (await Paraphe.Testing.PdfText.PagesAsync(pdf))[^1].Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Agence du Port", evidence, StringComparison.Ordinal);
+        Assert.Contains("12 quai de la Fosse, 44000 Nantes", evidence, StringComparison.Ordinal);
+        Assert.Contains("CPI 4401 2024 000 012 345", evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnApiKeyIsShownOnceAnswers401AtOnceWhenRevokedAndShowsItsLastUse()
     {
         var agency = await TestAgency.CreateAsync(app);
