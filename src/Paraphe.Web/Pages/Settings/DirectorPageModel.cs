@@ -12,7 +12,9 @@ public abstract class DirectorPageModel(ParapheDbContext db) : AgentPageModel(db
     {
         if (!await DirectorOnly.IsDirectorAsync(Db, User, HttpContext.RequestAborted))
         {
-            context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
+            await Platform.ErrorPage.WriteAsync(HttpContext, StatusCodes.Status403Forbidden,
+                "Les paramètres de l'agence sont réservés à la direction. Demandez à un directeur de l'agence de faire ce changement.");
+            context.Result = new EmptyResult();
             return;
         }
         await next();
