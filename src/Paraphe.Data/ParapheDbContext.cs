@@ -39,6 +39,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<UserAlert> UserAlerts => Set<UserAlert>();
     public DbSet<AlertPreferences> AlertPreferences => Set<AlertPreferences>();
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     /// <summary>ASP.NET Data Protection's key ring (cookies, antiforgery), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -163,7 +164,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             }
         foreach (var entry in ChangeTracker.Entries<Notification>())
             if (entry.Entity.PendingEvents.Count > 0)
-                pending.Add((entry.Entity.AgencyId, entry.Entity.ProcedureId, false, entry.Entity.PendingEvents,
+                pending.Add((entry.Entity.AgencyId, entry.Entity.ProcedureId!, false, entry.Entity.PendingEvents,
                     new AuditOwner(entry.Entity.ClearPendingEvents)));
         foreach (var a in await alerts.RaiseAsync(this, now, ct))
             pending.Add((a.AgencyId, a.ProcedureId, false, [a.Event], new AuditOwner(alerts.Saved)));

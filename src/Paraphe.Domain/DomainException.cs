@@ -55,4 +55,10 @@ public static class ErrorCodes
 
     /// <summary>The drawn signature is not a complete PNG within the limits (bytes, pixels) (422, field `signature_image`).</summary>
     public const string InvalidSignatureImage = "invalid_signature_image";
+
+    /// <summary>The agency's settings are the director's: an agent (or a deactivated user) is refused (403).</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>The change would leave the agency without an active director (409).</summary>
+    public const string LastDirector = "last_director";
 }

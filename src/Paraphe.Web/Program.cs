@@ -32,6 +32,7 @@ builder.AddVerification();
 builder.AddLinkRateLimits();
 builder.AddAgentUi();
 builder.AddSessions();
+builder.AddAgencySettings();
 builder.AddLogRedaction();
 
 var app = builder.Build();
@@ -52,6 +53,7 @@ api.MapAuditApi();
 api.MapDevOutboxApi();
 api.MapSigningApi();
 api.MapAlertsApi();
+api.MapAgencySettingsApi();
 
 var callbacks = app.MapCallbacks();
 callbacks.MapSmsCallbacks();

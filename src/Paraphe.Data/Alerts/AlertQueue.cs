@@ -36,10 +36,10 @@ internal sealed class AlertQueue
             foreach (var e in entry.Entity.PendingEvents)
                 if (FromProcedure(entry.Entity, e) is { } t) triggers.Add(t);
         var failed = db.ChangeTracker.Entries<Notification>()
-            .Where(x => x.Entity.SignerId is not null && ContactReach.IsKnownBad(x.Entity)
+            .Where(x => x.Entity.SignerId is not null && x.Entity.ProcedureId is not null && ContactReach.IsKnownBad(x.Entity)
                         && x.Entity.PendingEvents.Any(e => e.Fact is NotificationFailed))
             .Select(x => x.Entity).ToList();
-        foreach (var group in failed.GroupBy(n => (n.ProcedureId, SignerId: n.SignerId!)))
+        foreach (var group in failed.GroupBy(n => (ProcedureId: n.ProcedureId!, SignerId: n.SignerId!)))
             if (await UnreachableAsync(db, group.Key.ProcedureId, group.Key.SignerId, ct) is { } t) triggers.Add(t);
         if (triggers.Count == 0) return [];
 

@@ -17,6 +17,8 @@ internal sealed class AgencyConfiguration : IEntityTypeConfiguration<Agency>
         e.Property(x => x.Id).HasMaxLength(40);
         e.Property(x => x.Name).HasMaxLength(200);
         e.Property(x => x.SmsSender).HasMaxLength(11);
+        e.Property(x => x.Address).HasMaxLength(Agency.AddressMax);
+        e.Property(x => x.ProfessionalCard).HasMaxLength(Agency.ProfessionalCardMax);
     }
 }
 
@@ -31,6 +33,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         e.HasIndex(x => x.Email).IsUnique();
         e.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId);
         e.Ignore(x => x.DisplayName);
+        e.Ignore(x => x.IsActive);
     }
 }
 

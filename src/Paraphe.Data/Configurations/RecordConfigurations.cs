@@ -12,6 +12,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
     {
         e.ToTable("api_keys");
         e.HasIndex(x => x.Hash).IsUnique();
+        e.Property(x => x.Name).HasMaxLength(100);
+        e.Property(x => x.CreatedBy).HasMaxLength(60);
         e.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId);
     }
 }

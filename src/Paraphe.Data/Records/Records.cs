@@ -7,8 +7,42 @@ public sealed class ApiKey
     public string AgencyId { get; set; } = "";
     public string Prefix { get; set; } = "";
     public string Hash { get; set; } = "";
+    /// <summary>What the director calls it (« Logiciel de transaction »); shown in the list, never the key.</summary>
+    public string Name { get; set; } = "";
     public DateTime CreatedAt { get; set; }
+    /// <summary>Who created it (`user:usr_…`, `api_key:key_…`, `system`).</summary>
+    public string? CreatedBy { get; set; }
+    /// <summary>The last request made with it, written at most once a minute.</summary>
+    public DateTime? LastUsedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+}
+
+/// <summary>
+/// A one-time link to choose a password: sent by email to a new user (invitation) or to one who forgot it (reset).
+/// The token is derived from a secret key and the notification that carries it, so it is never stored: only its
+/// SHA-256 is kept, with its expiry and the moment it was used.
+/// </summary>
+public sealed class AccountToken
+{
+    public string Id { get; set; } = "";
+    public string AgencyId { get; set; } = "";
+    public string UserId { get; set; } = "";
+    /// <summary>`invitation` or `password_reset`.</summary>
+    public string Kind { get; set; } = "";
+    /// <summary>SHA-256 (hex) of the token in the link.</summary>
+    public string Hash { get; set; } = "";
+    /// <summary>The email that carries the link (the token is derived from its id when it is sent).</summary>
+    public string NotificationId { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
+    public DateTime ExpiresAt { get; set; }
+    /// <summary>Set when the link was used, or voided by a newer one or a deactivation.</summary>
+    public DateTime? UsedAt { get; set; }
+}
+
+public static class AccountTokenKinds
+{
+    public const string Invitation = "invitation";
+    public const string PasswordReset = "password_reset";
 }
 
 /// <summary>The bytes of a document, apart from its metadata so that lists never load them.</summary>

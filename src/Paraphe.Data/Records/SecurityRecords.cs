@@ -47,6 +47,8 @@ public sealed class SecurityEvent
     public DateTime At { get; set; }
     /// <summary>A few words for people (e.g. how many sessions a password change ended).</summary>
     public string? Detail { get; set; }
+    /// <summary>Who made a settings change (`user:usr_…`, `api_key:key_…`); null for logins, where <see cref="UserId"/> says it.</summary>
+    public string? Actor { get; set; }
 }
 
 public static class SecurityEventKinds
@@ -62,4 +64,23 @@ public static class SecurityEventKinds
     public const string KioskUnlocked = "kiosk.unlocked";
     /// <summary>A wrong password typed to leave the kiosk (detail: how many tries are left).</summary>
     public const string KioskUnlockFailed = "kiosk.unlock_failed";
+
+    // The agency's settings journal (« Journal »): who changed what, never a secret.
+    public const string AgencyUpdated = "agency.updated";
+    public const string UserInvited = "user.invited";
+    public const string UserUpdated = "user.updated";
+    public const string UserDeactivated = "user.deactivated";
+    public const string InvitationSent = "user.invitation_sent";
+    public const string PasswordSet = "password.set";
+    public const string PasswordResetRequested = "password.reset_requested";
+    public const string PasswordReset = "password.reset";
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRevoked = "api_key.revoked";
+
+    /// <summary>The kinds the agency's journal shows (settings, users, keys, passwords).</summary>
+    public static readonly string[] Settings =
+    [
+        AgencyUpdated, UserInvited, UserUpdated, UserDeactivated, InvitationSent, PasswordSet, PasswordResetRequested, PasswordReset,
+        ApiKeyCreated, ApiKeyRevoked, PasswordChanged,
+    ];
 }

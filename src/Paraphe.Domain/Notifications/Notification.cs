@@ -5,8 +5,18 @@ namespace Paraphe.Domain.Notifications;
 
 public enum Channel { Email, Sms }
 
-/// <summary><see cref="Alert"/>: an alert to a user of the agency (<c>user_alerts</c>), never to a signer.</summary>
-public enum Purpose { Invitation, Reminder, Otp, Cancellation, Completion, Notary, Alert }
+/// <summary>
+/// <see cref="Alert"/>: an alert to a user of the agency (<c>user_alerts</c>), never to a signer;
+/// <see cref="AccountInvitation"/> and <see cref="PasswordReset"/>: account emails to a user, with no procedure.
+/// </summary>
+public enum Purpose
+{
+    Invitation, Reminder, Otp, Cancellation, Completion, Notary, Alert,
+    /// <summary>To a new user of the agency: the link to choose a password (no procedure).</summary>
+    AccountInvitation,
+    /// <summary>To a user who forgot their password: the link to choose a new one (no procedure).</summary>
+    PasswordReset,
+}
 
 /// <summary>queued → sending → sent → delivered | failed; deferred while a provider or operator is still trying.</summary>
 public enum DeliveryStatus { Queued, Sending, Sent, Deferred, Delivered, Failed }
@@ -87,7 +97,8 @@ public sealed class Notification
 
     public string Id { get; private set; } = "";
     public string AgencyId { get; private set; } = "";
-    public string ProcedureId { get; private set; } = "";
+    /// <summary>Null for a message about the user's account (invitation, password reset), which belongs to no procedure.</summary>
+    public string? ProcedureId { get; private set; }
     public string? SignerId { get; private set; }
     public Channel Channel { get; private set; }
     public Purpose Purpose { get; private set; }
@@ -114,6 +125,20 @@ public sealed class Notification
             Id = Ids.Notification(), AgencyId = agencyId, ProcedureId = procedureId, SignerId = signerId,
             Channel = channel, Purpose = purpose, To = to, Status = DeliveryStatus.Queued,
             NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
+        };
+        n._events.Add(new NotificationEvent(DeliveryStatus.Queued, now, null));
+        return n;
+    }
+
+    /// <summary>A message to a user of the agency about their account: tracked like any other, outside any procedure.</summary>
+    public static Notification QueueForAccount(string agencyId, Purpose purpose, string to, DateTime now)
+    {
+        if (purpose is not (Purpose.AccountInvitation or Purpose.PasswordReset))
+            throw new ArgumentException($"{purpose} belongs to a procedure.", nameof(purpose));
+        var n = new Notification
+        {
+            Id = Ids.Notification(), AgencyId = agencyId, ProcedureId = null, SignerId = null, Channel = Channel.Email,
+            Purpose = purpose, To = to, Status = DeliveryStatus.Queued, NextAttemptAt = now, CreatedAt = now, UpdatedAt = now,
         };
         n._events.Add(new NotificationEvent(DeliveryStatus.Queued, now, null));
         return n;
@@ -233,7 +258,8 @@ public sealed class Notification
         UpdatedAt = now;
         _events.Add(new NotificationEvent(status, at, detail));
         // The dispatcher's claim (sending) is plumbing; every other change is evidence of what the signer was sent.
-        if (status is DeliveryStatus.Queued or DeliveryStatus.Sending) return;
+        // An account email belongs to no procedure: no audit trail to add to.
+        if (status is DeliveryStatus.Queued or DeliveryStatus.Sending || ProcedureId is null) return;
         var (channel, purpose) = (Channel.ToString().ToLowerInvariant(), Purpose.ToString().ToLowerInvariant());
         var failure = status is DeliveryStatus.Failed or DeliveryStatus.Deferred && FailureKind != DeliveryFailure.None
             ? FailureKind.ToString() : null;

@@ -15,7 +15,8 @@ namespace Paraphe.Web.Outbox;
 /// crash between the two leaves it to be taken again when the lease runs out; nothing is lost or dropped.
 /// </summary>
 public sealed partial class OutboxDispatcher(
-    IServiceScopeFactory scopes, SenderRegistry senders, SigningLinks links, DownloadLinks downloads, OutboxSignal signal,
+    IServiceScopeFactory scopes, SenderRegistry senders, SigningLinks links, DownloadLinks downloads,
+    Features.Agencies.AccountLinks accountLinks, OutboxSignal signal,
     IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxDispatcher> log) : BackgroundService
 {
     private readonly OutboxOptions _o = options.Value;
@@ -45,10 +46,10 @@ public sealed partial class OutboxDispatcher(
             return 0; // another dispatcher claimed them first
         }
 
-        var procedureIds = due.Select(n => n.ProcedureId).Distinct().ToList();
+        var procedureIds = due.Where(n => n.ProcedureId is not null).Select(n => n.ProcedureId!).Distinct().ToList();
         var procedures = await db.Procedures.IgnoreQueryFilters().AsNoTracking()
             .Where(p => procedureIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        var agencyIds = procedures.Values.Select(p => p.AgencyId).Distinct().ToList();
+        var agencyIds = due.Select(n => n.AgencyId).Distinct().ToList();
         var agencies = await db.Agencies.AsNoTracking().Where(a => agencyIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
 
         foreach (var n in due)
@@ -56,7 +57,9 @@ public sealed partial class OutboxDispatcher(
             Action<Notification> outcome;
             try
             {
-                outcome = await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
+                outcome = n.ProcedureId is null
+                    ? await SendAccountMessageAsync(db, n, agencies[n.AgencyId], ct)
+                    : await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -121,6 +124,26 @@ public sealed partial class OutboxDispatcher(
             : null;
         var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
             content.Subject, content.Text, content.Html, attachments);
+        return await DeliverAsync(n, message, ct);
+    }
+
+    /// <summary>An email about a user's account (invitation, password reset): its one-time link is derived again here.</summary>
+    private async Task<Action<Notification>> SendAccountMessageAsync(ParapheDbContext db, Notification n, Domain.Agencies.Agency agency,
+        CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var token = await db.AccountTokens.AsNoTracking().FirstOrDefaultAsync(t => t.NotificationId == n.Id, ct);
+        var user = token is null ? null : await db.Users.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(u => u.Id == token.UserId, ct);
+        if (token is null || user is null || token.UsedAt is not null || token.ExpiresAt <= now || !user.IsActive)
+            return x => x.Failed("Non envoyé : ce lien n'est plus valable (utilisé, remplacé ou expiré).", now);
+        var content = AccountMessages.Compose(n.Purpose, agency, user, accountLinks.UrlFor(n.Id), token.ExpiresAt);
+        var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
+            content.Subject, content.Text, content.Html);
+        return await DeliverAsync(n, message, ct);
+    }
+
+    private async Task<Action<Notification>> DeliverAsync(Notification n, OutgoingMessage message, CancellationToken ct)
+    {
         var sender = senders.For(n.Channel);
         try
         {

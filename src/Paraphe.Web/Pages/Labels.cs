@@ -116,6 +116,8 @@ public static class Labels
         Domain.Notifications.Purpose.Completion => "document signé",
         Domain.Notifications.Purpose.Notary => "envoi au notaire",
         Domain.Notifications.Purpose.Alert => "alerte à l'agent",
+        Domain.Notifications.Purpose.AccountInvitation => "invitation d'un utilisateur",
+        Domain.Notifications.Purpose.PasswordReset => "nouveau mot de passe",
     };
 
     public static string DocumentKind(string kind) => kind switch

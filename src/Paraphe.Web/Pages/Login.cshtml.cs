@@ -18,6 +18,16 @@ public sealed class LoginModel(ParapheDbContext db, IOptions<LoginOptions> optio
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
     public string? ErrorMessage { get; private set; }
+
+    /// <summary>After a password was chosen, reset or changed (`?motdepasse=`).</summary>
+    [BindProperty(SupportsGet = true, Name = "motdepasse")] public string? PasswordEvent { get; set; }
+
+    public string? PasswordNotice => PasswordEvent switch
+    {
+        "choisi" => "Votre mot de passe est enregistré : connectez-vous.",
+        "change" => "Votre mot de passe est changé et vos sessions sont fermées : connectez-vous avec le nouveau.",
+        _ => null,
+    };
     public bool DemoExists { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => DemoExists = await DemoExistsAsync(ct);

@@ -16,6 +16,8 @@ internal sealed class ApiKeyAuthentication(
 {
     public const string SchemeName = "ApiKey";
 
+    private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -23,6 +25,14 @@ internal sealed class ApiKeyAuthentication(
         var hash = ApiKeys.Hash(header["Bearer ".Length..].Trim());
         var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash && k.RevokedAt == null, Context.RequestAborted);
         if (key is null) return AuthenticateResult.Fail("Unknown API key.");
+        // The last use, for the director's list: one conditional UPDATE at most once a minute, never a write per request.
+        var now = db.UtcNow;
+        if (key.LastUsedAt is not { } last || now - last >= LastUseResolution)
+        {
+            var before = now - LastUseResolution;
+            await db.ApiKeys.Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt <= before))
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+        }
         var identity = new ClaimsIdentity(
             [new Claim(ParapheClaims.AgencyId, key.AgencyId), new Claim(ParapheClaims.ApiKeyId, key.Id)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

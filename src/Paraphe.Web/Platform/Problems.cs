@@ -27,6 +27,8 @@ public static class Problems
         ErrorCodes.ValidationFailed or ErrorCodes.NoSigningAuthority or InvalidDocument => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.ProcedureLocked or ErrorCodes.InvalidTransition or ConcurrentUpdate or IdempotencyInProgress => StatusCodes.Status409Conflict,
         ErrorCodes.LinkGone => StatusCodes.Status410Gone,
+        ErrorCodes.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCodes.LastDirector => StatusCodes.Status409Conflict,
         ErrorCodes.ReminderCooldown or ErrorCodes.OtpSendLimit or ErrorCodes.OtpAttemptsExceeded => StatusCodes.Status429TooManyRequests,
         ErrorCodes.OtpRequired or ErrorCodes.OtpInvalid or ErrorCodes.OtpExpired => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.InvalidSignatureImage => StatusCodes.Status422UnprocessableEntity,

@@ -70,7 +70,7 @@ public abstract partial class NoServerErrors
     }
 
     private Task<string> ProcedureOfAsync(string notificationId) => app.DbAsync(db =>
-        db.Notifications.IgnoreQueryFilters().Where(n => n.Id == notificationId).Select(n => n.ProcedureId).FirstAsync());
+        db.Notifications.IgnoreQueryFilters().Where(n => n.Id == notificationId).Select(n => n.ProcedureId!).FirstAsync());
 
     private static async Task AssertAnsweredAsync(HttpResponseMessage response, string what)
     {

@@ -34,7 +34,10 @@ public abstract class TenantIsolation(ParapheApp app)
     [Fact]
     public async Task AnotherAgencysIdsAnswerNotFoundOnEveryEndpointAndNothingChanges()
     {
-        var (_, theirs) = await app.CreateAgencyAsync($"Agence Voisine {Guid.NewGuid():N}"[..24]);
+        var (theirAgencyId, theirs) = await app.CreateAgencyAsync($"Agence Voisine {Guid.NewGuid():N}"[..24]);
+        var (theirUserId, theirKeyId) = await app.DbAsync(async db => (
+            await db.Users.IgnoreQueryFilters().Where(u => u.AgencyId == theirAgencyId).Select(u => u.Id).FirstAsync(),
+            await db.ApiKeys.Where(k => k.AgencyId == theirAgencyId).Select(k => k.Id).FirstAsync()));
         var tag = $"Voisin{Guid.NewGuid():N}"[..14];
         var theirContact = await theirs.CreateContactAsync("Hugo", tag);
         var theirDocument = await Expect.JsonAsync(await theirs.UploadAsync(SamplePdfs.Valid(1, tag), tag), HttpStatusCode.Created);
@@ -87,6 +90,11 @@ public abstract class TenantIsolation(ParapheApp app)
             ("POST", "/api/v1/procedures/{id}/sealing/retry", $"/api/v1/procedures/{Id(theirRemote)}/sealing/retry", null),
             ("POST", "/api/v1/procedures/{id}/send-to-notary", $"/api/v1/procedures/{Id(theirRemote)}/send-to-notary",
                 Json(new { email = "etude@notaires.fr" })),
+            ("GET", "/api/v1/users/{id}", $"/api/v1/users/{theirUserId}", null),
+            ("PATCH", "/api/v1/users/{id}", $"/api/v1/users/{theirUserId}", Json(new { role = "agent", last_name = "Piraté" })),
+            ("POST", "/api/v1/users/{id}/deactivate", $"/api/v1/users/{theirUserId}/deactivate", null),
+            ("POST", "/api/v1/users/{id}/invitation", $"/api/v1/users/{theirUserId}/invitation", null),
+            ("DELETE", "/api/v1/api-keys/{id}", $"/api/v1/api-keys/{theirKeyId}", null),
             ("POST", "/api/v1/dev/outbox/{id}/events", $"/api/v1/dev/outbox/{theirMessage.Str("id")}/events", Json(new { @event = "bounced" })),
             ("POST", "/api/v1/alerts/{id}/read", $"/api/v1/alerts/{theirAlert}/read", null),
             ("GET", "/api/v1/users/{id}/alert-preferences", $"/api/v1/users/{theirUser}/alert-preferences", null),
@@ -127,6 +135,26 @@ public abstract class TenantIsolation(ParapheApp app)
         var uploaded = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/documents", "/api/v1/documents", Api.PdfForm(SamplePdfs.Valid(1))), HttpStatusCode.Created);
         await Expect.ProblemAsync(await theirs.GetAsync($"/api/v1/documents/{Id(uploaded)}"), HttpStatusCode.NotFound, "not_found");
         Assert.Equal(1, (await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/contacts?q={tag}"), HttpStatusCode.OK)).GetProperty("total").GetInt32());
+
+        // The agency's settings: lists hold only mine; what I change or create stays mine.
+        var users = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/users", "/api/v1/users"), HttpStatusCode.OK);
+        Assert.DoesNotContain(users.EnumerateArray(), u => u.Str("id") == theirUserId);
+        var invited = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/users", "/api/v1/users",
+            Json(new { email = Api.UniqueEmail("Iso", "Lation"), first_name = "Iso", last_name = tag, role = "agent" })), HttpStatusCode.Created);
+        await Expect.ProblemAsync(await theirs.GetAsync($"/api/v1/users/{Id(invited)}"), HttpStatusCode.NotFound, "not_found");
+        var agency = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/agency", "/api/v1/agency"), HttpStatusCode.OK);
+        Assert.NotEqual(theirAgencyId, agency.Str("id"));
+        Assert.Equal(agency.Str("id"), (await Expect.JsonAsync(await Call(mine, "PATCH", "/api/v1/agency", "/api/v1/agency", Json(new { })), HttpStatusCode.OK)).Str("id"));
+        var events = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/agency/events", "/api/v1/agency/events"), HttpStatusCode.OK);
+        Assert.DoesNotContain(events.Arr("events"), e => e.StrOrNull("email") is { } m && m.Contains("direction.", StringComparison.Ordinal)
+                                                           && m.EndsWith("@agence-test.fr", StringComparison.Ordinal) && e.Str("kind") == "user.invited");
+        var keys = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/api-keys", "/api/v1/api-keys"), HttpStatusCode.OK);
+        Assert.DoesNotContain(keys.EnumerateArray(), k => k.Str("id") == theirKeyId);
+        var key = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/api-keys", "/api/v1/api-keys", Json(new { name = $"Iso {tag}" })), HttpStatusCode.Created);
+        await Expect.ProblemAsync(await theirs.DeleteAsync($"/api/v1/api-keys/{Id(key)}"), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(HttpStatusCode.OK, (await new Api(app, key.Str("key")).GetAsync("/api/v1/contacts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await theirs.GetAsync("/api/v1/contacts")).StatusCode); // their key still works
+        Assert.True(await app.DbAsync(db => db.Users.IgnoreQueryFilters().AnyAsync(u => u.Id == theirUserId && u.DeactivatedAt == null && u.LastName != "Piraté")));
 
         // Nothing of theirs moved.
         var contactAfter = await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/contacts/{Id(theirContact)}"), HttpStatusCode.OK);

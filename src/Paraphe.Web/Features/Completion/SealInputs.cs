@@ -40,7 +40,9 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
                 FirstDelivery(invitations, s.Id), s.OpenedAt, s.SignedAt, s.SignedIp, s.SignedUserAgent,
                 PlaceOf(procedure, s))).ToList(),
             audit.LastOrDefault()?.Hash ?? "", now,
-            audit.Select(e => new EvidenceEvent(e.Seq, e.At, e.Type, WhoOf(procedure, e.Actor))).ToList());
+            audit.Select(e => new EvidenceEvent(e.Seq, e.At, e.Type, WhoOf(procedure, e.Actor))).ToList(),
+            await db.Agencies.AsNoTracking().Where(a => a.Id == procedure.AgencyId)
+                .Select(a => new AgencyEvidence(a.Name, a.Address, a.ProfessionalCard)).FirstOrDefaultAsync(ct));
         return new SealInputs(pdf, stamps, evidence);
     }
 

@@ -34,7 +34,7 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
                 {
                     case Procedure p: ids.Add(p.Id); break;
                     // A claim (queued → sending) changes no finding; every other move may.
-                    case Notification n when e.State == EntityState.Added || n.Status != DeliveryStatus.Sending: ids.Add(n.ProcedureId); break;
+                    case Notification { ProcedureId: { } procedureId } n when e.State == EntityState.Added || n.Status != DeliveryStatus.Sending: ids.Add(procedureId); break;
                     case SealingJob j: ids.Add(j.ProcedureId); break;
                 }
             }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Domain;
 using Paraphe.Domain.Documents;
@@ -102,8 +103,11 @@ public static class CreateProcedure
         var snapshots = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct);
 
         var agent = await ProcedureAgent.ResolveAsync(db, r.AgentUserId, actor, ct);
+        // What the request leaves out comes from the agency's defaults (Paramètres de l'agence).
+        var defaults = await db.Agencies.AsNoTracking().FirstAsync(a => a.Id == agencyId, ct);
         var procedure = Procedure.Create(agencyId, document.Id, document.Title,
-            new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max,
+            new Procedure.Options(ParseMode(r.Mode), r.Otp ?? false, r.ExpiresInDays ?? defaults.DefaultExpiresInDays,
+                r.Reminders?.IntervalDays ?? defaults.DefaultReminderIntervalDays, r.Reminders?.Max ?? defaults.DefaultReminderMax,
                 ParseSigningOrder(r.SigningOrder), r.Message, agent),
             actor, db.UtcNow);
         foreach (var s in signers)

@@ -29,7 +29,7 @@ public static class ProceduresApi
             var result = await Paged<Procedure>.OfAsync(query, page, page_size, p => p, ct);
             var ids = result.Items.Select(p => p.Id).ToList();
             var notifications = await db.Notifications.AsNoTracking().Include(n => n.Events)
-                .Where(n => ids.Contains(n.ProcedureId)).ToListAsync(ct);
+                .Where(n => ids.Contains(n.ProcedureId!)).ToListAsync(ct);
             var jobs = await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
             return TypedResults.Ok(new Paged<ProcedureResponse>(
                 result.Items.Select(p => p.ToResponse(notifications.Where(n => n.ProcedureId == p.Id).ToList(), db.UtcNow,

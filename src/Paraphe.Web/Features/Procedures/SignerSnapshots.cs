@@ -43,9 +43,14 @@ public sealed class SignerSnapshots
     {
         if (contactId is not null) return OfContact(_contacts[contactId]);
         var u = _users[userId!];
+        if (!u.IsActive)
+            throw new DomainException(ErrorCodes.NoSigningAuthority,
+                $"{u.DisplayName} est désactivé(e) : choisissez un utilisateur actif, habilité à signer pour l'agence.");
         if (!u.HasSigningAuthority)
             throw new DomainException(ErrorCodes.NoSigningAuthority,
-                $"{u.DisplayName} n'a pas de délégation de signature : choisissez un utilisateur habilité à signer pour l'agence.");
+                $"{u.DisplayName} n'est pas habilité(e) à signer pour l'agence : selon la loi Hoguet, seul le titulaire de la " +
+                "carte professionnelle ou une personne qu'il habilite signe au nom de l'agence. La direction peut donner ce pouvoir " +
+                "dans Paramètres › Utilisateurs.");
         var userChecks = ContactChecks.Check(u.Email, u.Mobile);
         return new SignerSnapshot(u.FirstName, u.LastName, u.Email, u.Mobile ?? "", userChecks.Email.Ok, userChecks.Mobile.Ok);
     }

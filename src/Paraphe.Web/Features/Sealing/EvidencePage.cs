@@ -26,10 +26,13 @@ public sealed record SignerEvidence(
 public sealed record EvidenceFacts(
     string ProcedureId, string ProcedureTitle, string DocumentTitle, string OriginalSha256Hex,
     IReadOnlyList<SignerEvidence> Signers, string AuditChainLastHash, DateTime GeneratedAtUtc,
-    IReadOnlyList<EvidenceEvent>? Trail = null);
+    IReadOnlyList<EvidenceEvent>? Trail = null, AgencyEvidence? Agency = null);
 
 /// <summary>One event of the audit trail as the evidence page prints it: its stored type, and who, when known (a signer's name).</summary>
 public sealed record EvidenceEvent(int Seq, DateTime AtUtc, string Type, string? Who);
+
+/// <summary>The agency for which the document was signed: its name, address and carte professionnelle (loi Hoguet).</summary>
+public sealed record AgencyEvidence(string Name, string? Address, string? ProfessionalCard);
 
 /// <summary>Appends the « Certificat de preuve » page(s) at the end of the PDF. Pure function over bytes.</summary>
 public static class EvidencePage
@@ -133,6 +136,14 @@ public static class EvidencePage
         writer.Line(Title, 18, bold: true);
         writer.Space(6);
         writer.Line($"Établi le {Labels.When(facts.GeneratedAtUtc)} (heure de Paris) par la plateforme Paraphe.", 9);
+        if (facts.Agency is { } agency)
+        {
+            writer.Space(10);
+            writer.Line("Agence", 12, bold: true);
+            writer.Field("Nom", agency.Name);
+            writer.Field("Adresse", string.IsNullOrWhiteSpace(agency.Address) ? "—" : agency.Address);
+            writer.Field("Carte professionnelle", string.IsNullOrWhiteSpace(agency.ProfessionalCard) ? "—" : agency.ProfessionalCard);
+        }
         writer.Space(10);
         writer.Line("Procédure", 12, bold: true);
         writer.Field("Identifiant", facts.ProcedureId);

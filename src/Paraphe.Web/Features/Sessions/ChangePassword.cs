@@ -17,7 +17,7 @@ public static class ChangePassword
     public sealed record Result(string UserId, string AgencyId, int SessionsEnded);
 
     public static async Task<Result> HandleAsync(ParapheDbContext db, LoginOptions options, string? email, string? password,
-        HttpContext? http, CancellationToken ct)
+        HttpContext? http, CancellationToken ct, string journalKind = SecurityEventKinds.PasswordChanged)
     {
         email = email?.Trim().ToLowerInvariant() ?? "";
         var errors = new Dictionary<string, string[]>();
@@ -35,8 +35,7 @@ public static class ChangePassword
 
         user.ChangePasswordHash(Passwords.Hash(user, password!));
         var ended = await AgentSessions.EndAllAsync(db, user.Id, "password_changed", http, ct);
-        SecurityJournal.Record(db, SecurityEventKinds.PasswordChanged, http, user.AgencyId, user.Id, user.Email,
-            $"{ended} session(s) fermée(s)");
+        SecurityJournal.Record(db, journalKind, http, user.AgencyId, user.Id, user.Email, $"{ended} session(s) fermée(s)").Actor = http is null ? "system" : $"user:{user.Id}";
         await db.SaveChangesAsync(ct);
         return new Result(user.Id, user.AgencyId, ended);
     }

@@ -77,7 +77,8 @@ public static class LogIn
         // No tenant yet: the user is looked up across agencies, by its unique email.
         var user = email.Length == 0 ? null
             : await db.Users.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(u => u.Email == email, ct);
-        var valid = user is not null && !string.IsNullOrEmpty(password) && Passwords.Verify(user, password);
+        // A deactivated user's password is still checked (same cost) but never lets them in.
+        var valid = user is not null && !string.IsNullOrEmpty(password) && Passwords.Verify(user, password) && user.IsActive;
         if (user is null && !string.IsNullOrEmpty(password))
             _ = Passwords.Verify(Decoy.Value, password);
         if (!valid)
@@ -99,6 +100,8 @@ public static class LogIn
             new Claim(ClaimTypes.Name, user.DisplayName.Length > 0 ? user.DisplayName : user.Email),
             new Claim(ClaimTypes.Email, user.Email),
             new Claim(UiSetup.AgencyNameClaim, agency.Name),
+            // For the menu only; every director page and endpoint reads the role from the database.
+            new Claim(ClaimTypes.Role, Paraphe.Domain.Agencies.UserRoles.Wire(user.Role)),
         ], CookieAuthenticationDefaults.AuthenticationScheme);
         return new Result(new ClaimsPrincipal(identity), null);
     }

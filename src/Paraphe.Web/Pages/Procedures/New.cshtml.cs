@@ -69,6 +69,9 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
         if (DraftId is null)
         {
             Signers = [new SignerRow { Role = "vendeur" }, new SignerRow { Role = "acquéreur" }];
+            // The agency's defaults (Paramètres de l'agence), which the agent may change for this procedure.
+            var agency = await Db.Agencies.AsNoTracking().FirstAsync(a => a.Id == AgencyId, ct);
+            (ExpiresInDays, ReminderIntervalDays, ReminderMax) = (agency.DefaultExpiresInDays, agency.DefaultReminderIntervalDays, agency.DefaultReminderMax);
             await LoadChoicesAsync(ct);
             return Page();
         }
@@ -203,7 +206,7 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
     {
         Documents = await Db.Documents.AsNoTracking().Where(d => d.Kind != "scan").OrderByDescending(d => d.CreatedAt).Take(200).ToListAsync(ct);
         Contacts = await Db.Contacts.AsNoTracking().OrderBy(c => c.LastName).ThenBy(c => c.FirstName).Take(1000).ToListAsync(ct);
-        AgencySigners = await Db.Users.AsNoTracking().Where(u => u.HasSigningAuthority).OrderBy(u => u.LastName).ToListAsync(ct);
+        AgencySigners = await Db.Users.AsNoTracking().Where(u => u.HasSigningAuthority && u.DeactivatedAt == null).OrderBy(u => u.LastName).ToListAsync(ct);
         if (Signers.Count == 0) Signers.Add(new SignerRow());
     }
 
