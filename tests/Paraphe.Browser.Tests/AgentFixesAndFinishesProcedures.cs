@@ -97,11 +97,12 @@ public partial class AgentFixesAndFinishesProcedures(BrowserApp app) : IClassFix
         await Assertions.Expect(agent.GetByTestId("document-select")).ToHaveValueAsync(document);
         var first = agent.GetByTestId("signer-row").First;
         await Assertions.Expect(first.GetByTestId("signer-select")).ToHaveValueAsync($"contact:{lea}");
-        await Assertions.Expect(first.GetByTestId("placement-document")).ToBeCheckedAsync();
+        await Assertions.Expect(first.GetByTestId("placement")).ToHaveValueAsync("document");
         await Assertions.Expect(first.GetByTestId("field-page")).ToHaveValueAsync("2");
         // The place chosen before shows on the document (the picker reads the row's values).
-        await Assertions.Expect(first.GetByTestId("place-viewer")).ToHaveAttributeAsync("data-state", "ready");
-        await Assertions.Expect(first.Locator(".pdf-page[data-page='2']").GetByTestId("signature-place")).ToBeVisibleAsync();
+        var viewer = agent.GetByTestId("place-viewer"); // one viewer for every signer
+        await Assertions.Expect(viewer).ToHaveAttributeAsync("data-state", "ready");
+        await Assertions.Expect(viewer.Locator(".pdf-page[data-page='2']").GetByTestId("signature-place")).ToBeVisibleAsync();
 
         await agent.GetByTestId("add-signer").ClickAsync();
         var second = agent.GetByTestId("signer-row").Nth(1);

@@ -78,6 +78,7 @@ public partial class AgentPicksASignaturePlace(BrowserApp app) : IClassFixture<B
              stored.GetProperty("width").GetDouble(), stored.GetProperty("height").GetDouble()));
         Assert.Equal(JsonValueKind.Null, signers[1].GetProperty("field").ValueKind);
 
+        await Gestures.UnlockKioskAsync(agent); // the face-to-face page is a kiosk: the agent takes the device back
         await agent.GotoAsync($"/procedures/{id}");
         await Assertions.Expect(agent.GetByTestId("signature-place").Nth(0)).ToHaveTextAsync("page 2 du document");
         await Assertions.Expect(agent.GetByTestId("signature-place").Nth(1)).ToContainTextAsync("Signature sur une page ajoutée");

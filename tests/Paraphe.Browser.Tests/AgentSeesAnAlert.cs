@@ -31,6 +31,7 @@ public class AgentSeesAnAlert(BrowserApp app) : IClassFixture<BrowserApp>
         await client.GotoAsync(link);
         await client.GetByTestId("decline-reason").FillAsync("Le prix ne correspond pas à notre accord <oral>");
         await client.GetByTestId("decline-button").ClickAsync();
+        await client.GetByTestId("decline-confirm-button").ClickAsync(); // « Oui, je refuse de signer »
         await Assertions.Expect(client.GetByTestId("decline-done")).ToBeVisibleAsync();
 
         await agent.ReloadAsync();

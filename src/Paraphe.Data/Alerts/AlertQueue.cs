@@ -1,3 +1,4 @@
+using Paraphe.Domain.Diagnosis;
 using Paraphe.Domain.Audit;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Domain.Agencies;
@@ -13,7 +14,7 @@ namespace Paraphe.Data.Alerts;
 /// Reads the pending audit events of the procedures and messages being saved: <c>signer.declined</c>,
 /// <c>procedure.sealed</c>, <c>procedure.expiring_soon</c>, <c>procedure.sealing_failed</c>, and a
 /// <c>notification.failed</c> that leaves a signer of an ongoing procedure with both channels known bad
-/// (<see cref="ContactReach"/>; once per signer). Recipients: the procedure's agent, else every director. Each gets a
+/// (<see cref="ChannelHealth"/>, the diagnosis' rule; once per signer). Recipients: the procedure's agent, else every director. Each gets a
 /// <see cref="UserAlert"/>, and an email through the outbox when their <see cref="AlertPreferences"/> allow it (the
 /// completion alert's email is the agent's copy of the signed document). One <c>alert.raised</c> audit event each.
 /// </summary>
@@ -36,7 +37,7 @@ internal sealed class AlertQueue
             foreach (var e in entry.Entity.PendingEvents)
                 if (FromProcedure(entry.Entity, e) is { } t) triggers.Add(t);
         var failed = db.ChangeTracker.Entries<Notification>()
-            .Where(x => x.Entity.SignerId is not null && x.Entity.ProcedureId is not null && ContactReach.IsKnownBad(x.Entity)
+            .Where(x => x.Entity.SignerId is not null && x.Entity.ProcedureId is not null && x.Entity.Status == DeliveryStatus.Failed && ChannelHealth.IsAddressFailure(x.Entity.Channel, x.Entity.FailureKind)
                         && x.Entity.PendingEvents.Any(e => e.Fact is NotificationFailed))
             .Select(x => x.Entity).ToList();
         foreach (var group in failed.GroupBy(n => (ProcedureId: n.ProcedureId!, SignerId: n.SignerId!)))
@@ -108,7 +109,8 @@ internal sealed class AlertQueue
         var tracked = db.ChangeTracker.Entries<Notification>().Select(x => x.Entity)
             .Where(n => n.ProcedureId == procedureId && n.SignerId == signerId).ToDictionary(n => n.Id);
         var messages = stored.Where(n => !tracked.ContainsKey(n.Id)).Concat(tracked.Values);
-        if (!ContactReach.Unreachable(messages)) return null;
+        // One rule with the diagnosis and the reminders: both channels known bad for the signer's current coordinates.
+        if (procedure.Signers.FirstOrDefault(s => s.Id == signerId) is not { } signer || !ChannelHealth.Of(signer, messages).Unreachable) return null;
         if (await db.Set<UserAlert>().IgnoreQueryFilters().AnyAsync(a => a.ProcedureId == procedureId && a.SignerId == signerId
                 && a.Kind == AlertKind.SignerUnreachable, ct)) return null;
         return new Trigger(procedure, AlertKind.SignerUnreachable, signerId, null);
@@ -117,7 +119,7 @@ internal sealed class AlertQueue
     /// <summary>The procedure's agent when it names one of the agency's users, else every director.</summary>
     private static async Task<List<User>> RecipientsAsync(ParapheDbContext db, Procedure p, CancellationToken ct)
     {
-        var users = db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => u.AgencyId == p.AgencyId);
+        var users = db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => u.AgencyId == p.AgencyId && u.DeactivatedAt == null);
         if (p.AgentUserId is { } id && await users.FirstOrDefaultAsync(u => u.Id == id, ct) is { } agent) return [agent];
         return await users.Where(u => u.Role == UserRole.Director).OrderBy(u => u.Id).ToListAsync(ct);
     }

@@ -1,4 +1,5 @@
 using Paraphe.Domain.Alerts;
+using Paraphe.Domain.Diagnosis;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
 using Paraphe.Domain.Tests.Procedures;
@@ -42,16 +43,19 @@ public class AlertRules
         return n;
     }
 
+    /// <summary>The alert and the diagnosis (which refuses the reminder, contact_unreachable) read one rule: ChannelHealth.</summary>
+    private static bool Unreachable(params Notification[] messages) => ChannelHealth.Of("x", "x", messages).Unreachable;
+
     [Fact]
     public void OnlyBothChannelsKnownBadMakeASignerUnreachable()
     {
         var bounced = Failed(Channel.Email, DeliveryFailure.MailboxUnknown);
         var unknownNumber = Failed(Channel.Sms, DeliveryFailure.SmsUnknownNumber);
-        Assert.True(ContactReach.Unreachable([bounced, unknownNumber]));
-        Assert.False(ContactReach.Unreachable([bounced])); // the SMS may arrive
-        Assert.False(ContactReach.Unreachable([bounced, Failed(Channel.Sms, DeliveryFailure.SmsUnreachable)])); // phone off: may work later
-        Assert.False(ContactReach.Unreachable([Failed(Channel.Email, DeliveryFailure.Blocked), unknownNumber]));
-        Assert.True(ContactReach.Unreachable([Failed(Channel.Email, DeliveryFailure.DomainUnknown), Failed(Channel.Sms, DeliveryFailure.SmsLandline)]));
+        Assert.True(Unreachable(bounced, unknownNumber));
+        Assert.False(Unreachable(bounced)); // the SMS may arrive
+        Assert.False(Unreachable(bounced, Failed(Channel.Sms, DeliveryFailure.SmsUnreachable))); // phone off: may work later
+        Assert.True(Unreachable(Failed(Channel.Email, DeliveryFailure.Blocked), unknownNumber)); // the mailbox refuses us: as bad
+        Assert.True(Unreachable(Failed(Channel.Email, DeliveryFailure.DomainUnknown), Failed(Channel.Sms, DeliveryFailure.SmsLandline)));
     }
 
     [Fact]

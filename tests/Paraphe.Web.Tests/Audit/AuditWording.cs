@@ -50,7 +50,7 @@ public class AuditWording
         using var data = JsonDocument.Parse(AuditCatalogue.Serialize(new NotificationFailed("ntf_1", "sgn_1", "sms", "invitation",
             "+33612345678", new DateTime(2026, 3, 2, 9, 0, 0, DateTimeKind.Utc), "30005 Numéro inconnu", "SmsUnknownNumber")));
 
-        Assert.Equal("SMS · invitation → +33612345678 — 30005 Numéro inconnu", Labels.AuditDetail("notification.failed", data.RootElement));
+        Assert.Equal("SMS · invitation → 06 12 34 56 78 — 30005 Numéro inconnu", Labels.AuditDetail("notification.failed", data.RootElement));
         Assert.Null(Labels.AuditDetail("signer.signed", data.RootElement)); // data that is not the type's record: no detail
     }
 }

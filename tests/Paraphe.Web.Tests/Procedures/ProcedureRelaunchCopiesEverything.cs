@@ -32,6 +32,8 @@ public abstract class ProcedureRelaunchCopiesEverything(ParapheApp app)
         "ScannedDocumentId", "SealedSha256", "SealedAt", "AwaitsSeal", "IsSealed", // what the end of the old one produced
         "Replaces", "ReplacedBy", // the link between old and new, checked apart
         "Signers", // compared signer by signer below
+        "ExpiryWarnedAt", // the agent's expiry alert of the old one
+        "IsSequential", "CurrentSigner", // derived from SigningOrder (compared) and the signers' state
     ];
 
     /// <summary>A signer's state in the old procedure: a new signer starts afresh.</summary>
@@ -164,6 +166,9 @@ public abstract class ProcedureRelaunchCopiesEverything(ParapheApp app)
             document_id = documentId, mode = c.Mode, otp = c.Otp,
             expires_in_days = c.From == From.Expired ? 1 : 20 + c.Index % 9,
             reminders = new { interval_days = 3 + c.Index % 4, max = c.Index % 5 },
+            signing_order = c.Index % 2 == 0 ? "sequential" : "parallel",
+            message = c.Index % 3 == 0 ? null : $"Bonjour, voici le document n° {c.Index}.",
+            agent_user_id = c.Index % 2 == 1 ? userId : null,
             signers = new object[]
             {
                 new { contact_id = k.Contacts[0].Str("id"), role = "vendeur", field = Place(c.Index % 2 == 0, 1) },
@@ -189,7 +194,7 @@ public abstract class ProcedureRelaunchCopiesEverything(ParapheApp app)
                 await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{k.Id}/cancel", new { reason = "Prix à revoir" }), HttpStatusCode.OK);
                 break;
             case From.Declined:
-                var token = app.Services.GetRequiredService<SigningLinks>().TokenFor(launched.Signers()[1].Str("id"));
+                var token = app.Services.GetRequiredService<SigningLinks>().TokenFor(launched.Signers()[0].Str("id")); // the first: in order, the second's turn has not come
                 await Expect.JsonAsync(await app.Anonymous().PostAsync($"/api/v1/signing/{token}/decline",
                     System.Net.Http.Json.JsonContent.Create(new { reason = "Je ne vends plus" })), HttpStatusCode.OK);
                 break;

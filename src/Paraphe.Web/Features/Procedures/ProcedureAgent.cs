@@ -16,7 +16,7 @@ public static class ProcedureAgent
             return actor.StartsWith("user:", StringComparison.Ordinal) ? actor["user:".Length..] : null;
         TextInput.Ensure("agent_user_id", requested, TextInput.Id);
         // The tenant's query filter: a user of another agency is as unknown as one that does not exist.
-        if (!await db.Users.AnyAsync(u => u.Id == requested, ct))
+        if (!await db.Users.AnyAsync(u => u.Id == requested && u.DeactivatedAt == null, ct))
             throw new DomainException(ErrorCodes.ValidationFailed, "L'agent indiqué n'est pas un utilisateur de l'agence.",
                 new Dictionary<string, string[]> { ["agent_user_id"] = ["Indiquez l'identifiant d'un utilisateur actif de l'agence."] });
         return requested;

@@ -35,7 +35,13 @@ public sealed class SaveDraft(ParapheDbContext db, LaunchProcedure launcher, Out
         ProcedureMode? mode = null;
         try { mode = CreateProcedure.ParseMode(r.Mode); }
         catch (DomainException e) { errors["mode"] = [e.Message]; }
-        var options = new Procedure.Options(mode ?? ProcedureMode.Remote, r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max);
+        SigningOrder? order = null;
+        try { order = CreateProcedure.ParseSigningOrder(r.SigningOrder); }
+        catch (DomainException e) { errors["signing_order"] = [e.Message]; }
+        // The form shows the whole message: an emptied field removes it. The agent is who prepares it, unless named.
+        var agent = draft is null || r.AgentUserId is not null ? await ProcedureAgent.ResolveAsync(db, r.AgentUserId, actor, ct) : null;
+        var options = new Procedure.Options(mode ?? ProcedureMode.Remote, r.Otp ?? false, r.ExpiresInDays, r.Reminders?.IntervalDays, r.Reminders?.Max,
+            order, r.Message ?? "", agent);
         foreach (var (key, messages) in Procedure.OptionErrors(options)) errors.TryAdd(key, messages);
 
         var signers = r.Signers ?? [];
