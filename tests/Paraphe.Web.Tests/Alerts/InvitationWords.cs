@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Domain.Agencies;
+using Paraphe.Web.Tests.Agencies;
 using Paraphe.Web.Tests.Infrastructure;
 
 namespace Paraphe.Web.Tests.Alerts;
@@ -63,6 +64,27 @@ public abstract class InvitationWords(ParapheApp app)
         Assert.Equal(["message"], Expect.ErrorKeys(control));
         var fits = await Expect.JsonAsync(await api.CreateProcedureRawAsync(Body(document, contact, message: new string('a', 500))), HttpStatusCode.Created);
         Assert.Equal(500, fits.Str("message").Length);
+    }
+
+    [Fact]
+    public async Task TheInvitationEndsWithTheAgencysAddressAndProfessionalCard()
+    {
+        var agency = await TestAgency.CreateAsync(app);
+        await Expect.JsonAsync(await agency.Api.PatchAsync("/api/v1/agency", new
+        {
+            name = "Agence du Port", address = "12 quai de la Fosse, 44000 Nantes", professional_card = "CPI 4401 2024 000 012 345",
+        }), HttpStatusCode.OK);
+        var (document, contact) = await InputsAsync(agency.Api);
+        var draft = await Expect.JsonAsync(await agency.Api.CreateProcedureRawAsync(Body(document, contact)), HttpStatusCode.Created);
+        await agency.Api.LaunchAsync(draft.Str("id"));
+        var text = (await agency.Api.WaitForOutboxAsync(contact.Str("email")))[0].Str("body");
+        Assert.Contains("Votre contact : Agence du Port.\nAgence du Port · 12 quai de la Fosse, 44000 Nantes · Carte professionnelle CPI 4401 2024 000 012 345",
+            text, StringComparison.Ordinal);
+
+        // Without them (the demo agency's invitations), no line of identity.
+        var (plainDocument, plainContact) = await InputsAsync(api);
+        await api.LaunchAsync((await Expect.JsonAsync(await api.CreateProcedureRawAsync(Body(plainDocument, plainContact)), HttpStatusCode.Created)).Str("id"));
+        Assert.DoesNotContain("Carte professionnelle", (await api.WaitForOutboxAsync(plainContact.Str("email")))[0].Str("body"), StringComparison.Ordinal);
     }
 
     [Fact]

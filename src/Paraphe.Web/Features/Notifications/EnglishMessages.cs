@@ -15,9 +15,10 @@ internal static class EnglishMessages
         var (agency, title, link) = (f.Agency, f.Title, f.Link);
         var expires = f.ExpiresAt?.ToString("d MMMM yyyy", En);
         var hello = $"Hello {f.Name},".Replace(" ,", ",", StringComparison.Ordinal);
-        var contact = f.Agent is { } a
+        var contact = (f.Agent is { } a
             ? $"Your contact at the agency: {a.Name}{(a.MobileDisplay is { } m ? $", {m}" : "")} ({agency})."
-            : $"Your contact: {agency}.";
+            : $"Your contact: {agency}.")
+            + (f.AgencyIdentity is { } identity ? $"\n{agency} · {identity}" : "");
         return (purpose, channel) switch
         {
             (Purpose.Invitation, Channel.Email) => EmailMessage(Words,

@@ -15,9 +15,10 @@ internal static class FrenchMessages
         var (agency, title, link) = (f.Agency, f.Title, f.Link);
         var expires = f.ExpiresAt?.ToString("d MMMM yyyy", Fr);
         var hello = $"Bonjour {f.Name},".Replace(" ,", ",", StringComparison.Ordinal);
-        var contact = f.Agent is { } a
+        var contact = (f.Agent is { } a
             ? $"Votre contact à l'agence : {a.Name}{(a.MobileDisplay is { } m ? $", {m}" : "")} ({agency})."
-            : $"Votre contact : {agency}.";
+            : $"Votre contact : {agency}.")
+            + (f.AgencyIdentity is { } identity ? $"\n{agency} · {identity}" : "");
         var sealedFor = $"Document scellé par Paraphe pour le compte de {TheAgency(agency)}.";
         return (purpose, channel) switch
         {

@@ -25,8 +25,17 @@ public static class MessageComposer
     /// <param name="Agent">Who the signer can call: the procedure's agent, else (null) the agency.</param>
     /// <param name="Message">The agent's personal message (invitation email only).</param>
     /// <param name="Replacement">The procedure replaces a cancelled, declined or expired one (a relaunch): its invitation says so.</param>
+    /// <param name="AgencyIdentity">The agency's address and carte professionnelle (« Paramètres de l'agence »), printed under the contact.</param>
     internal sealed record Facts(string Agency, string Title, string Name, DateTime? ExpiresAt, string? Link, string? Code = null,
-        AgentContact? Agent = null, string? Message = null, bool Replacement = false);
+        AgentContact? Agent = null, string? Message = null, bool Replacement = false, string? AgencyIdentity = null);
+
+    /// <summary>« 12 quai de la Fosse, 44000 Nantes · Carte professionnelle CPI 4401… », or null when neither is set.</summary>
+    internal static string? IdentityOf(Agency agency)
+    {
+        var parts = new[] { agency.Address, agency.ProfessionalCard is { Length: > 0 } card ? $"Carte professionnelle {card}" : null }
+            .Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
+        return parts.Count == 0 ? null : string.Join(" · ", parts);
+    }
 
     /// <summary>The procedure's agent as the invitations name them: « Marie Durand », « 06 12 34 56 78 ».</summary>
     public sealed record AgentContact(string Name, string? Mobile)
@@ -47,7 +56,7 @@ public static class MessageComposer
         // A download link expires on its own date; a signing link with the procedure.
         var expires = Completion.DownloadLinks.CarriesDownload(n.Purpose) ? Completion.DownloadLinks.ExpiresAt(n) : procedure.ExpiresAt;
         var facts = new Facts(agency.Name, procedure.Title, name, expires, link, code, AgentContact.Of(agent), procedure.Message,
-            Replacement: procedure.Replaces is not null);
+            Replacement: procedure.Replaces is not null, AgencyIdentity: IdentityOf(agency));
         return (signer?.Language ?? Language.Fr) switch
         {
             Language.Fr => FrenchMessages.Compose(n.Purpose, n.Channel, facts),
