@@ -75,9 +75,10 @@ public abstract class InvitationWords(ParapheApp app)
             name = "Agence du Port", address = "12 quai de la Fosse, 44000 Nantes", professional_card = "CPI 4401 2024 000 012 345",
         }), HttpStatusCode.OK);
         var (document, contact) = await InputsAsync(agency.Api);
-        var draft = await Expect.JsonAsync(await agency.Api.CreateProcedureRawAsync(Body(document, contact)), HttpStatusCode.Created);
+        var draft = await Expect.JsonAsync(await agency.Api.CreateProcedureRawAsync(Body(document, contact, message: "À vendredi.")), HttpStatusCode.Created);
         await agency.Api.LaunchAsync(draft.Str("id"));
         var text = (await agency.Api.WaitForOutboxAsync(contact.Str("email")))[0].Str("body");
+        Assert.Contains("Message de l'Agence du Port :\n> À vendredi.", text, StringComparison.Ordinal); // no agent (an API key): the agency, elided
         Assert.Contains("Votre contact : Agence du Port.\nAgence du Port · 12 quai de la Fosse, 44000 Nantes · Carte professionnelle CPI 4401 2024 000 012 345",
             text, StringComparison.Ordinal);
 

@@ -29,7 +29,7 @@ internal static class FrenchMessages
                     : ""),
                 "Lire et signer le document", link,
                 expires is null ? null : $"Ce lien personnel est valable jusqu'au {expires}. Ne le transférez pas.",
-                $"Message de {f.Agent?.Name ?? agency} :", f.Message, contact),
+                $"Message {(f.Agent is { } author ? Paraphe.Domain.FrenchWords.De(author.Name) : "de " + TheAgency(agency))} :", f.Message, contact),
             (Purpose.Reminder, Channel.Email) => EmailMessage(Words,
                 $"Rappel : « {title} » attend votre signature", hello,
                 $"{agency} vous rappelle que le document « {title} » attend votre signature.",
