@@ -65,22 +65,5 @@ public static class SecurityEventKinds
     /// <summary>A wrong password typed to leave the kiosk (detail: how many tries are left).</summary>
     public const string KioskUnlockFailed = "kiosk.unlock_failed";
 
-    // The agency's settings journal (« Journal »): who changed what, never a secret.
-    public const string AgencyUpdated = "agency.updated";
-    public const string UserInvited = "user.invited";
-    public const string UserUpdated = "user.updated";
-    public const string UserDeactivated = "user.deactivated";
-    public const string InvitationSent = "user.invitation_sent";
-    public const string PasswordSet = "password.set";
-    public const string PasswordResetRequested = "password.reset_requested";
-    public const string PasswordReset = "password.reset";
-    public const string ApiKeyCreated = "api_key.created";
-    public const string ApiKeyRevoked = "api_key.revoked";
-
-    /// <summary>The kinds the agency's journal shows (settings, users, keys, passwords).</summary>
-    public static readonly string[] Settings =
-    [
-        AgencyUpdated, UserInvited, UserUpdated, UserDeactivated, InvitationSent, PasswordSet, PasswordResetRequested, PasswordReset,
-        ApiKeyCreated, ApiKeyRevoked, PasswordChanged,
-    ];
+    // The agency's settings journal (« Journal ») has its closed catalogue in Paraphe.Web (JournalCatalogue).
 }

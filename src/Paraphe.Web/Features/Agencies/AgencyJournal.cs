@@ -16,10 +16,10 @@ public static class AgencyJournal
     public sealed record Entry(long Id, DateTime At, string Kind, string Label, string? Actor, string? ActorName, string? Email, string? Detail);
 
     /// <summary>Adds a journal row, saved with the change it describes.</summary>
-    public static SecurityEvent Record(ParapheDbContext db, string kind, HttpContext? http, string agencyId, ClaimsPrincipal? actor,
+    public static SecurityEvent Record(ParapheDbContext db, JournalKind kind, HttpContext? http, string agencyId, ClaimsPrincipal? actor,
         string? email, string? detail)
     {
-        var e = SecurityJournal.Record(db, kind, http, agencyId, actor?.FindFirstValue(ParapheClaims.UserId), email, detail);
+        var e = SecurityJournal.Record(db, JournalCatalogue.StoredOf(kind), http, agencyId, actor?.FindFirstValue(ParapheClaims.UserId), email, detail);
         e.Actor = actor?.Actor();
         return e;
     }
@@ -51,26 +51,12 @@ public static class AgencyJournal
         _ => field,
     };
 
-    public static string Label(string kind) => kind switch
-    {
-        SecurityEventKinds.AgencyUpdated => "Réglages de l'agence modifiés",
-        SecurityEventKinds.UserInvited => "Utilisateur invité",
-        SecurityEventKinds.UserUpdated => "Utilisateur modifié",
-        SecurityEventKinds.UserDeactivated => "Utilisateur désactivé",
-        SecurityEventKinds.InvitationSent => "Invitation renvoyée",
-        SecurityEventKinds.PasswordSet => "Mot de passe choisi (invitation)",
-        SecurityEventKinds.PasswordResetRequested => "Mot de passe oublié : lien demandé",
-        SecurityEventKinds.PasswordReset => "Mot de passe réinitialisé",
-        SecurityEventKinds.PasswordChanged => "Mot de passe changé",
-        SecurityEventKinds.ApiKeyCreated => "Clé d'API créée",
-        SecurityEventKinds.ApiKeyRevoked => "Clé d'API révoquée",
-        _ => kind,
-    };
+    public static string Label(string kind) => JournalCatalogue.Label(kind);
 
     /// <summary>The newest entries of the agency first.</summary>
     public static async Task<IReadOnlyList<Entry>> ListAsync(ParapheDbContext db, string agencyId, int limit, CancellationToken ct)
     {
-        var kinds = SecurityEventKinds.Settings;
+        var kinds = JournalCatalogue.StoredKinds;
         var rows = await db.SecurityEvents.AsNoTracking()
             .Where(e => e.AgencyId == agencyId && kinds.Contains(e.Kind))
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 500)).ToListAsync(ct);

@@ -22,7 +22,7 @@ public static class DeactivateUser
         user.Deactivate(now);
         var ended = await AgentSessions.EndAllAsync(db, user.Id, "deactivated", http, ct);
         foreach (var t in await db.AccountTokens.Where(t => t.UserId == user.Id && t.UsedAt == null).ToListAsync(ct)) t.UsedAt = now;
-        AgencyJournal.Record(db, SecurityEventKinds.UserDeactivated, http, user.AgencyId, actor, user.Email,
+        AgencyJournal.Record(db, JournalKind.UserDeactivated, http, user.AgencyId, actor, user.Email,
             $"{user.DisplayName} — {ended} session(s) fermée(s)");
         await db.SaveChangesAsync(ct);
         return user;

@@ -42,7 +42,7 @@ public static class InviteUser
         var user = User.Create(agencyId, email, r.FirstName!, r.LastName!, role!.Value, "", db.UtcNow, r.SigningAuthority ?? false);
         db.Users.Add(user);
         await AccountTokens.IssueAsync(db, links, user, AccountTokenKinds.Invitation, options.InvitationValidity, ct);
-        AgencyJournal.Record(db, SecurityEventKinds.UserInvited, http, agencyId, actor, email,
+        AgencyJournal.Record(db, JournalKind.UserInvited, http, agencyId, actor, email,
             $"{user.DisplayName} ({UserRoles.Label(user.Role)}), habilité à signer : {(user.HasSigningAuthority ? "oui" : "non")}");
         await db.SaveChangesAsync(ct);
         return user;
@@ -56,7 +56,7 @@ public static class InviteUser
         if (!user.IsActive || !string.IsNullOrEmpty(user.PasswordHash))
             throw new DomainException(ErrorCodes.InvalidTransition, "Cet utilisateur a déjà choisi son mot de passe ou est désactivé.");
         await AccountTokens.IssueAsync(db, links, user, AccountTokenKinds.Invitation, options.InvitationValidity, ct);
-        AgencyJournal.Record(db, SecurityEventKinds.InvitationSent, http, user.AgencyId, actor, user.Email, user.DisplayName);
+        AgencyJournal.Record(db, JournalKind.InvitationSent, http, user.AgencyId, actor, user.Email, user.DisplayName);
         await db.SaveChangesAsync(ct);
         return user;
     }

@@ -44,7 +44,7 @@ public static class ManageApiKeys
             CreatedAt = db.UtcNow, CreatedBy = actor.Actor(),
         };
         db.ApiKeys.Add(row);
-        AgencyJournal.Record(db, SecurityEventKinds.ApiKeyCreated, http, agencyId, actor, null, $"« {name} » ({row.Prefix}…)");
+        AgencyJournal.Record(db, JournalKind.ApiKeyCreated, http, agencyId, actor, null, $"« {name} » ({row.Prefix}…)");
         await db.SaveChangesAsync(ct);
         return new CreatedKey(row.Id, row.Name, row.Prefix, key, row.CreatedAt);
     }
@@ -57,7 +57,7 @@ public static class ManageApiKeys
                   ?? throw new DomainException(ErrorCodes.NotFound, "Clé d'API introuvable.");
         if (row.RevokedAt is not null) return row;
         row.RevokedAt = db.UtcNow;
-        AgencyJournal.Record(db, SecurityEventKinds.ApiKeyRevoked, http, agencyId, actor, null,
+        AgencyJournal.Record(db, JournalKind.ApiKeyRevoked, http, agencyId, actor, null,
             $"« {(row.Name.Length > 0 ? row.Name : "sans nom")} » ({row.Prefix}…)");
         await db.SaveChangesAsync(ct);
         return row;

@@ -22,12 +22,12 @@ public static class PasswordLinks
         email = email?.Trim().ToLowerInvariant() ?? "";
         if (email.Length is 0 or > 254 || TextInput.CharacterProblem(email, false) is not null) return;
         var since = db.UtcNow - options.ResetWindow;
-        var recent = await db.SecurityEvents.CountAsync(e => e.Email == email && e.Kind == SecurityEventKinds.PasswordResetRequested && e.At >= since, ct);
+        var recent = await db.SecurityEvents.CountAsync(e => e.Email == email && e.Kind == JournalCatalogue.StoredOf(JournalKind.PasswordResetRequested) && e.At >= since, ct);
         if (recent >= options.MaxResetsPerWindow) return; // the same answer, nothing sent, nothing written
         var user = await db.Users.IgnoreQueryFilters().FirstOrDefaultAsync(u => u.Email == email, ct);
         if (user is { IsActive: true })
             await AccountTokens.IssueAsync(db, links, user, AccountTokenKinds.PasswordReset, options.ResetValidity, ct);
-        var e = SecurityJournal.Record(db, SecurityEventKinds.PasswordResetRequested, http, user?.AgencyId, user?.Id, email,
+        var e = SecurityJournal.Record(db, JournalCatalogue.StoredOf(JournalKind.PasswordResetRequested), http, user?.AgencyId, user?.Id, email,
             user is { IsActive: true } ? "lien envoyé" : "aucun compte actif : rien envoyé");
         e.Actor = user is null ? null : $"user:{user.Id}";
         await db.SaveChangesAsync(ct);
@@ -47,7 +47,7 @@ public static class PasswordLinks
         row.UsedAt = db.UtcNow;
         // Validates, sets the hash, ends every session of the user, journals it and saves the used link with it.
         await ChangePassword.HandleAsync(db, login, user.Email, password, http, ct,
-            row.Kind == AccountTokenKinds.Invitation ? SecurityEventKinds.PasswordSet : SecurityEventKinds.PasswordReset);
+            JournalCatalogue.StoredOf(row.Kind == AccountTokenKinds.Invitation ? JournalKind.PasswordSet : JournalKind.PasswordReset));
         return true;
     }
 }

@@ -35,7 +35,7 @@ public static class UpdateAgency
         var changes = agency.Update(new Agency.Settings(r.Name, r.Address, r.ProfessionalCard, r.SmsSender,
             r.DefaultReminders?.IntervalDays, r.DefaultReminders?.Max, r.DefaultExpiresInDays));
         if (changes.Count == 0) return agency;
-        AgencyJournal.Record(db, SecurityEventKinds.AgencyUpdated, http, agency.Id, actor, null, AgencyJournal.Describe(changes));
+        AgencyJournal.Record(db, JournalKind.AgencyUpdated, http, agency.Id, actor, null, AgencyJournal.Describe(changes));
         await db.SaveChangesAsync(ct);
         return agency;
     }

@@ -45,7 +45,7 @@ public static class UpdateUser
         user.Rename(r.FirstName, r.LastName);
         user.ChangeRole(role!.Value);
         if (r.SigningAuthority is { } granted) user.SetSigningAuthority(granted);
-        AgencyJournal.Record(db, SecurityEventKinds.UserUpdated, http, user.AgencyId, actor, user.Email,
+        AgencyJournal.Record(db, JournalKind.UserUpdated, http, user.AgencyId, actor, user.Email,
             $"{user.DisplayName} — {AgencyJournal.Describe(changes)}");
         await db.SaveChangesAsync(ct);
         return user;
