@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Paraphe.Data.Configurations;
 using Paraphe.Domain.Notifications;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Tests.Infrastructure;
@@ -100,6 +101,27 @@ public abstract class RemindersOnKnownBadChannels(ParapheApp app)
         Assert.Contains(id, await ToFixAsync());
         Assert.DoesNotContain(id, (await Expect.JsonAsync(await api.GetAsync("/api/v1/procedures?needs_attention=false&page_size=100"),
             HttpStatusCode.OK)).Arr("items").Select(p => p.Str("id")));
+    }
+
+    [Fact]
+    public async Task AFlagLeftStaleByACrashIsHealedByTheReconciler()
+    {
+        var (bad, _, email, sms) = await LaunchedAsync();
+        await SimulateAsync(email, "bounced");
+        await SimulateAsync(sms, "unknown_number");
+        var (fine, _, _, _) = await LaunchedAsync();
+        Assert.Contains(bad, await ToFixAsync());
+        // What a crash between the commit and the flag's update (or a procedure older than the column) leaves behind.
+        await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == bad || p.Id == fine)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), p => p.Id == fine)));
+        Assert.DoesNotContain(bad, await ToFixAsync());
+        Assert.Contains(fine, await ToFixAsync());
+
+        var read = await app.Services.GetRequiredService<AttentionReconciler>().ReconcileAsync(CancellationToken.None);
+
+        Assert.True(read >= 2, $"the reconciler read {read} procedures, expected at least the two of this test");
+        Assert.Contains(bad, await ToFixAsync());
+        Assert.DoesNotContain(fine, await ToFixAsync());
     }
 
     [Fact]

@@ -18,6 +18,8 @@ public static class ProceduresSetup
         services.AddScoped<RemindSigner>();
         services.AddSingleton<AttentionTracker>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AttentionTracker>());
+        services.AddSingleton<AttentionReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<AttentionReconciler>());
         services.AddScoped<Signing.RequestOtp>();
         services.AddSingleton<ExpirySweep>();
         services.AddHostedService(sp => sp.GetRequiredService<ExpirySweep>());
