@@ -25,7 +25,8 @@ public static class TextInput
     public static readonly Rule Role = new(100, false, "le rôle");
     public static readonly Rule Reason = new(1000, true, "la raison");
     public static readonly Rule TypedName = new(120, false, "le nom tapé");
-    public static readonly Rule ConfirmedName = new(200, false, "le nom confirmé");
+    /// <summary>The signer types « prénom nom »: the longest first name, a space and the longest last name fit.</summary>
+    public static readonly Rule ConfirmedName = new(FirstName.MaxLength + 1 + LastName.MaxLength, false, "le nom confirmé");
     public static readonly Rule Otp = new(12, false, "le code");
     public static readonly Rule Query = new(200, false, "la recherche");
     public static readonly Rule StatusFilter = new(100, false, "le filtre de statut");

@@ -51,7 +51,7 @@ public abstract partial class InputLimits(ParapheApp app)
     {
         { "first_name", 100 }, { "last_name", 100 }, { "email", 254 }, { "mobile", 40 }, { "language", 10 },
         { "title", 200 }, { "kind", 50 }, { "signers[0].role", 100 }, { "cancel.reason", 1000 }, { "relaunch.reason", 1000 },
-        { "notary.email", 254 }, { "decline.reason", 1000 }, { "typed_name", 120 }, { "confirmed_name", 200 }, { "otp", 12 },
+        { "notary.email", 254 }, { "decline.reason", 1000 }, { "typed_name", 120 }, { "confirmed_name", 201 }, { "otp", 12 },
         { "procedures.q", 200 }, { "contacts.q", 200 }, { "status", 100 },
     };
 

@@ -58,6 +58,21 @@ public abstract class InPersonProcedureSigning(ParapheApp app)
     }
 
     [Fact]
+    public async Task ASignerWithTheLongestNamesConfirmsThemInFull()
+    {
+        var (first, last) = (new string('é', 100), new string('Z', 100)); // each at its limit: 201 characters typed
+        var contact = await api.CreateContactAsync(first, last);
+        var document = await api.UploadPdfAsync();
+        var procedure = await api.CreateProcedureAsync(document.Str("id"), "in_person", contact.Str("id"));
+        var launched = await api.LaunchAsync(procedure.Str("id"));
+
+        await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{procedure.Str("id")}/signers/{launched.Signers()[0].Str("id")}/sign-in-person",
+            new { consent = true, confirmed_name = $"{first} {last}", typed_name = "Z" }), HttpStatusCode.OK);
+
+        Assert.Equal("completed", (await api.ProcedureAsync(procedure.Str("id"))).Str("status"));
+    }
+
+    [Fact]
     public async Task TheFaceToFaceSessionIsRefusedBeforeLaunch()
     {
         var (draft, _) = await api.DraftAsync("in_person", signers: 1);
