@@ -290,6 +290,9 @@ public abstract class AuditChainScenarios(AuditFixtureApp app)
         app.Clock.Advance(TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
         await app.Services.GetRequiredService<ReminderSweep>().SweepAsync(CancellationToken.None);
         await api.WaitForOutboxAsync(contact.Str("email"), 2);
+        // Within the last half of its 3 days: the agent is warned (procedure.expiring_soon, alert.raised), whether the
+        // background sweep's tick came first or not.
+        await app.Services.GetRequiredService<ExpirySweep>().WarnAsync(CancellationToken.None);
         app.Clock.Advance(TimeSpan.FromDays(1));
         await app.Services.GetRequiredService<ExpirySweep>().SweepAsync(CancellationToken.None);
         Assert.Equal("expired", (await api.ProcedureAsync(id)).Str("status"));
