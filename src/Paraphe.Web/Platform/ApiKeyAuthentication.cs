@@ -55,6 +55,13 @@ public static class ApiKeys
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
+    /// <summary>The stored row of a new <paramref name="key"/>: its hash and first characters, never the key.</summary>
+    public static Data.Records.ApiKey NewRow(string agencyId, string key, DateTime now, string name = "", string? createdBy = null) => new()
+    {
+        Id = $"key_{Guid.CreateVersion7():N}", AgencyId = agencyId, Name = name, Prefix = key[..Math.Min(8, key.Length)],
+        Hash = Hash(key), CreatedAt = now, CreatedBy = createdBy,
+    };
+
     public static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

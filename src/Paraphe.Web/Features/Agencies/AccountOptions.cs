@@ -15,7 +15,4 @@ public sealed class AccountOptions
     public int MaxResetsPerWindow { get; set; } = 3;
 
     public TimeSpan ResetWindow { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>How often, at most, an API key's last use is written.</summary>
-    public TimeSpan ApiKeyLastUseResolution { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -17,8 +17,7 @@ public static class AccountTokens
         CancellationToken ct)
     {
         var now = db.UtcNow;
-        var open = await db.AccountTokens.Where(t => t.UserId == user.Id && t.Kind == kind && t.UsedAt == null).ToListAsync(ct);
-        foreach (var t in open) t.UsedAt = now;
+        await RevokeOpenAsync(db, user.Id, kind, now, ct);
         var purpose = kind == AccountTokenKinds.Invitation ? Purpose.AccountInvitation : Purpose.PasswordReset;
         var n = Notification.QueueForAccount(user.AgencyId, purpose, user.Email, now);
         db.Notifications.Add(n);
@@ -28,6 +27,13 @@ public static class AccountTokens
             Hash = AccountLinks.Hash(links.TokenFor(n.Id)), NotificationId = n.Id, CreatedAt = now, ExpiresAt = now + validity,
         });
         return n;
+    }
+
+    /// <summary>The user's unused links (of one <paramref name="kind"/>, or all) stop working. Saved by the caller.</summary>
+    public static async Task RevokeOpenAsync(ParapheDbContext db, string userId, string? kind, DateTime now, CancellationToken ct)
+    {
+        foreach (var t in await db.AccountTokens.Where(t => t.UserId == userId && t.UsedAt == null && (kind == null || t.Kind == kind)).ToListAsync(ct))
+            t.UsedAt = now;
     }
 
     /// <summary>The usable token row and its user, or null (unknown, used, expired, replaced, user deactivated).</summary>

@@ -43,7 +43,7 @@ public static class AgencyCommands
                 await db.ApiKeys.Where(k => k.AgencyId == agencyId && k.RevokedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now));
                 var key = ApiKeys.Generate();
-                db.ApiKeys.Add(new ApiKey { Id = $"key_{Guid.CreateVersion7():N}", AgencyId = agencyId, Prefix = key[..8], Hash = ApiKeys.Hash(key), CreatedAt = now });
+                db.ApiKeys.Add(ApiKeys.NewRow(agencyId, key, now));
                 await db.SaveChangesAsync();
                 output.WriteLine($"api_key: {key}");
                 return 0;

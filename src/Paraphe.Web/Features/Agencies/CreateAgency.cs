@@ -23,11 +23,7 @@ public static class CreateAgency
         apiKey ??= ApiKeys.Generate();
         db.Agencies.Add(agency);
         db.Users.Add(director);
-        db.ApiKeys.Add(new ApiKey
-        {
-            Id = $"key_{Guid.CreateVersion7():N}", AgencyId = agency.Id, Prefix = apiKey[..Math.Min(8, apiKey.Length)],
-            Hash = ApiKeys.Hash(apiKey), CreatedAt = now,
-        });
+        db.ApiKeys.Add(ApiKeys.NewRow(agency.Id, apiKey, now));
         await db.SaveChangesAsync(ct);
         return new Result(agency, director, password, apiKey);
     }

@@ -21,7 +21,7 @@ public static class DeactivateUser
         var now = db.UtcNow;
         user.Deactivate(now);
         var ended = await AgentSessions.EndAllAsync(db, user.Id, "deactivated", http, ct);
-        foreach (var t in await db.AccountTokens.Where(t => t.UserId == user.Id && t.UsedAt == null).ToListAsync(ct)) t.UsedAt = now;
+        await AccountTokens.RevokeOpenAsync(db, user.Id, kind: null, now, ct);
         AgencyJournal.Record(db, JournalKind.UserDeactivated, http, user.AgencyId, actor, user.Email,
             $"{user.DisplayName} — {ended} session(s) fermée(s)");
         await db.SaveChangesAsync(ct);

@@ -38,11 +38,7 @@ public static class ManageApiKeys
                 new Dictionary<string, string[]> { ["name"] = ["Obligatoire."] });
         var agencyId = actor.AgencyId();
         var key = ApiKeys.Generate();
-        var row = new ApiKey
-        {
-            Id = $"key_{Guid.CreateVersion7():N}", AgencyId = agencyId, Name = name, Prefix = key[..8], Hash = ApiKeys.Hash(key),
-            CreatedAt = db.UtcNow, CreatedBy = actor.Actor(),
-        };
+        var row = ApiKeys.NewRow(agencyId, key, db.UtcNow, name, actor.Actor());
         db.ApiKeys.Add(row);
         AgencyJournal.Record(db, JournalKind.ApiKeyCreated, http, agencyId, actor, null, $"« {name} » ({row.Prefix}…)");
         await db.SaveChangesAsync(ct);

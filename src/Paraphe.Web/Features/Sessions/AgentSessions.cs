@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paraphe.Data;
 using Paraphe.Data.Records;
+using Paraphe.Domain;
 using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Sessions;
@@ -23,8 +23,6 @@ public static class AgentSessions
     /// <summary>How often, at most, <see cref="AgentSession.LastSeenAt"/> is written.</summary>
     private static readonly TimeSpan LastSeenResolution = TimeSpan.FromMinutes(1);
 
-    public static string Hash(string sessionId) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sessionId)));
-
     /// <summary>Adds a new session row (saved with the caller's change); returns the id for the cookie.</summary>
     public static string Start(ParapheDbContext db, LoginOptions options, string agencyId, string userId, HttpContext http)
     {
@@ -32,9 +30,9 @@ public static class AgentSessions
         var now = db.UtcNow;
         db.AgentSessions.Add(new AgentSession
         {
-            Id = Hash(id), AgencyId = agencyId, UserId = userId, CreatedAt = now, LastSeenAt = now,
+            Id = ApiKeys.Hash(id), AgencyId = agencyId, UserId = userId, CreatedAt = now, LastSeenAt = now,
             ExpiresAt = now + options.SessionLifetime, Ip = SecurityJournal.ClientAddress(http),
-            UserAgent = http.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 400)].Replace('\0', '?') : null,
+            UserAgent = TextInput.Clean(http.Request.Headers.UserAgent.ToString(), 400),
         });
         return id;
     }
@@ -47,7 +45,7 @@ public static class AgentSessions
         var options = http.RequestServices.GetRequiredService<IOptions<LoginOptions>>().Value;
         var id = context.Principal?.FindFirstValue(SessionClaim);
         var userId = context.Principal?.FindFirstValue(ParapheClaims.UserId);
-        var hash = id is null ? null : Hash(id);
+        var hash = id is null ? null : ApiKeys.Hash(id);
         var session = hash is null ? null
             : await db.AgentSessions.FirstOrDefaultAsync(s => s.Id == hash, http.RequestAborted);
         var now = db.UtcNow;
@@ -84,7 +82,7 @@ public static class AgentSessions
     public static async Task EndAsync(ParapheDbContext db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
         var id = user.FindFirstValue(SessionClaim);
-        var hash = id is null ? null : Hash(id);
+        var hash = id is null ? null : ApiKeys.Hash(id);
         var session = hash is null ? null : await db.AgentSessions.FirstOrDefaultAsync(s => s.Id == hash, ct);
         if (session is { RevokedAt: null })
         {

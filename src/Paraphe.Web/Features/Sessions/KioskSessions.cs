@@ -77,7 +77,7 @@ public static class KioskSessions
     {
         var id = user.FindFirstValue(AgentSessions.SessionClaim);
         if (id is null) return null;
-        var hash = AgentSessions.Hash(id);
+        var hash = ApiKeys.Hash(id);
         return await db.AgentSessions.FirstOrDefaultAsync(s => s.Id == hash && s.RevokedAt == null, ct);
     }
 }

@@ -1,5 +1,6 @@
 using Paraphe.Data;
 using Paraphe.Data.Records;
+using Paraphe.Domain;
 
 namespace Paraphe.Web.Features.Sessions;
 
@@ -11,9 +12,9 @@ public static class SecurityJournal
     {
         var e = new SecurityEvent
         {
-            Kind = kind, AgencyId = agencyId, UserId = userId, Email = Cut(email, 320), At = db.UtcNow,
+            Kind = kind, AgencyId = agencyId, UserId = userId, Email = TextInput.Clean(email, 320), At = db.UtcNow,
             Ip = ClientAddress(http), Client = Platform.Http.ClientPartition.Known(http),
-            UserAgent = Cut(http?.Request.Headers.UserAgent.ToString(), 400), Detail = Cut(detail, 400),
+            UserAgent = TextInput.Clean(http?.Request.Headers.UserAgent.ToString(), 400), Detail = TextInput.Clean(detail, 400),
         };
         db.SecurityEvents.Add(e);
         return e;
@@ -23,14 +24,4 @@ public static class SecurityJournal
     public static string? ClientAddress(HttpContext? http) =>
         http?.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null;
 
-    /// <summary>At most <paramref name="max"/> characters, control characters (U+0000 included) replaced.</summary>
-    private static string? Cut(string? s, int max)
-    {
-        if (string.IsNullOrEmpty(s)) return null;
-        var cut = s.Length <= max ? s : s[..max];
-        return string.Create(cut.Length, cut, (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++) span[i] = char.IsControl(source[i]) ? '?' : source[i];
-        });
-    }
 }
