@@ -32,9 +32,17 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
                 if (e.State is not (EntityState.Added or EntityState.Modified)) continue;
                 switch (e.Entity)
                 {
-                    case Procedure p: ids.Add(p.Id); break;
-                    // A claim (queued → sending) changes no finding; every other move may.
-                    case Notification { ProcedureId: { } procedureId } n when e.State == EntityState.Added || n.Status != DeliveryStatus.Sending: ids.Add(procedureId); break;
+                    // A draft never needs the agent (its flag stays false).
+                    case Procedure { IsDraft: false } p: ids.Add(p.Id); break;
+                    // A claim (queued → sending) or a retry's schedule changes no finding: only a new message, or a move of
+                    // its delivery state, may.
+                    case Notification { ProcedureId: { } procedureId } n
+                        when e.State == EntityState.Added
+                             || ((e.Property(nameof(Notification.Status)).IsModified || e.Property(nameof(Notification.FailureKind)).IsModified
+                                 || e.Property(nameof(Notification.Error)).IsModified)
+                                 && n.Status != DeliveryStatus.Sending):
+                        ids.Add(procedureId);
+                        break;
                     case SealingJob j: ids.Add(j.ProcedureId); break;
                 }
             }

@@ -110,6 +110,11 @@ public sealed class SaveDraft(ParapheDbContext db, LaunchProcedure launcher, Out
         {
             foreach (var (key, messages) in e.Errors) errors.TryAdd(key, messages);
         }
+        // One load for every signer; when one of them is refused (unknown, no signing authority…), each is loaded
+        // alone below so that the error lands on its row.
+        SignerSnapshots? all = null;
+        try { all = await SignerSnapshots.LoadAsync(db, signers.Select(s => s.ContactId), signers.Select(s => s.UserId), ct); }
+        catch (DomainException) { }
         var seen = new Dictionary<string, int>();
         for (var i = 0; i < signers.Count; i++)
         {
@@ -125,7 +130,7 @@ public sealed class SaveDraft(ParapheDbContext db, LaunchProcedure launcher, Out
             seen[who] = i;
             try
             {
-                snapshots[i] = (await SignerSnapshots.LoadAsync(db, [s.ContactId], [s.UserId], ct)).Of(s.ContactId, s.UserId);
+                snapshots[i] = (all ?? await SignerSnapshots.LoadAsync(db, [s.ContactId], [s.UserId], ct)).Of(s.ContactId, s.UserId);
             }
             catch (DomainException e)
             {
