@@ -112,7 +112,7 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
             {
                 // The draft is saved: reopen it on the form, each error beside the signer it concerns.
                 new FormErrors("La procédure est enregistrée en brouillon mais ne peut pas être lancée : corrigez les signataires signalés.",
-                    refused.Code, RowKeys(refused.Errors, procedure.Signers.OrderBy(s => s.Order).Select((_, i) => i).ToList())).Keep(TempData);
+                    refused.Code, RowKeys(refused.Errors)).Keep(TempData);
                 return Redirect($"/procedures/new?brouillon={procedure.Id}");
             }
             if (!launch)
@@ -131,14 +131,18 @@ public sealed class NewModel(ParapheDbContext db, SaveDraft saver) : AgentPageMo
         });
     }
 
-    /// <summary>`signers[i].x` (the i-th signer) becomes `row[p].x` (the row at position p of the form), where the row shows it.</summary>
-    private static Dictionary<string, string[]> RowKeys(IReadOnlyDictionary<string, string[]> errors, IReadOnlyList<int> rows)
+    /// <summary>
+    /// `signers[i].x` (the i-th signer) becomes `row[p].x` (the row at position p of the form), where the row shows it;
+    /// without <paramref name="rows"/>, the i-th signer is the i-th row (a draft reopened on the form).
+    /// </summary>
+    internal static Dictionary<string, string[]> RowKeys(IReadOnlyDictionary<string, string[]> errors, IReadOnlyList<int>? rows = null)
     {
         var mapped = new Dictionary<string, string[]>();
         foreach (var (key, messages) in errors)
         {
             var m = System.Text.RegularExpressions.Regex.Match(key, @"^signers\[(\d+)\](.*)$");
-            var target = m.Success && int.TryParse(m.Groups[1].Value, out var i) && i < rows.Count ? $"row[{rows[i]}]{m.Groups[2].Value}" : key;
+            var target = m.Success && int.TryParse(m.Groups[1].Value, out var i) && (rows is null || i < rows.Count)
+                ? $"row[{rows?[i] ?? i}]{m.Groups[2].Value}" : key;
             mapped[target] = mapped.TryGetValue(target, out var already) ? [.. already, .. messages.Except(already)] : messages;
         }
         return mapped;

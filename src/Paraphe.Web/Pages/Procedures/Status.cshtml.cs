@@ -76,7 +76,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
             // The draft stays: it reopens on its form, each error beside the signer or field it concerns.
             Db.ChangeTracker.Clear();
             new NewModel.FormErrors("La procédure reste en brouillon et ne peut pas être lancée : corrigez les champs signalés.", e.Code,
-                e.Errors.ToDictionary(x => System.Text.RegularExpressions.Regex.Replace(x.Key, @"^signers\[", "row["), x => x.Value)).Keep(TempData);
+                NewModel.RowKeys(e.Errors)).Keep(TempData);
             return Redirect($"/procedures/new?brouillon={Id}");
         }
     }, ct);
