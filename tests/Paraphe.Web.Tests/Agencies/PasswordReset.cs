@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Web.Tests.Abuse;
 using Paraphe.Web.Tests.Infrastructure;
 
@@ -52,6 +53,23 @@ public abstract class PasswordReset(ParapheApp app)
         var kinds = (await agency.EventsAsync()).Select(e => e.Str("kind")).ToList();
         Assert.Contains("password.reset_requested", kinds);
         Assert.Contains("password.reset", kinds);
+    }
+
+    [Fact]
+    public async Task ChangingThePasswordAnotherWayVoidsTheLinkStillInTheMailbox()
+    {
+        var agency = await TestAgency.CreateAsync(app);
+        var browser = new AgentBrowser(app, "203.0.113.76");
+        await AnswerAsync(browser, agency.DirectorEmail);
+        var path = await agency.LinkPathAsync(agency.DirectorEmail);
+        Assert.DoesNotContain("Ce lien ne fonctionne plus", await (await browser.GetAsync(path)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // « Mon mot de passe » or `users set-password`: the same use case.
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Paraphe.Web.Features.Sessions.LoginOptions>>().Value;
+        await app.DbAsync(db => Paraphe.Web.Features.Sessions.ChangePassword.HandleAsync(db, options, agency.DirectorEmail,
+            "un mot de passe changé ailleurs", null, CancellationToken.None));
+
+        Assert.Contains("Ce lien ne fonctionne plus", await (await browser.GetAsync(path)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,6 +35,8 @@ public static class ChangePassword
 
         user.ChangePasswordHash(Passwords.Hash(user, password!));
         var ended = await AgentSessions.EndAllAsync(db, user.Id, "password_changed", http, ct);
+        // A new password makes every set-password link still in a mailbox worthless (the one being used included).
+        await Agencies.AccountTokens.RevokeOpenAsync(db, user.Id, kind: null, db.UtcNow, ct);
         SecurityJournal.Record(db, journalKind, http, user.AgencyId, user.Id, user.Email, $"{ended} session(s) fermée(s)").Actor = http is null ? "system" : $"user:{user.Id}";
         await db.SaveChangesAsync(ct);
         return new Result(user.Id, user.AgencyId, ended);
