@@ -24,15 +24,22 @@ public sealed class DejaVuFonts : IFontResolver
     public const string Symbols = "Symbola";
     public const string Directory = "/usr/share/fonts/truetype/dejavu";
 
+    /// <summary>
+    /// Where a published build carries the fonts of the machine that built it (Publishing.targets, for container
+    /// images whose base has none): looked at after the system's paths.
+    /// </summary>
+    public static readonly string Bundled = Path.Combine(AppContext.BaseDirectory, "fonts");
+
     /// <summary>Where Debian 12 puts each fallback font (first existing file wins) and the package that ships it.</summary>
     private static readonly Dictionary<string, (string Package, string[] Paths)> Fallbacks = new()
     {
         [Cjk] = ("fonts-droid-fallback", ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
             "/usr/share/fonts-droid-fallback/truetype/DroidSansFallbackFull.ttf",
-            "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf"]),
-        [Hangul] = ("fonts-nanum", ["/usr/share/fonts/truetype/nanum/NanumGothic.ttf"]),
+            "/usr/share/fonts-droid-fallback/truetype/DroidSansFallback.ttf", Path.Combine(Bundled, "DroidSansFallbackFull.ttf")]),
+        [Hangul] = ("fonts-nanum", ["/usr/share/fonts/truetype/nanum/NanumGothic.ttf", Path.Combine(Bundled, "NanumGothic.ttf")]),
         [Symbols] = ("fonts-symbola", ["/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
-            "/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf", "/usr/share/fonts/truetype/symbola/Symbola.ttf"]),
+            "/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf", "/usr/share/fonts/truetype/symbola/Symbola.ttf",
+            Path.Combine(Bundled, "Symbola_hint.ttf")]),
     };
 
     private static readonly Lock Gate = new();
@@ -121,6 +128,7 @@ public sealed class DejaVuFonts : IFontResolver
         }
 
         var path = Path.Combine(Directory, faceName + ".ttf");
+        if (!File.Exists(path) && File.Exists(Path.Combine(Bundled, faceName + ".ttf"))) path = Path.Combine(Bundled, faceName + ".ttf");
         return File.Exists(path)
             ? File.ReadAllBytes(path)
             : throw new FileNotFoundException($"Police {faceName} introuvable (installez fonts-dejavu-core).", path);
