@@ -16,7 +16,7 @@ namespace Paraphe.Bench.Sealing;
 /// </summary>
 public static class SealingBench
 {
-    /// <summary>The peer pipeline's warm figures from STACK.md, same machine, in ms.</summary>
+    /// <summary>The peer pipeline's warm figures from docs/DEVELOPMENT.md « Stack facts », same machine, in ms.</summary>
     private static readonly Dictionary<string, double> Peer = new()
     {
         [SealingInputs.TenPages] = 6.1, [SealingInputs.HundredPages] = 25, [SealingInputs.Scan26Mb] = 116,
@@ -74,7 +74,7 @@ public static class SealingBench
         }
 
         b.AppendLine();
-        b.AppendLine("**Against the peer pipeline** (warm stamp + evidence + seal; peer figures from STACK.md):");
+        b.AppendLine("**Against the peer pipeline** (warm stamp + evidence + seal; peer figures from docs/DEVELOPMENT.md « Stack facts »):");
         b.AppendLine();
         b.AppendLine("| Input | Paraphe ms | Documenso-style JS ms | Paraphe / JS | floor (SHA-256 + RSA-2048) ms |");
         b.AppendLine("|---|---:|---:|---:|---:|");

@@ -30,7 +30,7 @@ public static class ProcedureRules
 {
     public const int DefaultExpiryDays = 30;
     public const int MinExpiryDays = 1;
-    public const int MaxExpiryDays = 365; // issue 2: "1–365" (SPEC.md still says 1–180)
+    public const int MaxExpiryDays = 365; // issue 2: 1–365 (docs/PRODUCT.md)
     public const int DefaultReminderIntervalDays = 2;
     public const int DefaultReminderMax = 3;
     /// <summary>A signer may be reminded by hand at most once in this window.</summary>

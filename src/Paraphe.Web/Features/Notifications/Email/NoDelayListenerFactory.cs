@@ -11,7 +11,7 @@ namespace Paraphe.Web.Features.Notifications.Email;
 
 /// <summary>
 /// The SmtpServer package's TCP listener with Nagle off on every accepted socket: with it on, a pipelining client
-/// meets delayed ACKs and waits ~44 ms per message (STACK.md). STARTTLS is supported as in the package.
+/// meets delayed ACKs and waits ~44 ms per message (docs/DEVELOPMENT.md, « Stack facts »). STARTTLS is supported as in the package.
 /// </summary>
 public sealed class NoDelayListenerFactory : IEndpointListenerFactory
 {

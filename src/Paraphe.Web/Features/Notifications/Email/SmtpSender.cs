@@ -12,7 +12,7 @@ namespace Paraphe.Web.Features.Notifications.Email;
 /// <summary>
 /// Email through any SMTP server (MailKit). One connection, reused and guarded by a semaphore, reopened when it
 /// breaks. PIPELINING is switched off: with it, MailKit's batched commands meet the server's Nagle algorithm and
-/// delayed ACKs, ~44 ms per message (STACK.md). The envelope sender is the notification's VERP address.
+/// delayed ACKs, ~44 ms per message (docs/DEVELOPMENT.md, « Stack facts »). The envelope sender is the notification's VERP address.
 /// </summary>
 internal sealed partial class SmtpSender(
     IOptionsMonitor<SmtpOptions> smtp, IOptionsMonitor<ChannelOptions> channels, IOptionsMonitor<BounceOptions> bounces,

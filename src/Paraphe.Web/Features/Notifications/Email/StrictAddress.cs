@@ -4,7 +4,7 @@ namespace Paraphe.Web.Features.Notifications.Email;
 
 /// <summary>
 /// Our own addresses (`Paraphe:Email:From`, the bounce address), parsed strictly with MimeKit: a bare
-/// `local@domain.tld`, no display name, nothing MimeKit would silently repair (STACK.md: every lenient parser has holes).
+/// `local@domain.tld`, no display name, nothing MimeKit would silently repair (docs/DEVELOPMENT.md, « Stack facts »: every lenient parser has holes).
 /// </summary>
 public static class StrictAddress
 {
