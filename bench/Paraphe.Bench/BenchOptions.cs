@@ -4,21 +4,21 @@ using Paraphe.Data;
 namespace Paraphe.Bench;
 
 /// <summary>Which benchmark a run measures.</summary>
-public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks, Sealing, TextLayout, Verify }
+public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks, Sealing, TextLayout, Verify, Http }
 
 public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<DatabaseProvider> Databases, double Seconds, int Rounds,
     double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes, int Launches = 5, int Iterations = 5)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|text-layout|verify|all] " +
+        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|text-layout|verify|http|all] " +
         "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200] " +
         "[--launches N] [--iterations N]\n" +
         "  --scenario     what to measure (default create-launch); comma-separated values are run in that order; all = every one\n" +
-        "  --db           database(s) for create-launch, dispatcher and callbacks (default all)\n" +
-        "  --seconds      length of one measured round, per operation (create-launch, smtp, callbacks; default 3)\n" +
+        "  --db           database(s) for create-launch, dispatcher, callbacks and http (default all)\n" +
+        "  --seconds      length of one measured round, per operation (create-launch, smtp, callbacks, http; default 3)\n" +
         "  --rounds       measured rounds per operation, median reported (create-launch, smtp, callbacks; default 5)\n" +
         "  --warmup       warm-up seconds per operation before the rounds (create-launch, smtp, callbacks; default 2)\n" +
-        "  --clients      concurrent clients, comma-separated; each value is a separate measurement (create-launch, callbacks; default 1,4)\n" +
+        "  --clients      concurrent clients, comma-separated; each value is a separate measurement (create-launch, callbacks; default 1,4; http: default 50,200)\n" +
         "  --messages     queued messages the dispatcher drains (dispatcher; default 10000, rounded up to whole procedures)\n" +
         "  --batch-sizes  Paraphe:Outbox:BatchSize values, each a separate drain (dispatcher; default 50,200)\n" +
         "  --launches     fresh processes per input for the cold measurement (sealing; default 5)\n" +
@@ -95,6 +95,7 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
                 case "sealing": kinds.Add(BenchKind.Sealing); break;
                 case "text-layout": kinds.Add(BenchKind.TextLayout); break;
                 case "verify": kinds.Add(BenchKind.Verify); break;
+                case "http": kinds.Add(BenchKind.Http); break;
                 case "all": kinds.AddRange(Enum.GetValues<BenchKind>()); break;
                 default: return null;
             }

@@ -39,6 +39,7 @@ foreach (var kind in options.Kinds)
         BenchKind.Sealing => ("Stamping and sealing (issue 4)", SealingBench.RunAsync(options)),
         BenchKind.TextLayout => ("Text layout: evidence page and stamps for long titles and names (issue 9)", TextLayoutBench.RunAsync(options)),
         BenchKind.Verify => ("/verify per MB, normal and worst files (issue 9)", Paraphe.Bench.Verify.VerifyBench.RunAsync(options)),
+        BenchKind.Http => ("HTTP load on the API and the signing page, app in its own process on Kestrel (issue 11)", Paraphe.Bench.Http.HttpLoadBench.RunAsync(options)),
     };
     var (markdown, passed) = await run;
     ok &= passed;

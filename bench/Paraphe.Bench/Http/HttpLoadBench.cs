@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Paraphe.Data;
+using Paraphe.Testing;
+
+namespace Paraphe.Bench.Http;
+
+/// <summary>
+/// Issue 11: HTTP load on the API and the signing page. Paraphe runs as its own process (the Release build of
+/// src/Paraphe.Web, or <c>PARAPHE_BENCH_APP</c>: a published Paraphe.Web) on a real Kestrel port, in Production, on
+/// SQLite or on PostgreSQL (a throwaway cluster, fsync on); the agency holds 1,000 launched remote procedures. N
+/// clients (one HttpClient, N connections) each send one request after another for a fixed time; a request counts when
+/// the whole body has arrived with 200, anything else is an error.
+/// </summary>
+public static class HttpLoadBench
+{
+    public const int Procedures = 1_000;
+    private const string ApiKey = "pk_bench_http_load_key_0123456789";
+
+    public static async Task<(string Markdown, bool Passed)> RunAsync(BenchOptions options)
+    {
+        // --clients defaults to 1,4 for the other benchmarks; this one is about 50 and 200.
+        IReadOnlyList<int> clients = options.Clients.SequenceEqual([1, 4]) ? [50, 200] : options.Clients;
+        var md = new StringBuilder();
+        md.AppendLine($"{Procedures:N0} launched remote procedures (1 signer each) in the agency; rounds: {options.Rounds} × {options.Seconds} s " +
+                      $"per request and client count, after a {options.WarmupSeconds} s warm-up; p50/p99 of the requests that completed.");
+        md.AppendLine();
+        md.AppendLine("| database | request | clients | req/s | p50 ms | p99 ms | errors |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        var passed = true;
+        foreach (var database in options.Databases)
+        {
+            await using var app = await AppProcess.StartAsync(database, ApiKey);
+            var target = await SeedAsync(app);
+            var requests = new (string Name, string Path, bool Api)[]
+            {
+                ("GET /api/v1/procedures (page of 50)", "/api/v1/procedures?page=1&page_size=50", true),
+                ("GET /api/v1/procedures/{id}", $"/api/v1/procedures/{target.ProcedureId}", true),
+                ("GET /sign/{token} (page)", $"/sign/{target.Token}", false),
+                ("GET /api/v1/signing/{token}", $"/api/v1/signing/{target.Token}", false),
+            };
+            foreach (var n in clients)
+            {
+                using var http = Client(app.BaseUrl, n);
+                foreach (var (name, path, api) in requests)
+                {
+                    Func<Task> run = () => GetAsync(http, path, api);
+                    await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.WarmupSeconds));
+                    var rounds = new List<RoundResult>();
+                    for (var r = 0; r < options.Rounds; r++)
+                    {
+                        var round = await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.Seconds));
+                        rounds.Add(round);
+                        Console.Error.WriteLine($"[http {database}] clients={n} round {r + 1}/{options.Rounds} {name,-40} " +
+                                                $"{round.OpsPerSecond,8:F1} req/s{(round.Errors > 0 ? $"  ({round.Errors} errors: {round.FirstError})" : "")}");
+                    }
+                    var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), n, rounds);
+                    md.AppendLine($"| {database} | `{name}` | {n} | {result.MedianOpsPerSecond:F0} | {result.LatencyMs(50):F1} | " +
+                                  $"{result.LatencyMs(99):F1} | {result.Errors}{(result.FirstError is { } e ? $" ({Cut(e)})" : "")} |");
+                    passed &= result.Errors == 0;
+                }
+            }
+            md.AppendLine($"| {database} | settings | | {app.Settings} | | | |");
+        }
+        return (md.ToString(), passed);
+    }
+
+    private static string Cut(string s) => (s.Length > 80 ? s[..80] + "…" : s).Replace('|', '/');
+
+    private static HttpClient Client(string baseUrl, int connections)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    private static async Task GetAsync(HttpClient http, string path, bool api)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (api) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new HttpRequestException($"{(int)response.StatusCode} on {path.Split('?')[0]}");
+    }
+
+    private sealed record Target(string ProcedureId, string Token);
+
+    /// <summary>
+    /// One procedure whose signer's link the signing requests use, then <see cref="Procedures"/> more (newest first
+    /// in the list), all created and launched through the API; waits until the dispatcher has sent every invitation
+    /// (to the capture outbox) so that the measurement does not share the machine with it.
+    /// </summary>
+    private static async Task<Target> SeedAsync(AppProcess app)
+    {
+        var started = Stopwatch.StartNew();
+        using var http = Client(app.BaseUrl, 8);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var form = new MultipartFormDataContent();
+        var pdf = new ByteArrayContent(SamplePdfs.Valid(4));
+        pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(pdf, "file", "compromis.pdf");
+        form.Add(new StringContent("Compromis de vente — 12 rue des Lilas"), "title");
+        form.Add(new StringContent("compromis"), "kind");
+        var document = await ReadIdAsync(await http.PostAsync("/api/v1/documents", form));
+        var contacts = new List<string>();
+        for (var i = 0; i < 20; i++)
+            contacts.Add(await ReadIdAsync(await http.PostAsJsonAsync("/api/v1/contacts", new Dictionary<string, string>
+            {
+                ["first_name"] = "Client", ["last_name"] = $"Numéro {i}", ["email"] = $"client{i}@exemple.fr",
+                ["mobile"] = $"06 12 34 {i / 10 % 10}{i % 10} 78",
+            })));
+
+        Task<string> LaunchAsync(string contact) => ReadIdAsync(http.PostAsJsonAsync("/api/v1/procedures", new
+        {
+            document_id = document, mode = "remote", launch = true,
+            signers = new[] { new { contact_id = contact, role = "acquéreur" } },
+        }));
+
+        // The signing requests use the link of a signer who is in no other procedure.
+        var signer = await ReadIdAsync(await http.PostAsJsonAsync("/api/v1/contacts", new Dictionary<string, string>
+        {
+            ["first_name"] = "Hélène", ["last_name"] = "Cible", ["email"] = "cible@exemple.fr", ["mobile"] = "06 99 88 77 66",
+        }));
+        var target = await LaunchAsync(signer);
+        var next = 0;
+        await Parallel.ForAsync(0, 4, async (_, _) =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) <= Procedures) await LaunchAsync(contacts[i % contacts.Count]);
+        });
+        var expected = 2 * (Procedures + 1);
+        var deadline = Stopwatch.StartNew();
+        long captured;
+        while ((captured = await app.CountCapturedAsync()) < expected)
+        {
+            if (deadline.Elapsed > TimeSpan.FromMinutes(10))
+                throw new TimeoutException($"the dispatcher sent {captured} of {expected} invitations in 10 minutes");
+            await Task.Delay(500);
+        }
+
+        using var outbox = await http.GetAsync("/api/v1/dev/outbox?to=cible@exemple.fr");
+        var token = (await outbox.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray()
+            .SelectMany(m => m.GetProperty("links").EnumerateArray()).Select(l => l.GetString()!)
+            .Where(l => l.Contains("/sign/", StringComparison.Ordinal)).Select(l => l[(l.LastIndexOf('/') + 1)..])
+            .FirstOrDefault() ?? throw new InvalidOperationException("no signing link in the dev outbox for cible@exemple.fr");
+        Console.Error.WriteLine($"[http {app.Database}] seeded {Procedures + 1} procedures and sent {expected} invitations in {started.Elapsed.TotalSeconds:F0} s");
+        return new Target(target, token);
+    }
+
+    private static async Task<string> ReadIdAsync(Task<HttpResponseMessage> pending) => await ReadIdAsync(await pending);
+
+    private static async Task<string> ReadIdAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"{(int)response.StatusCode} {response.RequestMessage?.RequestUri}: {body}");
+            return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+        }
+    }
+}
