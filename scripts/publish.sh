@@ -27,8 +27,10 @@ case "$mode" in
     ;;
   push)
     registry="${1:?registry, e.g. registry.example.fr/immo}"; shift
+    host="${registry%%/*}"; repository=paraphe
+    [[ "$registry" == */* ]] && repository="${registry#*/}/paraphe"
     dotnet publish "$project" -c Release -r linux-x64 --self-contained -t:PublishContainer \
-      -p:ContainerRegistry="${registry%%/*}" -p:ContainerRepository="${registry#*/}/paraphe" "$@"
+      -p:ContainerRegistry="$host" -p:ContainerRepository="$repository" "$@"
     ;;
   *) sed -n 2,11p "$0"; exit 2 ;;
 esac
