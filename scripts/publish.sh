@@ -32,5 +32,5 @@ case "$mode" in
     dotnet publish "$project" -c Release -r linux-x64 --self-contained -t:PublishContainer \
       -p:ContainerRegistry="$host" -p:ContainerRepository="$repository" "$@"
     ;;
-  *) sed -n 2,11p "$0"; exit 2 ;;
+  *) sed -n 2,10p "$0"; exit 2 ;;
 esac
