@@ -14,8 +14,8 @@ namespace Paraphe.Web.Outbox;
 /// </summary>
 internal static class OutboxClaims
 {
-    /// <summary>What one claim took: the message and the attempt number that proves the claim is ours.</summary>
-    public sealed record Claim(Notification Notification, int Attempt);
+    /// <summary>What one claim took: the message (as claimed, detached), the attempt number that proves the claim is ours, and when.</summary>
+    public sealed record Claim(Notification Notification, int Attempt, DateTime At);
 
     public static async Task<List<Claim>> ClaimAsync(ParapheDbContext db, Channel channel, int limit, TimeSpan lease,
         DateTime now, CancellationToken ct)
@@ -52,7 +52,7 @@ internal static class OutboxClaims
                 return []; // another dispatcher claimed one of them first; the next pass looks again
             }
         }
-        return due.Select(n => new Claim(n, n.Attempts)).ToList();
+        return due.Select(n => new Claim(n, n.Attempts, now)).ToList();
     }
 
     /// <summary>

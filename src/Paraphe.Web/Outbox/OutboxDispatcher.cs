@@ -95,13 +95,24 @@ public sealed partial class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-        var id = claim.Notification.Id;
-        if (!await OutboxClaims.RenewAsync(db, id, claim.Attempt, _o.SendingLease, clock.GetUtcNow().UtcDateTime, ct))
+        var n = claim.Notification;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now - claim.At < _o.SendingLease / 4)
         {
-            LogClaimLost(id); // its lease ran out meanwhile and another instance has it (or a report settled it)
-            return;
+            // Claimed moments ago: the send (cut at half the lease) and its record end well within the lease as it is.
+            db.Notifications.Attach(n);
         }
-        var n = await db.Notifications.IgnoreQueryFilters().FirstAsync(x => x.Id == id, ct);
+        else
+        {
+            // Its turn came late (a slow provider ahead of it): renew the lease, if the claim is still ours.
+            if (!await OutboxClaims.RenewAsync(db, n.Id, claim.Attempt, _o.SendingLease, now, ct))
+            {
+                LogClaimLost(n.Id); // its lease ran out meanwhile and another instance has it (or a report settled it)
+                return;
+            }
+            var id = n.Id;
+            n = await db.Notifications.IgnoreQueryFilters().FirstAsync(x => x.Id == id, ct);
+        }
         Action<Notification> outcome;
         try
         {
