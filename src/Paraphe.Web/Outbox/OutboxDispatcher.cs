@@ -14,9 +14,10 @@ namespace Paraphe.Web.Outbox;
 /// Sends what transactions queued, one lane per channel: each lane claims its own channel's due messages, a small
 /// batch at a time (<see cref="OutboxClaims"/>), and sends up to <see cref="OutboxOptions.Concurrency"/> of them at
 /// once, so a slow SMS provider never holds back the emails (nor the reverse). A message is claimed (`sending`, with
-/// a lease) before it is sent, so a crash between the two leaves it to be taken again when the lease runs out; the
-/// lease is renewed just before each send and the send is cut at half of it, so a live instance never outlives its
-/// lease and another instance never sends the same message again. Nothing is lost or dropped.
+/// a lease) before it is sent, so a crash between the two leaves it to be taken again when the lease runs out; a send
+/// is cut at half the lease, and a message whose turn comes late has its lease renewed first (docs/ARCHITECTURE.md,
+/// « The lease rule »), so a live instance never outlives its lease and another instance never sends the same
+/// message again. Nothing is lost or dropped.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes, SenderRegistry senders, SigningLinks links, DownloadLinks downloads,
