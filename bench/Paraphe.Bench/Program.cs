@@ -15,6 +15,10 @@ if (args is [ColdSeal.ChildFlag, var input, var directory])
 if (args is ["--scenario", StallBench.Flag])
     return await StallBench.RunAsync();
 
+// Issue 11 (`--scenario instances`): dispatch and sealing throughput, one vs two instances on one PostgreSQL.
+if (args is ["--scenario", Paraphe.Bench.Instances.InstancesBench.Flag, ..])
+    return await Paraphe.Bench.Instances.InstancesBench.RunAsync(args);
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {

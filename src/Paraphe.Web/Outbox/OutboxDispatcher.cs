@@ -11,8 +11,13 @@ using Paraphe.Web.Features.Signing;
 namespace Paraphe.Web.Outbox;
 
 /// <summary>
-/// Sends what transactions queued. A message is claimed (`sending`, with a lease) before it is sent, so a
-/// crash between the two leaves it to be taken again when the lease runs out; nothing is lost or dropped.
+/// Sends what transactions queued, one lane per channel: each lane claims its own channel's due messages, a small
+/// batch at a time (<see cref="OutboxClaims"/>), and sends up to <see cref="OutboxOptions.Concurrency"/> of them at
+/// once, so a slow SMS provider never holds back the emails (nor the reverse). A message is claimed (`sending`, with
+/// a lease) before it is sent, so a crash between the two leaves it to be taken again when the lease runs out; a send
+/// is cut at half the lease, and a message whose turn comes late has its lease renewed first (docs/ARCHITECTURE.md,
+/// « The lease rule »), so a live instance never outlives its lease and another instance never sends the same
+/// message again. Nothing is lost or dropped.
 /// </summary>
 public sealed partial class OutboxDispatcher(
     IServiceScopeFactory scopes, SenderRegistry senders, SigningLinks links, DownloadLinks downloads,
@@ -21,81 +26,140 @@ public sealed partial class OutboxDispatcher(
 {
     private readonly OutboxOptions _o = options.Value;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        signal.RunAsync(DispatchBatchAsync, _o.PollInterval, LogBatchFailed, stoppingToken);
+    /// <summary>The lanes, one per channel.</summary>
+    public static readonly IReadOnlyList<Channel> Channels = Enum.GetValues<Channel>();
 
-    /// <summary>Sends one batch of due messages; returns how many were handled.</summary>
-    public async Task<int> DispatchBatchAsync(CancellationToken ct)
+    /// <summary>Wakes one lane (the shared <see cref="OutboxSignal"/> is relayed to every lane).</summary>
+    private sealed class LaneSignal : Platform.WakeUpSignal;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lanes = Channels.Select(c => (Channel: c, Signal: new LaneSignal())).ToList();
+        var loops = lanes.Select(l => l.Signal.RunAsync(ct => DispatchBatchAsync(l.Channel, ct), _o.PollInterval, LogBatchFailed, stoppingToken));
+        return Task.WhenAll(loops.Append(RelayAsync(lanes.Select(l => l.Signal).ToList(), stoppingToken)));
+    }
+
+    /// <summary>A transaction queued messages: every lane looks (one whose channel has none finds nothing, cheaply).</summary>
+    private async Task RelayAsync(List<LaneSignal> lanes, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try { await signal.WaitAsync(Timeout.InfiniteTimeSpan, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+            foreach (var lane in lanes) lane.Notify();
+        }
+    }
+
+    /// <summary>One batch of every channel, the lanes side by side; returns how many messages were handled.</summary>
+    public async Task<int> DispatchBatchAsync(CancellationToken ct) =>
+        (await Task.WhenAll(Channels.Select(c => DispatchBatchAsync(c, ct)))).Sum();
+
+    /// <summary>Claims and sends one batch of <paramref name="channel"/>'s due messages; returns how many were claimed.</summary>
+    public async Task<int> DispatchBatchAsync(Channel channel, CancellationToken ct)
+    {
+        List<OutboxClaims.Claim> claims;
+        Dictionary<string, Procedure> procedures;
+        Dictionary<string, Domain.Agencies.Agency> agencies;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+            claims = await OutboxClaims.ClaimAsync(db, channel, _o.BatchSize, _o.SendingLease, clock.GetUtcNow().UtcDateTime, ct);
+            if (claims.Count == 0) return 0;
+            // metric: outbox claims by channel (claims.Count)
+            var due = claims.Select(c => c.Notification).ToList();
+            var procedureIds = due.Where(n => n.ProcedureId is not null).Select(n => n.ProcedureId!).Distinct().ToList();
+            procedures = await db.Procedures.IgnoreQueryFilters().AsNoTracking()
+                .Where(p => procedureIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+            var agencyIds = due.Select(n => n.AgencyId).Distinct().ToList();
+            agencies = await db.Agencies.AsNoTracking().Where(a => agencyIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        }
+
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = _o.Concurrency, CancellationToken = ct },
+            async (claim, token) =>
+            {
+                try
+                {
+                    await SendClaimedAsync(claim, procedures, agencies, token);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested)
+                {
+                    // The database went away mid-way (the send itself never throws): the claim stays, and its lease
+                    // gives the message back. The rest of the batch goes on.
+                    LogMessageFailed(e, claim.Notification.Id);
+                }
+            });
+        return claims.Count;
+    }
+
+    private async Task SendClaimedAsync(OutboxClaims.Claim claim, Dictionary<string, Procedure> procedures,
+        Dictionary<string, Domain.Agencies.Agency> agencies, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        var n = claim.Notification;
         var now = clock.GetUtcNow().UtcDateTime;
-        var due = await db.Notifications.IgnoreQueryFilters()
-            .Where(n => (n.Status == DeliveryStatus.Queued || n.Status == DeliveryStatus.Deferred || n.Status == DeliveryStatus.Sending)
-                        && n.NextAttemptAt <= now)
-            .OrderBy(n => n.NextAttemptAt).Take(_o.BatchSize).ToListAsync(ct);
-        if (due.Count == 0) return 0;
-
-        foreach (var n in due) n.StartSending(now, _o.SendingLease);
+        if (now - claim.At < _o.SendingLease / 4)
+        {
+            // Claimed moments ago: the send (cut at half the lease) and its record end well within the lease as it is.
+            db.Notifications.Attach(n);
+        }
+        else
+        {
+            // Its turn came late (a slow provider ahead of it): renew the lease, if the claim is still ours.
+            if (!await OutboxClaims.RenewAsync(db, n.Id, claim.Attempt, _o.SendingLease, now, ct))
+            {
+                LogClaimLost(n.Id); // its lease ran out meanwhile and another instance has it (or a report settled it)
+                return;
+            }
+            var id = n.Id;
+            n = await db.Notifications.IgnoreQueryFilters().FirstAsync(x => x.Id == id, ct);
+        }
+        Action<Notification> outcome;
         try
         {
-            await db.SaveChangesAsync(ct);
+            outcome = n.ProcedureId is null
+                ? await SendAccountMessageAsync(db, n, agencies[n.AgencyId], ct)
+                : await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
         }
-        catch (DbUpdateConcurrencyException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            return 0; // another dispatcher claimed them first
+            // Before the provider was even called (no such provider, a message that cannot be composed): our fault,
+            // this message only. It is retried like an outage and the rest of the batch goes on.
+            outcome = RetryOrGiveUp(n, "paraphe", e);
         }
-
-        var procedureIds = due.Where(n => n.ProcedureId is not null).Select(n => n.ProcedureId!).Distinct().ToList();
-        var procedures = await db.Procedures.IgnoreQueryFilters().AsNoTracking()
-            .Where(p => procedureIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-        var agencyIds = due.Select(n => n.AgencyId).Distinct().ToList();
-        var agencies = await db.Agencies.AsNoTracking().Where(a => agencyIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
-
-        foreach (var n in due)
-        {
-            Action<Notification> outcome;
-            try
-            {
-                outcome = n.ProcedureId is null
-                    ? await SendAccountMessageAsync(db, n, agencies[n.AgencyId], ct)
-                    : await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested)
-            {
-                // Before the provider was even called (no such provider, a message that cannot be composed): our fault,
-                // this message only. It is retried like an outage and the rest of the batch goes on.
-                outcome = RetryOrGiveUp(n, "paraphe", e);
-            }
-            await RecordAsync(db, n, outcome, ct);
-        }
-        return due.Count;
+        await RecordAsync(db, n, outcome);
     }
 
     /// <summary>
-    /// Records what the provider answered. A delivery report may have reached the message between the send and this
-    /// save (fast SMS receipts do): the outcome is then applied again to the fresh row, which never moves it back.
-    /// The message was sent: losing this record would send it twice, so conflicts are retried, not given up.
+    /// Records what the provider answered, with its event. A delivery report may have reached the message between the
+    /// send and this save (fast SMS receipts do), or another writer extended its procedure's audit chain: the message
+    /// is then read again, fresh, and the outcome applied to it again (which never moves it back). The message was
+    /// sent: losing this record would send it twice, so conflicts are retried, and the save is not cut short by the
+    /// host stopping.
     /// </summary>
-    private static async Task RecordAsync(ParapheDbContext db, Notification n, Action<Notification> outcome, CancellationToken ct)
+    private async Task RecordAsync(ParapheDbContext db, Notification n, Action<Notification> outcome)
     {
+        var id = n.Id;
         outcome(n);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(CancellationToken.None);
                 return;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            catch (Exception e) when (attempt < RecordAttempts && DbErrors.IsConflict(e))
             {
-                foreach (var e in n.Events) db.Entry(e).State = EntityState.Detached;
-                db.Entry(n).State = EntityState.Detached;
-                n = await db.Notifications.IgnoreQueryFilters().Include(x => x.Events).FirstAsync(x => x.Id == n.Id, ct);
+                // This context holds this message only: start again from the database.
+                db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt));
+                n = await db.Notifications.IgnoreQueryFilters().Include(x => x.Events).FirstAsync(x => x.Id == id);
                 outcome(n);
             }
         }
     }
+
+    private const int RecordAttempts = 20;
 
     private async Task<Action<Notification>> SendOneAsync(ParapheDbContext db, Notification n, Procedure procedure,
         Domain.Agencies.Agency agency, CancellationToken ct)
@@ -145,11 +209,18 @@ public sealed partial class OutboxDispatcher(
     private async Task<Action<Notification>> DeliverAsync(Notification n, OutgoingMessage message, CancellationToken ct)
     {
         var sender = senders.For(n.Channel);
+        // Cut at half the lease (renewed just before): the outcome is recorded before the lease can run out.
+        using var deadline = new CancellationTokenSource(_o.SendingLease / 2, clock);
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
-            var receipt = await sender.SendAsync(message, ct);
+            var receipt = await sender.SendAsync(message, send.Token);
             var at = clock.GetUtcNow().UtcDateTime;
             return x => x.Accepted(receipt.Provider, receipt.ProviderMessageId, at, receipt.Note);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return RetryOrGiveUp(n, sender.Name, new TimeoutException($"pas de réponse en {_o.SendingLease / 2:g}"));
         }
         catch (SendFailedException e) when (e.Permanent)
         {
@@ -183,6 +254,12 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox batch failed")]
     private partial void LogBatchFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification {NotificationId}: its send or its record failed; its lease gives it back")]
+    private partial void LogMessageFailed(Exception e, string notificationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {NotificationId}: its claim ran out before its turn; left to whoever holds it now")]
+    private partial void LogClaimLost(string notificationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} not sent by {Provider}: {Error}")]
     private partial void LogSendFailed(string notificationId, string provider, string error);

@@ -42,6 +42,9 @@ public static class Database
         DataFiles.PrepareDirectory(o.ResolvedDataDirectory, sqlite);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        // Several instances starting at once on one PostgreSQL: one at a time migrates, backfills and seeds; the next
+        // finds it done. EF Core's own migration lock covers the migrations only, not the backfill or the seeding.
+        await using var startup = await DatabaseLock.AcquireAsync(db, DatabaseLock.Names.Startup, ct);
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);

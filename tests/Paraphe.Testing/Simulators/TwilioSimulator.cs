@@ -40,6 +40,12 @@ public sealed partial class TwilioSimulator : IAsyncDisposable
 
     public void AnswerFor(string to, SimulatedAnswer answer) => byRecipient[to] = answer;
 
+    /// <summary>
+    /// Runs after a message is accepted and before the answer leaves: a status callback that overtakes the API's
+    /// answer, as Twilio's fast receipts do.
+    /// </summary>
+    public Func<Sms, Task>? BeforeAnswer { get; set; }
+
     public static async Task<TwilioSimulator> StartAsync()
     {
         var simulator = new TwilioSimulator();
@@ -75,6 +81,7 @@ public sealed partial class TwilioSimulator : IAsyncDisposable
         }
         var sms = new Sms("SM" + Guid.NewGuid().ToString("N"), to, from, body, callback);
         accepted.Enqueue(sms);
+        if (BeforeAnswer is { } before) await before(sms);
         var now = DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture);
         return Results.Json(new Dictionary<string, object?>
         {

@@ -49,7 +49,11 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
     {
         connectionString = await CreateDatabaseAsync();
         _ = Server; // starts the host: migrations and the demo agency
+        await StartedAsync();
     }
+
+    /// <summary>Runs once the host has started (a fixture that starts a second instance beside it).</summary>
+    protected virtual Task StartedAsync() => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -133,14 +137,50 @@ public sealed class SqliteApp : ParapheApp
     protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
 }
 
+/// <summary>
+/// The PostgreSQL collection's app. Unless `PARAPHE_TESTS_SECOND_INSTANCE=0`, a second instance runs beside it on the
+/// same database and clock, with a data directory of its own holding a copy of the first one's keys (as a deployment
+/// gives every instance the same secrets), its workers on: the dispatcher, the sealing worker and the sweeps of the
+/// two share the work under every test of the collection, while the tests talk to the first.
+/// </summary>
 public sealed class PostgresApp : ParapheApp
 {
+    private Abuse.SecondInstance? peer;
+    private string? peerDirectory;
+
     public override string DatabaseName => "postgres";
+
+    /// <summary>Whether the collection runs with a second instance (`PARAPHE_TESTS_SECOND_INSTANCE`, default on).</summary>
+    public static bool WithSecondInstance => Environment.GetEnvironmentVariable("PARAPHE_TESTS_SECOND_INSTANCE") != "0";
 
     protected override async Task<string?> CreateDatabaseAsync()
     {
         var cluster = await PostgresCluster.SharedAsync();
         return await cluster.CreateUniqueDatabaseAsync("web");
+    }
+
+    protected override Task StartedAsync()
+    {
+        if (!WithSecondInstance) return Task.CompletedTask;
+        peerDirectory = Directory.CreateTempSubdirectory("paraphe-web-tests-peer-").FullName;
+        foreach (var file in Directory.EnumerateFiles(DataDirectory, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(peerDirectory, Path.GetRelativePath(DataDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        peer = new Abuse.SecondInstance(this, peerDirectory);
+        _ = peer.Server;
+        return Task.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (peer is not null) await peer.DisposeAsync();
+        if (peerDirectory is not null)
+            try { Directory.Delete(peerDirectory, recursive: true); }
+            catch (IOException) { }
+        await base.DisposeAsync();
     }
 }
 

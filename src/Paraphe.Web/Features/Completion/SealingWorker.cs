@@ -101,19 +101,36 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
         failures.RecordAsync(procedureId, SealingFailures.OverBudget(options.Value.JobTimeout), new TimeoutException(
             $"Sealing {procedureId}: the previous attempt, past its budget, is still running"), CancellationToken.None);
 
-    /// <summary>Leases the oldest due job; null when none is due (or another worker took it first).</summary>
+    /// <summary>
+    /// Leases the oldest due job; null when none is due (or, on SQLite, another worker took it first). On PostgreSQL
+    /// the job's row is locked with `FOR UPDATE SKIP LOCKED` while it is leased, so another instance taking a job at
+    /// the same moment skips it and takes the next one; on SQLite (one writer) the job's Version makes the lease a
+    /// conditional update that only one worker wins. Either way a job is sealed by one worker at a time.
+    /// </summary>
     private async Task<string?> TakeNextAsync(CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var job = await db.SealingJobs.Where(j => j.DoneAt == null && j.FailedAt == null && j.NextAttemptAt <= now)
-            .OrderBy(j => j.NextAttemptAt).FirstOrDefaultAsync(ct);
+        await using var tx = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(ct) : null;
+        var job = tx is null
+            ? await db.SealingJobs.Where(j => j.DoneAt == null && j.FailedAt == null && j.NextAttemptAt <= now)
+                .OrderBy(j => j.NextAttemptAt).FirstOrDefaultAsync(ct)
+            : (await db.SealingJobs.FromSql($"""
+                SELECT * FROM sealing_jobs
+                WHERE "DoneAt" IS NULL AND "FailedAt" IS NULL AND "NextAttemptAt" <= {now}
+                ORDER BY "NextAttemptAt" LIMIT 1
+                FOR UPDATE SKIP LOCKED
+                """).IgnoreQueryFilters().ToListAsync(ct)).FirstOrDefault();
         if (job is null) return null;
         job.Attempts++;
         job.NextAttemptAt = now + options.Value.Lease;
         job.Version++;
-        try { await db.SaveChangesAsync(ct); }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            if (tx is not null) await tx.CommitAsync(ct);
+        }
         catch (DbUpdateConcurrencyException) { return null; } // another worker took it; the next pass looks again
         return job.ProcedureId;
     }

@@ -13,8 +13,14 @@ public sealed class ChannelOptions
 public sealed class OutboxOptions
 {
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-    public int BatchSize { get; set; } = 50;
-    /// <summary>A message left `sending` longer than this (a crash) is taken again.</summary>
+    /// <summary>Messages one channel's lane claims at a time (small: another instance takes the next ones meanwhile).</summary>
+    public int BatchSize { get; set; } = 20;
+    /// <summary>Messages of one channel sent at the same time by one instance (each channel has its own lane).</summary>
+    public int Concurrency { get; set; } = 4;
+    /// <summary>
+    /// A message left `sending` longer than this (a crash) is taken again. Renewed just before each send, and a send
+    /// is cut at half of it, so a live instance never outlives its lease on a message in flight.
+    /// </summary>
     public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>Temporary failures are retried with backoff for this long, then given up.</summary>
     public TimeSpan RetryFor { get; set; } = TimeSpan.FromHours(24);

@@ -30,6 +30,10 @@ public sealed partial class AttentionReconciler(IServiceScopeFactory scopes, Att
     /// <summary>Computes the flag again for every procedure that may need the agent or is marked so; returns how many were read.</summary>
     public async Task<int> ReconcileAsync(CancellationToken ct)
     {
+        // Several instances: one pass at a time (the flag is computed from the rows, so a second pass only repeats it).
+        await using var lockScope = scopes.CreateAsyncScope();
+        await using var pass = await DatabaseLock.AcquireAsync(
+            lockScope.ServiceProvider.GetRequiredService<ParapheDbContext>(), DatabaseLock.Names.Attention, ct);
         var read = 0;
         string? after = null;
         while (true)

@@ -14,6 +14,8 @@ public sealed partial class ExpirySweep
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        // Several instances: one pass at a time (the next finds the work done); the procedure's Version guards each save anyway.
+        await using var pass = await DatabaseLock.AcquireAsync(db, DatabaseLock.Names.ExpiryWarnings, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var horizon = now + Procedure.ExpiryWarning(ProcedureRules.MaxExpiryDays);
         var due = await db.Procedures.IgnoreQueryFilters()

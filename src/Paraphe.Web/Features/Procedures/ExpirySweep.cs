@@ -23,6 +23,8 @@ public sealed partial class ExpirySweep(IServiceScopeFactory scopes, TimeProvide
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        // Several instances: one pass at a time (the next finds the work done); the procedure's Version guards each save anyway.
+        await using var pass = await DatabaseLock.AcquireAsync(db, DatabaseLock.Names.Expiry, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var due = await db.Procedures.IgnoreQueryFilters()
             .Where(p => p.Status == ProcedureStatus.Ongoing && p.ExpiresAt <= now).Take(200).ToListAsync(ct);

@@ -38,6 +38,8 @@ public sealed partial class ReminderSweep(IServiceScopeFactory scopes, TimeProvi
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        // Several instances: one pass at a time (the next finds the work done); the procedure's Version guards each save anyway.
+        await using var pass = await DatabaseLock.AcquireAsync(db, DatabaseLock.Names.Reminders, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var reminded = 0;
         var after = "";

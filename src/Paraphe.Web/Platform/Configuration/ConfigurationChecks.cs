@@ -51,6 +51,7 @@ public static class ConfigurationChecks
         {
             p.InRange(o.PollInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10), "Paraphe:Outbox:PollInterval");
             p.InRange(o.BatchSize, 1, 1000, "Paraphe:Outbox:BatchSize");
+            p.InRange(o.Concurrency, 1, 64, "Paraphe:Outbox:Concurrency");
             p.InRange(o.SendingLease, TimeSpan.FromSeconds(10), TimeSpan.FromDays(1), "Paraphe:Outbox:SendingLease");
             p.InRange(o.RetryFor, TimeSpan.Zero, TimeSpan.FromDays(30), "Paraphe:Outbox:RetryFor");
             p.InRange(o.AttachSignedDocumentUpToKilobytes, 0, 25 * 1024, "Paraphe:Outbox:AttachSignedDocumentUpToKilobytes");
