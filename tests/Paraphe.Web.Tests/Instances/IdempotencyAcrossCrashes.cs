@@ -206,8 +206,16 @@ public abstract class IdempotencyAcrossCrashes(ParapheApp app)
 
         var pdf = Paraphe.Testing.SamplePdfs.Valid(1, "Bail");
         var uploadKey = "upload-" + Guid.NewGuid();
-        var (d1, d2) = await TwiceAsync(() => Keyed(new HttpRequestMessage(HttpMethod.Post, "/api/v1/documents") { Content = Api.PdfForm(pdf, "Bail") }, uploadKey),
-            HttpStatusCode.Created);
+        // The same bytes again, as a client retrying sends them (one multipart boundary).
+        var form = await Api.PdfForm(pdf, "Bail").ReadAsByteArrayAsync();
+        var boundary = System.Text.Encoding.ASCII.GetString(form).Split("\r\n")[0][2..];
+        HttpRequestMessage Upload()
+        {
+            var content = new ByteArrayContent(form);
+            content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary=\"{boundary}\"");
+            return Keyed(new HttpRequestMessage(HttpMethod.Post, "/api/v1/documents") { Content = content }, uploadKey);
+        }
+        var (d1, d2) = await TwiceAsync(Upload, HttpStatusCode.Created);
         Assert.Equal(d1.Str("id"), d2.Str("id"));
 
         var (draft, _) = await api.DraftAsync("remote", 1);
