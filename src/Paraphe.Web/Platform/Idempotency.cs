@@ -33,13 +33,13 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next)
 
     public static IServiceCollection AddIdempotency(IServiceCollection services)
     {
-        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section)
-            .Validate(o => o.Lease > TimeSpan.Zero, "Paraphe:Idempotency:Lease must be positive.").ValidateOnStart();
+        services.AddOptions<IdempotencyOptions>().BindConfiguration(IdempotencyOptions.Section); // checked with every setting (ConfigurationChecks)
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, IdempotencyCommit>();
         return services;
     }
 
-    public async Task InvokeAsync(HttpContext http, IServiceScopeFactory scopes, TimeProvider clock, IOptions<IdempotencyOptions> options)
+    public async Task InvokeAsync(HttpContext http, IServiceScopeFactory scopes, TimeProvider clock, IOptions<IdempotencyOptions> options,
+        ILogger<IdempotencyMiddleware> log)
     {
         var key = http.Request.Headers[Header].ToString();
         var agency = http.User.FindFirst(ParapheClaims.AgencyId)?.Value;
@@ -79,7 +79,7 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next)
             // A refusal thrown as an exception is written by the exception handler, outside this middleware: forget the
             // key (unless the work committed), so that a retry runs again.
             http.Response.Body = original;
-            await mine.Where(r => r.CommittedAt == null).ExecuteDeleteAsync(CancellationToken.None);
+            await BestEffortAsync(log, key, () => mine.Where(r => r.CommittedAt == null).ExecuteDeleteAsync(CancellationToken.None));
             throw;
         }
         finally
@@ -92,14 +92,31 @@ internal sealed partial class IdempotencyMiddleware(RequestDelegate next)
         if (http.Response.StatusCode >= 500)
         {
             // A server failure may be retried with the same key; work that committed before it is answered from its resource.
-            await mine.Where(r => r.CommittedAt == null).ExecuteDeleteAsync(CancellationToken.None);
+            await BestEffortAsync(log, key, () => mine.Where(r => r.CommittedAt == null).ExecuteDeleteAsync(CancellationToken.None));
             return;
         }
         var (status, type, body) = (http.Response.StatusCode, http.Response.ContentType, buffer.ToArray());
         var location = http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null;
-        await mine.ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ContentType, type)
-            .SetProperty(r => r.Location, location).SetProperty(r => r.Body, body).SetProperty(r => r.LeaseUntil, (DateTime?)null),
-            CancellationToken.None);
+        await BestEffortAsync(log, key, () => mine.ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status)
+            .SetProperty(r => r.ContentType, type).SetProperty(r => r.Location, location).SetProperty(r => r.Body, body)
+            .SetProperty(r => r.LeaseUntil, (DateTime?)null), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Forgetting a key or storing its answer after the work: if the database is gone by then, the client still gets the
+    /// answer already written, and the key is settled by its retry (a key whose work did not commit is taken over once its
+    /// lease ran out; one whose work committed is answered from the resource).
+    /// </summary>
+    private static async Task BestEffortAsync(ILogger log, string key, Func<Task<int>> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception e) when (e is DbUpdateException or System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            log.LogWarning(e, "Idempotency key {Key}: its record could not be updated after the request; a retry settles it", key);
+        }
     }
 
     /// <summary>
