@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Web.Tests.Abuse;
 using Paraphe.Web.Tests.Infrastructure;
 
@@ -77,6 +79,35 @@ public abstract class RateLimitsAcrossInstances(ParapheApp app)
         foreach (var browser in new[] { onA, onB })
             Assert.Contains("Trop de tentatives de connexion", await (await browser.LogInAsync(NewEmail(), "x")).Content.ReadAsStringAsync(),
                 StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CodeRequestsSpreadOverTwoInstancesSendAtMostThree()
+    {
+        await using var b = new AnotherInstance(app);
+        var api = app.Api();
+        var document = await api.UploadPdfAsync();
+        var contact = await api.CreateContactAsync();
+        var procedure = await Expect.JsonAsync(await api.PostAsync("/api/v1/procedures", new
+        {
+            document_id = document.Str("id"), mode = "remote", otp = true, launch = true,
+            signers = new[] { new { contact_id = contact.Str("id"), role = "vendeur" } },
+        }), HttpStatusCode.Created);
+        var id = procedure.Str("id");
+        var token = app.Services.GetRequiredService<Paraphe.Web.Features.Signing.SigningLinks>().TokenFor(procedure.Signers()[0].Str("id"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            (i % 2 == 0 ? app.Anonymous() : b.CreateClient()).PostAsync($"/api/v1/signing/{token}/otp", null)));
+
+        foreach (var response in responses.Where(r => r.StatusCode != HttpStatusCode.Accepted))
+            if (response.StatusCode == HttpStatusCode.Conflict) // a crowd may still outlast the retries, as on one instance (NoServerErrors)
+                await Expect.ProblemAsync(response, HttpStatusCode.Conflict, "concurrent_update");
+            else
+                await Expect.ProblemAsync(response, HttpStatusCode.TooManyRequests, "otp_send_limit");
+        var sent = responses.Count(r => r.StatusCode == HttpStatusCode.Accepted);
+        Assert.InRange(sent, 1, 3);
+        Assert.Equal(sent, await app.DbAsync(db => db.Notifications.IgnoreQueryFilters()
+            .CountAsync(n => n.ProcedureId == id && n.Purpose == Paraphe.Domain.Notifications.Purpose.Otp)));
     }
 }
 
