@@ -15,6 +15,10 @@ if (args is [ColdSeal.ChildFlag, var input, var directory])
 if (args is ["--scenario", StallBench.Flag])
     return await StallBench.RunAsync();
 
+// Issue 11 (`--scenario rate-limits`): a rate-limited request's count in the database.
+if (args is ["--scenario", RateLimitBench.Flag])
+    return await RateLimitBench.RunAsync();
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
