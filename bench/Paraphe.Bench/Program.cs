@@ -18,6 +18,9 @@ if (args is ["--scenario", StallBench.Flag])
 // Issue 11 (`--scenario instances`): dispatch and sealing throughput, one vs two instances on one PostgreSQL.
 if (args is ["--scenario", Paraphe.Bench.Instances.InstancesBench.Flag, ..])
     return await Paraphe.Bench.Instances.InstancesBench.RunAsync(args);
+// Issue 11 (`--scenario rate-limits`): a rate-limited request's count in the database.
+if (args is ["--scenario", RateLimitBench.Flag])
+    return await RateLimitBench.RunAsync();
 
 var options = BenchOptions.Parse(args);
 if (options is null)

@@ -40,6 +40,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<UserAlert> UserAlerts => Set<UserAlert>();
     public DbSet<AlertPreferences> AlertPreferences => Set<AlertPreferences>();
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    public DbSet<PlatformSecret> PlatformSecrets => Set<PlatformSecret>();
+    public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
     /// <summary>ASP.NET Data Protection's key ring (cookies, antiforgery), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

@@ -35,6 +35,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         e.ToTable("idempotency_records");
         e.HasIndex(x => new { x.AgencyId, x.Key }).IsUnique();
         e.Property(x => x.Key).HasMaxLength(200);
+        e.Property(x => x.Owner).HasMaxLength(40).IsConcurrencyToken();
     }
 }
 

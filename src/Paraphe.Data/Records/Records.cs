@@ -66,6 +66,15 @@ public sealed class IdempotencyRecord
     public byte[] Body { get; set; } = [];
     public string? Location { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>
+    /// The request that holds the key (a random token, a concurrency token): the work's save writes the completion
+    /// only while it still holds it, so a key taken over after its lease ran out cannot commit twice.
+    /// </summary>
+    public string? Owner { get; set; }
+    /// <summary>Until when the holder is presumed alive; past it (or null: a record older than leases) a retry takes the key.</summary>
+    public DateTime? LeaseUntil { get; set; }
+    /// <summary>When the work the key protects committed (in the same transaction); null while nothing was committed.</summary>
+    public DateTime? CommittedAt { get; set; }
 }
 
 /// <summary>A message as the capture provider received it: exactly what the client would have got.</summary>

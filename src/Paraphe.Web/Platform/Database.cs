@@ -11,6 +11,7 @@ public static class Database
     public static WebApplicationBuilder AddDatabase(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<ITenant, RequestTenant>();
+        builder.Services.AddSingleton<PlatformSecrets>();
         builder.Services.AddDbContext<ParapheDbContext>((services, options) =>
         {
             var o = services.GetRequiredService<IOptions<ParapheOptions>>().Value;

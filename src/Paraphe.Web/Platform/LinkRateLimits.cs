@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Paraphe.Web.Platform;
@@ -29,7 +30,8 @@ public sealed class LinkRateLimitOptions
 /// (or guesses at it) can repeat what it allows, so each link — not each client address, which an attacker changes at
 /// will — gets a budget a minute: the signing link's token (by its SHA-256, as stored) and the download link's
 /// notification id. Beyond it: 429 `rate_limited` with `Retry-After`, problem+json on the API and the French error page
-/// for people. Other links are unaffected.
+/// for people. Other links are unaffected. The counts are kept in the database (<see cref="SharedRateLimits"/>), so
+/// the budgets hold across every instance behind a load balancer.
 /// </summary>
 public static class LinkRateLimits
 {
@@ -42,6 +44,7 @@ public static class LinkRateLimits
             .Validate(o => o.SigningPerMinute > 0 && o.DownloadsPerMinute > 0 && o.PerClientPerMinute > 0,
                 "Paraphe:LinkRateLimits:SigningPerMinute, DownloadsPerMinute and PerClientPerMinute must be positive.")
             .ValidateOnStart();
+        builder.Services.TryAddSingleton<SharedRateLimits>();
         builder.Services.AddRateLimiter(o =>
         {
             o.AddPolicy(SigningPolicy, http => PerLink(http, "token", "signing", l => l.SigningPerMinute));
@@ -50,11 +53,8 @@ public static class LinkRateLimits
             // no client to count: the per-link limits still hold).
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 PolicyOf(http) is SigningPolicy or DownloadPolicy && Http.ClientPartition.Known(http) is { } client
-                    ? RateLimitPartition.GetFixedWindowLimiter("client:" + client, _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = http.RequestServices.GetRequiredService<IOptions<LinkRateLimitOptions>>().Value.PerClientPerMinute,
-                        Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
-                    })
+                    ? SharedRateLimits.Partition(http, "links-client:" + client,
+                        http.RequestServices.GetRequiredService<IOptions<LinkRateLimitOptions>>().Value.PerClientPerMinute, TimeSpan.FromMinutes(1))
                     : RateLimitPartition.GetNoLimiter("none"));
         });
         // After every other feature's setup: answer for these two policies, leave the others' refusals to them.
@@ -74,10 +74,7 @@ public static class LinkRateLimits
         var link = http.Request.RouteValues[routeValue] as string ?? "";
         var key = kind + ":" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(link)));
         var limit = permits(http.RequestServices.GetRequiredService<IOptions<LinkRateLimitOptions>>().Value);
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
-        });
+        return SharedRateLimits.Partition(http, key, limit, TimeSpan.FromMinutes(1));
     }
 
     private static string? PolicyOf(HttpContext http) =>

@@ -30,6 +30,7 @@ public static class Platform
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        IdempotencyMiddleware.AddIdempotency(services);
 
         var maxBody = (builder.Configuration.GetValue<int?>("Paraphe:MaxUploadMegabytes") ?? 50 + 0) * 1024L * 1024L;
         // Small by default; each endpoint's own limit is set by RequestLimits (docs/LIMITS.md).

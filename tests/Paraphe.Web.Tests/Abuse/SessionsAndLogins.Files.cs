@@ -17,10 +17,13 @@ public abstract partial class SessionsAndLogins
     public void TheDataDirectoryAndItsSecretsAreReadableByParaphesUserOnly()
     {
         if (OperatingSystem.IsWindows()) return;
-        _ = app.Services.GetService(typeof(Paraphe.Web.Features.Signing.SigningLinks)); // writes signing.key
-        _ = app.Services.GetService(typeof(Paraphe.Web.Features.Sealing.SealCertificates)); // writes the development seal
+        // The signing key and the development seal are kept in the database (issue 11: the same on every instance), not here.
+        _ = app.Services.GetService(typeof(Paraphe.Web.Features.Signing.SigningLinks));
+        _ = app.Services.GetService(typeof(Paraphe.Web.Features.Sealing.SealCertificates));
+        Assert.False(File.Exists(Path.Combine(app.DataDirectory, "signing.key")));
+        Assert.False(File.Exists(Path.Combine(app.DataDirectory, "sealing", "dev-seal.pfx")));
         Assert.Equal(Paraphe.Web.Platform.DataFiles.DirectoryMode, File.GetUnixFileMode(app.DataDirectory));
-        var secrets = new List<string> { "signing.key", "sealing/dev-seal.pfx" };
+        var secrets = new List<string>();
         if (app.ConnectionString is null) secrets.AddRange(["paraphe.db", "paraphe.db-wal", "paraphe.db-shm"]);
         foreach (var name in secrets)
         {

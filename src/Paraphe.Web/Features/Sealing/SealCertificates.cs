@@ -8,7 +8,9 @@ namespace Paraphe.Web.Features.Sealing;
 /// <summary>
 /// The platform seal certificate (with its private key) and the certificates of its chain. Loaded from the PKCS#12
 /// named by `Paraphe:Sealing:CertificatePath`, or, on an install without one, a development CA and a seal certificate
-/// issued by it, generated once into `&lt;DataDirectory&gt;/sealing/` and reused on every later start.
+/// issued by it, generated once in the database (<see cref="PlatformSecrets"/>, so that every instance seals with the
+/// same one; an older install's `&lt;DataDirectory&gt;/sealing/dev-seal.pfx` is moved there) and reused on every later
+/// start. The development CA's certificate is written to `&lt;DataDirectory&gt;/sealing/dev-ca.pem` for readers to trust.
 /// </summary>
 public sealed class SealCertificates : IDisposable
 {
@@ -17,7 +19,7 @@ public sealed class SealCertificates : IDisposable
     public const string DevSealFileName = "dev-seal.pfx";
 
     public SealCertificates(IOptions<ParapheOptions> platform, IOptions<SealingOptions> sealing, TimeProvider clock,
-        ILogger<SealCertificates> logger)
+        ILogger<SealCertificates> logger, PlatformSecrets? secrets = null)
     {
         var o = sealing.Value;
         X509Certificate2Collection all;
@@ -29,7 +31,9 @@ public sealed class SealCertificates : IDisposable
         }
         else
         {
-            all = LoadOrCreateDevelopment(Path.Combine(platform.Value.ResolvedDataDirectory, DevDirectoryName), clock.GetUtcNow(), logger);
+            var directory = Path.Combine(platform.Value.ResolvedDataDirectory, DevDirectoryName);
+            all = secrets is null ? LoadOrCreateDevelopment(directory, clock.GetUtcNow(), logger)
+                : LoadDevelopmentFromDatabase(secrets, directory, clock.GetUtcNow(), logger);
             IsDevelopment = true;
         }
 
@@ -51,18 +55,52 @@ public sealed class SealCertificates : IDisposable
     /// <summary>True when the generated development CA is used (readers will not trust it unless told to).</summary>
     public bool IsDevelopment { get; }
 
+    /// <summary>The development PKCS#12 in the database (moved from the data directory's file, or generated), its CA written beside.</summary>
+    private static X509Certificate2Collection LoadDevelopmentFromDatabase(PlatformSecrets secrets, string directory,
+        DateTimeOffset now, ILogger logger)
+    {
+        var pfxPath = Path.Combine(directory, DevSealFileName);
+        var pfx = secrets.GetOrCreate(Paraphe.Data.Records.PlatformSecretNames.DevelopmentSeal,
+            () => File.Exists(pfxPath) ? File.ReadAllBytes(pfxPath) : null,
+            () =>
+            {
+                logger.LogWarning("Generating a development seal certificate: configure Paraphe:Sealing:CertificatePath in production");
+                return CreateDevelopmentPfx(now);
+            });
+        var all = X509CertificateLoader.LoadPkcs12Collection(pfx, null, X509KeyStorageFlags.EphemeralKeySet);
+        if (all.FirstOrDefault(c => !c.HasPrivateKey) is { } ca)
+        {
+            Directory.CreateDirectory(directory);
+            var caPath = Path.Combine(directory, DevCaFileName);
+            var pem = ca.ExportCertificatePem() + "\n";
+            if (!File.Exists(caPath) || File.ReadAllText(caPath) != pem)
+            {
+                var tmp = caPath + "." + Guid.NewGuid().ToString("N") + ".tmp"; // whole or not at all, for a reader beside
+                File.WriteAllText(tmp, pem);
+                File.Move(tmp, caPath, overwrite: true);
+            }
+        }
+        return all;
+    }
+
+    /// <summary>A development CA and a seal certificate issued by it, as one PKCS#12 (the seal with its key, the CA's certificate).</summary>
+    private static byte[] CreateDevelopmentPfx(DateTimeOffset now)
+    {
+        var (ca, seal) = CreateDevelopmentPair(now);
+        using (ca)
+        using (seal)
+        using (var caPublic = X509CertificateLoader.LoadCertificate(ca.RawData))
+            return new X509Certificate2Collection { seal, caPublic }.Export(X509ContentType.Pkcs12)!;
+    }
+
     private static X509Certificate2Collection LoadOrCreateDevelopment(string directory, DateTimeOffset now, ILogger logger)
     {
         var pfxPath = Path.Combine(directory, DevSealFileName);
         if (File.Exists(pfxPath)) return LoadDevelopment(directory, pfxPath);
 
         Directory.CreateDirectory(directory);
-        var (ca, seal) = CreateDevelopmentPair(now);
-        using (ca)
-        using (seal)
-        using (var caPublic = X509CertificateLoader.LoadCertificate(ca.RawData))
         {
-            var pfx = new X509Certificate2Collection { seal, caPublic }.Export(X509ContentType.Pkcs12)!;
+            var pfx = CreateDevelopmentPfx(now);
             var tmp = pfxPath + "." + Guid.NewGuid().ToString("N") + ".tmp";
             File.WriteAllBytes(tmp, pfx);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Paraphe.Data.Records;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Platform;
 
@@ -15,12 +16,25 @@ public sealed class SigningLinks
     private readonly byte[] _key;
     private readonly string _baseUrl;
 
-    public SigningLinks(IOptions<ParapheOptions> options)
+    /// <summary>
+    /// The key is `Paraphe:SigningKey` when configured; else the one in the database, shared by every instance
+    /// (<see cref="PlatformSecrets"/>: generated once, or moved there from an older install's `signing.key`). Without
+    /// <paramref name="secrets"/> (unit tests), the data directory's `signing.key`, created if absent.
+    /// </summary>
+    public SigningLinks(IOptions<ParapheOptions> options, PlatformSecrets? secrets = null)
     {
         var o = options.Value;
         _baseUrl = o.PublicBaseUrl.TrimEnd('/');
-        _key = o.SigningKey is { Length: > 0 } configured ? Convert.FromBase64String(configured) : LoadOrCreateKey(o.ResolvedDataDirectory);
+        _key = o.SigningKey is { Length: > 0 } configured ? Convert.FromBase64String(configured)
+            : secrets is null ? LoadOrCreateKey(o.ResolvedDataDirectory)
+            : secrets.GetOrCreate(PlatformSecretNames.SigningKey, () => ReadKeyFile(o.ResolvedDataDirectory), () => RandomNumberGenerator.GetBytes(32));
         OtpKey = new OneTimeCodeKey(HMACSHA256.HashData(_key, "paraphe-otp-key"u8));
+    }
+
+    private static byte[]? ReadKeyFile(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "signing.key");
+        return File.Exists(path) ? Convert.FromBase64String(File.ReadAllText(path).Trim()) : null;
     }
 
     /// <summary>Derives SMS signing codes and their hashes: a subkey of the same secret, used for nothing else.</summary>

@@ -38,7 +38,7 @@ public static class ConfigurationChecks
             p.Unless(o.Database is null || o.Database.Trim().ToLowerInvariant() is "sqlite" or "postgres" or "postgresql",
                 $"Paraphe:Database « {o.Database} » est inconnu : sqlite ou postgres.");
             p.Unless(o.SigningKey is null || IsKey(o.SigningKey, 32),
-                "Paraphe:SigningKey doit être une clé de 32 octets en base64 (openssl rand -base64 32), ou absent (clé générée dans le dossier des données).");
+                "Paraphe:SigningKey doit être une clé de 32 octets en base64 (openssl rand -base64 32), ou absent (clé générée une fois dans la base de données).");
             p.InRange(o.MaxUploadMegabytes, 1, 1024, "Paraphe:MaxUploadMegabytes");
             p.Secret(string.IsNullOrEmpty(o.Demo.ApiKey) ? null : o.Demo.ApiKey, MinimumSecretLength, "Paraphe:Demo:ApiKey");
         });
@@ -56,6 +56,7 @@ public static class ConfigurationChecks
             p.InRange(o.RetryFor, TimeSpan.Zero, TimeSpan.FromDays(30), "Paraphe:Outbox:RetryFor");
             p.InRange(o.AttachSignedDocumentUpToKilobytes, 0, 25 * 1024, "Paraphe:Outbox:AttachSignedDocumentUpToKilobytes");
         });
+        services.Check<IdempotencyOptions>((o, p) => p.InRange(o.Lease, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), "Paraphe:Idempotency:Lease"));
         services.Check<SmtpOptions>((o, p) =>
         {
             p.InRange(o.Port, 1, 65535, "Paraphe:Email:Smtp:Port");
