@@ -15,6 +15,10 @@ if (args is [ColdSeal.ChildFlag, var input, var directory])
 if (args is ["--scenario", StallBench.Flag])
     return await StallBench.RunAsync();
 
+// Issue 11 (`--scenario crash …`): SIGKILLs while dispatching and sealing, and the counts after (bench/crash.sh).
+if (args is ["--scenario", CrashBench.Flag, ..])
+    return await CrashBench.RunAsync(args);
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {

@@ -18,8 +18,11 @@ public sealed class CountingSmtpStore : MessageStore
 
     public TimeSpan Delay { get; set; }
 
-    /// <summary>When set, every message is answered `451 4.3.0` (try again later) and not kept.</summary>
+    /// <summary>When set, every message is answered with <see cref="RefusalCode"/> (try again later) and not kept.</summary>
     public bool Refusing { get; set; }
+
+    /// <summary>`451` (local problem) by default; `421` (service not available, closing) is the other temporary answer.</summary>
+    public int RefusalCode { get; set; } = 451;
 
     public int Refused => Volatile.Read(ref refused);
 
@@ -33,7 +36,9 @@ public sealed class CountingSmtpStore : MessageStore
         if (Refusing)
         {
             Interlocked.Increment(ref refused);
-            return new SmtpResponse((SmtpReplyCode)451, "4.3.0 Temporary local problem, please try again later");
+            return RefusalCode == 421
+                ? new SmtpResponse((SmtpReplyCode)421, "4.3.2 Service not available, closing transmission channel")
+                : new SmtpResponse((SmtpReplyCode)RefusalCode, "4.3.0 Temporary local problem, please try again later");
         }
         var user = transaction.From?.User ?? "";
         var plus = user.IndexOf('+', StringComparison.Ordinal);

@@ -22,7 +22,7 @@ public sealed record CrashOptions(int Procedures = 100, int SignersPerProcedure 
 }
 
 /// <summary>One kill: what had reached the providers, what was claimed and what was still being sealed.</summary>
-public sealed record KillRecord(int Number, int ReceivedBefore, int ClaimedAtKill, int SealingPendingAtKill, HashSet<string> InFlight,
+public sealed record KillRecord(int Number, int ReceivedBefore, int ClaimedAtKill, int SealingAtKill, HashSet<string> InFlight,
     HashSet<string> ReceivedIds);
 
 /// <summary>The counts after the last restart, once everything settled.</summary>
@@ -35,7 +35,7 @@ public sealed record CrashReport(
     [
         $"messages queued: {Notifications} ({Options.Messages} invitations + completion/alert emails), kills: {Kills.Count}",
         .. Kills.Select(k => $"  kill {k.Number}: {k.ReceivedBefore} messages had reached the providers, {k.ClaimedAtKill} claimed (`sending`), " +
-                             $"{k.SealingPendingAtKill} sealing jobs not done"),
+                             $"{k.SealingAtKill} seals being made"),
         $"final: {Final}/{Notifications}; lost: {Lost}; duplicates: {Duplicates} (outside a send in flight: {DuplicatesOutsideFlight.Count})",
         $"stuck: {StuckNotifications} messages, {StuckSealingJobs} sealing jobs; audit chains invalid: {InvalidChains}/{Procedures}; " +
         $"seals invalid: {InvalidSeals}/{Seals}",
@@ -57,6 +57,10 @@ public sealed class CrashScenario
     private static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)(i * 7)).ToArray());
     private static readonly TimeSpan StartWithin = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan SettleWithin = TimeSpan.FromMinutes(5);
+
+    /// <summary>Sealing jobs taken by a worker (an attempt started) and not finished.</summary>
+    private const string SealingInProgress =
+        """SELECT count(*) FROM sealing_jobs WHERE "DoneAt" IS NULL AND "FailedAt" IS NULL AND "Attempts" > 0""";
 
     private readonly CrashOptions options;
     private readonly Action<string> progress;
@@ -112,24 +116,30 @@ public sealed class CrashScenario
             var sealBatches = faceToFace.Chunk(Math.Max(1, (int)Math.Ceiling(faceToFace.Count / (double)Math.Max(1, options.Kills)))).ToList();
             for (var k = 1; k <= options.Kills; k++)
             {
-                // Completions just before the kill: their seals are being made when it comes.
+                var target = options.Messages * k / (options.Kills + 1);
+                var wait = Stopwatch.StartNew();
+                while (Reached(store, twilio) < target && wait.Elapsed < SettleWithin) await Task.Delay(20);
+
+                // Completions just before the kill, which comes once one of their seals is being made.
                 if (k - 1 < sealBatches.Count)
+                {
                     foreach (var (id, signers) in sealBatches[k - 1])
                         foreach (var (signer, i) in signers.Select((s, i) => (s, i)))
                             await PostAsync(http, $"api/v1/procedures/{id}/signers/{signer}/sign-in-person", new
                             {
                                 consent = true, confirmed_name = $"Signataire Numéro{i}", typed_name = $"Numéro{i}",
                             }, HttpStatusCode.OK);
-                var target = options.Messages * k / (options.Kills + 1);
-                var wait = Stopwatch.StartNew();
-                while (Reached(store, twilio) < target && wait.Elapsed < SettleWithin) await Task.Delay(20);
+                    wait.Restart();
+                    while (await CountAsync(connectionString, SealingInProgress) == 0 && wait.Elapsed < TimeSpan.FromSeconds(20))
+                        await Task.Delay(10);
+                }
 
                 await app.KillAsync();
                 var receivedIds = ReceivedIds(store, twilio);
                 var inFlight = await IdsAsync(connectionString, """SELECT "Id" FROM notifications WHERE lower("Status") = 'sending'""");
-                var sealing = await CountAsync(connectionString, """SELECT count(*) FROM sealing_jobs WHERE "DoneAt" IS NULL AND "FailedAt" IS NULL""");
+                var sealing = await CountAsync(connectionString, SealingInProgress);
                 kills.Add(new KillRecord(k, receivedIds.Count, inFlight.Count, sealing, inFlight, receivedIds));
-                progress($"kill {k}: {receivedIds.Count} received, {inFlight.Count} claimed, {sealing} seals pending");
+                progress($"kill {k}: {receivedIds.Count} received, {inFlight.Count} claimed, {sealing} seals being made");
                 await app.DisposeAsync();
 
                 app = ParapheProcess.Start(port, settings, logFile);
