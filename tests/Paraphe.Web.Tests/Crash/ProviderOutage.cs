@@ -79,11 +79,14 @@ public abstract class ProviderOutage(ProviderOutageApp app)
     [InlineData(421)]
     public async Task EmailsWaitOutAnSmtpOutageAndAllLeaveWhenItEnds(int code)
     {
-        var (api, procedureId, agent) = await LaunchAsync();
+        // Down before the launch: no message may leave before the outage starts.
         app.Store.RefusalCode = code;
         app.Store.Refusing = true;
+        Api api;
+        string procedureId;
         try
         {
+            (api, procedureId, var agent) = await LaunchAsync();
             await OutageAsync(api, procedureId, agent, "email", () => app.Store.Refused);
             var emails = (await Notifications(api, procedureId, "email")).Select(n => n.Str("id")).ToHashSet();
             Assert.DoesNotContain(app.Store.Received.Keys, emails.Contains);
@@ -101,11 +104,13 @@ public abstract class ProviderOutage(ProviderOutageApp app)
     [InlineData("hang")]
     public async Task SmsWaitOutAnApiOutageAndAllLeaveWhenItEnds(string outage)
     {
-        var (api, procedureId, agent) = await LaunchAsync();
         var attemptsBefore = app.Twilio.Attempts.Count;
         app.Twilio.Default = outage == "hang" ? SimulatedAnswer.Hang : SimulatedAnswer.Error(503, "20503", "Service Unavailable");
+        Api api;
+        string procedureId;
         try
         {
+            (api, procedureId, var agent) = await LaunchAsync();
             await OutageAsync(api, procedureId, agent, "sms", () => app.Twilio.Attempts.Count - attemptsBefore);
         }
         finally
