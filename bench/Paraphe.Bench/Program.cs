@@ -21,6 +21,9 @@ if (args is ["--scenario", Paraphe.Bench.Instances.InstancesBench.Flag, ..])
 // Issue 11 (`--scenario rate-limits`): a rate-limited request's count in the database.
 if (args is ["--scenario", RateLimitBench.Flag])
     return await RateLimitBench.RunAsync();
+// Issue 11 (`--scenario crash …`): SIGKILLs while dispatching and sealing, and the counts after (bench/crash.sh).
+if (args is ["--scenario", CrashBench.Flag, ..])
+    return await CrashBench.RunAsync(args);
 
 var options = BenchOptions.Parse(args);
 if (options is null)

@@ -26,6 +26,21 @@ public static class DatabaseSetup
         provider switch
         {
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrations)),
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString, o => o.MigrationsAssembly(PostgresMigrations)),
+            DatabaseProvider.Postgres => options.UseNpgsql(WithConnectTimeout(connectionString), o => o.MigrationsAssembly(PostgresMigrations)),
         };
+
+    /// <summary>Seconds to open a PostgreSQL connection when the connection string says nothing (Npgsql's own default is 15).</summary>
+    public const int DefaultConnectTimeoutSeconds = 5;
+
+    /// <summary>
+    /// A short connection-open timeout unless the connection string sets `Timeout`: when the server is unreachable a
+    /// request is answered `503 service_unavailable` within seconds instead of holding the client for Npgsql's 15 s.
+    /// </summary>
+    public static string WithConnectTimeout(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (given.ContainsKey("Timeout") || given.ContainsKey("Connect Timeout") || given.ContainsKey("Connection Timeout"))
+            return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Timeout = DefaultConnectTimeoutSeconds }.ConnectionString;
+    }
 }

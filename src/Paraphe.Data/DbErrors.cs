@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using System.Net.Sockets;
 using Npgsql;
 
 namespace Paraphe.Data;
@@ -47,6 +48,8 @@ public static class DbErrors
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintPrimaryKey = 1555;
     private const int SqliteConstraintUnique = 2067;
+    private const int SqliteIoError = 10;
+    private const int SqliteCantOpen = 14;
 
     /// <summary>Classifies an exception (a DbUpdateException, its inner provider exception, or that exception itself).</summary>
     public static DbConflict Classify(Exception? e)
@@ -80,6 +83,32 @@ public static class DbErrors
 
     /// <summary>Whether <paramref name="e"/> is a collision with another writer, worth a reload and a retry (or a 409).</summary>
     public static bool IsConflict(Exception? e) => Classify(e).IsConflict;
+
+    /// <summary>
+    /// Whether <paramref name="e"/> says the database cannot be reached right now (server stopped or restarting, connection
+    /// refused, reset or timed out while opening, pool exhausted; SQLite's file cannot be opened or read): a request
+    /// answers `503 service_unavailable` with `Retry-After`, a worker tries again at its next pass. By the provider's
+    /// exception type and codes, never by message text. A conflict between writers is not an outage.
+    /// </summary>
+    public static bool IsUnavailable(Exception? e)
+    {
+        for (var x = e; x is not null; x = x.InnerException)
+        {
+            switch (x)
+            {
+                case PostgresException pg:
+                    // Class 08 (connection exception), the server shutting down or starting (57P01-57P03), too many connections.
+                    return pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                           || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300";
+                case NpgsqlException npgsql:
+                    // Not a server answer: the socket could not be opened or broke, or opening timed out.
+                    return npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException;
+                case SqliteException sqlite:
+                    return sqlite.SqliteErrorCode is SqliteCantOpen or SqliteIoError;
+            }
+        }
+        return false;
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> (which loads what it needs, changes it and saves) again on fresh rows when it

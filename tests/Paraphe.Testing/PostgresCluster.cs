@@ -26,12 +26,15 @@ public sealed partial class PostgresCluster : IAsyncDisposable
     private readonly string rootDirectory;
     private int disposed;
 
-    private PostgresCluster(string binDirectory, string rootDirectory, int port)
+    private PostgresCluster(string binDirectory, string rootDirectory, int port, bool fsync = false)
     {
         this.binDirectory = binDirectory;
         this.rootDirectory = rootDirectory;
         Port = port;
+        this.fsync = fsync;
     }
+
+    private readonly bool fsync;
 
     public int Port { get; }
 
@@ -121,21 +124,10 @@ public sealed partial class PostgresCluster : IAsyncDisposable
             Exception? lastError = null;
             for (var attempt = 0; attempt < 5; attempt++)
             {
-                var cluster = new PostgresCluster(binDirectory, root, FreeTcpPort.Next());
+                var cluster = new PostgresCluster(binDirectory, root, FreeTcpPort.Next(), fsync);
                 try
                 {
-                    await cluster.RunAsync(
-                        "pg_ctl",
-                        [
-                            "-D", cluster.DataDirectory, "-l", cluster.LogFile, "-w", "-t", "60",
-                            "-o", $"-p {cluster.Port} -k {cluster.DataDirectory} -c listen_addresses=127.0.0.1 " +
-                                  (fsync
-                                      ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on "
-                                      : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") +
-                                  "-c max_connections=200",
-                            "start",
-                        ],
-                        cancellationToken);
+                    await cluster.StartServerAsync(cancellationToken);
                     return cluster;
                 }
                 catch (InvalidOperationException ex)
@@ -153,6 +145,31 @@ public sealed partial class PostgresCluster : IAsyncDisposable
             throw;
         }
     }
+
+    private Task StartServerAsync(CancellationToken cancellationToken) =>
+        RunAsync(
+            "pg_ctl",
+            [
+                "-D", DataDirectory, "-l", LogFile, "-w", "-t", "60",
+                "-o", $"-p {Port} -k {DataDirectory} -c listen_addresses=127.0.0.1 " +
+                      (fsync
+                          ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on "
+                          : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") +
+                      "-c max_connections=200",
+                "start",
+            ],
+            cancellationToken);
+
+    /// <summary>
+    /// Stops the server at once (`pg_ctl stop -m immediate`: connections are cut, as when the database's machine goes
+    /// away) and keeps its data, for outage tests; <see cref="ResumeAsync"/> starts it again on the same port. Only on a
+    /// cluster of the test's own, never the shared one.
+    /// </summary>
+    public Task PauseAsync(CancellationToken cancellationToken = default) =>
+        RunAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], cancellationToken);
+
+    /// <summary>Starts again a server stopped by <see cref="PauseAsync"/> (same data, same port).</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken = default) => StartServerAsync(cancellationToken);
 
     /// <summary>Creates a database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default)

@@ -22,6 +22,7 @@ public static class ErrorPage
             429 => ("Trop de demandes", "Trop de demandes : réessayez dans une minute."),
             413 => ("Envoi trop volumineux", "Le fichier ou le formulaire envoyé dépasse la taille acceptée. Réduisez-le puis recommencez."),
             422 => ("Données refusées", "Certaines valeurs envoyées ne sont pas acceptées."),
+            503 => ("Service momentanément indisponible", "Paraphe ne peut pas répondre pour le moment. Réessayez dans quelques instants."),
             >= 500 => ("Une erreur est survenue", "Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez le support."),
             _ => ("Demande refusée", "Cette demande n'a pas pu être traitée."),
         };

@@ -101,6 +101,8 @@ public static class OpenApiProblems
         if (Table.TryGetValue($"{method} {route}", out var specific)) codes.AddRange(specific.Select(c => ((int?)null, c)));
         // Every endpoint has a body limit (docs/LIMITS.md); an upload's file over it is told as `document_too_large`.
         codes.Add((null, RequestLimits.RequestTooLarge));
+        // Every operation reads the database: while it is out of reach, `503 service_unavailable` with Retry-After.
+        codes.Add((null, Problems.ServiceUnavailable));
 
         var byStatus = new SortedDictionary<int, SortedSet<string>>();
         foreach (var (explicitStatus, code) in codes)

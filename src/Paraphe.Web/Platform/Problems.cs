@@ -20,6 +20,8 @@ public static class Problems
     public const string MethodNotAllowed = "method_not_allowed";
     /// <summary>Too many requests from one client on a public endpoint (429).</summary>
     public const string RateLimited = "rate_limited";
+    /// <summary>The database cannot be reached for now (503, with `Retry-After`): retry the same request later.</summary>
+    public const string ServiceUnavailable = "service_unavailable";
 
     public static int StatusFor(string code) => code switch
     {
@@ -40,6 +42,7 @@ public static class Problems
         IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         Unauthorized => StatusCodes.Status401Unauthorized,
         RateLimited => StatusCodes.Status429TooManyRequests,
+        ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -84,6 +87,7 @@ public static class Problems
         422 => "Données invalides",
         423 => "Verrouillé",
         429 => "Trop de demandes",
+        503 => "Service momentanément indisponible",
         _ => "Erreur",
     };
 }
@@ -104,6 +108,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             // A collision with another writer, by the database's code (DbErrors): never a 500.
             _ when Paraphe.Data.DbErrors.IsConflict(exception) => Problems.Details(Problems.ConcurrentUpdate,
                 "La procédure a été modifiée en même temps par une autre action. Rechargez et recommencez."),
+            // The database is out of reach (DbErrors): a quick 503 the client retries, never a hang or a 500.
+            _ when Paraphe.Data.DbErrors.IsUnavailable(exception) => ServiceUnavailable.Answer(http, exception, log),
             _ => null,
         };
         if (details is null)
