@@ -24,6 +24,8 @@ if (args is ["--scenario", RateLimitBench.Flag])
 // Issue 11 (`--scenario crash …`): SIGKILLs while dispatching and sealing, and the counts after (bench/crash.sh).
 if (args is ["--scenario", CrashBench.Flag, ..])
     return await CrashBench.RunAsync(args);
+if (args is ["--scenario", DatabaseOutageBench.Flag, ..])
+    return await DatabaseOutageBench.RunAsync(args);
 
 var options = BenchOptions.Parse(args);
 if (options is null)
