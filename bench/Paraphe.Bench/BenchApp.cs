@@ -125,7 +125,7 @@ public sealed class BenchApp : IAsyncDisposable
             ContactIds = ids;
 
             var upload = scope.ServiceProvider.GetRequiredService<UploadDocument>();
-            var document = upload.Stage(AgencyId, SamplePdfs.Valid(pageCount: 4), "Compromis de vente", "compromis");
+            var document = await upload.StageAsync(AgencyId, SamplePdfs.Valid(pageCount: 4), "Compromis de vente", "compromis", CancellationToken.None);
             await db.SaveChangesAsync(ct);
             DocumentId = document.Id;
         }

@@ -244,8 +244,11 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<byte[]>("Bytes")
-                        .IsRequired()
                         .HasColumnType("bytea");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.HasKey("DocumentId");
 
@@ -307,7 +310,6 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<byte[]>("Bytes")
-                        .IsRequired()
                         .HasColumnType("bytea");
 
                     b.Property<string>("SealSignatureSha256")
@@ -324,6 +326,10 @@ namespace Paraphe.Migrations.Postgres.Migrations
 
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.HasKey("ProcedureId");
 

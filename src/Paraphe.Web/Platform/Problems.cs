@@ -40,6 +40,7 @@ public static class Problems
         IdempotencyKeyReused => StatusCodes.Status422UnprocessableEntity,
         Unauthorized => StatusCodes.Status401Unauthorized,
         RateLimited => StatusCodes.Status429TooManyRequests,
+        Storage.StorageUnavailableException.Code => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -84,6 +85,7 @@ public static class Problems
         422 => "Données invalides",
         423 => "Verrouillé",
         429 => "Trop de demandes",
+        503 => "Service indisponible",
         _ => "Erreur",
     };
 }
@@ -96,6 +98,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         var details = exception switch
         {
             DomainException e => Problems.Details(e),
+            Storage.StorageUnavailableException e => Storage.StorageProblem.Details(http, e, log),
             BadHttpRequestException { StatusCode: 413 } => RequestLimits.TooLarge(http),
             BadHttpRequestException { InnerException: RefusedJsonStringException refused } => refused.ToProblem(),
             BadHttpRequestException e => Problems.Details(Problems.MalformedRequest, $"La requête est mal formée : {e.Message}"),

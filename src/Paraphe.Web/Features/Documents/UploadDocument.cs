@@ -6,11 +6,12 @@ using Paraphe.Data.Records;
 using Paraphe.Domain;
 using Paraphe.Domain.Documents;
 using Paraphe.Web.Platform;
+using Paraphe.Web.Platform.Storage;
 
 namespace Paraphe.Web.Features.Documents;
 
 /// <summary>Stores an uploaded contract with its SHA-256 after checking it is a real PDF of acceptable size.</summary>
-public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions> options)
+public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions> options, StoredFiles files)
 {
     public async Task<Document> HandleAsync(string agencyId, IFormFile? file, string? title, string? kind, CancellationToken ct)
     {
@@ -23,7 +24,7 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
     public async Task<Document> StageAsync(string agencyId, IFormFile? file, string? title, string? kind, CancellationToken ct)
     {
         var bytes = await ReadAsync(file, "Joignez le contrat au format PDF (champ `file`).", options.Value, ct);
-        return Stage(agencyId, bytes, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(file!.FileName) : title, kind);
+        return await StageAsync(agencyId, bytes, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(file!.FileName) : title, kind, ct);
     }
 
     /// <summary>
@@ -43,7 +44,11 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
         return buffer.ToArray();
     }
 
-    public Document Stage(string agencyId, byte[] bytes, string? title, string? kind)
+    /// <summary>
+    /// Checks and cleans the PDF, writes it to the document store (before the row that names it is saved: a failed
+    /// save leaves an orphan object, never a row without its object) and adds the document.
+    /// </summary>
+    public async Task<Document> StageAsync(string agencyId, byte[] bytes, string? title, string? kind, CancellationToken ct)
     {
         var inspection = PdfInspector.Inspect(bytes);
         if (!inspection.Ok)
@@ -52,8 +57,10 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
         (bytes, RemovedActiveContent) = RemoveActiveContent(bytes);
         var document = Document.Create(agencyId, title, kind, Convert.ToHexStringLower(SHA256.HashData(bytes)),
             inspection.Pages, bytes.LongLength, db.UtcNow, inspection.Sizes);
+        var key = StorageKeys.Document(agencyId, document.Id);
+        await files.PutAsync(key, bytes, ct);
         db.Documents.Add(document);
-        db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, Bytes = bytes });
+        db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, StorageKey = key });
         return document;
     }
 
