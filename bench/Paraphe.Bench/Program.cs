@@ -15,6 +15,10 @@ if (args is [ColdSeal.ChildFlag, var input, var directory])
 if (args is ["--scenario", StallBench.Flag])
     return await StallBench.RunAsync();
 
+// Issue 11 (`--scenario storage`): memory per request for a 50 MB upload and download with each storage provider.
+if (args is ["--scenario", Paraphe.Bench.Storage.StorageBench.Flag])
+    return await Paraphe.Bench.Storage.StorageBench.RunAsync();
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {

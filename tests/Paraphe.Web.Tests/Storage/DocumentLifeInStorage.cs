@@ -82,7 +82,7 @@ public abstract class DocumentLifeInStorage(ParapheApp app)
         var (procedure, _) = await api.LaunchedAsync("manual", signers: 1);
         var id = procedure.Str("id");
         var scan = SamplePdfs.Valid(pageCount: 2);
-        await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/mark-signed", Api.PdfForm(scan)), HttpStatusCode.OK);
+        await Expect.JsonAsync(await api.Http.PostAsync($"/api/v1/procedures/{id}/mark-signed", Api.PdfForm(scan)), HttpStatusCode.OK);
         var scanId = await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => p.ScannedDocumentId).SingleAsync());
         var row = await app.DbAsync(db => db.DocumentContents.IgnoreQueryFilters().SingleAsync(c => c.DocumentId == scanId));
         Assert.Null(row.Bytes);

@@ -75,7 +75,7 @@ public abstract class HostileDocumentIds(ParapheApp app)
     [InlineData("..%2F..%2F..%2Fetc%2Fpasswd")]
     [InlineData("..%5C..%5Csigning.key")]
     [InlineData("%2E%2E")]
-    [InlineData("doc_%00")]
+    [InlineData("documents%2Fagc_1%2F..%2F..%2Fsealing%2Fdev-ca")]
     public async Task AHostileIdIsNotFound(string id)
     {
         var response = await app.Api().GetAsync($"/api/v1/documents/{id}/file");
