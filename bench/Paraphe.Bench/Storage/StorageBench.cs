@@ -150,7 +150,8 @@ public static class StorageBench
         Console.WriteLine($"| {provider} | {request} | {allocated / 1024 / 1024:F1} MB | {allocated / size:F2} | {peak / 1024 / 1024:F1} MB / {worst / 1024.0 / 1024:F1} MB | {Median(samples.Select(s => s.Milliseconds)):F0} |");
     }
 
-    private sealed class App(string directory, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    /// <summary>The web app (any type of its assembly names it: this project has a Program of its own).</summary>
+    private sealed class App(string directory, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Paraphe.Web.Platform.ParapheOptions>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {

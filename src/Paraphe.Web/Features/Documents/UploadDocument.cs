@@ -39,9 +39,12 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
         if (file.Length > options.MaxUploadMegabytes * 1024L * 1024L)
             throw new DomainException(Problems.DocumentTooLarge,
                 $"Le fichier fait {file.Length / 1024 / 1024} Mo ; la limite est de {options.MaxUploadMegabytes} Mo.");
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
+        // The form reader has already spooled a large file to a temporary file: read it once into an array of its size
+        // (what the PDF checks need), with no growing buffer and no second copy.
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+        await using var stream = file.OpenReadStream();
+        await stream.ReadExactlyAsync(bytes, ct);
+        return bytes;
     }
 
     /// <summary>
