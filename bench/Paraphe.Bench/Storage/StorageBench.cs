@@ -25,12 +25,13 @@ public static class StorageBench
     {
         Console.WriteLine($"Paraphe.Bench storage — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC — {Machine.Describe()}");
         Console.WriteLine($"load average at start: {Machine.LoadAverage()}");
-        var pdf = SealingInputs.ScannedContract(22);
+        Paraphe.Web.Features.Sealing.DejaVuFonts.EnsureRegistered();
+        var pdf = SealingInputs.ScannedContract(24);
         var file = Path.Combine(Path.GetTempPath(), $"paraphe-bench-{Guid.NewGuid():N}.pdf");
         await File.WriteAllBytesAsync(file, pdf);
         pdf = null;
         var size = new FileInfo(file).Length;
-        Console.WriteLine($"file: {size / 1024.0 / 1024.0:F1} MB (22 scanned pages)");
+        Console.WriteLine($"file: {size / 1024.0 / 1024.0:F1} MB (24 scanned pages)");
         Console.WriteLine();
         Console.WriteLine("| Provider | Request | Allocated per request (median) | × file | Peak working set above start (median / worst) | ms (median) |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -156,6 +157,7 @@ public static class StorageBench
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
+            builder.UseContentRoot(directory);
             builder.UseSetting("Paraphe:DataDirectory", directory);
             builder.UseSetting("Paraphe:Demo:ApiKey", Key);
             builder.UseSetting("Paraphe:MaxUploadMegabytes", "60");
