@@ -77,6 +77,19 @@ public abstract class DocumentLifeInStorage(ParapheApp app)
     }
 
     [Fact]
+    public async Task TheSignerOpensTheDocumentFromTheStoreThroughTheLink()
+    {
+        var (procedure, contacts) = await api.LaunchedAsync("remote", signers: 1);
+        var original = await (await api.GetAsync($"/api/v1/documents/{procedure.Str("document_id")}/file")).Content.ReadAsByteArrayAsync();
+        var token = await api.SigningTokenAsync(contacts[0].Str("email"));
+        var response = await app.Anonymous().GetAsync($"/api/v1/signing/{token}/document");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(original, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(procedure.Str("document_sha256"), Convert.ToHexStringLower(SHA256.HashData(original)));
+    }
+
+    [Fact]
     public async Task AManualProcedureSealsItsScanFromTheStore()
     {
         var (procedure, _) = await api.LaunchedAsync("manual", signers: 1);
