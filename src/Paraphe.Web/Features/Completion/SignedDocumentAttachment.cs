@@ -17,7 +17,15 @@ public static class SignedDocumentAttachment
         // The size first: a large document's bytes are never loaded for nothing.
         if (await documents.Select(d => (long?)d.Size).FirstOrDefaultAsync(ct) is not { } size || size > limit) return null;
         var row = await documents.Select(d => new { d.StorageKey, d.Bytes }).FirstAsync(ct);
-        var bytes = await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).ReadAllAsync(row.StorageKey, row.Bytes, ct);
+        byte[] bytes;
+        try
+        {
+            bytes = await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).ReadAllAsync(row.StorageKey, row.Bytes, ct);
+        }
+        catch (Paraphe.Web.Platform.Storage.StorageUnavailableException)
+        {
+            return null; // the store is down: the message leaves with its download link only, rather than waiting
+        }
         return [new Attachment(SignedDocumentApi.FileName(procedure.Title), "application/pdf", bytes)];
     }
 }

@@ -28,7 +28,7 @@ public sealed class StorageOptions
         public string? SecretKey { get; set; }
         /// <summary>`https://host/bucket/key` instead of `https://bucket.host/key` (MinIO, Garage, s3rver…).</summary>
         public bool ForcePathStyle { get; set; }
-        /// <summary>Each call to the service, retries included, fails after this.</summary>
+        /// <summary>Each HTTP request to the service fails after this (a call makes at most 3: the first and 2 retries).</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
     }
 
