@@ -42,5 +42,43 @@ public sealed class StorageOutage : IAsyncLifetime
         Assert.Equal(SamplePdfs.Valid(pageCount: 2), await again.Content.ReadAsByteArrayAsync());
     }
 
+    [Fact]
+    public async Task SealingWaitsForTheStoreAndAMessageLeavesWithItsLinkOnly()
+    {
+        var api = app.Api();
+        var (procedure, contacts) = await api.LaunchedAsync("in_person", signers: 1);
+        var id = procedure.Str("id");
+
+        await app.S3.StopAsync();
+        var signer = procedure.Signers()[0];
+        await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/signers/{signer.Str("id")}/sign-in-person", new
+        {
+            consent = true, confirmed_name = $"{contacts[0].Str("first_name")} {contacts[0].Str("last_name")}",
+            typed_name = contacts[0].Str("last_name"),
+        }), HttpStatusCode.OK);
+        // The worker tries and fails: no sealed document is recorded while the store is down.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (await app.DbAsync(db => db.SealingJobs.IgnoreQueryFilters().Where(j => j.ProcedureId == id).Select(j => j.LastError).SingleAsync()) is null)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromMinutes(2), "the sealing worker never recorded the failed attempt");
+            await Task.Delay(100);
+        }
+        Assert.False(await app.DbAsync(db => db.SealedDocuments.IgnoreQueryFilters().AnyAsync(d => d.ProcedureId == id)));
+
+        await app.S3.RestartAsync();
+        app.Clock.Advance(TimeSpan.FromHours(1)); // past the retry's backoff (the failed attempt is over)
+        await api.WaitForSealedAsync(id);
+        var signed = await api.GetAsync($"/api/v1/procedures/{id}/signed-document");
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+
+        await app.S3.StopAsync();
+        var notary = $"etude.{Guid.NewGuid():N}"[..18] + "@notaires.fr";
+        await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/send-to-notary", new { email = notary }), HttpStatusCode.Accepted);
+        var mail = (await api.WaitForOutboxAsync(notary))[0];
+        Assert.Empty(mail.Arr("attachments"));
+        Assert.Contains(mail.Arr("links"), l => l.GetString()!.Contains("/telechargement/", StringComparison.Ordinal));
+        await app.S3.RestartAsync();
+    }
+
     private Task<int> CountAsync() => app.DbAsync(db => db.Documents.IgnoreQueryFilters().CountAsync());
 }
