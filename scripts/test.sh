@@ -63,6 +63,18 @@ fi
 # --- 2. Restore, build, test ----------------------------------------------------------------------------------
 rm -rf "$results_dir"
 
+# s3rver (npm, pinned in tests/s3/package-lock.json): the S3-compatible server the storage tests start on loopback
+# (tests/Paraphe.Testing/S3rver.cs). Installed again only when the lock file changed (a copy of it is the stamp).
+if ! cmp -s tests/s3/package-lock.json tests/s3/node_modules/.paraphe-installed 2>/dev/null \
+   || [ ! -f tests/s3/node_modules/s3rver/bin/s3rver.js ]; then
+    log "npm ci (tests/s3: s3rver)"
+    if (cd tests/s3 && npm ci --no-audit --no-fund --loglevel=error); then
+        cp tests/s3/package-lock.json tests/s3/node_modules/.paraphe-installed
+    else
+        log "WARNING: npm ci in tests/s3 failed; the S3 storage tests will fail"
+    fi
+fi
+
 log "dotnet restore"
 if ! dotnet restore Paraphe.slnx; then
     log "ERROR: restore failed"

@@ -86,6 +86,10 @@ public sealed class BenchApp : IAsyncDisposable
         services.AddDbContext<ParapheDbContext>(o => o.Use(provider, connectionString).AddInterceptors(CommandCounter.Instance, SaveCounter.Instance));
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
+        // The document store, as Paraphe:Storage's default (files under the data directory).
+        services.AddSingleton<Paraphe.Web.Platform.Storage.IDocumentStore>(
+            new Paraphe.Web.Platform.Storage.FileSystemDocumentStore(Path.Combine(directory, "documents")));
+        services.AddSingleton<Paraphe.Web.Platform.Storage.StoredFiles>();
         services.AddScoped<LaunchProcedure>();
         builder.AddNotifications();
         var app = new BenchApp(provider, connectionString, directory, cluster,
@@ -125,7 +129,7 @@ public sealed class BenchApp : IAsyncDisposable
             ContactIds = ids;
 
             var upload = scope.ServiceProvider.GetRequiredService<UploadDocument>();
-            var document = upload.Stage(AgencyId, SamplePdfs.Valid(pageCount: 4), "Compromis de vente", "compromis");
+            var document = await upload.StageAsync(AgencyId, SamplePdfs.Valid(pageCount: 4), "Compromis de vente", "compromis", CancellationToken.None);
             await db.SaveChangesAsync(ct);
             DocumentId = document.Id;
         }

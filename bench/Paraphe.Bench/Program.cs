@@ -26,6 +26,9 @@ if (args is ["--scenario", CrashBench.Flag, ..])
     return await CrashBench.RunAsync(args);
 if (args is ["--scenario", DatabaseOutageBench.Flag, ..])
     return await DatabaseOutageBench.RunAsync(args);
+// Issue 11 (`--scenario storage`): memory per request for a 50 MB upload and download with each storage provider.
+if (args is ["--scenario", Paraphe.Bench.Storage.StorageBench.Flag])
+    return await Paraphe.Bench.Storage.StorageBench.RunAsync();
 
 var options = BenchOptions.Parse(args);
 if (options is null)

@@ -17,12 +17,14 @@ using Paraphe.Web.Features.Verification;
 using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
 using Paraphe.Web.Platform.Configuration;
+using Paraphe.Web.Platform.Storage;
 
 StartupFailure.ExitCleanlyOnInvalidConfiguration();
 var command = AgencyCommands.IsCommand(args);
 var builder = WebApplication.CreateBuilder(command ? [] : args);
 
 builder.AddPlatform();
+builder.AddDocumentStorage();
 builder.AddDatabase();
 builder.AddNotifications();
 builder.AddProcedures();

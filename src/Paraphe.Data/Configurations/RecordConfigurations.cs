@@ -24,6 +24,7 @@ internal sealed class DocumentContentConfiguration : IEntityTypeConfiguration<Do
     {
         e.ToTable("document_contents");
         e.HasKey(x => x.DocumentId);
+        e.Property(x => x.StorageKey).HasMaxLength(300);
         e.HasOne<Document>().WithOne().HasForeignKey<DocumentContent>(x => x.DocumentId);
     }
 }
@@ -57,6 +58,7 @@ internal sealed class SealedDocumentConfiguration : IEntityTypeConfiguration<Sea
         e.Property(x => x.Sha256).HasMaxLength(64);
         e.HasIndex(x => x.Sha256);
         e.Property(x => x.SealSignatureSha256).HasMaxLength(64);
+        e.Property(x => x.StorageKey).HasMaxLength(300);
         e.HasOne<Paraphe.Domain.Procedures.Procedure>().WithOne().HasForeignKey<SealedDocument>(x => x.ProcedureId);
     }
 }

@@ -45,12 +45,18 @@ public static class AccountTokenKinds
     public const string PasswordReset = "password_reset";
 }
 
-/// <summary>The bytes of a document, apart from its metadata so that lists never load them.</summary>
+/// <summary>
+/// Where the bytes of a document are, apart from its metadata so that lists never load them: the object
+/// <see cref="StorageKey"/> in the document store (`Paraphe:Storage`), whose SHA-256 and size are the document's.
+/// Rows written before the store kept the bytes here; <see cref="Bytes"/> is then set and the start-up migration
+/// (`StoredContentMigration`) moves them out and clears it.
+/// </summary>
 public sealed class DocumentContent
 {
     public string DocumentId { get; set; } = "";
     public string AgencyId { get; set; } = "";
-    public byte[] Bytes { get; set; } = [];
+    public byte[]? Bytes { get; set; }
+    public string? StorageKey { get; set; }
 }
 
 /// <summary>The first answer to a POST carrying an Idempotency-Key, replayed for the same key and body.</summary>
@@ -103,7 +109,10 @@ public sealed class SealedDocument
     public string AgencyId { get; set; } = "";
     public string Sha256 { get; set; } = "";
     public long Size { get; set; }
-    public byte[] Bytes { get; set; } = [];
+    /// <summary>Only in rows written before the document store; moved out and cleared at start-up.</summary>
+    public byte[]? Bytes { get; set; }
+    /// <summary>The sealed PDF in the document store (its SHA-256 and size are <see cref="Sha256"/> and <see cref="Size"/>).</summary>
+    public string? StorageKey { get; set; }
     public DateTime SealedAt { get; set; }
 
     /// <summary>SHA-256 (hex) of the seal's CMS signature value: /verify names this procedure for a modified copy only

@@ -244,8 +244,11 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<byte[]>("Bytes")
-                        .IsRequired()
                         .HasColumnType("bytea");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.HasKey("DocumentId");
 
@@ -355,7 +358,6 @@ namespace Paraphe.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<byte[]>("Bytes")
-                        .IsRequired()
                         .HasColumnType("bytea");
 
                     b.Property<string>("SealSignatureSha256")
@@ -372,6 +374,10 @@ namespace Paraphe.Migrations.Postgres.Migrations
 
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.HasKey("ProcedureId");
 

@@ -237,8 +237,11 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Bytes")
-                        .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("DocumentId");
 
@@ -346,7 +349,6 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("Bytes")
-                        .IsRequired()
                         .HasColumnType("BLOB");
 
                     b.Property<string>("SealSignatureSha256")
@@ -363,6 +365,10 @@ namespace Paraphe.Migrations.Sqlite.Migrations
 
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("StorageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("ProcedureId");
 

@@ -99,6 +99,7 @@ public static class OpenApiProblems
         if (HttpMethods.IsPost(method) && api)
             codes.AddRange([(null, Problems.IdempotencyInProgress), (null, Problems.IdempotencyKeyReused)]);
         if (Table.TryGetValue($"{method} {route}", out var specific)) codes.AddRange(specific.Select(c => ((int?)null, c)));
+        if (Storage.StorageProblem.Routes.Contains($"{method} {route}")) codes.Add((null, Storage.StorageUnavailableException.Code));
         // Every endpoint has a body limit (docs/LIMITS.md); an upload's file over it is told as `document_too_large`.
         codes.Add((null, RequestLimits.RequestTooLarge));
         // Every operation reads the database: while it is out of reach, `503 service_unavailable` with Retry-After.

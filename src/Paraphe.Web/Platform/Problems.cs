@@ -43,6 +43,7 @@ public static class Problems
         Unauthorized => StatusCodes.Status401Unauthorized,
         RateLimited => StatusCodes.Status429TooManyRequests,
         ServiceUnavailable => StatusCodes.Status503ServiceUnavailable,
+        Storage.StorageUnavailableException.Code => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -100,6 +101,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         var details = exception switch
         {
             DomainException e => Problems.Details(e),
+            Storage.StorageUnavailableException e => Storage.StorageProblem.Details(http, e, log),
             BadHttpRequestException { StatusCode: 413 } => RequestLimits.TooLarge(http),
             BadHttpRequestException { InnerException: RefusedJsonStringException refused } => refused.ToProblem(),
             BadHttpRequestException e => Problems.Details(Problems.MalformedRequest, $"La requête est mal formée : {e.Message}"),

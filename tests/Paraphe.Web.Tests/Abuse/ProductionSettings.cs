@@ -97,6 +97,9 @@ public sealed class ProductionSettings
         { "Paraphe:Sealing:TsaUrl", "horodatage", "Paraphe:Sealing:TsaUrl" },
         { "Paraphe:Sealing:CertificatePath", "/nulle/part/sceau.pfx", "Paraphe:Sealing:CertificatePath" },
         { "Paraphe:Reminders:Interval", "-00:01:00", "Paraphe:Reminders:Interval" },
+        // document storage
+        { "Paraphe:Storage:Provider", "ftp", "Paraphe:Storage:Provider « ftp » est inconnu" },
+        { "Paraphe:Storage:Provider", "s3", "Paraphe:Storage:S3:Bucket est vide" },
         // the reverse proxy
         { "Paraphe:ForwardedHeaders:KnownProxies:0", "10.0.0.300", "Paraphe:ForwardedHeaders:KnownProxies « 10.0.0.300 »" },
         { "Paraphe:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/33", "Paraphe:ForwardedHeaders:KnownNetworks « 10.0.0.0/33 »" },

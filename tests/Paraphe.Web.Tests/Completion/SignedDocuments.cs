@@ -151,10 +151,11 @@ public abstract partial class SignedDocuments(ParapheApp app)
         var id = await SealedInPersonAsync();
         await app.DbAsync(async db =>
         {
+            // The stored object altered in place (its row still names it with the hash of the sealed document).
             var stored = await db.SealedDocuments.IgnoreQueryFilters().FirstAsync(d => d.ProcedureId == id);
-            stored.Bytes = [.. stored.Bytes];
-            stored.Bytes[stored.Bytes.Length / 2] ^= 0x01;
-            await db.SaveChangesAsync();
+            var bytes = await app.Files.ReadAllAsync(stored, default);
+            bytes[bytes.Length / 2] ^= 0x01;
+            await app.Files.PutAsync(stored.StorageKey!, bytes, default);
         });
 
         var audit = await api.AuditAsync(id);

@@ -95,6 +95,9 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
 
     public Task DbAsync(Func<ParapheDbContext, Task> work) => DbAsync<bool>(async db => { await work(db); return true; });
 
+    /// <summary>The app's document store (`Paraphe:Storage`), to read or alter what a row names.</summary>
+    public Paraphe.Web.Platform.Storage.StoredFiles Files => Services.GetRequiredService<Paraphe.Web.Platform.Storage.StoredFiles>();
+
     /// <summary>Another agency, through the same code path as `agencies add`.</summary>
     public async Task<(string AgencyId, Api Api)> CreateAgencyAsync(string name)
     {

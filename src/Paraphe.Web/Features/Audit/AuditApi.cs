@@ -41,9 +41,10 @@ public static class AuditApi
         if (events.LastOrDefault(e => e.Type == AuditCatalogue.TypeOf(AuditKind.ProcedureSealed)) is { } sealedEvent
             && AuditCatalogue.Read(sealedEvent) is ProcedureSealed { Sha256: { } expected })
         {
-            var bytes = await db.SealedDocuments.AsNoTracking().Where(d => d.ProcedureId == procedureId).Select(d => d.Bytes)
-                .FirstOrDefaultAsync(ct);
-            var stored = bytes is null ? null : Convert.ToHexStringLower(SHA256.HashData(bytes));
+            var row = await db.SealedDocuments.AsNoTracking().Where(d => d.ProcedureId == procedureId)
+                .Select(d => new { d.StorageKey, d.Bytes }).FirstOrDefaultAsync(ct);
+            // The stored object read again (streamed), not the hash its row recorded: the check is of what would be served.
+            var stored = row is null ? null : await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).Sha256Async(row.StorageKey, row.Bytes, ct);
             check = new SealedDocumentCheck(expected, stored, stored == expected);
             if (!check.Valid) broken = broken is null ? sealedEvent.Seq : Math.Min(broken.Value, sealedEvent.Seq);
         }

@@ -18,7 +18,7 @@ public static class DownloadEndpoint
     public static IEndpointRouteBuilder MapDownloads(this IEndpointRouteBuilder app)
     {
         app.MapGet("/telechargement/{notificationId}/{mac}", async (string notificationId, string mac, DownloadLinks links,
-            ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+            ParapheDbContext db, Paraphe.Web.Platform.Storage.StoredFiles files, HttpContext http, CancellationToken ct) =>
         {
             if (!links.IsValid(notificationId, mac))
                 return await ErrorPage(http, 404, "Ce lien de téléchargement n'existe pas. Vérifiez qu'il a été copié en entier.");
@@ -32,10 +32,20 @@ public static class DownloadEndpoint
                 .FirstOrDefaultAsync(d => d.ProcedureId == n.ProcedureId, ct);
             if (document is null)
                 return await ErrorPage(http, 404, "Le document signé n'est pas disponible.");
-            var ip = http.Connection.RemoteIpAddress?.ToString();
-            var procedure = await RecordDownloadAsync(db, n, ip, ct);
-            ServedFiles.Protect(http.Response, carriesToken: true);
-            return SignedDocumentApi.File(procedure, document);
+            // Opened before the download is recorded: a store that is down answers 503 and records nothing.
+            var content = await files.OpenAsync(document, ct);
+            try
+            {
+                var ip = http.Connection.RemoteIpAddress?.ToString();
+                var procedure = await RecordDownloadAsync(db, n, ip, ct);
+                ServedFiles.Protect(http.Response, carriesToken: true);
+                return Results.Stream(content, "application/pdf", SignedDocumentApi.FileName(procedure.Title));
+            }
+            catch
+            {
+                await content.DisposeAsync();
+                throw;
+            }
         }).AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Platform.LinkRateLimits.DownloadPolicy);
         return app;
     }

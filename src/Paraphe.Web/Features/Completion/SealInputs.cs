@@ -19,8 +19,9 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
     public static async Task<SealInputs> GatherAsync(ParapheDbContext db, Procedure procedure, DateTime now, CancellationToken ct)
     {
         var documentId = procedure.Mode == ProcedureMode.Manual && procedure.ScannedDocumentId is { } scan ? scan : procedure.DocumentId;
-        var pdf = await db.DocumentContents.IgnoreQueryFilters().AsNoTracking()
-            .Where(c => c.DocumentId == documentId && c.AgencyId == procedure.AgencyId).Select(c => c.Bytes).FirstAsync(ct);
+        var pdf = await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).ReadDocumentAsync(db.DocumentContents.IgnoreQueryFilters()
+                      .Where(c => c.DocumentId == documentId && c.AgencyId == procedure.AgencyId), ct)
+                  ?? throw new InvalidOperationException($"The document {documentId} of {procedure.Id} has no content row.");
         var documentTitle = await db.Documents.IgnoreQueryFilters().AsNoTracking()
             .Where(d => d.Id == procedure.DocumentId).Select(d => d.Title).FirstAsync(ct);
         var invitations = await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)

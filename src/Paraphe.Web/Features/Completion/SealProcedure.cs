@@ -23,7 +23,7 @@ public interface ISealJob
 /// the job. Runs in the sealing worker, never in a web request. Sealed once: a procedure already sealed only closes its job.
 /// </summary>
 public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCertificates certificates,
-    IOptions<SealingOptions> options, TimeProvider clock) : ISealJob
+    IOptions<SealingOptions> options, TimeProvider clock, Paraphe.Web.Platform.Storage.StoredFiles files) : ISealJob
 {
     /// <returns>true when this call sealed the document.</returns>
     public async Task<bool> HandleAsync(SealingJob job, CancellationToken ct)
@@ -43,11 +43,15 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
         var sealedPdf = await Task.Run(() => sealer.StampAndSealAsync(inputs.Pdf, inputs.Stamps, inputs.Evidence, ct), ct);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(sealedPdf));
 
+        // The object before the row: a worker that loses the race for the seal leaves an orphan object under its own
+        // hash, never a row whose object is someone else's.
+        var key = Paraphe.Web.Platform.Storage.StorageKeys.Sealed(procedure.AgencyId, procedure.Id, sha256);
+        await files.PutAsync(key, sealedPdf, ct);
         now = clock.GetUtcNow().UtcDateTime;
         db.SealedDocuments.Add(new SealedDocument
         {
             ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, Sha256 = sha256, Size = sealedPdf.LongLength,
-            Bytes = sealedPdf, SealedAt = now, SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(sealedPdf),
+            StorageKey = key, SealedAt = now, SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(sealedPdf),
         });
         var messages = procedure.RecordSeal(sha256, sealedPdf.LongLength, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
             certificates.Seal.Subject, now);

@@ -15,12 +15,13 @@ public static class SignedDocumentApi
 {
     public static RouteGroupBuilder MapSignedDocumentApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/procedures/{id}/signed-document", async (string id, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        api.MapGet("/procedures/{id}/signed-document", async (string id, ParapheDbContext db, Paraphe.Web.Platform.Storage.StoredFiles files, HttpContext http,
+            CancellationToken ct) =>
         {
             var procedure = await ProcedureMapping.FindAsync(db, id, ct);
             var sealedDocument = await FindAsync(db, procedure, ct);
             ServedFiles.Protect(http.Response, carriesToken: false);
-            return File(procedure, sealedDocument);
+            return await FileAsync(files, procedure, sealedDocument, ct);
         }).WithTags("Procedures").Produces(StatusCodes.Status200OK, contentType: "application/pdf");
 
         api.MapPost("/procedures/{id}/send-to-notary", async Task<Accepted<ProcedureResponse>> (string id, SendToNotary.Request body,
@@ -44,8 +45,11 @@ public static class SignedDocumentApi
                 "Tous les signataires ont signé ; le document est en cours de scellement. Réessayez dans quelques instants.");
     }
 
-    public static IResult File(Procedure procedure, SealedDocument document) =>
-        Results.File(document.Bytes, "application/pdf", FileName(procedure.Title));
+    /// <summary>Streams the sealed PDF from the document store (never a redirect: the authorization and the audit of the
+    /// download stay Paraphe's, and the store need not be reachable from the client).</summary>
+    public static async Task<IResult> FileAsync(Paraphe.Web.Platform.Storage.StoredFiles files, Procedure procedure, SealedDocument document,
+        CancellationToken ct) =>
+        Results.Stream(await files.OpenAsync(document, ct), "application/pdf", FileName(procedure.Title));
 
     /// <summary>« Compromis de vente - signé.pdf », without characters a file system refuses.</summary>
     public static string FileName(string title)

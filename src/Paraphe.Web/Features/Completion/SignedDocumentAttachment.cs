@@ -16,7 +16,16 @@ public static class SignedDocumentAttachment
         var documents = db.SealedDocuments.IgnoreQueryFilters().AsNoTracking().Where(d => d.ProcedureId == procedure.Id);
         // The size first: a large document's bytes are never loaded for nothing.
         if (await documents.Select(d => (long?)d.Size).FirstOrDefaultAsync(ct) is not { } size || size > limit) return null;
-        var bytes = await documents.Select(d => d.Bytes).FirstAsync(ct);
+        var row = await documents.Select(d => new { d.StorageKey, d.Bytes }).FirstAsync(ct);
+        byte[] bytes;
+        try
+        {
+            bytes = await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).ReadAllAsync(row.StorageKey, row.Bytes, ct);
+        }
+        catch (Paraphe.Web.Platform.Storage.StorageUnavailableException)
+        {
+            return null; // the store is down: the message leaves with its download link only, rather than waiting
+        }
         return [new Attachment(SignedDocumentApi.FileName(procedure.Title), "application/pdf", bytes)];
     }
 }

@@ -11,7 +11,8 @@ public static class DocumentPages
     public static async Task<IReadOnlyList<PageSize>?> SizesAsync(ParapheDbContext db, Document document, CancellationToken ct)
     {
         if (PageSize.Parse(document.PageSizes) is { } stored && stored.Count == document.Pages) return stored;
-        var bytes = await db.DocumentContents.AsNoTracking().Where(c => c.DocumentId == document.Id).Select(c => c.Bytes).FirstOrDefaultAsync(ct);
+        var files = Paraphe.Web.Platform.Storage.StoredFiles.Of(db);
+        var bytes = await files.ReadDocumentAsync(db.DocumentContents.Where(c => c.DocumentId == document.Id), ct);
         if (bytes is null || PdfInspector.Inspect(bytes).Sizes is not { } sizes) return null;
         // A cache of what the stored bytes say: written on its own, it never conflicts with the caller's changes.
         var formatted = PageSize.Format(sizes);

@@ -5,6 +5,7 @@ using Paraphe.Data;
 using Paraphe.Domain;
 using Paraphe.Domain.Documents;
 using Paraphe.Web.Platform;
+using Paraphe.Web.Platform.Storage;
 
 namespace Paraphe.Web.Features.Documents;
 
@@ -32,13 +33,13 @@ public static class DocumentsApi
         group.MapGet("/{id}", async Task<Ok<DocumentResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
             TypedResults.Ok((await UploadDocument.FindAsync(db, id, ct)).ToResponse()));
 
-        group.MapGet("/{id}/file", async Task<FileContentHttpResult> (string id, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/{id}/file", async Task<FileStreamHttpResult> (string id, ParapheDbContext db, StoredFiles files, HttpContext http,
+            CancellationToken ct) =>
         {
             ServedFiles.Protect(http.Response, carriesToken: false);
             var document = await UploadDocument.FindAsync(db, id, ct);
-            var content = await db.DocumentContents.AsNoTracking().FirstOrDefaultAsync(c => c.DocumentId == id, ct)
-                          ?? throw new DomainException(ErrorCodes.NotFound, "Document introuvable.");
-            return TypedResults.File(content.Bytes, "application/pdf", $"{document.Title}.pdf");
+            var content = await files.OpenDocumentAsync(db.DocumentContents.Where(c => c.DocumentId == id), ct);
+            return TypedResults.Stream(content, "application/pdf", $"{document.Title}.pdf");
         }).Produces(StatusCodes.Status200OK, contentType: "application/pdf");
 
         return api;

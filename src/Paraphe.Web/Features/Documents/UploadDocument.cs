@@ -6,11 +6,12 @@ using Paraphe.Data.Records;
 using Paraphe.Domain;
 using Paraphe.Domain.Documents;
 using Paraphe.Web.Platform;
+using Paraphe.Web.Platform.Storage;
 
 namespace Paraphe.Web.Features.Documents;
 
 /// <summary>Stores an uploaded contract with its SHA-256 after checking it is a real PDF of acceptable size.</summary>
-public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions> options)
+public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions> options, StoredFiles files)
 {
     public async Task<Document> HandleAsync(string agencyId, IFormFile? file, string? title, string? kind, CancellationToken ct)
     {
@@ -23,7 +24,7 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
     public async Task<Document> StageAsync(string agencyId, IFormFile? file, string? title, string? kind, CancellationToken ct)
     {
         var bytes = await ReadAsync(file, "Joignez le contrat au format PDF (champ `file`).", options.Value, ct);
-        return Stage(agencyId, bytes, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(file!.FileName) : title, kind);
+        return await StageAsync(agencyId, bytes, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(file!.FileName) : title, kind, ct);
     }
 
     /// <summary>
@@ -38,12 +39,19 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
         if (file.Length > options.MaxUploadMegabytes * 1024L * 1024L)
             throw new DomainException(Problems.DocumentTooLarge,
                 $"Le fichier fait {file.Length / 1024 / 1024} Mo ; la limite est de {options.MaxUploadMegabytes} Mo.");
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
+        // The form reader has already spooled a large file to a temporary file: read it once into an array of its size
+        // (what the PDF checks need), with no growing buffer and no second copy.
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)file.Length));
+        await using var stream = file.OpenReadStream();
+        await stream.ReadExactlyAsync(bytes, ct);
+        return bytes;
     }
 
-    public Document Stage(string agencyId, byte[] bytes, string? title, string? kind)
+    /// <summary>
+    /// Checks and cleans the PDF, writes it to the document store (before the row that names it is saved: a failed
+    /// save leaves an orphan object, never a row without its object) and adds the document.
+    /// </summary>
+    public async Task<Document> StageAsync(string agencyId, byte[] bytes, string? title, string? kind, CancellationToken ct)
     {
         var inspection = PdfInspector.Inspect(bytes);
         if (!inspection.Ok)
@@ -52,8 +60,10 @@ public sealed class UploadDocument(ParapheDbContext db, IOptions<ParapheOptions>
         (bytes, RemovedActiveContent) = RemoveActiveContent(bytes);
         var document = Document.Create(agencyId, title, kind, Convert.ToHexStringLower(SHA256.HashData(bytes)),
             inspection.Pages, bytes.LongLength, db.UtcNow, inspection.Sizes);
+        var key = StorageKeys.Document(agencyId, document.Id);
+        await files.PutAsync(key, bytes, ct);
         db.Documents.Add(document);
-        db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, Bytes = bytes });
+        db.DocumentContents.Add(new DocumentContent { DocumentId = document.Id, AgencyId = agencyId, StorageKey = key });
         return document;
     }
 

@@ -24,14 +24,15 @@ public static class SigningApi
             return TypedResults.Ok(await ViewAsync(db, session, token, ct));
         });
 
-        group.MapGet("/document", async Task<FileContentHttpResult> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/document", async Task<FileStreamHttpResult> (string token, ParapheDbContext db, Paraphe.Web.Platform.Storage.StoredFiles files,
+            HttpContext http, CancellationToken ct) =>
         {
             var session = await SigningSession.ResolveAsync(db, token, ct);
             session.Procedure.EnsureOpenForSigning(db.UtcNow);
-            var content = await db.DocumentContents.IgnoreQueryFilters().AsNoTracking()
-                .FirstAsync(c => c.DocumentId == session.Procedure.DocumentId, ct);
+            var content = await files.OpenDocumentAsync(db.DocumentContents.IgnoreQueryFilters()
+                .Where(c => c.DocumentId == session.Procedure.DocumentId), ct);
             ServedFiles.Protect(http.Response, carriesToken: true);
-            return TypedResults.File(content.Bytes, "application/pdf", "document.pdf");
+            return TypedResults.Stream(content, "application/pdf", "document.pdf");
         }).Produces(StatusCodes.Status200OK, contentType: "application/pdf");
 
         group.MapPost("/otp", async Task<Accepted<RequestOtp.Response>> (string token, ParapheDbContext db, RequestOtp requestOtp, CancellationToken ct) =>

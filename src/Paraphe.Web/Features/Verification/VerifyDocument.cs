@@ -95,7 +95,8 @@ public sealed class VerifyDocument(ParapheDbContext db, SealCertificates certifi
         if (record is null) return null;
         if (record.SealSignatureSha256 is null)
         {
-            record.SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(record.Bytes);
+            record.SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(
+                await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).ReadAllAsync(record, ct));
             if (record.SealSignatureSha256 is not null) await db.SaveChangesAsync(ct);
         }
         return record.SealSignatureSha256 == PdfSeals.SignatureHash(seal.SignatureValue) ? claimed : null;

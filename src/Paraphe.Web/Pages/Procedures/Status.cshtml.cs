@@ -140,7 +140,8 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
         var procedure = await ProcedureMapping.FindAsync(Db, Id, ct);
         var document = await SignedDocumentApi.FindAsync(Db, procedure, ct);
         Features.Documents.ServedFiles.Protect(Response, carriesToken: false);
-        return File(document.Bytes, "application/pdf", SignedDocumentApi.FileName(procedure.Title));
+        var files = HttpContext.RequestServices.GetRequiredService<Paraphe.Web.Platform.Storage.StoredFiles>();
+        return File(await files.OpenAsync(document, ct), "application/pdf", SignedDocumentApi.FileName(procedure.Title));
     }, async () => await LoadAsync(ct));
 
     /// <summary>« Relancer le scellement » after a failed seal (the same use case as `POST …/sealing/retry`).</summary>
