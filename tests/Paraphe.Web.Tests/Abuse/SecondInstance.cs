@@ -20,6 +20,7 @@ public sealed class SecondInstance(ParapheApp first, string? dataDirectory = nul
         builder.UseSetting("Paraphe:Demo:ApiKey", ParapheApp.DemoApiKey);
         builder.UseSetting("Paraphe:PublicBaseUrl", ParapheApp.PublicBaseUrl);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in first.StorageSettings) builder.UseSetting(key, value);
         if (first.ConnectionString is { } cs)
         {
             builder.UseSetting("ConnectionStrings:Paraphe", cs);

@@ -52,6 +52,17 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
         await StartedAsync();
     }
 
+    /// <summary>
+    /// Where the documents are kept (`Paraphe:Storage:*`). Every instance of a deployment shares one store, so a second
+    /// instance started beside this one (<see cref="Abuse.SecondInstance"/>, <see cref="Instances.AnotherInstance"/>)
+    /// takes these too, whatever its data directory: by default the files under this app's data directory.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, string> StorageSettings => new Dictionary<string, string>
+    {
+        ["Paraphe:Storage:Provider"] = "filesystem",
+        ["Paraphe:Storage:Directory"] = Path.Combine(dataDirectory, "documents"),
+    };
+
     /// <summary>Runs once the host has started (a fixture that starts a second instance beside it).</summary>
     protected virtual Task StartedAsync() => Task.CompletedTask;
 
@@ -65,6 +76,7 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Paraphe:Outbox:PollInterval", "00:00:00.200");
         builder.UseSetting("Paraphe:Verify:PerMinute", "1000"); // the suites share one client address; VerifyRateLimit sets its own
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in StorageSettings) builder.UseSetting(key, value);
         // Tests hammer one link on purpose (parallel requests, fuzzing); the per-link limits have fixtures of their own (Abuse/EvidenceFlooding).
         builder.UseSetting("Paraphe:LinkRateLimits:SigningPerMinute", "100000");
         builder.UseSetting("Paraphe:LinkRateLimits:DownloadsPerMinute", "100000");
@@ -141,7 +153,9 @@ public sealed class SqliteApp : ParapheApp
 }
 
 /// <summary>
-/// The PostgreSQL collection's app. Unless `PARAPHE_TESTS_SECOND_INSTANCE=0`, a second instance runs beside it on the
+/// The PostgreSQL collection's app: the shape of a network's deployment, two instances on one PostgreSQL with the
+/// documents in object storage (s3rver on loopback; `PARAPHE_TESTS_POSTGRES_STORAGE=filesystem` for files).
+/// Unless `PARAPHE_TESTS_SECOND_INSTANCE=0`, a second instance runs beside it on the
 /// same database and clock, with a data directory of its own holding a copy of the first one's keys (as a deployment
 /// gives every instance the same secrets), its workers on: the dispatcher, the sealing worker and the sweeps of the
 /// two share the work under every test of the collection, while the tests talk to the first.
@@ -156,8 +170,17 @@ public sealed class PostgresApp : ParapheApp
     /// <summary>Whether the collection runs with a second instance (`PARAPHE_TESTS_SECOND_INSTANCE`, default on).</summary>
     public static bool WithSecondInstance => Environment.GetEnvironmentVariable("PARAPHE_TESTS_SECOND_INSTANCE") != "0";
 
+    private S3rver? s3;
+
+    /// <summary>Whether the collection keeps its documents in s3rver (`PARAPHE_TESTS_POSTGRES_STORAGE`, default `s3`; `filesystem` for files).</summary>
+    public static bool WithObjectStorage => Environment.GetEnvironmentVariable("PARAPHE_TESTS_POSTGRES_STORAGE") != "filesystem";
+
+    /// <summary>The collection's s3rver (a real S3-compatible server on loopback), or files when it is turned off.</summary>
+    public override IReadOnlyDictionary<string, string> StorageSettings => s3?.Settings ?? base.StorageSettings;
+
     protected override async Task<string?> CreateDatabaseAsync()
     {
+        if (WithObjectStorage) s3 = await S3rver.StartAsync();
         var cluster = await PostgresCluster.SharedAsync();
         return await cluster.CreateUniqueDatabaseAsync("web");
     }
@@ -184,6 +207,7 @@ public sealed class PostgresApp : ParapheApp
             try { Directory.Delete(peerDirectory, recursive: true); }
             catch (IOException) { }
         await base.DisposeAsync();
+        if (s3 is not null) await s3.DisposeAsync();
     }
 }
 

@@ -32,6 +32,7 @@ public sealed class AnotherInstance(ParapheApp first, IReadOnlyDictionary<string
         builder.UseSetting("ConnectionStrings:Paraphe",
             connectionString ?? first.ConnectionString ?? $"Data Source={Path.Combine(first.DataDirectory, "paraphe.db")}");
         builder.UseSetting("Paraphe:Database", first.ConnectionString is null ? "sqlite" : "postgres");
+        foreach (var (key, value) in first.StorageSettings) builder.UseSetting(key, value);
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.UseSetting(key, value);
         builder.ConfigureTestServices(s =>
         {

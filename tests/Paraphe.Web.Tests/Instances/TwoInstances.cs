@@ -37,13 +37,15 @@ public sealed class InstanceApp(string connectionString, IReadOnlyDictionary<str
 
 /// <summary>
 /// Two Paraphe instances on one throwaway PostgreSQL database, started at the same moment, sending email over SMTP to
-/// one <see cref="TestSmtpServer"/> and SMS to one <see cref="TwilioSimulator"/> (as two machines behind a load
+/// one <see cref="TestSmtpServer"/>, SMS to one <see cref="TwilioSimulator"/> and documents to one s3rver (as two machines behind a load
 /// balancer share one relay and one SMS account), on one clock (<see cref="Clock"/>).
 /// </summary>
 public sealed class TwoInstances : IAsyncLifetime
 {
     public TestSmtpServer Smtp { get; private set; } = null!;
     public TwilioSimulator Twilio { get; private set; } = null!;
+    /// <summary>The object store both instances keep their documents in (a real S3-compatible server on loopback).</summary>
+    public S3rver S3 { get; private set; } = null!;
     public InstanceApp First { get; private set; } = null!;
     public InstanceApp Second { get; private set; } = null!;
 
@@ -55,6 +57,7 @@ public sealed class TwoInstances : IAsyncLifetime
     {
         Smtp = TestSmtpServer.Start();
         Twilio = await TwilioSimulator.StartAsync();
+        S3 = await S3rver.StartAsync();
         var cluster = await PostgresCluster.SharedAsync();
         var connectionString = await cluster.CreateUniqueDatabaseAsync("instances");
         var settings = InstanceApp.SharedSettings();
@@ -69,6 +72,7 @@ public sealed class TwoInstances : IAsyncLifetime
         settings["Paraphe:Sms:Twilio:From"] = "+33644630000";
         settings["Paraphe:Sms:Twilio:BaseUrl"] = Twilio.BaseUrl;
         settings["Paraphe:Sms:Twilio:Timeout"] = "00:00:10";
+        foreach (var (key, value) in S3.Settings) settings[key] = value;
         First = new InstanceApp(connectionString, settings);
         Second = new InstanceApp(connectionString, settings, clockOf: First);
         // Both start at once on an empty database: both migrate, seed the demo agency… one at a time.
@@ -83,6 +87,7 @@ public sealed class TwoInstances : IAsyncLifetime
         await First.DisposeAsync();
         await Twilio.DisposeAsync();
         await Smtp.DisposeAsync();
+        await S3.DisposeAsync();
     }
 }
 

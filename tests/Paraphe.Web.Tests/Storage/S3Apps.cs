@@ -13,10 +13,7 @@ public abstract class S3App : ParapheApp
 
     protected async Task StartS3Async() => s3 = await S3rver.StartAsync();
 
-    protected override void Configure(IWebHostBuilder builder)
-    {
-        foreach (var (key, value) in S3.Settings) builder.UseSetting(key, value);
-    }
+    public override IReadOnlyDictionary<string, string> StorageSettings => S3.Settings;
 
     public override async ValueTask DisposeAsync()
     {
