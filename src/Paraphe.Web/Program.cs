@@ -17,6 +17,7 @@ using Paraphe.Web.Features.Verification;
 using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
 using Paraphe.Web.Platform.Configuration;
+using Paraphe.Web.Platform.Observability;
 
 StartupFailure.ExitCleanlyOnInvalidConfiguration();
 var command = AgencyCommands.IsCommand(args);
@@ -34,6 +35,7 @@ builder.AddAgentUi();
 builder.AddSessions();
 builder.AddAgencySettings();
 builder.AddLogRedaction();
+builder.AddObservability();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
@@ -42,6 +44,7 @@ if (command) return await AgencyCommands.RunAsync(app.Services, args, Console.Ou
 app.UseRedactedRequestLogging();
 app.UsePlatform(); // rate limiter included
 app.MapPlatform();
+app.MapObservability();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization(Platform.ApiPolicy);
 api.MapContactsApi();

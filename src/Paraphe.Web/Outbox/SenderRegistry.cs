@@ -13,11 +13,14 @@ namespace Paraphe.Web.Outbox;
 /// </summary>
 public sealed class SenderRegistry(IEnumerable<IMessageSender> senders,
     IOptionsMonitor<ChannelOptions> channels, IOptionsMonitor<SmsFailoverOptions> failover, TimeProvider clock,
-    ILoggerFactory logs)
+    ILoggerFactory logs, Platform.Observability.ParapheMetrics metrics)
 {
     private readonly ConcurrentDictionary<(Channel, string, string), FailoverSender> failovers = new();
 
-    public IMessageSender For(Channel channel)
+    /// <summary>The channel's sender, counted (<see cref="MeteredSender"/>).</summary>
+    public IMessageSender For(Channel channel) => new MeteredSender(Unmetered(channel), metrics);
+
+    private IMessageSender Unmetered(Channel channel)
     {
         var options = channels.Get(Section(channel));
         var primary = Named(channel, options.Provider);
