@@ -181,9 +181,9 @@ public sealed partial class OutboxDispatcher(
         return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox batch failed")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Outbox batch failed")]
     private partial void LogBatchFailed(Exception e);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} not sent by {Provider}: {Error}")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Notification {NotificationId} not sent by {Provider}: {Error}")]
     private partial void LogSendFailed(string notificationId, string provider, string error);
 }

@@ -63,6 +63,19 @@ public abstract class MetricsScrape(ObservedApp app)
     }
 
     [Fact]
+    public async Task ARefusedSendIsLoggedWithItsStableEventId()
+    {
+        var refused = Api.UniqueMobile();
+        app.Twilio.AnswerFor(refused, SimulatedAnswer.Error(400, "21211", $"The 'To' number {refused} is not a valid phone number."));
+        var (failed, _) = await app.WaitForSmsAsync(await app.LaunchForAsync(refused), "failed");
+
+        var entry = Assert.Single(app.Logs.Entries, e => e.Message.Contains(failed.Str("id"), StringComparison.Ordinal)
+                                                          && e.Category.EndsWith("OutboxDispatcher", StringComparison.Ordinal));
+        Assert.Equal(2001, entry.EventId);
+        Assert.DoesNotContain(TwilioSimulator.AuthToken, string.Join(" ", entry.Everything), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnotherMeterNamedParapheInTheSameProcessIsNotMixedIn()
     {
         // Another app in this process (a test host, a second instance) has its own Meter `Paraphe`: not ours to show.

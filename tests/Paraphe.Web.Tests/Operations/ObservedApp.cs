@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Paraphe.Web.Tests.Sms;
 
 namespace Paraphe.Web.Tests.Operations;
@@ -8,9 +9,12 @@ namespace Paraphe.Web.Tests.Operations;
 /// <summary>SMS through the Twilio simulator, the outbox gauges read at every scrape.</summary>
 public abstract class ObservedApp(bool postgres) : SmsApp("twilio", null, postgres)
 {
+    public Abuse.CapturingLoggerProvider Logs { get; } = new();
+
     protected override void Configure(IWebHostBuilder builder)
     {
         builder.UseSetting("Paraphe:Telemetry:BacklogReadInterval", "00:00:00");
+        builder.ConfigureLogging(l => l.AddProvider(Logs).AddFilter<Abuse.CapturingLoggerProvider>(null, LogLevel.Information));
     }
 
     /// <summary>`GET /metrics` as text.</summary>

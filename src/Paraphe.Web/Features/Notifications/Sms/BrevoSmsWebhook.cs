@@ -108,9 +108,9 @@ public static partial class BrevoSmsWebhook
     private static string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
         ? CallbackBody.Text(v) : null;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo SMS webhook refused: bad or missing credentials (from {RemoteIp})")]
+    [LoggerMessage(EventId = 2120, Level = LogLevel.Warning, Message = "Brevo SMS webhook refused: bad or missing credentials (from {RemoteIp})")]
     private static partial void LogRefused(ILogger log, string? remoteIp);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo SMS event for unknown message {MessageId} (notification {NotificationId}) ignored")]
+    [LoggerMessage(EventId = 2121, Level = LogLevel.Warning, Message = "Brevo SMS event for unknown message {MessageId} (notification {NotificationId}) ignored")]
     private static partial void LogUnmatched(ILogger log, string? messageId, string notificationId);
 }

@@ -42,6 +42,6 @@ internal static partial class SmsProviderCall
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} at {BaseUrl} unreachable: {Error}")]
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "{Provider} at {BaseUrl} unreachable: {Error}")]
     private static partial void LogUnreachable(ILogger log, string provider, string baseUrl, string error);
 }

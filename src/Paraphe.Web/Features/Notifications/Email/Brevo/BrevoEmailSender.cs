@@ -143,12 +143,12 @@ internal sealed partial class BrevoEmailSender(
 
     private sealed record BrevoError(string? Code, string? Message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo unreachable for notification {NotificationId}: {Error}")]
+    [LoggerMessage(EventId = 2230, Level = LogLevel.Warning, Message = "Brevo unreachable for notification {NotificationId}: {Error}")]
     private partial void LogUnreachable(string notificationId, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo refused notification {NotificationId}: {Status} {Code} {Error}")]
+    [LoggerMessage(EventId = 2231, Level = LogLevel.Warning, Message = "Brevo refused notification {NotificationId}: {Status} {Code} {Error}")]
     private partial void LogRefused(string notificationId, int status, string code, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Brevo refused our API key ({Status}): check Paraphe:Email:Brevo:ApiKey; messages are retried meanwhile")]
+    [LoggerMessage(EventId = 2232, Level = LogLevel.Error, Message = "Brevo refused our API key ({Status}): check Paraphe:Email:Brevo:ApiKey; messages are retried meanwhile")]
     private partial void LogKeyRefused(int status);
 }

@@ -121,12 +121,12 @@ public static partial class BrevoEmailWebhook
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo email webhook refused: no valid secret (from {Remote})")]
+    [LoggerMessage(EventId = 2240, Level = LogLevel.Warning, Message = "Brevo email webhook refused: no valid secret (from {Remote})")]
     private static partial void LogRefused(ILogger log, string remote);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo email event {Event} matches no notification (message-id {MessageId}, X-Mailin-custom {Custom})")]
+    [LoggerMessage(EventId = 2241, Level = LogLevel.Warning, Message = "Brevo email event {Event} matches no notification (message-id {MessageId}, X-Mailin-custom {Custom})")]
     private static partial void LogUnmatched(ILogger log, string @event, string messageId, string custom);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Brevo spam complaint on {Message}, already final: recorded nowhere but here")]
+    [LoggerMessage(EventId = 2242, Level = LogLevel.Information, Message = "Brevo spam complaint on {Message}, already final: recorded nowhere but here")]
     private static partial void LogLateComplaint(ILogger log, string message);
 }
