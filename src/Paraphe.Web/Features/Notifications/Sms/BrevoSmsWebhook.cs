@@ -60,29 +60,8 @@ public static partial class BrevoSmsWebhook
     }
 
     /// <summary>HTTP Basic with the secret as password (any user name), or `Bearer &lt;secret&gt;`; constant time.</summary>
-    public static bool IsAuthenticated(string authorization, string secret)
-    {
-        if (string.IsNullOrEmpty(secret) || !AuthenticationHeaderValue.TryParse(authorization, out var header) || header.Parameter is null)
-            return false;
-        string presented;
-        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)) presented = header.Parameter;
-        else if (header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-                var colon = pair.IndexOf(':', StringComparison.Ordinal);
-                if (colon < 0) return false;
-                presented = Uri.UnescapeDataString(pair[(colon + 1)..]);
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-        }
-        else return false;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret));
-    }
+    public static bool IsAuthenticated(string authorization, string secret) =>
+        CallbackSecrets.BearerOrBasicMatches(authorization, secret, passwordIsUrlEscaped: true);
 
     /// <summary>Brevo's SMS event as a delivery report; null for events that change nothing (accepted, replied…).</summary>
     public static DeliveryReport? Map(string status, string? reason, DateTime at)

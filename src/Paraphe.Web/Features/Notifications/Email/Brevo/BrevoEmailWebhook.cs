@@ -92,34 +92,8 @@ public static partial class BrevoEmailWebhook
     }
 
     /// <summary>`Authorization: Bearer &lt;secret&gt;`, or `Basic` whose password is the secret. No secret configured: nobody.</summary>
-    internal static bool Authenticated(HttpRequest request, string? secret)
-    {
-        if (string.IsNullOrEmpty(secret)) return false;
-        var header = request.Headers.Authorization.ToString();
-        string? presented = null;
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            presented = header["Bearer ".Length..].Trim();
-        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-            presented = BasicPassword(header["Basic ".Length..].Trim());
-        if (presented is null) return false;
-        // Hashes first: equal lengths, so the comparison's time says nothing about the secret's length either.
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
-            SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-    }
-
-    private static string? BasicPassword(string encoded)
-    {
-        try
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? null : decoded[(colon + 1)..];
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    internal static bool Authenticated(HttpRequest request, string? secret) =>
+        CallbackSecrets.BearerOrBasicMatches(request.Headers.Authorization.ToString(), secret);
 
     [LoggerMessage(EventId = 2240, Level = LogLevel.Warning, Message = "Brevo email webhook refused: no valid secret (from {Remote})")]
     private static partial void LogRefused(ILogger log, string remote);
