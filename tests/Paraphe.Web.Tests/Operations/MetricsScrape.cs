@@ -63,6 +63,31 @@ public abstract class MetricsScrape(ObservedApp app)
     }
 
     [Fact]
+    public async Task ASealIsCountedAndTimed()
+    {
+        var before = await app.ScrapeAsync();
+        var api = app.Api();
+        var (id, _) = await api.CompletedInPersonAsync();
+        await api.WaitForSealedAsync(id);
+
+        // The attempt is recorded once the job's transaction has committed: wait for it, with a bound.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var after = await app.ScrapeAsync();
+        while (after.Value("paraphe_seals_total", ("outcome", "sealed")) == before.Value("paraphe_seals_total", ("outcome", "sealed")))
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(60)) throw new Xunit.Sdk.XunitException("the seal was never counted in paraphe_seals_total");
+            await Task.Delay(100);
+            after = await app.ScrapeAsync();
+        }
+        Assert.Equal(1, after.Value("paraphe_seals_total", ("outcome", "sealed")) - before.Value("paraphe_seals_total", ("outcome", "sealed")));
+        Assert.Equal(1, after.Value("paraphe_seal_duration_seconds_count", ("outcome", "sealed"))
+                        - before.Value("paraphe_seal_duration_seconds_count", ("outcome", "sealed")));
+        Assert.True(after.Value("paraphe_seal_duration_seconds_sum", ("outcome", "sealed"))
+                    > before.Value("paraphe_seal_duration_seconds_sum", ("outcome", "sealed")), "a seal takes some time");
+        Assert.Equal(0, after.Value("paraphe_seals_total", ("outcome", "failed")) - before.Value("paraphe_seals_total", ("outcome", "failed")));
+    }
+
+    [Fact]
     public async Task ARefusedSendIsLoggedWithItsStableEventId()
     {
         var refused = Api.UniqueMobile();
