@@ -18,6 +18,7 @@ using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
 using Paraphe.Web.Platform.Configuration;
 using Paraphe.Web.Platform.Storage;
+using Paraphe.Web.Platform.Observability;
 
 StartupFailure.ExitCleanlyOnInvalidConfiguration();
 var command = AgencyCommands.IsCommand(args);
@@ -36,6 +37,7 @@ builder.AddAgentUi();
 builder.AddSessions();
 builder.AddAgencySettings();
 builder.AddLogRedaction();
+builder.AddObservability();
 
 var app = builder.Build();
 await app.PrepareDatabaseAsync();
@@ -44,6 +46,7 @@ if (command) return await AgencyCommands.RunAsync(app.Services, args, Console.Ou
 app.UseRedactedRequestLogging();
 app.UsePlatform(); // rate limiter included
 app.MapPlatform();
+app.MapObservability();
 
 var api = app.MapGroup("/api/v1").RequireAuthorization(Platform.ApiPolicy);
 api.MapContactsApi();

@@ -55,13 +55,13 @@ public sealed partial class FailoverSender(IMessageSender primary, IMessageSende
         _ => true,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId}: {Primary} failed ({Error}), sent through {Fallback}")]
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Notification {NotificationId}: {Primary} failed ({Error}), sent through {Fallback}")]
     private partial void LogFailover(string notificationId, string primary, string fallback, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Primary} considered down: messages go to {Fallback} for {CoolDownSeconds} s")]
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error, Message = "{Primary} considered down: messages go to {Fallback} for {CoolDownSeconds} s")]
     private partial void LogOpened(string primary, string fallback, double coolDownSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Primary} answers again: messages go through it")]
+    [LoggerMessage(EventId = 2012, Level = LogLevel.Information, Message = "{Primary} answers again: messages go through it")]
     private partial void LogRecovered(string primary);
 }
 

@@ -252,15 +252,15 @@ public sealed partial class OutboxDispatcher(
         return TimeSpan.FromSeconds(seconds * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox batch failed")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Outbox batch failed")]
     private partial void LogBatchFailed(Exception e);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Notification {NotificationId}: its send or its record failed; its lease gives it back")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Notification {NotificationId}: its send or its record failed; its lease gives it back")]
     private partial void LogMessageFailed(Exception e, string notificationId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Notification {NotificationId}: its claim ran out before its turn; left to whoever holds it now")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Notification {NotificationId}: its claim ran out before its turn; left to whoever holds it now")]
     private partial void LogClaimLost(string notificationId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} not sent by {Provider}: {Error}")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Notification {NotificationId} not sent by {Provider}: {Error}")]
     private partial void LogSendFailed(string notificationId, string provider, string error);
 }

@@ -9,15 +9,18 @@ namespace Paraphe.Web.Outbox;
 /// <summary>
 /// Picks the configured provider for each channel (`Paraphe:Email:Provider`, `Paraphe:Sms:Provider`), wrapped in a
 /// <see cref="FailoverSender"/> when the channel names a different `Fallback`. One failover (and one breaker) per
-/// configuration, kept for the life of the app.
+/// configuration, kept for the life of the app. Both channels: `Paraphe:Sms:Failover` and `Paraphe:Email:Failover` tune their breakers.
 /// </summary>
 public sealed class SenderRegistry(IEnumerable<IMessageSender> senders,
     IOptionsMonitor<ChannelOptions> channels, IOptionsMonitor<SmsFailoverOptions> failover, TimeProvider clock,
-    ILoggerFactory logs)
+    ILoggerFactory logs, Platform.Observability.ParapheMetrics metrics)
 {
     private readonly ConcurrentDictionary<(Channel, string, string), FailoverSender> failovers = new();
 
-    public IMessageSender For(Channel channel)
+    /// <summary>The channel's sender, counted (<see cref="MeteredSender"/>).</summary>
+    public IMessageSender For(Channel channel) => new MeteredSender(Unmetered(channel), metrics);
+
+    private IMessageSender Unmetered(Channel channel)
     {
         var options = channels.Get(Section(channel));
         var primary = Named(channel, options.Provider);
@@ -26,7 +29,7 @@ public sealed class SenderRegistry(IEnumerable<IMessageSender> senders,
         var fallback = Named(channel, options.Fallback);
         return failovers.GetOrAdd((channel, primary.Name, fallback.Name), _ =>
         {
-            var o = failover.CurrentValue;
+            var o = channel == Channel.Email ? failover.Get("Email") : failover.CurrentValue;
             return new FailoverSender(primary, fallback, new FailoverBreaker(o.FailuresBeforeOpen, o.CoolDown, clock),
                 logs.CreateLogger<FailoverSender>());
         });

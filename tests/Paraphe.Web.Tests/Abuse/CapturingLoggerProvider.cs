@@ -9,7 +9,7 @@ namespace Paraphe.Web.Tests.Abuse;
 /// </summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
-    public sealed record Entry(string Category, LogLevel Level, string Message, IReadOnlyList<string> Values)
+    public sealed record Entry(string Category, LogLevel Level, string Message, IReadOnlyList<string> Values, int EventId = 0)
     {
         /// <summary>Everything written for this entry, for searching.</summary>
         public IEnumerable<string> Everything => Values.Prepend(Message);
@@ -45,7 +45,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
             AddValues(state, values);
             if (exception is not null) values.Add(exception.ToString());
             owner.scopes?.ForEachScope((scope, list) => AddValues(scope, list), values);
-            owner.Entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), values));
+            owner.Entries.Enqueue(new Entry(category, logLevel, formatter(state, exception), values, eventId.Id));
         }
     }
 }

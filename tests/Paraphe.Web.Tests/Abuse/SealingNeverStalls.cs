@@ -286,7 +286,7 @@ public abstract class SealingNeverStalls(SealingStallApp app)
         {
             _listener.InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == SealingMetrics.MeterName && instrument.Name == "paraphe.sealing.failed_jobs")
+                if (instrument.Meter.Name == Paraphe.Web.Platform.Observability.ParapheMetrics.MeterName && instrument.Name == "paraphe.sealing.failed_jobs")
                     l.EnableMeasurementEvents(instrument);
             };
             _listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref _count, (int)value));

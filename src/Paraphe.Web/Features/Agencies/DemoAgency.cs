@@ -31,9 +31,9 @@ public static partial class DemoAgency
         LogDemoCreated(log, Email, Password, created.ApiKey);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agence Démo created. Log in with {Email} / {Password}. API key: {ApiKey}")]
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Agence Démo created. Log in with {Email} / {Password}. API key: {ApiKey}")]
     private static partial void LogDemoCreated(ILogger log, string email, string password, string apiKey);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Agence Démo: log in with {Email} / {Password}")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Agence Démo: log in with {Email} / {Password}")]
     private static partial void LogDemoLogin(ILogger log, string email, string password);
 }

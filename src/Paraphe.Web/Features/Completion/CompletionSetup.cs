@@ -13,8 +13,7 @@ public static class CompletionSetup
         builder.Services.AddSingleton<SealingWorker>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SealingWorker>());
         builder.Services.AddScoped<SealProcedure>();
-        builder.Services.AddScoped<ISealJob>(sp => sp.GetRequiredService<SealProcedure>());
-        builder.Services.AddSingleton<SealingMetrics>();
+        builder.Services.AddScoped<ISealJob>(sp => ActivatorUtilities.CreateInstance<MeteredSealJob>(sp));
         builder.Services.AddSingleton<SealingFailures>();
         builder.Services.AddScoped<SendToNotary>();
         builder.Services.AddSingleton<DownloadLinks>();

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Paraphe.Data;
@@ -6,30 +5,12 @@ using Paraphe.Domain;
 
 namespace Paraphe.Web.Features.Completion;
 
-/// <summary>The operator's view of sealing (Meter `Paraphe`).</summary>
-public sealed class SealingMetrics
-{
-    public const string MeterName = "Paraphe";
-
-    public SealingMetrics(IMeterFactory meters)
-    {
-        var meter = meters.Create(MeterName);
-        Failures = meter.CreateCounter<long>("paraphe.sealing.failures", unit: "{attempt}",
-            description: "Sealing attempts that failed (error or over the time budget); each is retried until MaxAttempts.");
-        FailedJobs = meter.CreateCounter<long>("paraphe.sealing.failed_jobs", unit: "{job}",
-            description: "Sealing jobs given up after MaxAttempts: a procedure waits for an agent to retry.");
-    }
-
-    public Counter<long> Failures { get; }
-    public Counter<long> FailedJobs { get; }
-}
-
 /// <summary>
 /// Records a failed sealing attempt on its job: the reason (French, for the agent), the next attempt after a backoff,
 /// or — after `MaxAttempts` — the failed state, with `procedure.sealing_failed` in the audit trail, in one transaction;
 /// an Error log line (event 9001) and the metrics for the operator.
 /// </summary>
-public sealed partial class SealingFailures(IServiceScopeFactory scopes, SealingMetrics metrics,
+public sealed partial class SealingFailures(IServiceScopeFactory scopes, Platform.Observability.ParapheMetrics metrics,
     IOptions<SealingWorkerOptions> options, TimeProvider clock, ILogger<SealingFailures> log)
 {
     public const int AttemptFailedEvent = 9000;
@@ -42,7 +23,7 @@ public sealed partial class SealingFailures(IServiceScopeFactory scopes, Sealing
         var job = await db.SealingJobs.FirstAsync(j => j.ProcedureId == procedureId, ct);
         if (job.DoneAt is not null || job.FailedAt is not null) return; // sealed meanwhile, or already given up
         var now = clock.GetUtcNow().UtcDateTime;
-        metrics.Failures.Add(1);
+        metrics.SealingFailures.Add(1);
         LogAttemptFailed(error, procedureId, job.Attempts, reason);
         job.LastError = reason.Length > 500 ? reason[..500] : reason;
         job.Version++;
@@ -67,7 +48,7 @@ public sealed partial class SealingFailures(IServiceScopeFactory scopes, Sealing
         }
         if (givenUp)
         {
-            metrics.FailedJobs.Add(1);
+            metrics.SealingFailedJobs.Add(1);
             LogJobFailed(procedureId, job.Attempts, reason);
         }
     }

@@ -184,9 +184,9 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
     public static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Max(0, attempts - 1))));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Procedure {ProcedureId} sealed")]
+    [LoggerMessage(EventId = 9010, Level = LogLevel.Information, Message = "Procedure {ProcedureId} sealed")]
     private partial void LogSealed(string procedureId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A sealing pass failed")]
+    [LoggerMessage(EventId = 9011, Level = LogLevel.Error, Message = "A sealing pass failed")]
     private partial void LogPassFailed(Exception e);
 }

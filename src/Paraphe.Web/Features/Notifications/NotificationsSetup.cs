@@ -17,6 +17,7 @@ public static class NotificationsSetup
         services.AddOptions<ChannelOptions>("Email").BindConfiguration("Paraphe:Email");
         services.AddOptions<ChannelOptions>("Sms").BindConfiguration("Paraphe:Sms");
         services.AddOptions<OutboxOptions>().BindConfiguration("Paraphe:Outbox");
+        services.AddOptions<SmsFailoverOptions>("Email").BindConfiguration("Paraphe:Email:Failover"); // `Paraphe:Email:Fallback`'s breaker
         services.AddSingleton<IMessageSender>(sp => ActivatorUtilities.CreateInstance<CaptureSender>(sp, Channel.Email));
         services.AddSingleton<IMessageSender>(sp => ActivatorUtilities.CreateInstance<CaptureSender>(sp, Channel.Sms));
         services.AddOptions<SmtpOptions>().BindConfiguration("Paraphe:Email:Smtp")
@@ -45,5 +46,6 @@ public static class NotificationsSetup
     }
 
     private static bool UsesSmtp(IOptionsMonitor<ChannelOptions> channels) =>
-        string.Equals(channels.Get("Email").Provider, SmtpSender.ProviderName, StringComparison.OrdinalIgnoreCase);
+        string.Equals(channels.Get("Email").Provider, SmtpSender.ProviderName, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(channels.Get("Email").Fallback, SmtpSender.ProviderName, StringComparison.OrdinalIgnoreCase);
 }

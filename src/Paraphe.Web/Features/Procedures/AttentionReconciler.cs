@@ -52,6 +52,6 @@ public sealed partial class AttentionReconciler(IServiceScopeFactory scopes, Att
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling « needs the agent » failed")]
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Error, Message = "Reconciling « needs the agent » failed")]
     private partial void LogReconcileFailed(Exception e);
 }

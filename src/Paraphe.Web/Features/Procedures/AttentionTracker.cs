@@ -95,6 +95,6 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
             .ExecuteUpdateAsync(s => s.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), needs), ct);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh whether procedure {ProcedureId} needs the agent")]
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Could not refresh whether procedure {ProcedureId} needs the agent")]
     private partial void LogRefreshFailed(Exception e, string procedureId);
 }

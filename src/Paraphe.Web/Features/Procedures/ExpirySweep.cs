@@ -43,6 +43,6 @@ public sealed partial class ExpirySweep(IServiceScopeFactory scopes, TimeProvide
         return expired;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Expiry sweep failed")]
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Error, Message = "Expiry sweep failed")]
     private partial void LogSweepFailed(Exception e);
 }

@@ -84,12 +84,12 @@ public sealed partial class ReminderSweep(IServiceScopeFactory scopes, TimeProvi
         return reminded;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Automatic reminders sent to {Signers} signers")]
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Automatic reminders sent to {Signers} signers")]
     private partial void LogReminded(int signers);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Automatic reminder for procedure {ProcedureId} lost a race; retried next pass")]
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Information, Message = "Automatic reminder for procedure {ProcedureId} lost a race; retried next pass")]
     private partial void LogConflict(string procedureId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reminder sweep failed")]
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Reminder sweep failed")]
     private partial void LogSweepFailed(Exception e);
 }

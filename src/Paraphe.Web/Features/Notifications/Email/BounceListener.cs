@@ -93,15 +93,15 @@ public sealed partial class BounceListener(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener on {Endpoint}")]
+    [LoggerMessage(EventId = 2210, Level = LogLevel.Information, Message = "Bounce listener on {Endpoint}")]
     private partial void LogListening(string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Bounce listener on {Endpoint} failed; restarting in 10 s")]
+    [LoggerMessage(EventId = 2211, Level = LogLevel.Error, Message = "Bounce listener on {Endpoint} failed; restarting in 10 s")]
     private partial void LogListenerFailed(Exception e, string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bounce listener: ignored a malformed message: {Error}")]
+    [LoggerMessage(EventId = 2212, Level = LogLevel.Warning, Message = "Bounce listener: ignored a malformed message: {Error}")]
     private partial void LogMalformed(string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Bounce listener: a DSN could not be recorded (answered 451)")]
+    [LoggerMessage(EventId = 2213, Level = LogLevel.Error, Message = "Bounce listener: a DSN could not be recorded (answered 451)")]
     private partial void LogProcessingFailed(Exception e);
 }

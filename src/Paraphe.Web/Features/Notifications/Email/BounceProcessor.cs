@@ -61,15 +61,15 @@ public sealed partial class BounceProcessor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: ignored a message that is not a DSN (Message-ID {MessageId}, subject '{Subject}')")]
+    [LoggerMessage(EventId = 2220, Level = LogLevel.Information, Message = "Bounce listener: ignored a message that is not a DSN (Message-ID {MessageId}, subject '{Subject}')")]
     private partial void LogNotADsn(string messageId, string subject);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bounce listener: DSN to {Recipients} (original Message-ID {MessageId}) matches no notification")]
+    [LoggerMessage(EventId = 2221, Level = LogLevel.Warning, Message = "Bounce listener: DSN to {Recipients} (original Message-ID {MessageId}) matches no notification")]
     private partial void LogUnmatched(string recipients, string messageId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} for {Message} changes nothing (already final, or a repeat)")]
+    [LoggerMessage(EventId = 2222, Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} for {Message} changes nothing (already final, or a repeat)")]
     private partial void LogLate(string message, string status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} recorded on {Message}")]
+    [LoggerMessage(EventId = 2223, Level = LogLevel.Information, Message = "Bounce listener: DSN {Status} recorded on {Message}")]
     private partial void LogRecorded(string message, string status);
 }

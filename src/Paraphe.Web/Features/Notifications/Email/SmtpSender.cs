@@ -167,6 +167,6 @@ internal sealed partial class SmtpSender(
         gate.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP server {Host}:{Port} unreachable: {Error}")]
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "SMTP server {Host}:{Port} unreachable: {Error}")]
     private partial void LogConnectionFailed(string host, int port, string error);
 }

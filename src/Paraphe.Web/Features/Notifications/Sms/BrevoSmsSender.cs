@@ -42,10 +42,10 @@ internal sealed partial class BrevoSmsSender(IHttpClientFactory http, IOptionsMo
         request.Headers.Add("api-key", o.ApiKey);
         request.Headers.Accept.ParseAdd("application/json");
 
-        var id = await SmsProviderCall.SendAsync(http.CreateClient(HttpClientName), request, "Brevo", o.BaseUrl, o.Timeout,
-            json => json.TryGetProperty("messageId", out var m)
+        var answer = await ProviderCall.SendAsync(http.CreateClient(HttpClientName), request, "Brevo", o.Timeout, log, ct);
+        var id = ProviderCall.MessageId(answer, "Brevo", json => json.TryGetProperty("messageId", out var m)
                 ? m.ValueKind == JsonValueKind.Number ? m.GetRawText() : m.GetString()
-                : null, Refused, log, ct);
+                : null, Refused);
         return new SendReceipt(ProviderName, id);
     }
 

@@ -60,29 +60,8 @@ public static partial class BrevoSmsWebhook
     }
 
     /// <summary>HTTP Basic with the secret as password (any user name), or `Bearer &lt;secret&gt;`; constant time.</summary>
-    public static bool IsAuthenticated(string authorization, string secret)
-    {
-        if (string.IsNullOrEmpty(secret) || !AuthenticationHeaderValue.TryParse(authorization, out var header) || header.Parameter is null)
-            return false;
-        string presented;
-        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)) presented = header.Parameter;
-        else if (header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                var pair = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
-                var colon = pair.IndexOf(':', StringComparison.Ordinal);
-                if (colon < 0) return false;
-                presented = Uri.UnescapeDataString(pair[(colon + 1)..]);
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-        }
-        else return false;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret));
-    }
+    public static bool IsAuthenticated(string authorization, string secret) =>
+        CallbackSecrets.BearerOrBasicMatches(authorization, secret, passwordIsUrlEscaped: true);
 
     /// <summary>Brevo's SMS event as a delivery report; null for events that change nothing (accepted, replied…).</summary>
     public static DeliveryReport? Map(string status, string? reason, DateTime at)
@@ -108,9 +87,9 @@ public static partial class BrevoSmsWebhook
     private static string? Str(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
         ? CallbackBody.Text(v) : null;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo SMS webhook refused: bad or missing credentials (from {RemoteIp})")]
+    [LoggerMessage(EventId = 2120, Level = LogLevel.Warning, Message = "Brevo SMS webhook refused: bad or missing credentials (from {RemoteIp})")]
     private static partial void LogRefused(ILogger log, string? remoteIp);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo SMS event for unknown message {MessageId} (notification {NotificationId}) ignored")]
+    [LoggerMessage(EventId = 2121, Level = LogLevel.Warning, Message = "Brevo SMS event for unknown message {MessageId} (notification {NotificationId}) ignored")]
     private static partial void LogUnmatched(ILogger log, string? messageId, string notificationId);
 }

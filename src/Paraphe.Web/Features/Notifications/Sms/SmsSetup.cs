@@ -31,9 +31,9 @@ public static class SmsSetup
             .ValidateOnStart();
         services.AddOptions<SmsFailoverOptions>().BindConfiguration("Paraphe:Sms:Failover");
 
-        // The senders apply their own per-call timeout (a timeout is a temporary failure, told apart from shutdown).
-        services.AddHttpClient(TwilioSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        services.AddHttpClient(BrevoSmsSender.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // Timeout and circuit breaker per provider (a timeout is a temporary failure, told apart from shutdown).
+        services.AddProviderClient(TwilioSender.HttpClientName, sp => sp.GetRequiredService<IOptionsMonitor<TwilioOptions>>().CurrentValue.Timeout);
+        services.AddProviderClient(BrevoSmsSender.HttpClientName, sp => sp.GetRequiredService<IOptionsMonitor<BrevoSmsOptions>>().CurrentValue.Timeout);
         services.AddSingleton<IMessageSender, TwilioSender>();
         services.AddSingleton<IMessageSender, BrevoSmsSender>();
         return services;

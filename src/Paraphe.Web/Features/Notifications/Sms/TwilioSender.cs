@@ -39,8 +39,8 @@ internal sealed partial class TwilioSender(IHttpClientFactory http, IOptionsMoni
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.AccountSid}:{o.AuthToken}")));
 
-        var id = await SmsProviderCall.SendAsync(http.CreateClient(HttpClientName), request, "Twilio", o.BaseUrl, o.Timeout,
-            json => json.TryGetProperty("sid", out var s) ? s.GetString() : null, Refused, log, ct);
+        var answer = await ProviderCall.SendAsync(http.CreateClient(HttpClientName), request, "Twilio", o.Timeout, log, ct);
+        var id = ProviderCall.MessageId(answer, "Twilio", json => json.TryGetProperty("sid", out var s) ? s.GetString() : null, Refused);
         return new SendReceipt(ProviderName, id);
     }
 

@@ -10,18 +10,17 @@ namespace Paraphe.Web.Features.Notifications.Sms;
 /// </summary>
 public static class TwilioSignature
 {
-    public static string Compute(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form)
+    public static string Compute(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form) =>
+        Callbacks.CallbackSecrets.Hmac(HashAlgorithmName.SHA1, authToken, Data(url, form));
+
+    private static string Data(string url, IEnumerable<KeyValuePair<string, string>> form)
     {
         var data = new StringBuilder(url);
         foreach (var (name, value) in form.OrderBy(p => p.Key, StringComparer.Ordinal)) data.Append(name).Append(value);
-        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
+        return data.ToString();
     }
 
     /// <summary>Constant-time comparison; a missing signature or token never matches.</summary>
     public static bool IsValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form, string? signature)
-    {
-        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken)) return false;
-        var expected = Encoding.ASCII.GetBytes(Compute(authToken, url, form));
-        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature));
-    }
+        => Callbacks.CallbackSecrets.HmacMatches(HashAlgorithmName.SHA1, authToken, Data(url, form), signature);
 }

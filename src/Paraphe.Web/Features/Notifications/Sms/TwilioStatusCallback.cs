@@ -71,9 +71,9 @@ public static partial class TwilioStatusCallback
         return new DeliveryReport(DeliveryStatus.Failed, default, detail, kind, TwilioSender.ProviderName);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio status callback refused: bad or missing signature (from {RemoteIp})")]
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "Twilio status callback refused: bad or missing signature (from {RemoteIp})")]
     private static partial void LogRefused(ILogger log, string? remoteIp);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio status callback for unknown message {MessageSid} (notification {NotificationId}) ignored")]
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "Twilio status callback for unknown message {MessageSid} (notification {NotificationId}) ignored")]
     private static partial void LogUnmatched(ILogger log, string messageSid, string notificationId);
 }

@@ -52,24 +52,9 @@ internal sealed partial class BrevoEmailSender(
         request.Headers.Add("api-key", o.ApiKey);
         request.Headers.Accept.ParseAdd("application/json");
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-        {
-            var what = e is TaskCanceledException ? $"pas de réponse en {o.Timeout.TotalSeconds:0} s" : e.Message;
-            LogUnreachable(message.NotificationId, what);
-            throw new SendFailedException($"Brevo injoignable : {what}", permanent: false, e);
-        }
-
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync(ct);
-            if (response.IsSuccessStatusCode) return new SendReceipt(ProviderName, MessageId(text));
-            throw Refused(message.NotificationId, response.StatusCode, text);
-        }
+        var answer = await ProviderCall.SendAsync(http.CreateClient(HttpClientName), request, "Brevo", o.Timeout, log, ct);
+        if (answer.IsSuccess) return new SendReceipt(ProviderName, MessageId(answer.Body));
+        throw Refused(message.NotificationId, answer.Status, answer.Body);
     }
 
     /// <summary>The request body, in Brevo's field names.</summary>
@@ -143,12 +128,9 @@ internal sealed partial class BrevoEmailSender(
 
     private sealed record BrevoError(string? Code, string? Message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo unreachable for notification {NotificationId}: {Error}")]
-    private partial void LogUnreachable(string notificationId, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo refused notification {NotificationId}: {Status} {Code} {Error}")]
+    [LoggerMessage(EventId = 2231, Level = LogLevel.Warning, Message = "Brevo refused notification {NotificationId}: {Status} {Code} {Error}")]
     private partial void LogRefused(string notificationId, int status, string code, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Brevo refused our API key ({Status}): check Paraphe:Email:Brevo:ApiKey; messages are retried meanwhile")]
+    [LoggerMessage(EventId = 2232, Level = LogLevel.Error, Message = "Brevo refused our API key ({Status}): check Paraphe:Email:Brevo:ApiKey; messages are retried meanwhile")]
     private partial void LogKeyRefused(int status);
 }

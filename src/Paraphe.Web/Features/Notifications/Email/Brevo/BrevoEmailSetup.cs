@@ -20,13 +20,12 @@ public static class BrevoEmailSetup
                 "Paraphe:Email:Brevo:BaseUrl must be an absolute http(s) URL.")
             .Validate(o => o.Timeout > TimeSpan.Zero, "Paraphe:Email:Brevo:Timeout must be positive.")
             .ValidateOnStart();
-        services.AddHttpClient(BrevoEmailSender.HttpClientName, (sp, client) =>
-                client.Timeout = sp.GetRequiredService<IOptions<BrevoEmailOptions>>().Value.Timeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddProviderClient(BrevoEmailSender.HttpClientName, sp => sp.GetRequiredService<IOptionsMonitor<BrevoEmailOptions>>().CurrentValue.Timeout);
         services.AddSingleton<IMessageSender, BrevoEmailSender>();
         return services;
     }
 
     private static bool UsesBrevo(IOptionsMonitor<ChannelOptions> channels) =>
-        string.Equals(channels.Get("Email").Provider, BrevoEmailSender.ProviderName, StringComparison.OrdinalIgnoreCase);
+        string.Equals(channels.Get("Email").Provider, BrevoEmailSender.ProviderName, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(channels.Get("Email").Fallback, BrevoEmailSender.ProviderName, StringComparison.OrdinalIgnoreCase);
 }

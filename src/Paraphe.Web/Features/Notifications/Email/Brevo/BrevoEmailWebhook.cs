@@ -92,41 +92,15 @@ public static partial class BrevoEmailWebhook
     }
 
     /// <summary>`Authorization: Bearer &lt;secret&gt;`, or `Basic` whose password is the secret. No secret configured: nobody.</summary>
-    internal static bool Authenticated(HttpRequest request, string? secret)
-    {
-        if (string.IsNullOrEmpty(secret)) return false;
-        var header = request.Headers.Authorization.ToString();
-        string? presented = null;
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            presented = header["Bearer ".Length..].Trim();
-        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
-            presented = BasicPassword(header["Basic ".Length..].Trim());
-        if (presented is null) return false;
-        // Hashes first: equal lengths, so the comparison's time says nothing about the secret's length either.
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)),
-            SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
-    }
+    internal static bool Authenticated(HttpRequest request, string? secret) =>
+        CallbackSecrets.BearerOrBasicMatches(request.Headers.Authorization.ToString(), secret);
 
-    private static string? BasicPassword(string encoded)
-    {
-        try
-        {
-            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
-            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-            return colon < 0 ? null : decoded[(colon + 1)..];
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo email webhook refused: no valid secret (from {Remote})")]
+    [LoggerMessage(EventId = 2240, Level = LogLevel.Warning, Message = "Brevo email webhook refused: no valid secret (from {Remote})")]
     private static partial void LogRefused(ILogger log, string remote);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Brevo email event {Event} matches no notification (message-id {MessageId}, X-Mailin-custom {Custom})")]
+    [LoggerMessage(EventId = 2241, Level = LogLevel.Warning, Message = "Brevo email event {Event} matches no notification (message-id {MessageId}, X-Mailin-custom {Custom})")]
     private static partial void LogUnmatched(ILogger log, string @event, string messageId, string custom);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Brevo spam complaint on {Message}, already final: recorded nowhere but here")]
+    [LoggerMessage(EventId = 2242, Level = LogLevel.Information, Message = "Brevo spam complaint on {Message}, already final: recorded nowhere but here")]
     private static partial void LogLateComplaint(ILogger log, string message);
 }
