@@ -40,6 +40,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<UserAlert> UserAlerts => Set<UserAlert>();
     public DbSet<AlertPreferences> AlertPreferences => Set<AlertPreferences>();
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     /// <summary>ASP.NET Data Protection's key ring (cookies, antiforgery), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -76,6 +78,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         b.Entity<SealedDocument>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<UserAlert>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<AlertPreferences>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<WebhookEndpoint>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<WebhookDelivery>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
     }
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)

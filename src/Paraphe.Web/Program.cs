@@ -14,6 +14,7 @@ using Paraphe.Web.Features.Sessions;
 using Paraphe.Web.Features.Sealing;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Features.Verification;
+using Paraphe.Web.Features.Webhooks;
 using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
 using Paraphe.Web.Platform.Configuration;
@@ -33,6 +34,7 @@ builder.AddLinkRateLimits();
 builder.AddAgentUi();
 builder.AddSessions();
 builder.AddAgencySettings();
+builder.AddWebhooks();
 builder.AddLogRedaction();
 
 var app = builder.Build();
@@ -54,6 +56,7 @@ api.MapDevOutboxApi();
 api.MapSigningApi();
 api.MapAlertsApi();
 api.MapAgencySettingsApi();
+api.MapWebhooksApi();
 
 var callbacks = app.MapCallbacks();
 callbacks.MapSmsCallbacks();
