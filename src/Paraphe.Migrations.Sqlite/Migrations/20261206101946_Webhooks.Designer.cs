@@ -11,7 +11,7 @@ using Paraphe.Data;
 namespace Paraphe.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ParapheDbContext))]
-    [Migration("20261206100115_Webhooks")]
+    [Migration("20261206101946_Webhooks")]
     partial class Webhooks
     {
         /// <inheritdoc />
