@@ -181,6 +181,8 @@ public static class WebhookCollections
 {
     public const string Sqlite = "webhooks-sqlite";
     public const string Postgres = "webhooks-postgres";
+    public const string ClockSqlite = "webhooks-clock-sqlite";
+    public const string ClockPostgres = "webhooks-clock-postgres";
 }
 
 [CollectionDefinition(WebhookCollections.Sqlite)]

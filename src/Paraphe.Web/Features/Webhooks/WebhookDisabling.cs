@@ -22,6 +22,8 @@ public sealed partial class WebhookDisabling(ILogger<WebhookDisabling> log)
             .Select(e => new { e.AgencyId, e.Url, e.FailingSince }).FirstOrDefaultAsync(ct);
         if (failing is null) return false;
         var reason = $"Désactivé automatiquement : toutes les livraisons échouent depuis le {failing.FailingSince!.Value.ToString("d MMMM yyyy 'à' HH:mm 'UTC'", Fr)}.";
+        // The endpoint's state, the journal entry and the alerts commit together: nobody sees it disabled without its alert.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var done = await db.WebhookEndpoints.IgnoreQueryFilters().Where(e => e.Id == endpointId && e.Enabled)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Enabled, false).SetProperty(e => e.DisabledAt, now)
                 .SetProperty(e => e.DisabledReason, reason).SetProperty(e => e.UpdatedAt, now).SetProperty(e => e.Version, e => e.Version + 1), ct);
@@ -29,6 +31,7 @@ public sealed partial class WebhookDisabling(ILogger<WebhookDisabling> log)
         AgencyJournal.Record(db, JournalKind.WebhookDisabled, null, failing.AgencyId, null, null, $"{failing.Url} — {reason}");
         WebhookDirectorAlerts.Raise(db, failing.AgencyId, failing.Url, reason, now);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         LogDisabled(endpointId, failing.AgencyId, failing.FailingSince.Value);
         return true;
     }
