@@ -42,6 +42,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
     public DbSet<PlatformSecret> PlatformSecrets => Set<PlatformSecret>();
     public DbSet<RateLimitCounter> RateLimitCounters => Set<RateLimitCounter>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     /// <summary>ASP.NET Data Protection's key ring (cookies, antiforgery), shared by every instance.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -78,6 +80,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         b.Entity<SealedDocument>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<UserAlert>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<AlertPreferences>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<WebhookEndpoint>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<WebhookDelivery>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
     }
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)

@@ -14,6 +14,7 @@ using Paraphe.Web.Features.Sessions;
 using Paraphe.Web.Features.Sealing;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Features.Verification;
+using Paraphe.Web.Features.Webhooks;
 using Paraphe.Web.Pages;
 using Paraphe.Web.Platform;
 using Paraphe.Web.Platform.Configuration;
@@ -36,6 +37,7 @@ builder.AddLinkRateLimits();
 builder.AddAgentUi();
 builder.AddSessions();
 builder.AddAgencySettings();
+builder.AddWebhooks();
 builder.AddLogRedaction();
 builder.AddObservability();
 
@@ -59,6 +61,7 @@ api.MapDevOutboxApi();
 api.MapSigningApi();
 api.MapAlertsApi();
 api.MapAgencySettingsApi();
+api.MapWebhooksApi();
 
 var callbacks = app.MapCallbacks();
 callbacks.MapSmsCallbacks();

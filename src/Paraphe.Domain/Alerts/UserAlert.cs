@@ -1,7 +1,7 @@
 namespace Paraphe.Domain.Alerts;
 
 /// <summary>What the agent is told about without watching (issue 10, point 4).</summary>
-public enum AlertKind { SignerDeclined, SignerUnreachable, ProcedureCompleted, ProcedureExpiring, SealingFailed }
+public enum AlertKind { SignerDeclined, SignerUnreachable, ProcedureCompleted, ProcedureExpiring, SealingFailed, WebhookDisabled }
 
 public static class AlertKinds
 {
@@ -14,6 +14,7 @@ public static class AlertKinds
         AlertKind.ProcedureCompleted => "procedure_completed",
         AlertKind.ProcedureExpiring => "procedure_expiring",
         AlertKind.SealingFailed => "sealing_failed",
+        AlertKind.WebhookDisabled => "webhook_disabled",
     };
 
     public static AlertKind? Parse(string? wire) => All.Cast<AlertKind?>().FirstOrDefault(k => Wire(k!.Value) == wire);
@@ -26,6 +27,7 @@ public static class AlertKinds
         AlertKind.ProcedureCompleted => "Une procédure est terminée (document signé et scellé)",
         AlertKind.ProcedureExpiring => "Une procédure expire bientôt",
         AlertKind.SealingFailed => "Le scellement d'un document a échoué",
+        AlertKind.WebhookDisabled => "Un webhook est désactivé après des échecs répétés",
     };
 }
 
@@ -40,7 +42,8 @@ public sealed class UserAlert
     public string Id { get; private set; } = "";
     public string AgencyId { get; private set; } = "";
     public string UserId { get; private set; } = "";
-    public string ProcedureId { get; private set; } = "";
+    /// <summary>The procedure concerned; null for an alert about the agency's settings (a webhook disabled).</summary>
+    public string? ProcedureId { get; private set; }
     /// <summary>The signer concerned (a refusal, an unreachable client), else null.</summary>
     public string? SignerId { get; private set; }
     public AlertKind Kind { get; private set; }
@@ -60,6 +63,12 @@ public sealed class UserAlert
     {
         Id = Ids.New("alr"), AgencyId = agencyId, UserId = userId, ProcedureId = procedureId, SignerId = signerId, Kind = kind,
         Title = title, SignerName = signerName, Detail = detail, CreatedAt = now,
+    };
+
+    /// <summary>An alert about the agency rather than a procedure (a webhook disabled): <paramref name="title"/> names what it is about.</summary>
+    public static UserAlert RaiseForAgency(string agencyId, string userId, AlertKind kind, string title, string? detail, DateTime now) => new()
+    {
+        Id = Ids.New("alr"), AgencyId = agencyId, UserId = userId, Kind = kind, Title = title, Detail = detail, CreatedAt = now,
     };
 
     public void EmailedBy(string notificationId) => NotificationId = notificationId;
@@ -85,6 +94,7 @@ public sealed class AlertPreferences
     public bool EmailProcedureCompleted { get; private set; } = true;
     public bool EmailProcedureExpiring { get; private set; } = true;
     public bool EmailSealingFailed { get; private set; } = true;
+    public bool EmailWebhookDisabled { get; private set; } = true;
     public DateTime UpdatedAt { get; private set; }
 
     public static AlertPreferences Default(string agencyId, string userId) => new() { AgencyId = agencyId, UserId = userId };
@@ -96,6 +106,7 @@ public sealed class AlertPreferences
         AlertKind.ProcedureCompleted => EmailProcedureCompleted,
         AlertKind.ProcedureExpiring => EmailProcedureExpiring,
         AlertKind.SealingFailed => EmailSealingFailed,
+        AlertKind.WebhookDisabled => EmailWebhookDisabled,
     };
 
     public void Set(AlertKind kind, bool byEmail, DateTime now)
@@ -107,6 +118,7 @@ public sealed class AlertPreferences
             case AlertKind.ProcedureCompleted: EmailProcedureCompleted = byEmail; break;
             case AlertKind.ProcedureExpiring: EmailProcedureExpiring = byEmail; break;
             case AlertKind.SealingFailed: EmailSealingFailed = byEmail; break;
+            case AlertKind.WebhookDisabled: EmailWebhookDisabled = byEmail; break;
         }
         UpdatedAt = now;
     }

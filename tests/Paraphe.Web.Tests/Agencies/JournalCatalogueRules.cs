@@ -20,8 +20,8 @@ public class JournalCatalogueRules
     [Fact]
     public void AStoredKindThisVersionDoesNotKnowIsListedByItsName()
     {
-        Assert.Null(JournalCatalogue.KindOf("webhook.created"));
-        Assert.Equal("Événement « webhook.created »", AgencyJournal.Label("webhook.created"));
+        Assert.Null(JournalCatalogue.KindOf("future.kind_created"));
+        Assert.Equal("Événement « future.kind_created »", AgencyJournal.Label("future.kind_created"));
         Assert.Equal("Clé d'API révoquée", AgencyJournal.Label("api_key.revoked"));
         // Logins and kiosk locks belong to the security log, not to the agency's journal.
         Assert.DoesNotContain("login.failed", JournalCatalogue.StoredKinds);

@@ -63,8 +63,17 @@ public abstract class TenantIsolation(ParapheApp app)
             return (user.Id, alert.Id);
         });
 
+        var theirWebhook = (await Expect.JsonAsync(await theirs.PostAsync("/api/v1/webhooks",
+            new { url = "https://crm.invalid/paraphe", events = new[] { "procedure.sealed" } }), HttpStatusCode.Created)).Str("id");
+
         var attempts = new (string Method, string Template, string Path, HttpContent? Body)[]
         {
+            ("GET", "/api/v1/webhooks/{id}", $"/api/v1/webhooks/{theirWebhook}", null),
+            ("PATCH", "/api/v1/webhooks/{id}", $"/api/v1/webhooks/{theirWebhook}", Json(new { url = "https://pirate.invalid/x", enabled = false })),
+            ("DELETE", "/api/v1/webhooks/{id}", $"/api/v1/webhooks/{theirWebhook}", null),
+            ("POST", "/api/v1/webhooks/{id}/rotate-secret", $"/api/v1/webhooks/{theirWebhook}/rotate-secret", null),
+            ("GET", "/api/v1/webhooks/{id}/deliveries", $"/api/v1/webhooks/{theirWebhook}/deliveries", null),
+            ("POST", "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay", $"/api/v1/webhooks/{theirWebhook}/deliveries/whd_none/replay", null),
             ("GET", "/api/v1/contacts/{id}", $"/api/v1/contacts/{Id(theirContact)}", null),
             ("PATCH", "/api/v1/contacts/{id}", $"/api/v1/contacts/{Id(theirContact)}", Json(new { last_name = "Piraté" })),
             ("GET", "/api/v1/documents/{id}", $"/api/v1/documents/{Id(theirDocument)}", null),
@@ -156,7 +165,16 @@ public abstract class TenantIsolation(ParapheApp app)
         Assert.Equal(HttpStatusCode.OK, (await theirs.GetAsync("/api/v1/contacts")).StatusCode); // their key still works
         Assert.True(await app.DbAsync(db => db.Users.IgnoreQueryFilters().AnyAsync(u => u.Id == theirUserId && u.DeactivatedAt == null && u.LastName != "Piraté")));
 
+        var hooks = await Expect.JsonAsync(await Call(mine, "GET", "/api/v1/webhooks", "/api/v1/webhooks"), HttpStatusCode.OK);
+        Assert.DoesNotContain(hooks.EnumerateArray(), h => h.Str("id") == theirWebhook);
+        var myHook = await Expect.JsonAsync(await Call(mine, "POST", "/api/v1/webhooks", "/api/v1/webhooks",
+            Json(new { url = "https://crm.invalid/mien", events = new[] { "procedure.sealed" } })), HttpStatusCode.Created);
+        await Expect.ProblemAsync(await theirs.GetAsync($"/api/v1/webhooks/{Id(myHook)}"), HttpStatusCode.NotFound, "not_found");
+
         // Nothing of theirs moved.
+        var theirHookAfter = await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/webhooks/{theirWebhook}"), HttpStatusCode.OK);
+        Assert.Equal(("https://crm.invalid/paraphe", true, true), (theirHookAfter.Str("url"), theirHookAfter.GetProperty("enabled").GetBoolean(),
+            theirHookAfter.IsNull("rotation_ends_at")));
         var contactAfter = await Expect.JsonAsync(await theirs.GetAsync($"/api/v1/contacts/{Id(theirContact)}"), HttpStatusCode.OK);
         Assert.Equal(tag, contactAfter.Str("last_name"));
         var draftAfter = await theirs.ProcedureAsync(Id(theirDraft));

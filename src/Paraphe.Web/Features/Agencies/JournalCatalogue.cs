@@ -14,6 +14,11 @@ public enum JournalKind
     PasswordChanged,
     ApiKeyCreated,
     ApiKeyRevoked,
+    WebhookCreated,
+    WebhookUpdated,
+    WebhookDeleted,
+    WebhookSecretRotated,
+    WebhookDisabled,
 }
 
 /// <summary>
@@ -37,6 +42,11 @@ public static class JournalCatalogue
         JournalKind.PasswordChanged => ("password.changed", "Mot de passe changé"),
         JournalKind.ApiKeyCreated => ("api_key.created", "Clé d'API créée"),
         JournalKind.ApiKeyRevoked => ("api_key.revoked", "Clé d'API révoquée"),
+        JournalKind.WebhookCreated => ("webhook.created", "Webhook ajouté"),
+        JournalKind.WebhookUpdated => ("webhook.updated", "Webhook modifié"),
+        JournalKind.WebhookDeleted => ("webhook.deleted", "Webhook supprimé"),
+        JournalKind.WebhookSecretRotated => ("webhook.secret_rotated", "Secret de webhook renouvelé"),
+        JournalKind.WebhookDisabled => ("webhook.disabled", "Webhook désactivé après des échecs répétés"),
     };
 
     public static IReadOnlyList<JournalKind> Kinds { get; } = Enum.GetValues<JournalKind>();

@@ -14,7 +14,7 @@ public static class AlertEmails
     {
         var alert = await db.UserAlerts.IgnoreQueryFilters().AsNoTracking().FirstAsync(a => a.NotificationId == n.Id, ct);
         var user = await db.Users.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(u => u.Id == alert.UserId, ct);
-        return AlertMessages.Compose(alert, user?.FirstName ?? "", $"{baseUrl}/procedures/{alert.ProcedureId}");
+        return AlertMessages.Compose(alert, user?.FirstName ?? "", alert.ProcedureId is { } procedure ? $"{baseUrl}/procedures/{procedure}" : $"{baseUrl}/parametres/webhooks");
     }
 
     /// <summary>The procedure's agent, or null (the invitations then name the agency).</summary>

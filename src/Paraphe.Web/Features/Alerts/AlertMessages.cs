@@ -30,8 +30,11 @@ public static class AlertMessages
             AlertKind.SealingFailed => ($"Scellement en échec : « {title} »",
                 $"Le document signé de « {title} » n'a pas pu être scellé.",
                 (alert.Detail is { } why ? why + " " : "") + "Relancez le scellement depuis la procédure."),
+            AlertKind.WebhookDisabled => ("Webhook désactivé",
+                $"Le webhook {title} a été désactivé : toutes ses livraisons échouent depuis plusieurs jours.",
+                (alert.Detail is { } why2 ? why2 + " " : "") + "Vérifiez le serveur qui reçoit les événements, puis réactivez le webhook dans Paramètres › Webhooks."),
         };
-        return MessageComposer.EmailMessage(Words, subject, hello, lead, "Voir la procédure", procedureUrl, footer);
+        return MessageComposer.EmailMessage(Words, subject, hello, lead, alert.ProcedureId is null ? "Voir les webhooks" : "Voir la procédure", procedureUrl, footer);
     }
 
     private static string When(string? iso) =>

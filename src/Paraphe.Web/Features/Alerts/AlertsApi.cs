@@ -8,7 +8,7 @@ using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Alerts;
 
-public sealed record AlertResponse(string Id, string UserId, string Kind, string ProcedureId, string? SignerId, string Title, string? SignerName,
+public sealed record AlertResponse(string Id, string UserId, string Kind, string? ProcedureId, string? SignerId, string Title, string? SignerName,
     string? Detail, string Message, DateTime CreatedAt, DateTime? ReadAt, string? NotificationId);
 
 public sealed record AlertListResponse(IReadOnlyList<AlertResponse> Items, int Page, int PageSize, int Total, int Unread);
@@ -132,6 +132,7 @@ public static class AlertsApi
             AlertKind.ProcedureCompleted => $"« {a.Title} » est signé par tous ; le document scellé est prêt.",
             AlertKind.ProcedureExpiring => $"« {a.Title} » expire bientôt et n'est pas encore signé par tous.",
             AlertKind.SealingFailed => $"Le scellement de « {a.Title} » a échoué : relancez-le depuis la procédure.",
+            AlertKind.WebhookDisabled => $"Le webhook {a.Title} a été désactivé : ses livraisons échouent depuis plusieurs jours.",
         };
     }
 }

@@ -25,7 +25,7 @@ public sealed class IndexModel(ParapheDbContext db) : AgentPageModel(db)
     public Task<IActionResult> OnPostOpenAsync(string id, CancellationToken ct) => AttemptAsync(async () =>
     {
         var alert = await AlertsApi.MarkReadAsync(Db, UserId ?? "-", id, ct);
-        return Redirect($"/procedures/{alert.ProcedureId}");
+        return Redirect(alert.ProcedureId is { } procedure ? $"/procedures/{procedure}" : "/parametres/webhooks");
     }, Reload(ct));
 
     public Task<IActionResult> OnPostReadAsync(string id, CancellationToken ct) => AttemptAsync(async () =>
@@ -54,6 +54,7 @@ public sealed class IndexModel(ParapheDbContext db) : AgentPageModel(db)
         AlertKind.ProcedureCompleted => "badge-green",
         AlertKind.ProcedureExpiring => "badge-amber",
         AlertKind.SealingFailed => "badge-red",
+        AlertKind.WebhookDisabled => "badge-red",
     };
 
     public static string Short(AlertKind kind) => kind switch
@@ -63,5 +64,6 @@ public sealed class IndexModel(ParapheDbContext db) : AgentPageModel(db)
         AlertKind.ProcedureCompleted => "Terminée",
         AlertKind.ProcedureExpiring => "Expire bientôt",
         AlertKind.SealingFailed => "Scellement en échec",
+        AlertKind.WebhookDisabled => "Webhook désactivé",
     };
 }
