@@ -130,10 +130,11 @@ public sealed class Notification
         return n;
     }
 
-    /// <summary>A message to a user of the agency about their account: tracked like any other, outside any procedure.</summary>
+    /// <summary>A message to a user of the agency about their account, or an alert about the agency (a webhook endpoint
+    /// disabled): tracked like any other, outside any procedure.</summary>
     public static Notification QueueForAccount(string agencyId, Purpose purpose, string to, DateTime now)
     {
-        if (purpose is not (Purpose.AccountInvitation or Purpose.PasswordReset))
+        if (purpose is not (Purpose.AccountInvitation or Purpose.PasswordReset or Purpose.Alert))
             throw new ArgumentException($"{purpose} belongs to a procedure.", nameof(purpose));
         var n = new Notification
         {

@@ -117,9 +117,9 @@ public sealed partial class OutboxDispatcher(
         Action<Notification> outcome;
         try
         {
-            outcome = n.ProcedureId is null
-                ? await SendAccountMessageAsync(db, n, agencies[n.AgencyId], ct)
-                : await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct);
+            outcome = n.ProcedureId is not null ? await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct)
+                : n.Purpose == Purpose.Alert ? await SendAgencyAlertAsync(db, n, agencies[n.AgencyId], ct)
+                : await SendAccountMessageAsync(db, n, agencies[n.AgencyId], ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -188,6 +188,16 @@ public sealed partial class OutboxDispatcher(
             : null;
         var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
             content.Subject, content.Text, content.Html, attachments);
+        return await DeliverAsync(n, message, ct);
+    }
+
+    /// <summary>An alert about the agency rather than a procedure (a webhook endpoint disabled), to a director.</summary>
+    private async Task<Action<Notification>> SendAgencyAlertAsync(ParapheDbContext db, Notification n, Domain.Agencies.Agency agency,
+        CancellationToken ct)
+    {
+        var content = await Alerts.AlertEmails.ComposeAsync(db, n, links.BaseUrl, ct);
+        var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
+            content.Subject, content.Text, content.Html);
         return await DeliverAsync(n, message, ct);
     }
 

@@ -21,6 +21,6 @@ public static partial class ServiceUnavailable
         return Problems.Details(Problems.ServiceUnavailable, Detail);
     }
 
-    [LoggerMessage(EventId = 5030, Level = LogLevel.Warning, Message = "Database unavailable on {Path}: {ExceptionType}: {Error}")]
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Warning, Message = "Database unavailable on {Path}: {ExceptionType}: {Error}")]
     private static partial void LogUnavailable(ILogger log, string path, string exceptionType, string error);
 }

@@ -14,6 +14,7 @@ public sealed class LogEventIds
     [
         ("Paraphe.Web.Platform", 1000, 1099),
         ("Paraphe.Web.Features.Agencies", 1100, 1199),
+        ("Paraphe.Web.Platform.Storage", 1200, 1299),
         ("Paraphe.Web.Outbox", 2000, 2099),
         ("Paraphe.Web.Features.Notifications.Sms", 2100, 2199),
         ("Paraphe.Web.Features.Notifications.Email", 2200, 2299),

@@ -123,6 +123,9 @@ public abstract class WebhookRetries(ParapheApp app) : IAsyncLifetime
         var alert = Assert.Single(alerts, a => a.Str("kind") == "webhook_disabled");
         Assert.Contains(path, alert.Str("message"), StringComparison.Ordinal);
         Assert.True(alert.IsNull("procedure_id"));
+        // …and emailed, outside any procedure, with a link to the webhooks' settings.
+        var directorEmail = await app.DbAsync(db => db.Users.IgnoreQueryFilters().Where(u => u.Id == director).Select(u => u.Email).SingleAsync());
+        Assert.Contains(await api.WaitForOutboxAsync(directorEmail), m => m.Str("body").Contains("/parametres/webhooks", StringComparison.Ordinal));
         var journal = await Expect.JsonAsync(await api.GetAsync("/api/v1/agency/events?limit=50"), HttpStatusCode.OK);
         Assert.Contains(journal.Arr("events"), e => e.Str("kind") == "webhook.disabled");
 

@@ -6,13 +6,14 @@ using Paraphe.Data.Records;
 namespace Paraphe.Web.Features.Webhooks;
 
 /// <summary>
-/// Records an attempt's outcome — the one place where a delivery's outcome is known (log event 7110; the place for a
-/// webhook-deliveries counter). A success ends the delivery and the endpoint's run of failures; a failure schedules the
+/// Records an attempt's outcome — the one place where a delivery's outcome is known (log event 5010, and the
+/// webhook-deliveries metrics). A success ends the delivery and the endpoint's run of failures; a failure schedules the
 /// next attempt with exponential backoff and jitter (<see cref="WebhookOptions.FirstRetryDelay"/>, doubling, capped) until
 /// <see cref="WebhookOptions.RetryFor"/> after the event, then fails it. An endpoint that has failed every attempt for
 /// <see cref="WebhookOptions.DisableAfter"/> is disabled (<see cref="WebhookDisabling"/>).
 /// </summary>
-public sealed partial class WebhookAttempts(IOptionsMonitor<WebhookOptions> options, WebhookDisabling disabling, ILogger<WebhookAttempts> log)
+public sealed partial class WebhookAttempts(IOptionsMonitor<WebhookOptions> options, WebhookDisabling disabling,
+    Platform.Observability.ParapheMetrics metrics, ILogger<WebhookAttempts> log)
 {
     public async Task RecordAsync(ParapheDbContext db, WebhookEndpoint endpoint, WebhookDelivery delivery, WebhookSender.Outcome outcome,
         CancellationToken ct)
@@ -39,6 +40,7 @@ public sealed partial class WebhookAttempts(IOptionsMonitor<WebhookOptions> opti
             else delivery.NextAttemptAt = next;
         }
         await db.SaveChangesAsync(ct);
+        metrics.WebhookDelivered(delivery.Type, outcome.StatusCode, outcome.Success, TimeSpan.FromMilliseconds(outcome.DurationMs));
         LogAttempt(delivery.Id, delivery.EventId, delivery.Type, delivery.Attempts, outcome.StatusCode, outcome.DurationMs,
             outcome.Success ? "delivered" : delivery.FailedAt is not null ? "failed" : "retrying");
 
@@ -70,7 +72,7 @@ public sealed partial class WebhookAttempts(IOptionsMonitor<WebhookOptions> opti
         return TimeSpan.FromSeconds(delay * (0.8 + Random.Shared.NextDouble() * 0.4));
     }
 
-    [LoggerMessage(EventId = 7110, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Information,
         Message = "Webhook delivery {DeliveryId} ({EventId}, {Type}) attempt {Attempt}: {StatusCode} in {DurationMs} ms, {Outcome}")]
     private partial void LogAttempt(string deliveryId, string eventId, string type, int attempt, int? statusCode, int durationMs, string outcome);
 }

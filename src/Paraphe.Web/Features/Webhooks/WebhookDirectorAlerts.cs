@@ -2,13 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Domain.Agencies;
 using Paraphe.Domain.Alerts;
+using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Web.Features.Webhooks;
 
 /// <summary>
 /// The directors' alert when an endpoint is disabled: a <c>user_alerts</c> row each, shown in « Alertes » and linking to
-/// « Paramètres › Webhooks ». Saved by the caller. Not emailed yet: an alert email without a procedure needs the outbox
-/// dispatcher to compose <c>Purpose.Alert</c> messages that have no procedure (left to the merge, see the report).
+/// « Paramètres › Webhooks », and an email (unless « Mes alertes » turns it off): a message without a procedure, composed
+/// by the dispatcher from the alert. Saved by the caller, in the transaction that disables the endpoint.
 /// </summary>
 public static class WebhookDirectorAlerts
 {
@@ -16,9 +17,21 @@ public static class WebhookDirectorAlerts
     {
         var directors = db.Users.IgnoreQueryFilters().AsNoTracking()
             .Where(u => u.AgencyId == agencyId && u.Role == UserRole.Director && u.DeactivatedAt == null).OrderBy(u => u.Id)
-            .Select(u => u.Id).ToList();
+            .Select(u => new { u.Id, u.Email }).ToList();
+        var ids = directors.Select(d => d.Id).ToList();
+        var preferences = db.AlertPreferences.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.UserId))
+            .ToDictionary(p => p.UserId);
         var title = url.Length <= 200 ? url : url[..199] + "…";
         foreach (var director in directors)
-            db.UserAlerts.Add(UserAlert.RaiseForAgency(agencyId, director, AlertKind.WebhookDisabled, title, reason, now));
+        {
+            var alert = UserAlert.RaiseForAgency(agencyId, director.Id, AlertKind.WebhookDisabled, title, reason, now);
+            if (preferences.GetValueOrDefault(director.Id)?.ByEmail(AlertKind.WebhookDisabled) ?? true)
+            {
+                var email = Notification.QueueForAccount(agencyId, Purpose.Alert, director.Email, now);
+                db.Notifications.Add(email);
+                alert.EmailedBy(email.Id);
+            }
+            db.UserAlerts.Add(alert);
+        }
     }
 }

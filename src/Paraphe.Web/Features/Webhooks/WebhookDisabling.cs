@@ -36,6 +36,6 @@ public sealed partial class WebhookDisabling(ILogger<WebhookDisabling> log)
         return true;
     }
 
-    [LoggerMessage(EventId = 7120, Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} of agency {AgencyId} disabled: every delivery failing since {Since:O}")]
+    [LoggerMessage(EventId = 5020, Level = LogLevel.Warning, Message = "Webhook endpoint {EndpointId} of agency {AgencyId} disabled: every delivery failing since {Since:O}")]
     private partial void LogDisabled(string endpointId, string agencyId, DateTime since);
 }

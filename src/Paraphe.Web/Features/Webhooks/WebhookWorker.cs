@@ -59,9 +59,9 @@ public sealed partial class WebhookWorker(IServiceScopeFactory scopes, WebhookSi
         await attempts.RecordAsync(db, endpoint, delivery, outcome, ct);
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Error, Message = "Webhook pass failed")]
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Webhook pass failed")]
     private partial void LogPassFailed(Exception e);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} failed unexpectedly; retried after its lease")]
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Webhook delivery {DeliveryId} failed unexpectedly; retried after its lease")]
     private partial void LogDeliveryFailed(Exception e, string deliveryId);
 }

@@ -15,7 +15,7 @@ public static class StorageProblem
 
     public static ProblemDetails Details(HttpContext http, StorageUnavailableException e, ILogger log)
     {
-        log.LogWarning(new EventId(7104, "StorageUnavailable"), e, "Document store unavailable on {Path}", LogRedaction.Path(http));
+        log.LogWarning(new EventId(1204, "StorageUnavailable"), e, "Document store unavailable on {Path}", LogRedaction.Path(http));
         http.Response.Headers.RetryAfter = StorageUnavailableException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.Details(StorageUnavailableException.Code, StorageUnavailableException.PersonMessage);
     }

@@ -137,12 +137,12 @@ public sealed partial class StoredContentMigration(IServiceScopeFactory scopes, 
         return false;
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Moved {Documents} documents and {Sealed} sealed documents from the database to the {Provider} store")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Moved {Documents} documents and {Sealed} sealed documents from the database to the {Provider} store")]
     private partial void LogMoved(int documents, int @sealed, string provider);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Error, Message = "Stored object {Key} does not read back as written; its row keeps its bytes in the database")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Stored object {Key} does not read back as written; its row keeps its bytes in the database")]
     private partial void LogMismatch(string key);
 
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Moving document bytes out of the database failed; trying again in a minute")]
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Moving document bytes out of the database failed; trying again in a minute")]
     private partial void LogPassFailed(Exception e);
 }
