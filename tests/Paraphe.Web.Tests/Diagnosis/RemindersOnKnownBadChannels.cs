@@ -23,6 +23,10 @@ public abstract class RemindersOnKnownBadChannels(ParapheApp app)
         var (procedure, contacts) = await api.LaunchedAsync("remote", signers: 1);
         var email = (await api.WaitForOutboxAsync(contacts[0].Str("email")))[0];
         var sms = (await api.WaitForOutboxAsync(contacts[0].Str("mobile")))[0];
+        // Captured is not yet recorded: wait for both `sent` records, whose saves recompute « À corriger » (a test
+        // that sets the flag by hand must not race them; the PostgreSQL collection's second instance may be the sender).
+        foreach (var channel in new[] { "email", "sms" })
+            await api.WaitForInvitationAsync(procedure.Str("id"), channel, n => n.Str("status") != "queued" && n.Str("status") != "sending");
         return (procedure.Str("id"), procedure.Signers()[0], email, sms);
     }
 
