@@ -1,0 +1,55 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Paraphe.Testing.Simulators;
+using Paraphe.Web.Features.Webhooks;
+using Paraphe.Web.Tests.Infrastructure;
+
+namespace Paraphe.Web.Tests.Webhooks;
+
+/// <summary>
+/// What a hostile or careless integrator tries with webhooks, beyond the address guard: the anonymous `/metrics` must
+/// not name the hosts agencies deliver to (a tenant's CRM, and one series per host an attacker invents).
+/// </summary>
+public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
+{
+    private WebhookReceiver receiver = null!;
+
+    public async Task InitializeAsync()
+    {
+        receiver = await WebhookReceiver.StartAsync();
+        WebhookApp.CatchUp(app);
+    }
+
+    public async Task DisposeAsync() => await receiver.DisposeAsync();
+
+    [Fact]
+    public async Task TheMetricsNeverNameTheHostAnAgencyDeliversTo()
+    {
+        const string host = "crm-agence-secrete.test";
+        var guard = app.Services.GetRequiredService<WebhookAddressGuard>();
+        var system = guard.Resolve;
+        guard.Resolve = (name, ct) => name == host ? Task.FromResult(new[] { IPAddress.Loopback }) : system(name, ct);
+        try
+        {
+            var api = app.Api();
+            var created = await Expect.JsonAsync(await api.PostAsync("/api/v1/webhooks",
+                new { url = $"http://{host}:{receiver.Port}/hooks/secret", events = new[] { "procedure.launched" } }), HttpStatusCode.Created);
+            await api.LaunchedAsync("remote", signers: 1);
+            await Hooks.WaitForDeliveryAsync(api, created.Str("id"), d => d.Str("status") == "delivered", "delivered");
+
+            using var client = app.CreateClient();
+            var metrics = await client.GetStringAsync("/metrics");
+            Assert.DoesNotContain("crm-agence-secrete", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            guard.Resolve = system;
+        }
+    }
+}
+
+[Collection(WebhookCollections.Sqlite)]
+public sealed class WebhookHostileUseOnSqlite(WebhookSqliteApp app) : WebhookHostileUse(app);
+
+[Collection(WebhookCollections.Postgres)]
+public sealed class WebhookHostileUseOnPostgres(WebhookPostgresApp app) : WebhookHostileUse(app);
