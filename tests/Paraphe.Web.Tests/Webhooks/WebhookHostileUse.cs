@@ -23,6 +23,22 @@ public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
     public async Task DisposeAsync() => await receiver.DisposeAsync();
 
     [Fact]
+    public async Task AnAgencyHasAtMostTwentyEndpoints()
+    {
+        var (_, api) = await app.CreateAgencyAsync($"Agence Flot {Guid.NewGuid():N}"[..19]);
+        for (var i = 0; i < CreateWebhook.MaxPerAgency; i++)
+            await Expect.JsonAsync(await api.PostAsync("/api/v1/webhooks",
+                new { url = $"{receiver.BaseUrl}/hooks/flood/{i}", events = new[] { "procedure.launched" } }), HttpStatusCode.Created);
+
+        var problem = await Expect.ProblemAsync(await api.PostAsync("/api/v1/webhooks",
+            new { url = $"{receiver.BaseUrl}/hooks/flood/one-more", events = new[] { "procedure.launched" } }),
+            HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.Equal(["url"], Expect.ErrorKeys(problem));
+        var listed = await Expect.JsonAsync(await api.GetAsync("/api/v1/webhooks"), HttpStatusCode.OK);
+        Assert.Equal(CreateWebhook.MaxPerAgency, listed.GetArrayLength());
+    }
+
+    [Fact]
     public async Task TheMetricsNeverNameTheHostAnAgencyDeliversTo()
     {
         const string host = "crm-agence-secrete.test";
