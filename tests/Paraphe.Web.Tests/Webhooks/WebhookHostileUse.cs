@@ -39,6 +39,30 @@ public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAgentIsRefusedTheWebhooksPageAndItsForms()
+    {
+        var agency = await Agencies.TestAgency.CreateAsync(app);
+        var mine = await Expect.JsonAsync(await agency.Api.PostAsync("/api/v1/webhooks",
+            new { url = $"{receiver.BaseUrl}/hooks/director", events = new[] { "procedure.launched" } }), HttpStatusCode.Created);
+        var (_, agent) = await agency.SignedInUserAsync(app, "agent", ip: "203.0.113.61");
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await agent.GetAsync("/parametres/webhooks")).StatusCode);
+        var create = await agent.PostFormAsync("/procedures", "/parametres/webhooks?handler=Create",
+            new() { ["Url"] = $"{receiver.BaseUrl}/hooks/agent", ["Events"] = "procedure.launched" });
+        Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        var rotate = await agent.PostFormAsync("/procedures", $"/parametres/webhooks?handler=Rotate&id={mine.Str("id")}", new());
+        Assert.Equal(HttpStatusCode.Forbidden, rotate.StatusCode);
+        Assert.DoesNotContain("whsec_", await rotate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var delete = await agent.PostFormAsync("/procedures", $"/parametres/webhooks?handler=Delete&id={mine.Str("id")}", new());
+        Assert.Equal(HttpStatusCode.Forbidden, delete.StatusCode);
+
+        var listed = await Expect.JsonAsync(await agency.Api.GetAsync("/api/v1/webhooks"), HttpStatusCode.OK);
+        var only = Assert.Single(listed.EnumerateArray());
+        Assert.Equal(mine.Str("id"), only.Str("id"));
+        Assert.True(only.IsNull("rotation_ends_at"), "the agent's rotation must not have happened");
+    }
+
+    [Fact]
     public async Task TheMetricsNeverNameTheHostAnAgencyDeliversTo()
     {
         const string host = "crm-agence-secrete.test";
