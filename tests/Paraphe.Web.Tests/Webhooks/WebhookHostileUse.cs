@@ -93,3 +93,31 @@ public sealed class WebhookHostileUseOnSqlite(WebhookSqliteApp app) : WebhookHos
 
 [Collection(WebhookCollections.Postgres)]
 public sealed class WebhookHostileUseOnPostgres(WebhookPostgresApp app) : WebhookHostileUse(app);
+
+/// <summary>A local address spelled oddly (a trailing dot, short, hex or octal IPv4, mapped IPv6, a zone) is refused when saved, like its plain spelling.</summary>
+public abstract class WebhookUrlSpellings(ParapheApp app)
+{
+    /// <summary>The operator has not allowed private addresses (the shared app), whatever spelling the address takes.</summary>
+    [Theory]
+    [InlineData("http://localhost./hooks")]
+    [InlineData("http://admin.localhost./hooks")]
+    [InlineData("http://127.0.0.1./hooks")]
+    [InlineData("http://127.1/hooks")]
+    [InlineData("http://0x7f.0.0.1/hooks")]
+    [InlineData("http://0177.0.0.1/hooks")]
+    [InlineData("http://[::ffff:7f00:1]/hooks")]
+    [InlineData("http://[fe80::1%25eth0]/hooks")]
+    public async Task AnOddlySpelledLocalAddressIsRefusedWhenSaved(string url)
+    {
+        var (_, api) = await app.CreateAgencyAsync($"Agence Graphie {Guid.NewGuid():N}"[..22]);
+        var problem = await Expect.ProblemAsync(await api.PostAsync("/api/v1/webhooks", new { url, events = new[] { "procedure.sealed" } }),
+            HttpStatusCode.UnprocessableEntity, "validation_failed");
+        Assert.Equal(["url"], Expect.ErrorKeys(problem));
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class WebhookUrlSpellingsOnSqlite(SqliteApp app) : WebhookUrlSpellings(app);
+
+[Collection(PostgresCollection.Name)]
+public sealed class WebhookUrlSpellingsOnPostgres(PostgresApp app) : WebhookUrlSpellings(app);
