@@ -63,6 +63,28 @@ public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEndpointDeletedDuringAnAttemptEndsItsDeliveryWithoutAnError()
+    {
+        var logs = new Abuse.CapturingLoggerProvider();
+        app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(logs);
+        var (_, api) = await app.CreateAgencyAsync($"Agence Effacée {Guid.NewGuid():N}"[..22]);
+        var (hangingId, hanging, _) = await Hooks.CreateAsync(api, receiver, "procedure.launched");
+        receiver.Answer = path => path == hanging ? WebhookReceiver.Hang : 204;
+        await api.LaunchedAsync("remote", signers: 1);
+        await Hooks.WaitAsync(receiver, hanging, got => got.Length > 0, "the attempt that hangs");
+        var deliveryId = (await Hooks.DeliveriesAsync(api, hangingId)).Single().Str("id");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/v1/webhooks/{hangingId}")).StatusCode);
+        // The worker takes its next batch once this one (the hanging attempt included) is over.
+        var (_, next, _) = await Hooks.CreateAsync(api, receiver, "procedure.launched");
+        await api.LaunchedAsync("remote", signers: 1);
+        await Hooks.WaitAsync(receiver, next, got => got.Length > 0, "the next endpoint's event, sent after the hanging attempt's batch");
+
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error
+                                                 && string.Join(" ", e.Everything).Contains(deliveryId, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheMetricsNeverNameTheHostAnAgencyDeliversTo()
     {
         const string host = "crm-agence-secrete.test";
