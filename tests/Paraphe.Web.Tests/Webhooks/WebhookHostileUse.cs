@@ -8,7 +8,7 @@ namespace Paraphe.Web.Tests.Webhooks;
 
 /// <summary>
 /// What a hostile or careless integrator tries with webhooks, beyond the address guard: the anonymous `/metrics` must
-/// not name the hosts agencies deliver to (a tenant's CRM, and one series per host an attacker invents).
+/// not name the hosts agencies deliver to (a tenant's CRM, and one series per host an attacker invents), nor the database's.
 /// </summary>
 public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
 {
@@ -102,6 +102,7 @@ public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
             using var client = app.CreateClient();
             var metrics = await client.GetStringAsync("/metrics");
             Assert.DoesNotContain("crm-agence-secrete", metrics, StringComparison.Ordinal);
+            Assert.DoesNotContain("Username=", metrics, StringComparison.OrdinalIgnoreCase); // the database's pool, named after its connection string
         }
         finally
         {

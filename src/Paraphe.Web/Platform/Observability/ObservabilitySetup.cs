@@ -90,10 +90,19 @@ public static class ObservabilitySetup
     /// Outgoing HTTP and name resolution without the host: a webhook's host is an agency's CRM (tenant data on an anonymous
     /// scrape), and an integrator who invents hosts would add a series each. The method, status, error and scheme stay.
     /// </summary>
+    /// <remarks>
+    /// The same for the database: Npgsql names its pool after the connection string (host, port, user name, database;
+    /// without the password) — not for an anonymous scrape.
+    /// </remarks>
     private static MetricStreamConfiguration? OutgoingHttpView(System.Diagnostics.Metrics.Instrument instrument) =>
-        instrument.Meter.Name is "System.Net.Http" or "System.Net.NameResolution"
-            ? new MetricStreamConfiguration { TagKeys = OutgoingHttpTags }
-            : null;
+        instrument.Meter.Name switch
+        {
+            "System.Net.Http" or "System.Net.NameResolution" => new MetricStreamConfiguration { TagKeys = OutgoingHttpTags },
+            "Npgsql" => new MetricStreamConfiguration { TagKeys = DatabaseTags },
+            _ => null,
+        };
+
+    private static readonly string[] DatabaseTags = ["db.client.connection.state", "db.system.name", "db.system", "error.type"];
 
     private static readonly string[] OutgoingHttpTags =
         ["http.request.method", "http.response.status_code", "error.type", "url.scheme", "network.protocol.version", "http.connection.state"];
