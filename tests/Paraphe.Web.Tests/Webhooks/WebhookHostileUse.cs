@@ -103,6 +103,8 @@ public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
             var metrics = await client.GetStringAsync("/metrics");
             Assert.DoesNotContain("crm-agence-secrete", metrics, StringComparison.Ordinal);
             Assert.DoesNotContain("Username=", metrics, StringComparison.OrdinalIgnoreCase); // the database's pool, named after its connection string
+            if (app.DatabaseName == "postgres") Assert.Contains("db_client_operation_duration_seconds_count{", metrics, StringComparison.Ordinal);
+            Assert.Contains("http_client_request_duration_seconds_count{", metrics, StringComparison.Ordinal);
         }
         finally
         {
