@@ -23,7 +23,7 @@ public static class WebhookUrls
         if (!string.IsNullOrEmpty(uri.UserInfo)) return "L'URL ne doit pas contenir d'identifiant ni de mot de passe.";
         if (!string.IsNullOrEmpty(uri.Fragment)) return "L'URL ne doit pas contenir de fragment (#…).";
         if (allowPrivate) return null;
-        var host = uri.Host.Trim('[', ']');
+        var host = uri.Host.Trim('[', ']').TrimEnd('.'); // `localhost.` and `127.0.0.1.` are the same hosts, fully qualified
         if (IPAddress.TryParse(host, out var address) && !WebhookAddressGuard.IsPublic(address))
             return "Adresse privée, locale ou réservée refusée : donnez l'adresse publique du serveur qui reçoit les événements.";
         if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))

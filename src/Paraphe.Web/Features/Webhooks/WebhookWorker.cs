@@ -50,14 +50,25 @@ public sealed partial class WebhookWorker(IServiceScopeFactory scopes, WebhookSi
         if (delivery is null) return; // its endpoint was deleted meanwhile
         var endpoint = await db.WebhookEndpoints.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, ct);
         if (endpoint is null) return;
-        if (!endpoint.Enabled)
+        try
         {
-            await attempts.GiveUpAsync(db, delivery, "Webhook désactivé : livraison abandonnée.", ct);
-            return;
+            if (!endpoint.Enabled)
+            {
+                await attempts.GiveUpAsync(db, delivery, "Webhook désactivé : livraison abandonnée.", ct);
+                return;
+            }
+            var outcome = await sender.SendAsync(endpoint, delivery, ct);
+            await attempts.RecordAsync(db, endpoint, delivery, outcome, ct);
         }
-        var outcome = await sender.SendAsync(endpoint, delivery, ct);
-        await attempts.RecordAsync(db, endpoint, delivery, outcome, ct);
+        catch (DbUpdateConcurrencyException)
+        {
+            // The delivery went with its endpoint, deleted during the attempt: nothing to record, nothing to retry.
+            LogEndpointDeleted(deliveryId);
+        }
     }
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Webhook delivery {DeliveryId} ended: its endpoint was deleted during the attempt")]
+    private partial void LogEndpointDeleted(string deliveryId);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Webhook pass failed")]
     private partial void LogPassFailed(Exception e);

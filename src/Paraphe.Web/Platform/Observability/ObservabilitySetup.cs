@@ -51,7 +51,8 @@ public static class ObservabilitySetup
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddNpgsqlInstrumentation()
-                    .AddMeter("Polly"); // the provider pipelines' timeouts and breaker states
+                    .AddMeter("Polly") // the provider pipelines' timeouts and breaker states
+                    .AddView(instrument => OutgoingHttpView(instrument));
                 if (telemetry.PrometheusEndpoint) m.AddReader(sp => sp.GetRequiredService<PrometheusText>().Reader);
                 if (otlp) m.AddOtlpExporter(o => Endpoint(o, telemetry));
             });
@@ -84,6 +85,27 @@ public static class ObservabilitySetup
                 .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>
+    /// Outgoing HTTP and name resolution without the host: a webhook's host is an agency's CRM (tenant data on an anonymous
+    /// scrape), and an integrator who invents hosts would add a series each. The method, status, error and scheme stay.
+    /// </summary>
+    /// <remarks>
+    /// The same for the database: Npgsql names its pool after the connection string (host, port, user name, database;
+    /// without the password) — not for an anonymous scrape.
+    /// </remarks>
+    private static MetricStreamConfiguration? OutgoingHttpView(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Name switch
+        {
+            "System.Net.Http" or "System.Net.NameResolution" => new MetricStreamConfiguration { TagKeys = OutgoingHttpTags },
+            "Npgsql" => new MetricStreamConfiguration { TagKeys = DatabaseTags },
+            _ => null,
+        };
+
+    private static readonly string[] DatabaseTags = ["db.client.connection.state", "db.system.name", "db.system", "error.type"];
+
+    private static readonly string[] OutgoingHttpTags =
+        ["http.request.method", "http.response.status_code", "error.type", "url.scheme", "network.protocol.version", "http.connection.state"];
 
     private static bool IsOperatorPath(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics");
