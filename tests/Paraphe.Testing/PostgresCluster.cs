@@ -155,7 +155,7 @@ public sealed partial class PostgresCluster : IAsyncDisposable
                       (fsync
                           ? "-c fsync=on -c synchronous_commit=on -c full_page_writes=on "
                           : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ") +
-                      "-c max_connections=200",
+                      "-c max_connections=1000",
                 "start",
             ],
             cancellationToken);
