@@ -57,9 +57,18 @@ public abstract class MetricsScrape(ObservedApp app)
         Assert.True(scrape.Has("paraphe_outbox_oldest_due_age_seconds"), scrape.Text);
         Assert.Contains(scrape.Samples(), s => s.Name == "paraphe_outbox_backlog" && s.Labels.GetValueOrDefault("channel") == "email");
         Assert.Contains(scrape.Samples(), s => s.Name == "paraphe_outbox_backlog" && s.Labels.GetValueOrDefault("channel") == "sms");
+        // ASP.NET Core records a request's duration as the request ends, which may be just after its client read the
+        // answer: wait for the sample, with a bound.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!scrape.Samples().Any(s => s.Name == "http_server_request_duration_seconds_count"
+                                          && s.Labels.GetValueOrDefault("http_route") == "/health"))
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(30))
+                throw new Xunit.Sdk.XunitException($"no http_server_request_duration_seconds_count for /health in the scrape:\n{scrape.Text}");
+            await Task.Delay(100);
+            scrape = await app.ScrapeAsync();
+        }
         Assert.Contains("# TYPE http_server_request_duration_seconds histogram", scrape.Text, StringComparison.Ordinal);
-        Assert.Contains(scrape.Samples(), s => s.Name == "http_server_request_duration_seconds_count"
-                                               && s.Labels.GetValueOrDefault("http_route") == "/health");
     }
 
     [Fact]
