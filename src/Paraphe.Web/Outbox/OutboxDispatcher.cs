@@ -14,8 +14,9 @@ namespace Paraphe.Web.Outbox;
 /// Sends what transactions queued, one lane per channel: each lane claims its own channel's due messages, a small
 /// batch at a time (<see cref="OutboxClaims"/>), and sends up to <see cref="OutboxOptions.Concurrency"/> of them at
 /// once, so a slow SMS provider never holds back the emails (nor the reverse). A message is claimed (`sending`, with
-/// a lease) before it is sent, so a crash between the two leaves it to be taken again when the lease runs out; a send
-/// is cut at half the lease, and a message whose turn comes late has its lease renewed first (docs/ARCHITECTURE.md,
+/// a lease) before it is sent, so a crash between the two leaves it to be taken again when the lease runs out; the
+/// outcomes of a batch are recorded in one commit; a send is cut at a quarter of the lease, and a message whose turn
+/// comes late has the outcomes before it recorded and its lease renewed first (docs/ARCHITECTURE.md,
 /// « The lease rule »), so a live instance never outlives its lease and another instance never sends the same
 /// message again. Nothing is lost or dropped.
 /// </summary>
@@ -74,46 +75,55 @@ public sealed partial class OutboxDispatcher(
             agencies = await db.Agencies.AsNoTracking().Where(a => agencyIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
         }
 
-        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = _o.Concurrency, CancellationToken = ct },
-            async (claim, token) =>
-            {
-                try
+        // The outcomes are recorded together (one commit for the batch, not one per message): before any send whose
+        // turn comes late (so that no outcome waits past its lease) and when the batch ends, sends cut short included.
+        var outcomes = new OutcomeBatch(this);
+        try
+        {
+            await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = _o.Concurrency, CancellationToken = ct },
+                async (claim, token) =>
                 {
-                    await SendClaimedAsync(claim, procedures, agencies, token);
-                }
-                catch (Exception e) when (!token.IsCancellationRequested)
-                {
-                    // The database went away mid-way (the send itself never throws): the claim stays, and its lease
-                    // gives the message back. The rest of the batch goes on.
-                    LogMessageFailed(e, claim.Notification.Id);
-                }
-            });
+                    try
+                    {
+                        await SendClaimedAsync(claim, procedures, agencies, outcomes, token);
+                    }
+                    catch (Exception e) when (!token.IsCancellationRequested)
+                    {
+                        // The database went away mid-way (the send itself never throws): the claim stays, and its lease
+                        // gives the message back. The rest of the batch goes on.
+                        LogMessageFailed(e, claim.Notification.Id);
+                    }
+                });
+        }
+        finally
+        {
+            await outcomes.FlushAsync();
+        }
         return claims.Count;
     }
 
     private async Task SendClaimedAsync(OutboxClaims.Claim claim, Dictionary<string, Procedure> procedures,
-        Dictionary<string, Domain.Agencies.Agency> agencies, CancellationToken ct)
+        Dictionary<string, Domain.Agencies.Agency> agencies, OutcomeBatch outcomes, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
         var n = claim.Notification;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (now - claim.At < _o.SendingLease / 4)
+        if (now - claim.At >= _o.SendingLease / 4)
         {
-            // Claimed moments ago: the send (cut at half the lease) and its record end well within the lease as it is.
-            db.Notifications.Attach(n);
-        }
-        else
-        {
-            // Its turn came late (a slow provider ahead of it): renew the lease, if the claim is still ours.
+            // Its turn came late (a slow provider ahead of it): what the batch sent so far is recorded first (each
+            // outcome is committed within its lease), then this message's lease is renewed, if the claim is still ours.
+            await outcomes.FlushAsync();
+            now = clock.GetUtcNow().UtcDateTime;
             if (!await OutboxClaims.RenewAsync(db, n.Id, claim.Attempt, _o.SendingLease, now, ct))
             {
                 LogClaimLost(n.Id); // its lease ran out meanwhile and another instance has it (or a report settled it)
                 return;
             }
             var id = n.Id;
-            n = await db.Notifications.IgnoreQueryFilters().FirstAsync(x => x.Id == id, ct);
+            n = await db.Notifications.IgnoreQueryFilters().AsNoTracking().FirstAsync(x => x.Id == id, ct);
         }
+        // Else claimed moments ago: the send (cut at a quarter of the lease) and the batch's record end within the lease.
         Action<Notification> outcome;
         try
         {
@@ -127,20 +137,70 @@ public sealed partial class OutboxDispatcher(
             // this message only. It is retried like an outage and the rest of the batch goes on.
             outcome = RetryOrGiveUp(n, "paraphe", e);
         }
-        await RecordAsync(db, n, outcome);
+        outcomes.Add(n, outcome);
     }
 
     /// <summary>
-    /// Records what the provider answered, with its event. A delivery report may have reached the message between the
-    /// send and this save (fast SMS receipts do), or another writer extended its procedure's audit chain: the message
-    /// is then read again, fresh, and the outcome applied to it again (which never moves it back). The message was
-    /// sent: losing this record would send it twice, so conflicts are retried, and the save is not cut short by the
-    /// host stopping.
+    /// The outcomes of one batch waiting for their record: committed together by <see cref="FlushAsync"/>, in one
+    /// <c>SaveChangesAsync</c> (each message's update, its event and its audit event). A crash before that commit leaves
+    /// the batch's sent messages `sending`: their lease gives them back and they are sent again — at most the messages
+    /// of one unrecorded batch per lane (<see cref="OutboxOptions.BatchSize"/>), the crash window of docs/ARCHITECTURE.md.
     /// </summary>
-    private async Task RecordAsync(ParapheDbContext db, Notification n, Action<Notification> outcome)
+    private sealed class OutcomeBatch(OutboxDispatcher dispatcher)
     {
-        var id = n.Id;
-        outcome(n);
+        private readonly List<(Notification Notification, Action<Notification> Outcome)> pending = [];
+        private readonly SemaphoreSlim gate = new(1, 1);
+
+        public void Add(Notification n, Action<Notification> outcome)
+        {
+            lock (pending) pending.Add((n, outcome));
+        }
+
+        public async Task FlushAsync()
+        {
+            await gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                List<(Notification Notification, Action<Notification> Outcome)> items;
+                lock (pending)
+                {
+                    items = [.. pending];
+                    pending.Clear();
+                }
+                if (items.Count == 0) return;
+                try
+                {
+                    await dispatcher.RecordAsync(items);
+                }
+                catch (Exception e)
+                {
+                    // The database went away: the batch's messages stay `sending` and their lease gives them back.
+                    dispatcher.LogRecordFailed(e, items.Count);
+                }
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Records what the providers answered, with their events, in one commit. A delivery report may have reached a
+    /// message between the send and this save (fast SMS receipts do), or another writer extended a procedure's audit
+    /// chain: the messages are then read again, fresh, and the outcomes applied to them again (which never moves a
+    /// message back). The messages were sent: losing this record would send them twice, so conflicts are retried, and
+    /// the save is not cut short by the host stopping.
+    /// </summary>
+    private async Task RecordAsync(List<(Notification Notification, Action<Notification> Outcome)> items)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        foreach (var (n, outcome) in items)
+        {
+            db.Notifications.Attach(n);
+            outcome(n);
+        }
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -150,11 +210,14 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception e) when (attempt < RecordAttempts && DbErrors.IsConflict(e))
             {
-                // This context holds this message only: start again from the database.
+                // This context holds this batch's messages only: start again from the database.
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt));
-                n = await db.Notifications.IgnoreQueryFilters().Include(x => x.Events).FirstAsync(x => x.Id == id);
-                outcome(n);
+                var ids = items.Select(i => i.Notification.Id).ToList();
+                var fresh = await db.Notifications.IgnoreQueryFilters().Include(x => x.Events)
+                    .Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id);
+                foreach (var (n, outcome) in items)
+                    if (fresh.TryGetValue(n.Id, out var f)) outcome(f);
             }
         }
     }
@@ -219,8 +282,9 @@ public sealed partial class OutboxDispatcher(
     private async Task<Action<Notification>> DeliverAsync(Notification n, OutgoingMessage message, CancellationToken ct)
     {
         var sender = senders.For(n.Channel);
-        // Cut at half the lease (renewed just before): the outcome is recorded before the lease can run out.
-        using var deadline = new CancellationTokenSource(_o.SendingLease / 2, clock);
+        // Cut at a quarter of the lease (claimed or renewed just before): the batch's record, made when its last send
+        // ends or before a late turn, comes before the lease can run out (docs/ARCHITECTURE.md, « The lease rule »).
+        using var deadline = new CancellationTokenSource(_o.SendingLease / 4, clock);
         using var send = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
@@ -230,7 +294,7 @@ public sealed partial class OutboxDispatcher(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            return RetryOrGiveUp(n, sender.Name, new TimeoutException($"pas de réponse en {_o.SendingLease / 2:g}"));
+            return RetryOrGiveUp(n, sender.Name, new TimeoutException($"pas de réponse en {_o.SendingLease / 4:g}"));
         }
         catch (SendFailedException e) when (e.Permanent)
         {
@@ -267,6 +331,9 @@ public sealed partial class OutboxDispatcher(
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Notification {NotificationId}: its send or its record failed; its lease gives it back")]
     private partial void LogMessageFailed(Exception e, string notificationId);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "The record of {Count} sent messages failed; they stay claimed and their lease gives them back")]
+    private partial void LogRecordFailed(Exception e, int count);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Notification {NotificationId}: its claim ran out before its turn; left to whoever holds it now")]
     private partial void LogClaimLost(string notificationId);

@@ -18,8 +18,8 @@ public sealed class OutboxOptions
     /// <summary>Messages of one channel sent at the same time by one instance (each channel has its own lane).</summary>
     public int Concurrency { get; set; } = 4;
     /// <summary>
-    /// A message left `sending` longer than this (a crash) is taken again. Renewed just before each send, and a send
-    /// is cut at half of it, so a live instance never outlives its lease on a message in flight.
+    /// A message left `sending` longer than this (a crash) is taken again. Renewed just before a send whose turn comes late,
+    /// and a send is cut at a quarter of it, so a live instance never outlives its lease on a message in flight.
     /// </summary>
     public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>Temporary failures are retried with backoff for this long, then given up.</summary>

@@ -10,18 +10,31 @@ using Paraphe.Domain.Notifications;
 namespace Paraphe.Web.Features.Notifications.Email;
 
 /// <summary>
-/// Email through any SMTP server (MailKit). One connection, reused and guarded by a semaphore, reopened when it
-/// breaks. PIPELINING is switched off: with it, MailKit's batched commands meet the server's Nagle algorithm and
+/// Email through any SMTP server (MailKit). A small pool of connections, as many as the outbox sends at once
+/// (`Paraphe:Outbox:Concurrency`), each reused by one send at a time and reopened when it breaks. PIPELINING is switched off: with it, MailKit's batched commands meet the server's Nagle algorithm and
 /// delayed ACKs, ~44 ms per message (docs/DEVELOPMENT.md, « Stack facts »). The envelope sender is the notification's VERP address.
 /// </summary>
 internal sealed partial class SmtpSender(
     IOptionsMonitor<SmtpOptions> smtp, IOptionsMonitor<ChannelOptions> channels, IOptionsMonitor<BounceOptions> bounces,
-    ILogger<SmtpSender> log) : IMessageSender, IAsyncDisposable
+    IOptions<OutboxOptions> outbox, ILogger<SmtpSender> log) : IMessageSender, IAsyncDisposable
 {
     public const string ProviderName = "smtp";
 
-    private readonly SemaphoreSlim gate = new(1, 1);
-    private SmtpClient? client;
+    /// <summary>One connection slot: its client (null until opened, or after it broke) and the one send using it.</summary>
+    private sealed class Slot
+    {
+        public SmtpClient? Client;
+    }
+
+    private readonly System.Threading.Channels.Channel<Slot> idle = NewPool(Math.Max(1, outbox.Value.Concurrency));
+    private readonly int size = Math.Max(1, outbox.Value.Concurrency);
+
+    private static System.Threading.Channels.Channel<Slot> NewPool(int size)
+    {
+        var pool = System.Threading.Channels.Channel.CreateBounded<Slot>(size);
+        for (var i = 0; i < size; i++) pool.Writer.TryWrite(new Slot());
+        return pool;
+    }
 
     public string Name => ProviderName;
     public Channel Channel => Channel.Email;
@@ -46,15 +59,15 @@ internal sealed partial class SmtpSender(
         var bounce = bounces.CurrentValue.BounceAddress;
         var envelopeFrom = new MailboxAddress("", string.IsNullOrWhiteSpace(bounce) ? from : Verp.Address(bounce, message.NotificationId));
 
-        await gate.WaitAsync(ct);
+        var slot = await idle.Reader.ReadAsync(ct);
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var reused = client is { IsConnected: true };
+                var reused = slot.Client is { IsConnected: true };
                 try
                 {
-                    var c = await ConnectedAsync(ct);
+                    var c = await ConnectedAsync(slot, ct);
                     await c.SendAsync(mime, envelopeFrom, recipients, ct);
                     return new SendReceipt(ProviderName, mime.MessageId);
                 }
@@ -64,7 +77,7 @@ internal sealed partial class SmtpSender(
                 }
                 catch (Exception e) when (IsConnectionFailure(e) && !ct.IsCancellationRequested)
                 {
-                    await DropAsync();
+                    await DropAsync(slot);
                     // A reused connection may have been closed by the server while idle: one fresh try.
                     if (reused && attempt == 1) continue;
                     LogConnectionFailed(smtp.CurrentValue.Host, smtp.CurrentValue.Port, e.Message);
@@ -74,7 +87,7 @@ internal sealed partial class SmtpSender(
         }
         finally
         {
-            gate.Release();
+            idle.Writer.TryWrite(slot);
         }
     }
 
@@ -116,10 +129,10 @@ internal sealed partial class SmtpSender(
         or ServiceNotConnectedException or SslHandshakeException or AuthenticationException or TimeoutException
         or OperationCanceledException;
 
-    private async Task<SmtpClient> ConnectedAsync(CancellationToken ct)
+    private async Task<SmtpClient> ConnectedAsync(Slot slot, CancellationToken ct)
     {
-        if (client is { IsConnected: true }) return client;
-        await DropAsync();
+        if (slot.Client is { IsConnected: true }) return slot.Client;
+        await DropAsync(slot);
         var o = smtp.CurrentValue;
         var c = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
         if (o.AcceptAnyCertificate) c.ServerCertificateValidationCallback = (_, _, _, _) => true;
@@ -140,13 +153,13 @@ internal sealed partial class SmtpSender(
             c.Dispose();
             throw;
         }
-        client = c;
+        slot.Client = c;
         return c;
     }
 
-    private async Task DropAsync()
+    private static async Task DropAsync(Slot slot)
     {
-        if (client is null) return;
+        if (slot.Client is not { } client) return;
         try
         {
             if (client.IsConnected) await client.DisconnectAsync(true, CancellationToken.None);
@@ -156,15 +169,14 @@ internal sealed partial class SmtpSender(
             // already gone
         }
         client.Dispose();
-        client = null;
+        slot.Client = null;
     }
 
+    /// <summary>Closes every connection, waiting for the sends using one to end.</summary>
     public async ValueTask DisposeAsync()
     {
-        await gate.WaitAsync();
-        try { await DropAsync(); }
-        finally { gate.Release(); }
-        gate.Dispose();
+        for (var i = 0; i < size; i++)
+            await DropAsync(await idle.Reader.ReadAsync());
     }
 
     [LoggerMessage(EventId = 2200, Level = LogLevel.Warning, Message = "SMTP server {Host}:{Port} unreachable: {Error}")]
