@@ -27,7 +27,7 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
     public static BenchOptions? Parse(string[] args)
     {
         var options = new BenchOptions([BenchKind.CreateLaunch], [DatabaseProvider.Sqlite, DatabaseProvider.Postgres], 3, 5, 2, [1, 4],
-            10_000, [50, 200]);
+            10_000, [50]);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;

@@ -1,28 +1,39 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Data;
 using Paraphe.Domain.Notifications;
+using Paraphe.Testing;
+using Paraphe.Testing.Simulators;
+using Paraphe.Web.Features.Notifications.Email;
 using Paraphe.Web.Outbox;
 
 namespace Paraphe.Bench.Delivery;
 
 /// <summary>
-/// How fast OutboxDispatcher drains a backlog through the capture provider: N queued invitations from real launched
-/// procedures (3 signers each: an email and an SMS per signer), then <c>DispatchBatchAsync</c> in a loop, as the
-/// hosted service runs it when woken, until nothing is due. A fresh database per (database, batch size).
+/// How fast OutboxDispatcher drains a backlog to real providers: N queued invitations from real launched procedures
+/// (3 signers each: an email and an SMS per signer), then <c>DispatchBatchAsync</c> in a loop, as the hosted service
+/// runs it when woken, until nothing is due; emails over SMTP to a loopback SMTP server (the SmtpServer package,
+/// <see cref="SmtpSink"/>), SMS to the Twilio simulator. A fresh database per (database, batch size). Beside each
+/// drain, before and after it, the peer: nodemailer pooled sending as many emails to the same server.
 /// </summary>
 public static class DispatcherBench
 {
     private sealed record Drain(DatabaseProvider Db, string Settings, int BatchSize, int Procedures, int Messages, TimeSpan Seed,
-        TimeSpan Elapsed, int Batches, long[] BatchTicks, long Commands, long Commits, double FloorPerSecond, int Sent, int Captured,
-        string? Error)
+        TimeSpan Elapsed, int Batches, long[] BatchTicks, long Commands, long Commits, double FloorPerSecond, int Sent, int Received,
+        double CpuMs, double AllocatedKb, int MessageBytes, NodemailerPeer.Result? PeerBefore, NodemailerPeer.Result? PeerAfter,
+        string Load, string? Error)
     {
         public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
         public double CommitsPerMessage => (double)Commits / Messages;
+        public double PeerPerSecond => new[] { PeerBefore, PeerAfter }.Where(p => p is not null).Select(p => p!.MessagesPerSecond).DefaultIfEmpty(double.NaN).Average();
     }
+
+    /// <summary>Emails sent at once by one instance (the SMTP pool's size) and the peer's pooled connections.</summary>
+    private const int Concurrency = 4;
 
     private const int SignersPerProcedure = 3;
     private const int MessagesPerProcedure = 2 * SignersPerProcedure;
@@ -33,18 +44,33 @@ public static class DispatcherBench
         foreach (var provider in options.Databases)
         foreach (var batchSize in options.BatchSizes)
             drains.Add(await RunOneAsync(provider, batchSize, options.Messages));
-        return (Markdown(drains), drains.All(d => d.Error is null && d.Sent == d.Messages && d.Captured == d.Messages));
+        return (Markdown(drains), drains.All(d => d.Error is null && d.Sent == d.Messages && d.Received == d.Messages));
     }
 
     private static async Task<Drain> RunOneAsync(DatabaseProvider provider, int batchSize, int messages)
     {
         var ct = CancellationToken.None;
         Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] preparing…");
+        var sink = new SmtpSink();
+        // Nagle off on accepted sockets, as the tests' server does (the SMTP benchmark shows it makes no difference
+        // with PIPELINING off on the client).
+        await using var smtp = LoopbackSmtpServer.Start(sink, new NoDelayListenerFactory());
+        await using var twilio = await TwilioSimulator.StartAsync();
         await using var app = await BenchApp.StartAsync(provider, new Dictionary<string, string?>
         {
             ["Paraphe:Outbox:BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
-            ["Paraphe:Email:Provider"] = "capture",
-            ["Paraphe:Sms:Provider"] = "capture",
+            ["Paraphe:Outbox:Concurrency"] = Concurrency.ToString(CultureInfo.InvariantCulture),
+            ["Paraphe:Email:Provider"] = "smtp",
+            ["Paraphe:Email:From"] = "signature@paraphe.example",
+            ["Paraphe:Email:BounceAddress"] = "bounces@paraphe.example",
+            ["Paraphe:Email:Smtp:Host"] = "127.0.0.1",
+            ["Paraphe:Email:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["Paraphe:Email:Smtp:Security"] = "none",
+            ["Paraphe:Sms:Provider"] = "twilio",
+            ["Paraphe:Sms:Twilio:AccountSid"] = TwilioSimulator.AccountSid,
+            ["Paraphe:Sms:Twilio:AuthToken"] = TwilioSimulator.AuthToken,
+            ["Paraphe:Sms:Twilio:From"] = "+33644630000",
+            ["Paraphe:Sms:Twilio:BaseUrl"] = twilio.BaseUrl,
         });
 
         // Seed: launched procedures, exactly as the API's create+launch writes them (2 clients, to be done sooner).
@@ -67,6 +93,8 @@ public static class DispatcherBench
         string? error = null;
         var commands = CommandCounter.Instance.Count;
         var commits = SaveCounter.Instance.Count;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -82,6 +110,10 @@ public static class DispatcherBench
             error = $"{e.GetType().Name}: {e.Message}";
         }
         watch.Stop();
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+        var allocatedKb = (GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1024.0;
+        var received = (int)sink.Messages + twilio.Accepted.Count;
+        var bytes = sink.Messages == 0 ? 1800 : (int)(sink.Bytes / sink.Messages);
         commands = CommandCounter.Instance.Count - commands;
         commits = SaveCounter.Instance.Count - commits;
 
@@ -89,12 +121,27 @@ public static class DispatcherBench
         var floor = await LoadRunner.RunRoundAsync(Scenarios.Floor.Prepare(app), 1, TimeSpan.FromSeconds(3));
 
         var sent = await CountAsync(app, n => n.Status == DeliveryStatus.Sent);
-        await using var scope = app.Services.CreateAsyncScope();
-        var captured = await scope.ServiceProvider.GetRequiredService<ParapheDbContext>().CapturedMessages.IgnoreQueryFilters().CountAsync(ct);
+
+        // The peer, right after the drain and once more after that (back to back): as many emails as the drain's
+        // messages, of the size Paraphe's invitations had on the wire, to the same server, as many connections.
+        NodemailerPeer.Result? before = null, after = null;
+        try
+        {
+            Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] nodemailer pooled, {queued} messages of {bytes} bytes…");
+            before = await NodemailerPeer.RunAsync(smtp.Port, queued, bytes, Concurrency);
+            after = await NodemailerPeer.RunAsync(smtp.Port, queued, bytes, Concurrency);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException)
+        {
+            error ??= $"peer: {e.Message}";
+        }
         var drain = new Drain(provider, app.Settings, batchSize, procedures, queued, seedWatch.Elapsed, watch.Elapsed, batchTicks.Count,
-            batchTicks.Order().ToArray(), commands, commits, floor.OpsPerSecond, sent, captured, error);
+            batchTicks.Order().ToArray(), commands, commits, floor.OpsPerSecond, sent, received, cpuMs, allocatedKb, bytes, before, after,
+            File.ReadAllText("/proc/loadavg").Trim(), error);
         Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] {drain.Messages} messages in {drain.Elapsed.TotalSeconds:F1} s: " +
-                                $"{drain.MessagesPerSecond:F0} msg/s, {drain.CommitsPerMessage:F2} commits/msg, floor {floor.OpsPerSecond:F0}/s; sent {sent}, captured {captured}{(error is null ? "" : $"; {error}")}");
+                                $"{drain.MessagesPerSecond:F0} msg/s, {drain.CommitsPerMessage:F2} commits/msg, {cpuMs / drain.Messages:F2} CPU ms/msg, " +
+                                $"floor {floor.OpsPerSecond:F0}/s; sent {sent}, received {received}; nodemailer {before?.MessagesPerSecond:F0} / " +
+                                $"{after?.MessagesPerSecond:F0} msg/s{(error is null ? "" : $"; {error}")}");
         return drain;
     }
 
@@ -107,24 +154,35 @@ public static class DispatcherBench
     private static string Markdown(IReadOnlyList<Drain> drains)
     {
         var b = new StringBuilder();
-        b.AppendLine("OutboxDispatcher.DispatchBatchAsync in a loop until nothing is due, capture provider for both channels; " +
-                     $"the backlog is {SignersPerProcedure}-signer procedures created and launched as the API does (an email and an " +
-                     "SMS invitation per signer). One run per row, on a fresh database; commands = SQL commands sent (BEGIN/COMMIT " +
-                     "not counted); commits = SaveChangesAsync calls that wrote rows (each one durable commit); floor = one-row insert " +
-                     "transactions per second on the same database right after the drain (3 s). Batch ms = one DispatchBatchAsync call.");
+        b.AppendLine("OutboxDispatcher.DispatchBatchAsync in a loop until nothing is due; emails over SMTP (SmtpSender, a pool of " +
+                     $"{Concurrency} MailKit connections, PIPELINING off) to a loopback SMTP server (SmtpServer package, answers 250, " +
+                     "discards), SMS to the Twilio simulator (HTTP, Twilio's Messages API); " +
+                     $"`Paraphe:Outbox:Concurrency` {Concurrency} per channel. The backlog is {SignersPerProcedure}-signer procedures created " +
+                     "and launched as the API does (an email and an SMS invitation per signer). One run per row, on a fresh database; " +
+                     "commands = SQL commands sent (BEGIN/COMMIT not counted); commits = SaveChangesAsync calls that wrote rows (each " +
+                     "one durable commit); CPU ms/msg = the bench process's CPU time over the drain ÷ messages (the SMTP server and " +
+                     "the Twilio simulator run in the same process and are included); floor = one-row insert transactions per " +
+                     "second on the same database right after the drain (3 s). Peer: nodemailer (npm, bench/peers/nodemailer) " +
+                     $"pooled transport, maxConnections {Concurrency}, sending as many emails of the same size to the same server, " +
+                     "run twice right after the drain; ratio = Paraphe msg/s ÷ the peer's mean msg/s (aim ≥ 1.5).");
         b.AppendLine();
         b.AppendLine("| Database | BatchSize | messages | msg/s | drain s | batch ms p50 | batch ms p95 | commands/msg | commits/msg | " +
-                     "floor commits/s | floor ÷ commits/msg | sent / captured | seed s |");
-        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                     "CPU ms/msg | alloc KB/msg | floor commits/s | sent / received | nodemailer msg/s (2 runs) | **× nodemailer** | load average after |");
+        b.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var d in drains)
         {
             b.AppendLine($"| {Report.Name(d.Db)} | {d.BatchSize} | {d.Messages} | {d.MessagesPerSecond:F0} | {d.Elapsed.TotalSeconds:F1} | " +
-                         $"{BatchMs(d, 50):F1} | {BatchMs(d, 95):F1} | {(double)d.Commands / d.Messages:F2} | {d.CommitsPerMessage:F2} | " +
-                         $"{d.FloorPerSecond:F0} | {d.FloorPerSecond / d.CommitsPerMessage:F0} | {d.Sent} / {d.Captured} | " +
-                         $"{d.Seed.TotalSeconds:F0} |" + (d.Error is null ? "" : $" **{d.Error}**"));
+                         $"{BatchMs(d, 50):F1} | {BatchMs(d, 95):F1} | {(double)d.Commands / d.Messages:F2} | {d.CommitsPerMessage:F3} | " +
+                         $"{d.CpuMs / d.Messages:F2} | {d.AllocatedKb / d.Messages:F0} | {d.FloorPerSecond:F0} | {d.Sent} / {d.Received} | " +
+                         $"{d.PeerBefore?.MessagesPerSecond:F0}, {d.PeerAfter?.MessagesPerSecond:F0} | **{d.MessagesPerSecond / d.PeerPerSecond:F2}** | {d.Load} |" +
+                         (d.Error is null ? "" : $" **{d.Error}**"));
         }
 
         b.AppendLine();
+        var peer = drains.Select(d => d.PeerBefore ?? d.PeerAfter).FirstOrDefault(p => p is not null);
+        if (peer is not null)
+            b.AppendLine($"- nodemailer {peer.Version}, {peer.Connections} pooled connections, {drains[0].MessageBytes} bytes per message " +
+                         $"(Paraphe's invitation on the wire); its CPU ms/msg {string.Join(", ", drains.Select(d => $"{d.PeerBefore?.CpuMsPerMessage:F2}"))}");
         foreach (var (db, settings) in drains.Select(d => (d.Db, d.Settings)).Distinct())
             b.AppendLine($"- {Report.Name(db)}: {settings}");
         return b.ToString();
