@@ -91,6 +91,11 @@ public sealed class BenchApp : IAsyncDisposable
             new Paraphe.Web.Platform.Storage.FileSystemDocumentStore(Path.Combine(directory, "documents")));
         services.AddSingleton<Paraphe.Web.Platform.Storage.StoredFiles>();
         services.AddScoped<LaunchProcedure>();
+        // The senders' metrics (SenderRegistry meters each provider call), as ObservabilitySetup registers them.
+        services.AddMetrics();
+        services.AddOptions<Paraphe.Web.Platform.Observability.TelemetryOptions>();
+        services.AddSingleton<Paraphe.Web.Platform.Observability.OutboxBacklog>();
+        services.AddSingleton<Paraphe.Web.Platform.Observability.ParapheMetrics>();
         builder.AddNotifications();
         var app = new BenchApp(provider, connectionString, directory, cluster,
             services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
