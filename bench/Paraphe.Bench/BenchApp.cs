@@ -96,6 +96,9 @@ public sealed class BenchApp : IAsyncDisposable
         services.AddOptions<Paraphe.Web.Platform.Observability.TelemetryOptions>();
         services.AddSingleton<Paraphe.Web.Platform.Observability.OutboxBacklog>();
         services.AddSingleton<Paraphe.Web.Platform.Observability.ParapheMetrics>();
+        // What the dispatcher derives links with (completion downloads, account emails), as Program registers them.
+        services.AddSingleton<Paraphe.Web.Features.Completion.DownloadLinks>();
+        services.AddSingleton<Paraphe.Web.Features.Agencies.AccountLinks>();
         builder.AddNotifications();
         var app = new BenchApp(provider, connectionString, directory, cluster,
             services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true }));
