@@ -99,6 +99,7 @@ public static partial class StatusPageBench
     {
         var started = Stopwatch.StartNew();
         using var form = new MultipartFormDataContent();
+        Paraphe.Web.Features.Sealing.DejaVuFonts.EnsureRegistered();
         var pdf = new ByteArrayContent(Sealing.SealingInputs.ScannedContract(Sealing.SealingInputs.ScanPages));
         pdf.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
         form.Add(pdf, "file", "scan.pdf");
