@@ -49,6 +49,7 @@ public static partial class StatusPageBench
             };
             var samples = requests.ToDictionary(r => r.Name, _ => new List<double>());
             var cpu = requests.ToDictionary(r => r.Name, _ => TimeSpan.Zero);
+            var sizes = new Dictionary<string, int>();
             foreach (var (_, client, path) in requests) // warm-up
                 for (var i = 0; i < 5; i++) await GetAsync(client, path);
             for (var round = 0; round < Rounds; round++)
@@ -58,7 +59,7 @@ public static partial class StatusPageBench
                     for (var i = 0; i < PerRound; i++)
                     {
                         var start = Stopwatch.GetTimestamp();
-                        await GetAsync(client, path);
+                        sizes[name] = await GetAsync(client, path);
                         samples[name].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                     }
                     cpu[name] += Process.GetCurrentProcess().TotalProcessorTime - before;
@@ -67,15 +68,15 @@ public static partial class StatusPageBench
             Console.WriteLine($"One client, {Rounds} rounds × {PerRound} requests each, interleaved; SQLite; the app in the bench's process " +
                               "(CPU ms/req: the whole process, client included). Aim: status page ≤ 20 ms.");
             Console.WriteLine();
-            Console.WriteLine("| request | p50 ms | p99 ms | CPU ms/req | aim |");
-            Console.WriteLine("|---|---:|---:|---:|---|");
+            Console.WriteLine("| request | answer KB | p50 ms | p99 ms | CPU ms/req | aim |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---|");
             foreach (var (name, _, _) in requests)
             {
                 var all = samples[name].Order().ToList();
                 var (p50, p99) = (all[all.Count / 2], all[Math.Min(all.Count - 1, all.Count * 99 / 100)]);
                 var aim = name.Contains("status page", StringComparison.Ordinal) ? (p50 <= 20 ? "p50 ≤ 20 ms: met" : "p50 ≤ 20 ms: not met") : "";
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| `{name}` | {p50:F1} | {p99:F1} | {cpu[name].TotalMilliseconds / all.Count:F2} | {aim} |"));
+                    $"| `{name}` | {sizes[name] / 1024.0:F0} | {p50:F1} | {p99:F1} | {cpu[name].TotalMilliseconds / all.Count:F2} | {aim} |"));
             }
             Console.WriteLine();
             Console.WriteLine($"load average after: {Machine.LoadAverage()}");
@@ -87,11 +88,11 @@ public static partial class StatusPageBench
         }
     }
 
-    private static async Task GetAsync(HttpClient client, string path)
+    private static async Task<int> GetAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path, HttpCompletionOption.ResponseContentRead);
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"{(int)response.StatusCode} on {path}");
-        await response.Content.ReadAsByteArrayAsync();
+        return (await response.Content.ReadAsByteArrayAsync()).Length;
     }
 
     /// <summary>A remote procedure on a 26 MB scan, 10 signers who all sign (typed name), sealed; its messages copied up to 200.</summary>
