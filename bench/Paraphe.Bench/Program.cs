@@ -30,6 +30,10 @@ if (args is ["--scenario", DatabaseOutageBench.Flag, ..])
 if (args is ["--scenario", Paraphe.Bench.Storage.StorageBench.Flag])
     return await Paraphe.Bench.Storage.StorageBench.RunAsync();
 
+// Issue 12 (`--scenario status-page`): the agent's status page, 10 signers, 200 messages, a sealed 26 MB scan.
+if (args is ["--scenario", Paraphe.Bench.Http.StatusPageBench.Flag])
+    return await Paraphe.Bench.Http.StatusPageBench.RunAsync();
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {

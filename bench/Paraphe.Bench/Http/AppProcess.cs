@@ -29,6 +29,16 @@ public sealed class AppProcess : IAsyncDisposable
         BaseUrl = baseUrl;
     }
 
+    /// <summary>CPU the app's process has used so far (all its threads): per request, a figure the machine's load does not inflate much.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public DatabaseProvider Database { get; }
     public string ConnectionString { get; }
     public string BaseUrl { get; }

@@ -27,7 +27,7 @@ internal sealed class ApiKeyAuthentication(
         if (key is null) return AuthenticateResult.Fail("Unknown API key.");
         // The last use, for the director's list: one conditional UPDATE at most once a minute, never a write per request.
         var now = db.UtcNow;
-        if (key.LastUsedAt is not { } last || now - last >= LastUseResolution)
+        if ((key.LastUsedAt is not { } last || now - last >= LastUseResolution) && ClaimLastUse(key.Id, now))
         {
             var before = now - LastUseResolution;
             await db.ApiKeys.Where(k => k.Id == key.Id && (k.LastUsedAt == null || k.LastUsedAt <= before))
@@ -36,6 +36,17 @@ internal sealed class ApiKeyAuthentication(
         var identity = new ClaimsIdentity(
             [new Claim(ParapheClaims.AgencyId, key.AgencyId), new Claim(ParapheClaims.ApiKeyId, key.Id)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    // Issue 12: when the minute turns, a crowd of requests with the same key all read a stale last use; one of them per
+    // instance writes it (the others would queue behind the same row — on SQLite, behind the one writer).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTime> LastUseClaims = new();
+
+    private bool ClaimLastUse(string keyId, DateTime now)
+    {
+        var claim = db.Database.GetConnectionString() + "|" + keyId; // several apps (tests) in one process: one claim per database
+        if (!LastUseClaims.TryGetValue(claim, out var previous)) return LastUseClaims.TryAdd(claim, now);
+        return (now - previous >= LastUseResolution || now < previous) && LastUseClaims.TryUpdate(claim, now, previous);
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

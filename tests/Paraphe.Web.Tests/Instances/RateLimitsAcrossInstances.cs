@@ -47,6 +47,42 @@ public abstract class RateLimitsAcrossInstances(ParapheApp app)
             Assert.NotEqual(HttpStatusCode.TooManyRequests, later.StatusCode);
     }
 
+    /// <summary>
+    /// Issue 12: below half its budget an instance counts a link's requests in memory and adds them to the shared row
+    /// as one delta a second later; the other instance's budget is what is left of the shared one.
+    /// </summary>
+    [Fact]
+    public async Task HitsCountedInMemoryAreFlushedIntoTheSharedBudget()
+    {
+        var settings = new Dictionary<string, string> { ["Paraphe:LinkRateLimits:SigningPerMinute"] = "10" };
+        await using var a = new AnotherInstance(app, settings);
+        await using var b = new AnotherInstance(app, settings);
+        var (onA, onB) = (a.CreateClient(), b.CreateClient());
+        var token = $"{Guid.NewGuid():N}{Guid.NewGuid():N}";
+        var path = $"/api/v1/signing/{token}";
+        var key = "signing:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token))) + "@";
+        StartOfAMinute();
+        for (var i = 0; i < 4; i++) // the first asks the database, the next three are counted in memory
+        {
+            using var response = await onA.GetAsync(path);
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, response.StatusCode);
+        }
+        var counted = 0;
+        for (var waited = 0; waited < 300 && counted < 4; waited++)
+        {
+            counted = await app.DbAsync(db => db.RateLimitCounters.Where(c => c.Key.StartsWith(key)).Select(c => c.Count).SingleOrDefaultAsync());
+            if (counted < 4) await Task.Delay(100);
+        }
+        Assert.True(counted == 4, $"the shared row holds {counted} of the 4 requests counted on instance A after 30 s (no flush?)");
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await onB.GetAsync(path);
+            Assert.True(response.StatusCode != HttpStatusCode.TooManyRequests, $"request {i + 5} of 10 refused on B");
+        }
+        using var refused = await onB.GetAsync(path);
+        await Expect.ProblemAsync(refused, HttpStatusCode.TooManyRequests, "rate_limited");
+    }
+
     [Fact]
     public async Task VerificationsAreCountedOnceForBothInstances()
     {

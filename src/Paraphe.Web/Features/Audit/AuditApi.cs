@@ -29,9 +29,13 @@ public static class AuditApi
 
     /// <summary>
     /// Recomputes the chain from the stored events and, once sealed, the stored signed document's SHA-256 against the
-    /// one `procedure.sealed` recorded: a replaced document breaks the trail at that event.
+    /// one `procedure.sealed` recorded: a replaced document breaks the trail at that event. With
+    /// <paramref name="rehashStoredDocument"/> false (the status page, issue 12) the stored object is not read again: the
+    /// hash its row recorded — computed from the bytes written at seal time — is compared instead; this route (and
+    /// /verify) is the verification on demand.
     /// </summary>
-    public static async Task<AuditResponse> VerifyAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
+    public static async Task<AuditResponse> VerifyAsync(ParapheDbContext db, string procedureId, CancellationToken ct,
+        bool rehashStoredDocument = true)
     {
         var events = await db.AuditEvents.AsNoTracking().Where(e => e.ProcedureId == procedureId).OrderBy(e => e.Seq).ToListAsync(ct);
         var broken = AuditEvent.FindBreak(events);
@@ -41,10 +45,19 @@ public static class AuditApi
         if (events.LastOrDefault(e => e.Type == AuditCatalogue.TypeOf(AuditKind.ProcedureSealed)) is { } sealedEvent
             && AuditCatalogue.Read(sealedEvent) is ProcedureSealed { Sha256: { } expected })
         {
-            var row = await db.SealedDocuments.AsNoTracking().Where(d => d.ProcedureId == procedureId)
-                .Select(d => new { d.StorageKey, d.Bytes }).FirstOrDefaultAsync(ct);
-            // The stored object read again (streamed), not the hash its row recorded: the check is of what would be served.
-            var stored = row is null ? null : await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).Sha256Async(row.StorageKey, row.Bytes, ct);
+            string? stored;
+            if (rehashStoredDocument)
+            {
+                var row = await db.SealedDocuments.AsNoTracking().Where(d => d.ProcedureId == procedureId)
+                    .Select(d => new { d.StorageKey, d.Bytes }).FirstOrDefaultAsync(ct);
+                // The stored object read again (streamed), not the hash its row recorded: the check is of what would be served.
+                stored = row is null ? null : await Paraphe.Web.Platform.Storage.StoredFiles.Of(db).Sha256Async(row.StorageKey, row.Bytes, ct);
+            }
+            else
+            {
+                stored = await db.SealedDocuments.AsNoTracking().Where(d => d.ProcedureId == procedureId)
+                    .Select(d => d.Sha256).FirstOrDefaultAsync(ct);
+            }
             check = new SealedDocumentCheck(expected, stored, stored == expected);
             if (!check.Valid) broken = broken is null ? sealedEvent.Seq : Math.Min(broken.Value, sealedEvent.Seq);
         }

@@ -62,11 +62,13 @@ public static class SigningApi
     public static async Task<SigningSession> OpenAsync(ParapheDbContext db, string token, HttpContext http, CancellationToken ct)
     {
         // Opened twice at once: the loser reads the procedure again, where the other request recorded the opening.
+        // Issue 12: only the first opening writes (`signer.link_opened`); a link opened before is a plain read.
         return await SigningSession.RunAsync(db, token, async session =>
         {
+            var first = session.Signer.OpenedAt is null;
             session.Procedure.RecordOpening(session.Signer.Id, http.Connection.RemoteIpAddress?.ToString(),
                 http.Request.Headers.UserAgent.ToString(), db.UtcNow);
-            await db.SaveChangesAsync(ct);
+            if (first) await db.SaveChangesAsync(ct);
             return session;
         }, ct);
     }

@@ -208,7 +208,7 @@ public sealed class StatusModel(ParapheDbContext db, LaunchProcedure launcher, R
             return Page();
         }
         Procedure = await procedure.ToResponseAsync(Db, ct);
-        Audit = await AuditApi.VerifyAsync(Db, procedure.Id, ct);
+        Audit = await AuditApi.VerifyAsync(Db, procedure.Id, ct, rehashStoredDocument: false); // issue 12: no 26 MB read per render
         Document = await Db.Documents.AsNoTracking().FirstOrDefaultAsync(d => d.Id == procedure.DocumentId, ct);
         Contacts = await ContactsOfAsync(procedure, ct);
         UserNames = await Db.Users.AsNoTracking().ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
