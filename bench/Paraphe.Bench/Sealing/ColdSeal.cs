@@ -32,7 +32,7 @@ public static class ColdSeal
         Console.WriteLine(JsonSerializer.Serialize(sample));
         // To look at the result (pdfsig, pdftoppm): PARAPHE_BENCH_SEAL_OUT=out.pdf … --sealing-child INPUT DIR
         if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_SEAL_OUT") is { Length: > 0 } output)
-            await File.WriteAllBytesAsync(output, await fixture.StampAndSealAsync());
+            await File.WriteAllBytesAsync(output, (await fixture.StampAndSealAsync()).ToArray());
         return 0;
     }
 

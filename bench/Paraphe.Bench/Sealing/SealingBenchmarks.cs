@@ -61,7 +61,7 @@ public class SealingBenchmarks
 
     /// <summary>What a completed procedure costs: parse, stamp 3 drawn signatures, append the evidence page, PAdES seal, save.</summary>
     [Benchmark(Description = "stamp + evidence + seal")]
-    public Task<byte[]> StampAndSeal() => _fixture.StampAndSealAsync();
+    public Task<ArraySegment<byte>> StampAndSeal() => _fixture.StampAndSealAsync();
 
     /// <summary>Issue 12: the three drawn signatures turned into PDF forms (bounded SkiaSharp decode, RGB + alpha Flate), what stamping pays for them before drawing.</summary>
     [Benchmark(Description = "3 signature forms (decode + Flate)")]

@@ -36,7 +36,8 @@ public sealed class SealingFixture : IDisposable
     public IReadOnlyList<SignatureStamp> Stamps { get; }
     public EvidenceFacts Evidence { get; }
 
-    public Task<byte[]> StampAndSealAsync() => Sealer.StampAndSealAsync(Pdf, Stamps, Evidence);
+    /// <summary>What <c>SealProcedure</c> calls: the sealed file in the sealer's output buffer, not copied (issue 12).</summary>
+    public Task<ArraySegment<byte>> StampAndSealAsync() => Sealer.StampAndSealUncopiedAsync(Pdf, Stamps, Evidence);
 
     public void Dispose() => Certificates.Dispose();
 

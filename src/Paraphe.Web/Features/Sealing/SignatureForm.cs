@@ -30,18 +30,27 @@ public static class SignatureForm
         var pixels = bitmap.GetPixelSpan();
         var rowBytes = bitmap.RowBytes;
 
-        // Split RGBA (straight alpha) into RGB and A, compressing each as it is produced.
+        // A drawing from the signing page is one ink colour with antialiased edges: then the colour is a 1 × 1 image
+        // and only the alpha is compressed, as the soft mask (PDF lets a soft mask have its own size).
+        var ink = InkColour(pixels, width, height, rowBytes, out var opaque);
+
+        // Else split RGBA (straight alpha) into RGB and A, compressing each as it is produced.
         var rgbOut = new MemoryStream();
         var alphaOut = new MemoryStream();
-        var opaque = true;
-        using (var rgbZ = new ZLibStream(rgbOut, compression, leaveOpen: true))
-        using (var alphaZ = new ZLibStream(alphaOut, compression, leaveOpen: true))
+        using (var rgbZ = ink is null ? new ZLibStream(rgbOut, compression, leaveOpen: true) : null)
+        using (var alphaZ = opaque ? null : new ZLibStream(alphaOut, compression, leaveOpen: true))
         {
             var rgbRow = new byte[width * 3];
             var alphaRow = new byte[width];
             for (var y = 0; y < height; y++)
             {
                 var row = MemoryMarshal.Cast<byte, uint>(pixels.Slice(y * rowBytes, width * 4));
+                if (rgbZ is null)
+                {
+                    for (var x = 0; x < row.Length; x++) alphaRow[x] = (byte)(row[x] >> 24);
+                    alphaZ?.Write(alphaRow);
+                    continue;
+                }
                 for (var x = 0; x < row.Length; x++)
                 {
                     var p = row[x]; // little-endian RGBA: R in the low byte
@@ -52,12 +61,12 @@ public static class SignatureForm
                     rgbRow[3 * x + 1] = (byte)(p >> 8);
                     rgbRow[3 * x + 2] = (byte)(p >> 16);
                     alphaRow[x] = a;
-                    opaque &= a == 255;
                 }
-                rgbZ.Write(rgbRow);
-                alphaZ.Write(alphaRow);
+                rgbZ?.Write(rgbRow);
+                alphaZ?.Write(alphaRow);
             }
         }
+        if (ink is uint colour) rgbOut.Write([(byte)colour, (byte)(colour >> 8), (byte)(colour >> 16)]);
 
         var pdf = new MemoryStream((int)(rgbOut.Length + alphaOut.Length) + 1024);
         var offsets = new List<long>();
@@ -82,7 +91,8 @@ public static class SignatureForm
         Object($"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width} {height}] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>");
         Object($"<< /Length {content.Length} >>", content, hasStream: true);
         var image = $"/Type /XObject /Subtype /Image /Width {width} /Height {height} /BitsPerComponent 8 /Filter /FlateDecode";
-        Object($"<< {image} /ColorSpace /DeviceRGB{(opaque ? "" : " /SMask 6 0 R")} /Length {rgbOut.Length} >>",
+        var colourImage = ink is null ? image : "/Type /XObject /Subtype /Image /Width 1 /Height 1 /BitsPerComponent 8";
+        Object($"<< {colourImage} /ColorSpace /DeviceRGB{(opaque ? "" : " /SMask 6 0 R")} /Length {rgbOut.Length} >>",
             rgbOut.GetBuffer().AsSpan(0, (int)rgbOut.Length), hasStream: true);
         if (!opaque)
             Object($"<< {image} /ColorSpace /DeviceGray /Length {alphaOut.Length} >>",
@@ -94,5 +104,34 @@ public static class SignatureForm
         table.Append($"trailer\n<< /Size {offsets.Count + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
         Text(table.ToString());
         return pdf.ToArray();
+    }
+
+    /// <summary>
+    /// The one colour of every drawn pixel (RGB in the low bytes), or null when there are several. Tolerant of the
+    /// rounding of antialiased edges (straight alpha from a premultiplied encoder): a pixel matches when its colour,
+    /// weighted by its alpha, is within 2 of the ink's. <paramref name="opaque"/>: no pixel is transparent at all.
+    /// </summary>
+    internal static uint? InkColour(ReadOnlySpan<byte> pixels, int width, int height, int rowBytes, out bool opaque)
+    {
+        uint ink = 0;
+        var maxAlpha = 0;
+        opaque = true;
+        for (var y = 0; y < height; y++)
+            foreach (var p in MemoryMarshal.Cast<byte, uint>(pixels.Slice(y * rowBytes, width * 4)))
+            {
+                var a = (int)(p >> 24);
+                if (a > maxAlpha) (maxAlpha, ink) = (a, p);
+                opaque &= a == 255;
+            }
+        if (maxAlpha == 0) return 0; // nothing drawn: any colour
+        for (var y = 0; y < height; y++)
+            foreach (var p in MemoryMarshal.Cast<byte, uint>(pixels.Slice(y * rowBytes, width * 4)))
+            {
+                var a = (int)(p >> 24);
+                if (a == 0) continue;
+                for (var shift = 0; shift < 24; shift += 8)
+                    if (Math.Abs((int)((p >> shift) & 0xFF) - (int)((ink >> shift) & 0xFF)) * a > 2 * 255) return null;
+            }
+        return ink & 0xFFFFFF;
     }
 }
