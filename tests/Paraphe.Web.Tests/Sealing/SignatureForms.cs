@@ -49,6 +49,35 @@ public sealed class SignatureForms : IDisposable
     }
 
     [Fact]
+    public async Task A_phone_drawing_whose_strokes_cross_is_still_one_ink()
+    {
+        // As sign.js draws: short antialiased segments, loops crossing themselves, then stored as signing stores it.
+        var sent = Drawing(1200, 400, (canvas, ink) =>
+        {
+            ink.Color = new SKColor(0x1a, 0x23, 0x7e);
+            ink.StrokeWidth = 5;
+            var (px, py) = (60f, 200f);
+            for (var t = 0.002; t <= 1.0; t += 0.002)
+            {
+                var x = (float)(60 + 960 * t + 55 * Math.Cos(2 * Math.PI * 6 * t));
+                var y = (float)(200 + 110 * Math.Sin(2 * Math.PI * 6 * t));
+                canvas.DrawLine(px, py, x, y, ink);
+                (px, py) = (x, y);
+            }
+        });
+        var stored = Paraphe.Web.Features.Signing.SignatureImages.Bytes(
+            Paraphe.Web.Features.Signing.SignatureImages.Normalize(Paraphe.Web.Features.Signing.SignatureImages.DataUrlPrefix + Convert.ToBase64String(sent)))!;
+
+        var pdf = SignatureStamper.Stamp(SamplePdfs.Valid(pageCount: 1), [new("Alice Martin", SignedAt, Box, stored)]);
+
+        var images = await ImageListAsync(pdf);
+        Assert.Contains(images, l => l.Contains(" image 1 1 rgb ", StringComparison.Ordinal));
+        // A 5-pixel stroke is 1 pt wide in this box: rendered at 72 dpi it is antialiased, blue rather than the ink itself.
+        var blue = Count(await RenderAsync(pdf), p => p.Blue > p.Red + 40 && p.Blue > p.Green + 40, Box);
+        Assert.True(blue > 200, $"the loops should show in blue ({blue} pixels found)");
+    }
+
+    [Fact]
     public async Task A_drawing_in_two_colours_keeps_both()
     {
         var png = Drawing(600, 200, (canvas, ink) =>
