@@ -23,12 +23,16 @@ public static class ColdSeal
     public static async Task<int> RunChildAsync(string input, string directory)
     {
         SealingInputs.Directory = directory;
+        SealingInputs.EnsureCreated();
         using var fixture = new SealingFixture(input); // certificates are loaded at server start, not at the first seal
         var (first, firstExtra, baseline, reset, allocated) = await MeasureAsync(fixture);
         var age = (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
         var (second, secondExtra, _, _, _) = await MeasureAsync(fixture);
         var sample = new ColdSample(input, fixture.Pdf.Length, first, second, age, baseline, firstExtra, secondExtra, allocated, reset);
         Console.WriteLine(JsonSerializer.Serialize(sample));
+        // To look at the result (pdfsig, pdftoppm): PARAPHE_BENCH_SEAL_OUT=out.pdf … --sealing-child INPUT DIR
+        if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_SEAL_OUT") is { Length: > 0 } output)
+            await File.WriteAllBytesAsync(output, (await fixture.StampAndSealAsync()).ToArray());
         return 0;
     }
 

@@ -59,9 +59,19 @@ public class SealingBenchmarks
         _sealKey.Dispose();
     }
 
-    /// <summary>What a completed procedure costs: parse, stamp 2 signatures, append the evidence page, PAdES seal, save.</summary>
+    /// <summary>What a completed procedure costs: parse, stamp 3 drawn signatures, append the evidence page, PAdES seal, save.</summary>
     [Benchmark(Description = "stamp + evidence + seal")]
-    public Task<byte[]> StampAndSeal() => _fixture.StampAndSealAsync();
+    public Task<ArraySegment<byte>> StampAndSeal() => _fixture.StampAndSealAsync();
+
+    /// <summary>Issue 12: the three drawn signatures turned into PDF forms (bounded SkiaSharp decode, RGB + alpha Flate), what stamping pays for them before drawing.</summary>
+    [Benchmark(Description = "3 signature forms (decode + Flate)")]
+    public int SignatureForms()
+    {
+        var total = 0;
+        foreach (var stamp in _fixture.Stamps)
+            total += Paraphe.Web.Features.Sealing.SignatureForm.Pdf(stamp.SignaturePng!, stamp.SignerName).Length;
+        return total;
+    }
 
     /// <summary>The seal alone on the unstamped file (parse, sign, save).</summary>
     [Benchmark(Description = "seal only")]

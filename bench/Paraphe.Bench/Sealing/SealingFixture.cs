@@ -7,8 +7,8 @@ using Paraphe.Web.Platform;
 namespace Paraphe.Bench.Sealing;
 
 /// <summary>
-/// What one completed procedure hands to the sealer: two signers with drawn PNG signatures (one in a box the agent
-/// placed on the last page, one in the automatic block), the evidence facts of the audit trail, and the production
+/// What one completed procedure hands to the sealer: three signers with drawn PNG signatures as a phone sends them
+/// (<see cref="PhoneSignature"/>, 1,200 × 400; two in boxes the agent placed on the last page, one in the automatic block), the evidence facts of the audit trail, and the production
 /// <see cref="PdfSealer"/> with the development seal certificate (no timestamp authority).
 /// </summary>
 public sealed class SealingFixture : IDisposable
@@ -26,7 +26,7 @@ public sealed class SealingFixture : IDisposable
             Options.Create(new ParapheOptions { DataDirectory = SealingInputs.Directory }),
             Options.Create(new SealingOptions()), TimeProvider.System, NullLogger<SealCertificates>.Instance);
         Sealer = new PdfSealer(Certificates, Options.Create(new SealingOptions()), new NoHttpClients());
-        Stamps = TwoSigners(SealingInputs.PageCount(input));
+        Stamps = ThreeSigners(SealingInputs.PageCount(input));
         Evidence = Facts(Pdf);
     }
 
@@ -36,17 +36,21 @@ public sealed class SealingFixture : IDisposable
     public IReadOnlyList<SignatureStamp> Stamps { get; }
     public EvidenceFacts Evidence { get; }
 
-    public Task<byte[]> StampAndSealAsync() => Sealer.StampAndSealAsync(Pdf, Stamps, Evidence);
+    /// <summary>What <c>SealProcedure</c> calls: the sealed file in the sealer's output buffer, not copied (issue 12).</summary>
+    public Task<ArraySegment<byte>> StampAndSealAsync() => Sealer.StampAndSealUncopiedAsync(Pdf, Stamps, Evidence);
 
     public void Dispose() => Certificates.Dispose();
 
-    /// <summary>The same two signers, both with <paramref name="png"/> as their drawing.</summary>
+    /// <summary>The same signers, all with <paramref name="png"/> as their drawing.</summary>
     public IReadOnlyList<SignatureStamp> WithDrawing(byte[] png) => Stamps.Select(s => s with { SignaturePng = png }).ToList();
 
-    private static IReadOnlyList<SignatureStamp> TwoSigners(int pages) =>
+    private static readonly byte[][] Drawings = [PhoneSignature.Stored(0), PhoneSignature.Stored(1), PhoneSignature.Stored(2)];
+
+    private static IReadOnlyList<SignatureStamp> ThreeSigners(int pages) =>
     [
-        new("Marie Curie", Signed, new StampBox(pages, 330, 90, 220, 90), Png.DrawnSignature(0)),
-        new("Pierre Dupont-Lefèvre", Signed.AddMinutes(7), Box: null, Png.DrawnSignature(2)),
+        new("Marie Curie", Signed, new StampBox(pages, 330, 90, 220, 90), Drawings[0]),
+        new("Jean Martin", Signed.AddMinutes(4), new StampBox(pages, 60, 90, 220, 90), Drawings[1]),
+        new("Pierre Dupont-Lefèvre", Signed.AddMinutes(7), Box: null, Drawings[2]),
     ];
 
     private static EvidenceFacts Facts(byte[] pdf) => new(
@@ -56,6 +60,9 @@ public sealed class SealingFixture : IDisposable
             new SignerEvidence("Marie Curie", "marie.curie@example.fr", "+33612345678", SignatureMethod.RemoteWithSmsCode,
                 Signed.AddHours(-20), Signed.AddMinutes(-3), Signed, "203.0.113.42",
                 "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"),
+            new SignerEvidence("Jean Martin", "jean.martin@example.fr", "+33611223344", SignatureMethod.Remote,
+                Signed.AddHours(-20), Signed.AddMinutes(1), Signed.AddMinutes(4), "198.51.100.7",
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"),
             new SignerEvidence("Pierre Dupont-Lefèvre", "p.dupont@example.com", "+33798765432", SignatureMethod.Remote,
                 Signed.AddHours(-20), Signed.AddMinutes(2), Signed.AddMinutes(7), "2001:db8:85a3::8a2e:370:7334",
                 "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"),

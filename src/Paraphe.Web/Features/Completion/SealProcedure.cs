@@ -40,7 +40,8 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
 
         var inputs = await SealInputs.GatherAsync(db, procedure, now, ct);
         // PDF work is CPU-bound: off the worker's loop thread, never on a request thread.
-        var sealedPdf = await Task.Run(() => sealer.StampAndSealAsync(inputs.Pdf, inputs.Stamps, inputs.Evidence, ct), ct);
+        // The sealed file stays in the sealer's output buffer (no copy of it: issue 12, memory ≤ 2× the file).
+        var sealedPdf = await Task.Run(() => sealer.StampAndSealUncopiedAsync(inputs.Pdf, inputs.Stamps, inputs.Evidence, ct), ct);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(sealedPdf));
 
         // The object before the row: a worker that loses the race for the seal leaves an orphan object under its own
@@ -50,10 +51,10 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
         now = clock.GetUtcNow().UtcDateTime;
         db.SealedDocuments.Add(new SealedDocument
         {
-            ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, Sha256 = sha256, Size = sealedPdf.LongLength,
+            ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, Sha256 = sha256, Size = sealedPdf.Count,
             StorageKey = key, SealedAt = now, SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(sealedPdf),
         });
-        var messages = procedure.RecordSeal(sha256, sealedPdf.LongLength, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
+        var messages = procedure.RecordSeal(sha256, sealedPdf.Count, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
             certificates.Seal.Subject, now);
         db.Notifications.AddRange(messages);
         job.DoneAt = now;

@@ -69,8 +69,9 @@ public static class SignatureStamper
         gfx.DrawRectangle(new XPen(XColors.LightGray, 0.5), box);
         if (stamp.SignaturePng is { Length: > 0 } png)
         {
-            // Through the bounded decoder: an image stored before its checks cannot blow up sealing.
-            using var image = XImage.FromStream(new MemoryStream(Signing.SignatureImages.ForStamp(png, stamp.SignerName), writable: false));
+            // Through the bounded decoder (an image stored before its checks cannot blow up sealing), as a form
+            // whose image streams PDFsharp copies without decoding them (issue 12).
+            using var image = SignatureForm.FromPng(png, stamp.SignerName);
             var scale = Math.Min(area.Width / image.PointWidth, area.Height / image.PointHeight);
             var w = image.PointWidth * scale;
             var h = image.PointHeight * scale;

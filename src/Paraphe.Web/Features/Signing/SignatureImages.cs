@@ -7,8 +7,9 @@ namespace Paraphe.Web.Features.Signing;
 /// The one bounded decoder of drawn signatures (issue 9). When the signer signs, the PNG data URL is checked on its
 /// bytes, then on the pixel dimensions its header declares (read before any pixel is decoded), then decoded in full
 /// (a truncated or corrupt file fails), downscaled when larger than needed, and stored re-encoded as a fresh PNG.
-/// The stamper decodes through <see cref="ForStamp"/> with the same limits, so an image stored before these checks
-/// cannot make sealing take gigabytes.
+/// The stamper decodes through <see cref="PixelsForStamp"/> with the same limits, so an image stored before these checks
+/// cannot make sealing take gigabytes; it writes the pixels into the PDF itself (<see cref="Sealing.SignatureForm"/>), so
+/// PDFsharp's managed PNG decoder never runs at sealing (issue 12).
 /// </summary>
 public static class SignatureImages
 {
@@ -45,21 +46,6 @@ public static class SignatureImages
         return DataUrlPrefix + Convert.ToBase64String(Reencode(bytes));
     }
 
-    /// <summary>The PNG the stamper draws: decoded within the same limits, re-encoded; a refusal names the signer.</summary>
-    public static byte[] ForStamp(byte[] png, string signerName)
-    {
-        try
-        {
-            if (png.Length > MaxBytes) throw Invalid(TooHeavy);
-            return Reencode(png);
-        }
-        catch (DomainException e)
-        {
-            throw new DomainException(ErrorCodes.InvalidSignatureImage,
-                $"La signature dessinée de {signerName} ne peut pas être apposée : {Lower(e.Message)}", e.Errors);
-        }
-    }
-
     /// <summary>The PNG bytes from a stored data URL, or null for anything else (typed signature).</summary>
     public static byte[]? Bytes(string? dataUrl)
     {
@@ -72,21 +58,8 @@ public static class SignatureImages
 
     private static byte[] Reencode(byte[] bytes)
     {
-        using var data = SKData.CreateCopy(bytes);
-        using var codec = SKCodec.Create(data);
-        if (codec is null || codec.EncodedFormat != SKEncodedImageFormat.Png)
-            throw Invalid("La signature dessinée n'est pas une image PNG lisible.");
-        var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width <= 0 || height <= 0 || width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
-            throw Invalid($"L'image de signature est trop grande ({width} × {height} pixels ; {MaxSide} pixels de côté " +
-                          $"et {MaxPixels / 1_000_000} mégapixels au plus).");
-
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
-        using var decoded = new SKBitmap(info);
-        var result = codec.GetPixels(info, decoded.GetPixels());
-        if (result != SKCodecResult.Success)
-            throw Invalid("La signature dessinée n'est pas une image PNG complète et valide.");
-
+        using var decoded = Decode(bytes, SKAlphaType.Premul);
+        var (width, height) = (decoded.Width, decoded.Height);
         var scale = Math.Min(1.0, (double)StoredMaxSide / Math.Max(width, height));
         using var stored = scale < 1
             ? decoded.Resize(new SKImageInfo(Math.Max(1, (int)(width * scale)), Math.Max(1, (int)(height * scale)),
@@ -96,6 +69,46 @@ public static class SignatureImages
         using var png = image.Encode(SKEncodedImageFormat.Png, 100)
             ?? throw Invalid("La signature dessinée n'a pas pu être enregistrée.");
         return png.ToArray();
+    }
+
+    /// <summary>
+    /// The stamper's decode (issue 12): the same limits as at signing (bytes, then the header's dimensions before any
+    /// pixel, then a complete decode), pixels RGBA with straight alpha, nothing re-encoded. A refusal names the signer.
+    /// </summary>
+    public static SKBitmap PixelsForStamp(byte[] png, string signerName)
+    {
+        try
+        {
+            if (png.Length > MaxBytes) throw Invalid(TooHeavy);
+            return Decode(png, SKAlphaType.Unpremul);
+        }
+        catch (DomainException e)
+        {
+            throw new DomainException(ErrorCodes.InvalidSignatureImage,
+                $"La signature dessinée de {signerName} ne peut pas être apposée : {Lower(e.Message)}", e.Errors);
+        }
+    }
+
+    /// <summary>Checks the header's dimensions before decoding any pixel, then decodes the whole image (SkiaSharp).</summary>
+    private static SKBitmap Decode(byte[] bytes, SKAlphaType alphaType)
+    {
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data);
+        if (codec is null || codec.EncodedFormat != SKEncodedImageFormat.Png)
+            throw Invalid("La signature dessinée n'est pas une image PNG lisible.");
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width <= 0 || height <= 0 || width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
+            throw Invalid($"L'image de signature est trop grande ({width} × {height} pixels ; {MaxSide} pixels de côté " +
+                          $"et {MaxPixels / 1_000_000} mégapixels au plus).");
+
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, alphaType);
+        var decoded = new SKBitmap(info);
+        if (codec.GetPixels(info, decoded.GetPixels()) != SKCodecResult.Success)
+        {
+            decoded.Dispose();
+            throw Invalid("La signature dessinée n'est pas une image PNG complète et valide.");
+        }
+        return decoded;
     }
 
     private static DomainException Invalid(string message) =>

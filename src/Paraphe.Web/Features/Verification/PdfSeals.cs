@@ -243,9 +243,9 @@ public static partial class PdfSeals
     /// The signature-value hash of a PDF this instance sealed itself (trusted bytes: its last /ByteRange is the seal
     /// PDFsharp wrote), without parsing the file. Null when there is none.
     /// </summary>
-    public static string? OwnSealSignatureHash(byte[] sealedPdf)
+    public static string? OwnSealSignatureHash(ReadOnlySpan<byte> sealedPdf)
     {
-        var span = sealedPdf.AsSpan();
+        var span = sealedPdf;
         var at = span.LastIndexOf("/ByteRange"u8);
         if (at < 0) return null;
         var text = System.Text.Encoding.ASCII.GetString(span.Slice(at, Math.Min(100, span.Length - at)));
@@ -254,7 +254,7 @@ public static partial class PdfSeals
         if (open < 0 || close < open) return null;
         var numbers = text[(open + 1)..close].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (numbers.Length != 4 || !long.TryParse(numbers[1], out var length1) || !long.TryParse(numbers[2], out var start2)
-            || !Plausible([0, length1, start2, 0], sealedPdf.LongLength)) return null;
+            || !Plausible([0, length1, start2, 0], sealedPdf.Length)) return null;
         var cms = DecodeContents(span[(int)length1..(int)start2]);
         return cms is null ? null : SignatureHash(cms.SignerInfos[0].GetSignature());
     }

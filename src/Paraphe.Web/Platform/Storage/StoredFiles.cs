@@ -64,9 +64,12 @@ public sealed class StoredFiles(IDocumentStore store)
     public Task<byte[]> ReadAllAsync(SealedDocument document, CancellationToken ct) => ReadAllAsync(document.StorageKey, document.Bytes, ct);
 
     /// <summary>Writes bytes under a key (before the row that names it is saved).</summary>
-    public async Task PutAsync(string key, byte[] bytes, CancellationToken ct)
+    public Task PutAsync(string key, byte[] bytes, CancellationToken ct) => PutAsync(key, new ArraySegment<byte>(bytes), ct);
+
+    /// <summary>Writes part of a buffer (the sealer's output, not copied) under a key.</summary>
+    public async Task PutAsync(string key, ArraySegment<byte> bytes, CancellationToken ct)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
+        using var stream = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
         await store.PutAsync(key, stream, ct);
     }
 }
