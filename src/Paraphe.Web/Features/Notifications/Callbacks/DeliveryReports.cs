@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Paraphe.Data;
 using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
@@ -75,33 +77,42 @@ public static class DeliveryReports
     /// </summary>
     private static async Task<Found?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
     {
-        if (!string.IsNullOrEmpty(message.NotificationId) && await ById(db, message.NotificationId, message.Channel) is { } byId)
+        var queries = Compiled.GetValue(db.Model, _ => new Queries());
+        if (!string.IsNullOrEmpty(message.NotificationId) && await queries.ById(db, message.NotificationId, message.Channel) is { } byId)
             return byId;
         if (string.IsNullOrEmpty(message.ProviderMessageId)) return null;
-        return await ByProviderId(db, message.ProviderMessageId, message.Provider, message.Channel);
+        return await queries.ByProviderId(db, message.ProviderMessageId, message.Provider, message.Channel);
     }
 
-    // Compiled once: a callback pays neither LINQ translation nor the query cache's lookup. The newest event and the
-    // chain's end are scalar subqueries on the (notification_id) and unique (procedure_id, seq) indexes.
-    private static readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ById = EF.CompileAsyncQuery(
-        (ParapheDbContext db, string id, Channel channel) => db.Notifications.IgnoreQueryFilters()
-            .Where(n => n.Id == id && n.Channel == channel)
-            .Select(n => new Found(n,
-                db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
-                db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
-                db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
-                db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
-                db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
-            .FirstOrDefault());
+    /// <summary>A compiled query belongs to one model (one database provider): one set per model in use.</summary>
+    private static readonly ConditionalWeakTable<IModel, Queries> Compiled = [];
 
-    private static readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderId = EF.CompileAsyncQuery(
-        (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters()
-            .Where(n => n.ProviderMessageId == providerMessageId && n.Provider == provider && n.Channel == channel)
-            .Select(n => new Found(n,
-                db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
-                db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
-                db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
-                db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
-                db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
-            .FirstOrDefault());
+    /// <summary>
+    /// Compiled once per model: a callback pays neither LINQ translation nor the query cache's lookup. The newest event
+    /// and the chain's end are scalar subqueries on the (notification_id) and unique (procedure_id, seq) indexes.
+    /// </summary>
+    private sealed class Queries
+    {
+        public readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ById = EF.CompileAsyncQuery(
+            (ParapheDbContext db, string id, Channel channel) => db.Notifications.IgnoreQueryFilters()
+                .Where(n => n.Id == id && n.Channel == channel)
+                .Select(n => new Found(n,
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
+                .FirstOrDefault());
+
+        public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderId = EF.CompileAsyncQuery(
+            (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters()
+                .Where(n => n.ProviderMessageId == providerMessageId && n.Provider == provider && n.Channel == channel)
+                .Select(n => new Found(n,
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
+                .FirstOrDefault());
+    }
 }
