@@ -62,6 +62,26 @@ public abstract class CallbackIngestion(SmsApp app)
     }
 
     [Fact]
+    public async Task AStaleOrRepeatedDelayIsToldFromTheNewestStoredEventAlone()
+    {
+        var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
+        var n = (await AllSentAsync(procedureId, 2)).Single(x => x.Channel == Channel.Sms);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        Task<ReportOutcome> Deferred(int seconds, string detail) => app.DbAsync(db => DeliveryReports.RecordAsync(db,
+            new MessageRef("twilio", n.Id, null, Channel.Sms),
+            new DeliveryReport(DeliveryStatus.Deferred, now.AddSeconds(seconds), detail, Provider: "twilio"), CancellationToken.None));
+
+        Assert.Equal(ReportOutcome.Recorded, await Deferred(10, "opérateur occupé"));
+        Assert.Equal(ReportOutcome.Unchanged, await Deferred(5, "plus ancien")); // older than the newest stored event
+        Assert.Equal(ReportOutcome.Unchanged, await Deferred(10, "opérateur occupé")); // the same status with the same words
+        Assert.Equal(ReportOutcome.Recorded, await Deferred(20, "toujours occupé"));
+
+        var (sms, _) = await app.WaitForSmsAsync(procedureId, "deferred");
+        Assert.Equal(new[] { "queued", "sending", "sent", "deferred", "deferred" }, sms.Statuses());
+        Assert.True((await app.Api().AuditAsync(procedureId)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
     public async Task ConcurrentCallbacksForTheSixMessagesOfOneProcedureWithTheirRepeatsKeepOneValidChain()
     {
         var (procedure, _) = await app.Api().LaunchedAsync("remote", signers: 3);
