@@ -159,6 +159,8 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     private async Task<List<AuditOwner>> AppendAuditEventsAsync(CancellationToken ct)
     {
         var now = UtcNow;
+        var hints = knownChainEnds;
+        knownChainEnds = null;
         var owners = new List<AuditOwner>();
         var pending = new List<(string AgencyId, string ProcedureId, bool New, IReadOnlyList<ProcedureEvent> Events, AuditOwner Owner)>();
         foreach (var entry in ChangeTracker.Entries<Procedure>())
@@ -182,14 +184,18 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
             var procedureId = group.Key;
             AuditEvent? last = null;
             // A procedure being inserted has no stored events (they reference it): no need to ask the database.
-            if (!created.Contains(procedureId))
+            // A chain end read with the changed row (KnowChainEnd) is used once; a retried save asks again.
+            (int Seq, string Hash)? known = null;
+            if (!created.Contains(procedureId) && hints?.TryGetValue(procedureId, out var end) == true) known = end;
+            else if (!created.Contains(procedureId))
                 last = await AuditEvents.IgnoreQueryFilters().Where(e => e.ProcedureId == procedureId)
                     .OrderByDescending(e => e.Seq).FirstOrDefaultAsync(ct);
             foreach (var (agencyId, _, _, events, owner) in group)
             {
                 foreach (var e in events)
                 {
-                    last = AuditEvent.Append(last, agencyId, procedureId, e.Actor, e.Fact, now);
+                    last = known is { } k && last is null ? AuditEvent.Append(k.Seq, k.Hash, agencyId, procedureId, e.Actor, e.Fact, now)
+                        : AuditEvent.Append(last, agencyId, procedureId, e.Actor, e.Fact, now);
                     AuditEvents.Add(last);
                 }
                 owners.Add(owner);
@@ -197,6 +203,16 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
         }
         return owners;
     }
+
+    private Dictionary<string, (int Seq, string Hash)>? knownChainEnds;
+
+    /// <summary>
+    /// The end of a procedure's audit chain, read by the caller in the same query as the row it is about to change
+    /// (a delivery report): the next save chains onto it instead of asking the database again. Used by that save's
+    /// first attempt only; if another writer extended the chain since, the unique (procedure_id, seq) index refuses
+    /// the write and the retry reads the end afresh, as for any race.
+    /// </summary>
+    public void KnowChainEnd(string procedureId, int seq, string hash) => (knownChainEnds ??= [])[procedureId] = (seq, hash);
 
     /// <summary>
     /// The transactional outbox of completion: the save that completes a procedure also writes its sealing job, so no

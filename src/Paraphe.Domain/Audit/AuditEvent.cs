@@ -35,14 +35,18 @@ public sealed class AuditEvent
     public string Hash { get; private set; } = "";
 
     /// <summary>The next link of the chain after <paramref name="previous"/> (null: the first), saying <paramref name="fact"/>.</summary>
-    public static AuditEvent Append(AuditEvent? previous, string agencyId, string procedureId, string actor, AuditFact fact, DateTime at)
+    public static AuditEvent Append(AuditEvent? previous, string agencyId, string procedureId, string actor, AuditFact fact, DateTime at) =>
+        Append(previous?.Seq ?? 0, previous?.Hash ?? GenesisHash, agencyId, procedureId, actor, fact, at);
+
+    /// <summary>The next link after the one numbered <paramref name="previousSeq"/> whose hash is <paramref name="previousHash"/> (0 and <see cref="GenesisHash"/>: the first).</summary>
+    public static AuditEvent Append(int previousSeq, string previousHash, string agencyId, string procedureId, string actor, AuditFact fact, DateTime at)
     {
         var e = new AuditEvent
         {
-            AgencyId = agencyId, ProcedureId = procedureId, Seq = (previous?.Seq ?? 0) + 1,
+            AgencyId = agencyId, ProcedureId = procedureId, Seq = previousSeq + 1,
             At = DateTime.SpecifyKind(new DateTime(at.Ticks - at.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc),
             Type = AuditCatalogue.TypeOf(fact.EventKind), Actor = actor, Data = AuditCatalogue.Serialize(fact),
-            PrevHash = previous?.Hash ?? GenesisHash,
+            PrevHash = previousHash,
         };
         e.Hash = e.ComputeHash();
         return e;

@@ -207,10 +207,27 @@ public sealed class Notification
         }
     }
 
+    /// <summary>
+    /// The newest stored event, when the message was loaded without its events (<see cref="LoadedWithLastEvent"/>):
+    /// a provider's report compares with it alone, so a callback reads one row of events, not the message's history.
+    /// </summary>
+    private NotificationEvent? _lastStored;
+
+    /// <summary>
+    /// The message was read without <see cref="Events"/> (none of its stored events are in memory), with the status,
+    /// time and words of its newest stored event: enough for <see cref="Report"/>. Stored events already in memory
+    /// (the same message loaded with them earlier in the unit of work) take precedence: then this changes nothing.
+    /// </summary>
+    public void LoadedWithLastEvent(DeliveryStatus status, DateTime at, string? detail)
+    {
+        if (_events.Any(e => e.Id != 0)) return;
+        _lastStored = new NotificationEvent(status, at, detail);
+    }
+
     /// <summary>The newest event, whatever order the events were loaded in (stored ids grow; unsaved ones come last).</summary>
     private NotificationEvent? LastEvent()
     {
-        NotificationEvent? last = null;
+        NotificationEvent? last = _lastStored;
         foreach (var e in _events)
             if (last is null || e.Id == 0 || (last.Id != 0 && e.Id > last.Id)) last = e;
         return last;

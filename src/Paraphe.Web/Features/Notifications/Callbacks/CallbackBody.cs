@@ -21,13 +21,22 @@ public static class CallbackBody
     public static async Task<byte[]?> ReadAsync(HttpRequest request, int limit, CancellationToken ct)
     {
         if (request.ContentLength > limit) return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        // Sized from Content-Length when it is told (a Twilio callback: a few hundred bytes), and a pooled read buffer:
+        // a callback allocates its body once, not a 16 KB chunk and a growing stream besides.
+        using var buffer = new MemoryStream(request.ContentLength is > 0 and var told ? (int)told : 1024);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, 16 * 1024), ct)) > 0)
+            {
+                if (buffer.Length + read > limit) return null;
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
         return buffer.ToArray();
     }

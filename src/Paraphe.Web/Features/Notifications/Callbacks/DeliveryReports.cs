@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Paraphe.Data;
+using Paraphe.Domain.Audit;
 using Paraphe.Domain.Notifications;
 
 namespace Paraphe.Web.Features.Notifications.Callbacks;
@@ -31,9 +34,14 @@ public static class DeliveryReports
         report = report with { Detail = Detail(report.Detail) };
         return await db.RetryOnConflictAsync(async () =>
         {
-            var n = await FindAsync(db, message, ct);
-            if (n is null) return ReportOutcome.Unmatched;
+            if (await FindAsync(db, message, ct) is not { } found) return ReportOutcome.Unmatched;
+            var n = found.Notification;
+            if (found.LastStatus is { } status) n.LoadedWithLastEvent(status, found.LastAt ?? default, found.LastDetail);
+            // A repeat (or a stale report) is answered from this one read: no write, no event.
             if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
+            // The chain's end came with the message: the save chains onto it without asking again (a race retries afresh).
+            if (n.ProcedureId is { } procedureId)
+                db.KnowChainEnd(procedureId, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash);
             await db.SaveChangesAsync(ct);
             return ReportOutcome.Recorded;
         }, ct);
@@ -57,16 +65,54 @@ public static class DeliveryReports
         await FindAsync(db, message with { NotificationId = Id(message.NotificationId), ProviderMessageId = Id(message.ProviderMessageId) }, ct) is not null;
 
     /// <summary>
+    /// The message (tracked, without its events) with what a report needs beside it, in one query: its newest event
+    /// (status, time, words) and the end of its procedure's audit chain (sequence number and hash).
+    /// </summary>
+    private sealed record Found(Notification Notification, DeliveryStatus? LastStatus, DateTime? LastAt, string? LastDetail,
+        int? ChainSeq, string? ChainHash);
+
+    /// <summary>
     /// By Paraphe's own id when the provider echoed it and it exists, else by the provider's message id; in either case
     /// only a notification of the reporting channel.
     /// </summary>
-    private static async Task<Notification?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
+    private static async Task<Found?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
     {
-        var notifications = db.Notifications.IgnoreQueryFilters().Include(n => n.Events).Where(n => n.Channel == message.Channel);
-        if (!string.IsNullOrEmpty(message.NotificationId)
-            && await notifications.FirstOrDefaultAsync(n => n.Id == message.NotificationId, ct) is { } byId)
+        var queries = Compiled.GetValue(db.Model, _ => new Queries());
+        if (!string.IsNullOrEmpty(message.NotificationId) && await queries.ById(db, message.NotificationId, message.Channel) is { } byId)
             return byId;
         if (string.IsNullOrEmpty(message.ProviderMessageId)) return null;
-        return await notifications.FirstOrDefaultAsync(n => n.ProviderMessageId == message.ProviderMessageId && n.Provider == message.Provider, ct);
+        return await queries.ByProviderId(db, message.ProviderMessageId, message.Provider, message.Channel);
+    }
+
+    /// <summary>A compiled query belongs to one model (one database provider): one set per model in use.</summary>
+    private static readonly ConditionalWeakTable<IModel, Queries> Compiled = [];
+
+    /// <summary>
+    /// Compiled once per model: a callback pays neither LINQ translation nor the query cache's lookup. The newest event
+    /// and the chain's end are scalar subqueries on the (notification_id) and unique (procedure_id, seq) indexes.
+    /// </summary>
+    private sealed class Queries
+    {
+        public readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ById = EF.CompileAsyncQuery(
+            (ParapheDbContext db, string id, Channel channel) => db.Notifications.IgnoreQueryFilters()
+                .Where(n => n.Id == id && n.Channel == channel)
+                .Select(n => new Found(n,
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
+                .FirstOrDefault());
+
+        public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderId = EF.CompileAsyncQuery(
+            (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters()
+                .Where(n => n.ProviderMessageId == providerMessageId && n.Provider == provider && n.Channel == channel)
+                .Select(n => new Found(n,
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
+                .FirstOrDefault());
     }
 }
