@@ -83,7 +83,17 @@ public sealed class BenchApp : IAsyncDisposable
         }));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITenant>(tenant);
-        services.AddDbContext<ParapheDbContext>(o => o.Use(provider, connectionString).AddInterceptors(CommandCounter.Instance, SaveCounter.Instance));
+        // The app's own save interceptors (idempotency, webhooks, attention, sealing wake-up, delivery metrics), as
+        // Database.AddDatabase adds them: a benchmark of a write pays what production pays. No host is started, so
+        // the hosted services these set-ups register never run.
+        builder.AddProcedures();
+        Paraphe.Web.Features.Webhooks.WebhooksSetup.AddWebhooks(builder);
+        Paraphe.Web.Features.Completion.CompletionSetup.AddCompletion(builder);
+        IdempotencyMiddleware.AddIdempotency(services);
+        Paraphe.Web.Platform.Observability.ObservabilitySetup.AddObservability(builder);
+        services.AddDbContext<ParapheDbContext>((sp, o) => o.Use(provider, connectionString)
+            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
+            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance));
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
         // The document store, as Paraphe:Storage's default (files under the data directory).

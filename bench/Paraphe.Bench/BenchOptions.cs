@@ -10,10 +10,11 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
     double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes, int Launches = 5, int Iterations = 5)
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|text-layout|verify|http|all] " +
+        "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|text-layout|verify|http|all|speed] " +
         "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200] " +
         "[--launches N] [--iterations N]\n" +
-        "  --scenario     what to measure (default create-launch); comma-separated values are run in that order; all = every one\n" +
+        "  --scenario     what to measure (default create-launch); comma-separated values are run in that order; all = every one;\n" +
+        "                 speed = issue 12's paths with their floors and peers (create-launch, callbacks, dispatcher, sealing, http, then status-page)\n" +
         "  --db           database(s) for create-launch, dispatcher, callbacks and http (default all)\n" +
         "  --seconds      length of one measured round, per operation (create-launch, smtp, callbacks, http; default 3)\n" +
         "  --rounds       measured rounds per operation, median reported (create-launch, smtp, callbacks; default 5)\n" +

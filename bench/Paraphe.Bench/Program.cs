@@ -34,6 +34,10 @@ if (args is ["--scenario", Paraphe.Bench.Storage.StorageBench.Flag])
 if (args is ["--scenario", Paraphe.Bench.Http.StatusPageBench.Flag])
     return await Paraphe.Bench.Http.StatusPageBench.RunAsync();
 
+// Issue 12 (`--scenario speed`): every hot path of the issue with its floors and its peers, in one command.
+var speed = args.Length > 1 && args[0] == "--scenario" && args[1] == "speed";
+if (speed) args = ["--scenario", "create-launch,callbacks,dispatcher,sealing,http", .. args[2..]];
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
@@ -71,5 +75,7 @@ foreach (var kind in options.Kinds)
     Console.WriteLine($"load average after: {Machine.LoadAverage()}");
     Console.WriteLine();
 }
+
+if (speed) ok &= await Paraphe.Bench.Http.StatusPageBench.RunAsync() == 0;
 
 return ok ? 0 : 1;
