@@ -83,7 +83,7 @@ public sealed class BenchApp : IAsyncDisposable
         }));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ITenant>(tenant);
-        services.AddDbContext<ParapheDbContext>(o => o.Use(provider, connectionString).AddInterceptors(CommandCounter.Instance, SaveCounter.Instance));
+        services.AddDbContext<ParapheDbContext>(o => o.Use(provider, connectionString).AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance));
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
         // The document store, as Paraphe:Storage's default (files under the data directory).
