@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Paraphe.Bench;
 
-public sealed record RoundResult(int Operations, int Errors, string? FirstError, TimeSpan Elapsed, long[] LatencyTicks, long Commands)
+/// <param name="Cpu">this process's CPU time (all threads: EF, drivers, GC) during the round.</param>
+/// <param name="AllocatedBytes">bytes allocated by this process during the round (all threads).</param>
+public sealed record RoundResult(int Operations, int Errors, string? FirstError, TimeSpan Elapsed, long[] LatencyTicks, long Commands,
+    TimeSpan Cpu = default, long AllocatedBytes = 0)
 {
     public double CommandsPerOperation => Operations == 0 ? double.NaN : (double)Commands / Operations;
     public double OpsPerSecond => Operations / Elapsed.TotalSeconds;
@@ -16,6 +19,8 @@ public sealed record ScenarioResult(Scenario Scenario, int Clients, IReadOnlyLis
     public double MaxOpsPerSecond => Rounds.Max(r => r.OpsPerSecond);
     public int Errors => Rounds.Sum(r => r.Errors);
     public double CommandsPerOperation => (double)Rounds.Sum(r => r.Commands) / Rounds.Sum(r => r.Operations);
+    public double CpuMsPerOperation => Rounds.Sum(r => r.Cpu.TotalMilliseconds) / Rounds.Sum(r => r.Operations);
+    public double AllocatedKbPerOperation => Rounds.Sum(r => (double)r.AllocatedBytes) / 1024 / Rounds.Sum(r => r.Operations);
 
     public double LatencyMs(double percentile)
     {
@@ -57,6 +62,8 @@ public static class LoadRunner
         var errors = new int[clients];
         string? firstError = null;
         var commands = CommandCounter.Instance.Count;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var start = Stopwatch.GetTimestamp();
         var stopAt = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
@@ -80,7 +87,8 @@ public static class LoadRunner
         await Task.WhenAll(tasks);
         var elapsed = Stopwatch.GetElapsedTime(start);
         var all = latencies.SelectMany(l => l).ToArray();
-        return new RoundResult(all.Length, errors.Sum(), firstError, elapsed, all, CommandCounter.Instance.Count - commands);
+        return new RoundResult(all.Length, errors.Sum(), firstError, elapsed, all, CommandCounter.Instance.Count - commands,
+            Process.GetCurrentProcess().TotalProcessorTime - cpu, GC.GetTotalAllocatedBytes(precise: false) - allocated);
     }
 }
 

@@ -10,10 +10,11 @@ public static class Report
     {
         var b = new StringBuilder();
         b.AppendLine($"Median of {options.Rounds} rounds × {options.Seconds} s; latency percentiles over all measured operations; " +
-                     "commands/op = SQL commands sent per operation (round-trips), BEGIN/COMMIT not counted.");
+                     "commands/op = SQL commands sent per operation (round-trips), BEGIN/COMMIT not counted; " +
+                     "CPU ms/op and KB/op = this process's CPU time and allocations over the rounds, per operation (all threads).");
         b.AppendLine();
-        b.AppendLine("| Database | Clients | Operation | ops/s (median) | min–max ops/s | p50 ms | p95 ms | commands/op | × floor |");
-        b.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        b.AppendLine("| Database | Clients | Operation | ops/s (median) | min–max ops/s | p50 ms | p95 ms | commands/op | CPU ms/op | KB/op | × floor |");
+        b.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var group in results.GroupBy(r => (r.Db, r.Result.Clients)))
         {
             var floor = group.First(r => r.Result.Scenario == Scenarios.Floor).Result.MedianOpsPerSecond;
@@ -21,7 +22,8 @@ public static class Report
             {
                 var ratio = r.Scenario == Scenarios.Floor ? "1" : $"{r.MedianOpsPerSecond / floor:F2}";
                 b.AppendLine($"| {Name(db)} | {r.Clients} | {r.Scenario.Name} | {r.MedianOpsPerSecond:F0} | " +
-                             $"{r.MinOpsPerSecond:F0}–{r.MaxOpsPerSecond:F0} | {r.LatencyMs(50):F2} | {r.LatencyMs(95):F2} | {r.CommandsPerOperation:F0} | {ratio} |" +
+                             $"{r.MinOpsPerSecond:F0}–{r.MaxOpsPerSecond:F0} | {r.LatencyMs(50):F2} | {r.LatencyMs(95):F2} | {r.CommandsPerOperation:F0} | " +
+                             $"{r.CpuMsPerOperation:F2} | {r.AllocatedKbPerOperation:F0} | {ratio} |" +
                              (r.Errors > 0 ? $" **{r.Errors} errors: {r.FirstError}**" : ""));
             }
         }

@@ -27,6 +27,43 @@ public abstract class ProcedureCreateAndLaunch(ParapheApp app)
         Assert.True(audit.GetProperty("valid").GetBoolean());
     }
 
+    /// <summary>
+    /// The launch freezes the coordinates the create has just read and checked (issue 12: not read a second time):
+    /// each signer keeps its own contact's, in its own place, every one is invited by email and SMS, one valid chain.
+    /// </summary>
+    [Fact]
+    public async Task EachOfThreeSignersIsFrozenWithItsOwnContactAndInvited()
+    {
+        var contacts = new[]
+        {
+            await api.CreateContactAsync("Zoé", "Marchand"), await api.CreateContactAsync("Hugo", "Lemoine"),
+            await api.CreateContactAsync("Inès", "Roussel"),
+        };
+        var document = await api.UploadPdfAsync();
+
+        var created = await Expect.JsonAsync(await api.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "remote", launch = true,
+            signers = contacts.Select(c => new { contact_id = c.Str("id"), role = "acquéreur" }).ToArray(),
+        }), HttpStatusCode.Created);
+
+        var procedure = await api.ProcedureAsync(created.Str("id"));
+        Assert.Equal("ongoing", procedure.Str("status"));
+        var signers = procedure.Signers();
+        Assert.Equal(3, signers.Length);
+        foreach (var (signer, contact) in signers.Zip(contacts))
+        {
+            Assert.Equal((contact.Str("email"), contact.Str("mobile")), (signer.Str("email"), signer.Str("mobile")));
+            Assert.Equal(2, signer.Arr("notifications").Count(n => n.Str("purpose") == "invitation"));
+        }
+        foreach (var contact in contacts)
+        {
+            await api.WaitForOutboxAsync(contact.Str("email"));
+            await api.WaitForOutboxAsync(contact.Str("mobile"));
+        }
+        Assert.True((await api.AuditAsync(created.Str("id"))).GetProperty("valid").GetBoolean());
+    }
+
     [Fact]
     public async Task ARefusedLaunchCreatesNothing()
     {

@@ -114,7 +114,8 @@ public static class CreateProcedure
             procedure.AddSigner(s.ContactId, s.UserId, s.Role, ToField(s.Field), snapshots.Of(s.ContactId, s.UserId), actor);
         db.Procedures.Add(procedure);
         if (r.Launch == true)
-            await (launcher ?? throw new InvalidOperationException("Launching needs the launcher.")).LaunchAsync(procedure, actor, ct);
+            await (launcher ?? throw new InvalidOperationException("Launching needs the launcher.")).LaunchAsync(procedure, actor, ct,
+                (document, snapshots)); // read and checked above, in this transaction: not a second time
         await db.SaveChangesAsync(ct);
         return procedure;
     }

@@ -1,4 +1,5 @@
 using Paraphe.Data;
+using Paraphe.Domain.Documents;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Documents;
 using Paraphe.Web.Features.Signing;
@@ -22,11 +23,19 @@ public sealed class LaunchProcedure(ParapheDbContext db, SigningLinks links, Out
     }
 
     /// <summary>Launches without saving, for callers that commit more in the same transaction (relaunch).</summary>
-    public async Task LaunchAsync(Procedure procedure, string actor, CancellationToken ct)
+    /// <param name="loaded">
+    /// The document and the signers' snapshots the caller has just read in this same scope and transaction to build
+    /// the draft (create + launch in one request): used as they are, neither read nor checked a second time. They must
+    /// be the procedure's own (same document, every signer's contact or user); null reads them.
+    /// </param>
+    public async Task LaunchAsync(Procedure procedure, string actor, CancellationToken ct,
+        (Document Document, SignerSnapshots Snapshots)? loaded = null)
     {
         procedure.EnsureDraft();
-        var document = await UploadDocument.FindAsync(db, procedure.DocumentId, ct);
-        var snapshots = await SignerSnapshots.LoadAsync(db, procedure, ct);
+        if (loaded is { } l && l.Document.Id != procedure.DocumentId)
+            throw new InvalidOperationException("The loaded document is not the procedure's.");
+        var document = loaded?.Document ?? await UploadDocument.FindAsync(db, procedure.DocumentId, ct);
+        var snapshots = loaded?.Snapshots ?? await SignerSnapshots.LoadAsync(db, procedure, ct);
         var invitations = procedure.Launch(document.Sha256, snapshots.Of, s => links.HashFor(s.Id), actor, db.UtcNow);
         db.Notifications.AddRange(invitations);
     }

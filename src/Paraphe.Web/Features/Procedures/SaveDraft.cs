@@ -45,7 +45,7 @@ public sealed class SaveDraft(ParapheDbContext db, LaunchProcedure launcher, Out
         foreach (var (key, messages) in Procedure.OptionErrors(options)) errors.TryAdd(key, messages);
 
         var signers = r.Signers ?? [];
-        var snapshots = await SignersAsync(signers, document, errors, ct);
+        var (snapshots, loaded) = await SignersAsync(signers, document, errors, ct);
         if (launch && signers.Count == 0)
             errors.TryAdd("signers", ["Ajoutez au moins un signataire avant de lancer la procédure."]);
         var launchErrors = launch && mode is { } m && snapshots.All(s => s is not null)
@@ -67,7 +67,8 @@ public sealed class SaveDraft(ParapheDbContext db, LaunchProcedure launcher, Out
             await db.SaveChangesAsync(ct);
             return new Result(procedure, new DomainException(ErrorCodes.ValidationFailed, Procedure.LaunchRefused, launchErrors));
         }
-        if (launch) await launcher.LaunchAsync(procedure, actor, ct);
+        // The document and the signers' contacts were read and checked above, in this scope: the launch uses them.
+        if (launch) await launcher.LaunchAsync(procedure, actor, ct, loaded is null ? null : (document!, loaded));
         await db.SaveChangesAsync(ct);
         if (launch) outbox.Notify();
         return new Result(procedure, null);
@@ -93,14 +94,15 @@ public sealed class SaveDraft(ParapheDbContext db, LaunchProcedure launcher, Out
     }
 
     /// <summary>Each signer checked on its own (so that every wrong one is named), with the coordinates its launch would use.</summary>
-    private async Task<SignerSnapshot?[]> SignersAsync(IReadOnlyList<CreateProcedure.SignerRequest> signers, Document? document,
+    /// <returns>each signer's snapshot, and the load of every signer at once when it succeeded (the launch reuses it)</returns>
+    private async Task<(SignerSnapshot?[] Snapshots, SignerSnapshots? Loaded)> SignersAsync(IReadOnlyList<CreateProcedure.SignerRequest> signers, Document? document,
         Dictionary<string, string[]> errors, CancellationToken ct)
     {
         var snapshots = new SignerSnapshot?[signers.Count];
         if (signers.Count > CreateProcedure.MaxSigners)
         {
             errors["signers"] = [$"Une procédure a {CreateProcedure.MaxSigners} signataires au plus."];
-            return snapshots;
+            return (snapshots, null);
         }
         try
         {
@@ -137,7 +139,7 @@ public sealed class SaveDraft(ParapheDbContext db, LaunchProcedure launcher, Out
                 errors[$"signers[{i}]"] = [e.Message];
             }
         }
-        return snapshots;
+        return (snapshots, all);
     }
 
     /// <summary>The form's signers, in its order; a draft whose signers did not change keeps them (and their ids).</summary>
