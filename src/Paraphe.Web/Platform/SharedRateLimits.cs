@@ -22,7 +22,7 @@ namespace Paraphe.Web.Platform;
 /// </para>
 /// Windows follow the app's clock; the flush cadence is wall time. Ended windows are cleaned now and then.
 /// </summary>
-public sealed class SharedRateLimits(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SharedRateLimits>? log = null)
+public sealed partial class SharedRateLimits(IServiceScopeFactory scopes, TimeProvider clock, ILogger<SharedRateLimits>? log = null)
     : IAsyncDisposable
 {
     /// <summary>How often the hits counted in memory are added to the shared rows.</summary>
@@ -171,7 +171,7 @@ public sealed class SharedRateLimits(IServiceScopeFactory scopes, TimeProvider c
                 catch (Exception e) when (!stopping.IsCancellationRequested)
                 {
                     // Kept in memory and tried again at the next tick (the database may be out of reach for a while).
-                    log?.LogWarning(e, "Rate-limit counts not flushed: {Error}", e.GetBaseException().Message);
+                    if (log is not null) LogNotFlushed(log, e, e.GetBaseException().Message);
                 }
             }
         }
@@ -201,6 +201,9 @@ public sealed class SharedRateLimits(IServiceScopeFactory scopes, TimeProvider c
         var limits = http.RequestServices.GetRequiredService<SharedRateLimits>();
         return RateLimitPartition.Get(key, k => new SharedWindowLimiter(limits, k, limit, window));
     }
+
+    [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "Rate-limit counts not flushed (kept in memory, tried again next second): {Error}")]
+    private static partial void LogNotFlushed(ILogger logger, Exception e, string error);
 }
 
 /// <summary>

@@ -81,6 +81,35 @@ public abstract class RemindersOnKnownBadChannels(ParapheApp app)
         Assert.Equal([Channel.Email], (await RemindersAsync(id)).Select(n => n.Channel));
     }
 
+    /// <summary>
+    /// Created and launched in one call, the procedure's « À corriger » flag is written in the same save (issue 12: no
+    /// read-back after the commit); it still follows the deliveries afterwards.
+    /// </summary>
+    [Fact]
+    public async Task AProcedureCreatedAndLaunchedInOneCallIsFiledAtOnceAndStillFollowsItsDeliveries()
+    {
+        var contact = await api.CreateContactAsync("Zoé", "Marchand");
+        var document = await api.UploadPdfAsync();
+        var created = await Expect.JsonAsync(await api.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "remote", launch = true,
+            signers = new[] { new { contact_id = contact.Str("id"), role = "acquéreur" } },
+        }), HttpStatusCode.Created);
+        var id = created.Str("id");
+
+        Assert.False((await api.ProcedureAsync(id)).GetProperty("needs_attention").GetBoolean());
+        Assert.DoesNotContain(id, await ToFixAsync());
+        var email = (await api.WaitForOutboxAsync(contact.Str("email")))[0];
+        var sms = (await api.WaitForOutboxAsync(contact.Str("mobile")))[0];
+        foreach (var channel in new[] { "email", "sms" })
+            await api.WaitForInvitationAsync(id, channel, n => n.Str("status") != "queued" && n.Str("status") != "sending");
+        await SimulateAsync(email, "bounced");
+        await SimulateAsync(sms, "unknown_number");
+
+        Assert.True((await api.ProcedureAsync(id)).GetProperty("needs_attention").GetBoolean());
+        Assert.Contains(id, await ToFixAsync());
+    }
+
     [Fact]
     public async Task ASignerNoChannelReachesIsRefusedWithTheCorrectionAndNeedsTheAgent()
     {

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Paraphe.Data;
 using Paraphe.Data.Configurations;
@@ -27,11 +28,17 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
         if (eventData.Context is ParapheDbContext db)
         {
             var ids = touched.GetOrCreateValue(db);
+            var settled = new HashSet<string>();
             foreach (var e in db.ChangeTracker.Entries())
             {
                 if (e.State is not (EntityState.Added or EntityState.Modified)) continue;
                 switch (e.Entity)
                 {
+                    // A procedure created in this save (create + launch in one call): everything its finding depends on
+                    // is in this save too, so the flag is written with it, without reading anything back after.
+                    case Procedure { IsDraft: false } p when e.State == EntityState.Added && SettleNew(db, e, p):
+                        settled.Add(p.Id);
+                        break;
                     // A draft never needs the agent (its flag stays false).
                     case Procedure { IsDraft: false } p: ids.Add(p.Id); break;
                     // A claim (queued → sending) or a retry's schedule changes no finding: only a new message, or a move of
@@ -46,8 +53,28 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
                     case SealingJob j: ids.Add(j.ProcedureId); break;
                 }
             }
+            ids.ExceptWith(settled);
         }
         return ValueTask.FromResult(result);
+    }
+
+    /// <summary>The flag of a procedure added in this save, computed from the tracked rows (all new with it).</summary>
+    private bool SettleNew(ParapheDbContext db, EntityEntry entry, Procedure p)
+    {
+        try
+        {
+            var notifications = db.ChangeTracker.Entries<Notification>()
+                .Where(n => n.Entity.ProcedureId == p.Id && n.State != EntityState.Deleted).Select(n => n.Entity).ToList();
+            var job = db.ChangeTracker.Entries<SealingJob>().Select(j => j.Entity).FirstOrDefault(j => j.ProcedureId == p.Id);
+            entry.Property(ProcedureAttention.Column).CurrentValue =
+                AttentionRule.NeedsAgent(p, notifications, job, clock.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogRefreshFailed(e, p.Id);
+            return false; // refreshed after the save, as any other procedure
+        }
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
