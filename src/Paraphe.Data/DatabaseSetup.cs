@@ -25,7 +25,13 @@ public static class DatabaseSetup
     public static DbContextOptionsBuilder Use(this DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString) =>
         provider switch
         {
-            DatabaseProvider.Sqlite => options.UseSqlite(connectionString, o => o.MigrationsAssembly(SqliteMigrations)),
+            // Split queries on SQLite (issue 12): a procedure's auto-included signers and their codes arrive, in one
+            // query, as a LEFT JOIN of a subquery that SQLite materialises over every signer of every agency before
+            // joining (EXPLAIN: MATERIALIZE, SCAN signers) — a full scan per procedure loaded. Split, each level is an
+            // indexed lookup. PostgreSQL keeps single queries (fewer round-trips): its planner can pull such a subquery up
+            // into the join; docs/PERFORMANCE.md says what is measured there.
+            DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
+                o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
             DatabaseProvider.Postgres => options.UseNpgsql(WithConnectTimeout(connectionString), o => o.MigrationsAssembly(PostgresMigrations)),
         };
 

@@ -31,7 +31,10 @@ public static class PeerSeal
     {
         var dir = Directory();
         if (!System.IO.Directory.Exists(Path.Combine(dir, "node_modules", "@documenso", "pdf-sign")))
-            Exec("npm", ["ci", "--no-audit", "--no-fund"], dir);
+            // Not `npm ci`: the lock file cannot list @documenso/pdf-sign's optional native packages for other platforms
+            // (darwin, win32, arm64), which this registry does not serve, and `npm ci` refuses a lock without them.
+            // `npm install` takes the lock's pinned versions and skips the optional packages it cannot fetch.
+            Exec("npm", ["install", "--no-audit", "--no-fund", "--no-save"], dir);
 
         var certPath = Path.Combine(SealingInputs.Directory, "peer-seal-cert.pem");
         var keyPath = Path.Combine(SealingInputs.Directory, "peer-seal-key.pem");
