@@ -102,10 +102,7 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
     /// <summary>Computes the procedure's « needs the agent » from the database and writes it when it changed.</summary>
     public async Task RefreshAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
     {
-        // Split: in one query the signers (with their auto-included codes) come from a LEFT JOIN subquery, which SQLite
-        // materialises over every signer of every agency before joining — one full scan per delivery event (issue 12).
-        var procedure = await db.Procedures.IgnoreQueryFilters().AsNoTracking().AsSplitQuery()
-            .FirstOrDefaultAsync(p => p.Id == procedureId, ct);
+        var procedure = await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(p => p.Id == procedureId, ct);
         if (procedure is null) return;
         var now = clock.GetUtcNow().UtcDateTime;
         var needs = false;
