@@ -27,7 +27,10 @@ public abstract class VerifyCost(ParapheApp app)
         var padded = Concat(pdf, Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(line, 1000))));
 
         var answer = await VerifyAsync(padded);
-        Assert.Equal("modified", answer.Str("result"));
+        // Seen once in CI (PostgreSQL twin, not reproduced in 80 runs): « not_sealed ». Say what the parser sees now.
+        Assert.True(answer.Str("result") == "modified",
+            $"{answer}: seals in the padded file now {PdfSeals.Read(padded)?.Count.ToString() ?? "unreadable"}, " +
+            $"in the sealed file {PdfSeals.Read(pdf)?.Count.ToString() ?? "unreadable"} ({pdf.Length} bytes, gap {gapStart}–{gapEnd})");
         Assert.Contains("après son scellement", answer.Str("detail"), StringComparison.Ordinal);
         Assert.Equal(id, answer.GetProperty("procedure").Str("id")); // the genuine seal, still ours and intact
     }
