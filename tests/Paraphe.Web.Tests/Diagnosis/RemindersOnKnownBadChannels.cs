@@ -158,6 +158,31 @@ public abstract class RemindersOnKnownBadChannels(ParapheApp app)
     }
 
     [Fact]
+    public async Task GoodNewsComputesAFlaggedProcedureAgainAndLeavesTheOthersAsTheyAre()
+    {
+        // Flagged with reason: a delivered SMS takes nothing away from the bounce.
+        var (bounced, _, bouncedEmail, bouncedSms) = await LaunchedAsync();
+        await SimulateAsync(bouncedEmail, "bounced");
+        await SimulateAsync(bouncedSms, "delivered");
+        Assert.Contains(bounced, await ToFixAsync());
+
+        // Flagged by a stale value (what a failed update leaves): the next good news computes it again and clears it.
+        var (stale, _, _, staleSms) = await LaunchedAsync();
+        await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == stale)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), true)));
+        Assert.Contains(stale, await ToFixAsync());
+        await SimulateAsync(staleSms, "delivered");
+        Assert.DoesNotContain(stale, await ToFixAsync());
+
+        // Not flagged: good news keeps it so (GoodNewsNeverRaisesAnError shows why it need not be diagnosed again).
+        var (fine, _, fineEmail, fineSms) = await LaunchedAsync();
+        await SimulateAsync(fineSms, "delivered");
+        await SimulateAsync(fineEmail, "delivered");
+        Assert.DoesNotContain(fine, await ToFixAsync());
+        Assert.False((await api.ProcedureAsync(fine)).GetProperty("needs_attention").GetBoolean());
+    }
+
+    [Fact]
     public async Task AProcedureLeavesTheListToFixOnceCancelled()
     {
         var (id, _, email, _) = await LaunchedAsync();

@@ -14,20 +14,36 @@ namespace Paraphe.Web.Features.Procedures;
 /// Keeps `procedures.NeedsAttention` (<see cref="AttentionRule"/>) current, so that the list and its « À corriger »
 /// filter never load every message of every procedure. After each save that touched a procedure, a message (new, or
 /// a delivery change) or a sealing job, the procedure's diagnosis is computed again from what is now committed and the
-/// column is written when it changed. Whatever the handler (API, page, dispatcher, provider callback, sweeps, sealing
+/// column is written when it changed — except after good news only (a message `sent` or `delivered`), which can take
+/// an error away but never raise one: then only a procedure flagged now is computed again. Whatever the handler (API, page, dispatcher, provider callback, sweeps, sealing
 /// worker), no call site can forget it. The column is a projection: if this update fails the save still stands, and the
 /// next change of the procedure sets it right.
 /// </summary>
 public sealed partial class AttentionTracker(TimeProvider clock, ILogger<AttentionTracker> log) : SaveChangesInterceptor
 {
-    private readonly ConditionalWeakTable<DbContext, HashSet<string>> touched = new();
+    private readonly ConditionalWeakTable<DbContext, Touched> touched = new();
+
+    /// <summary>The procedures a save touched: those to compute again, and those only touched by good news.</summary>
+    private sealed class Touched
+    {
+        public HashSet<string> Refresh { get; } = [];
+
+        /// <summary>Messages that left Paraphe or reached the client (`sent`, `delivered`): such a move only ever takes
+        /// a finding away (a delivery clears a bounce, ends an outage, a failure is no longer the newest), and time only
+        /// takes findings away too (a code lock ends), so a procedure not flagged stays unflagged — only a flagged one
+        /// is computed again. Most delivery events are these: one indexed read for all of them instead of a full diagnosis.</summary>
+        public HashSet<string> GoodNews { get; } = [];
+
+        public void Clear() { Refresh.Clear(); GoodNews.Clear(); }
+    }
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
         CancellationToken cancellationToken = default)
     {
         if (eventData.Context is ParapheDbContext db)
         {
-            var ids = touched.GetOrCreateValue(db);
+            var state = touched.GetOrCreateValue(db);
+            var ids = state.Refresh;
             var settled = new HashSet<string>();
             foreach (var e in db.ChangeTracker.Entries())
             {
@@ -48,12 +64,15 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
                              || ((e.Property(nameof(Notification.Status)).IsModified || e.Property(nameof(Notification.FailureKind)).IsModified
                                  || e.Property(nameof(Notification.Error)).IsModified)
                                  && n.Status != DeliveryStatus.Sending):
-                        ids.Add(procedureId);
+                        (e.State == EntityState.Modified && n.Status is DeliveryStatus.Sent or DeliveryStatus.Delivered
+                            ? state.GoodNews : ids).Add(procedureId);
                         break;
                     case SealingJob j: ids.Add(j.ProcedureId); break;
                 }
             }
             ids.ExceptWith(settled);
+            state.GoodNews.ExceptWith(settled);
+            state.GoodNews.ExceptWith(ids);
         }
         return ValueTask.FromResult(result);
     }
@@ -80,10 +99,17 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
         CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is ParapheDbContext db && touched.TryGetValue(db, out var ids) && ids.Count > 0)
+        if (eventData.Context is ParapheDbContext db && touched.TryGetValue(db, out var state)
+            && (state.Refresh.Count > 0 || state.GoodNews.Count > 0))
         {
-            var list = ids.ToList();
-            ids.Clear();
+            var list = state.Refresh.ToList();
+            var goodNews = state.GoodNews.ToList();
+            state.Clear();
+            if (goodNews.Count > 0)
+            {
+                try { list.AddRange(await FlaggedAsync(db, goodNews, cancellationToken)); }
+                catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(", ", goodNews)); }
+            }
             foreach (var id in list)
             {
                 try { await RefreshAsync(db, id, cancellationToken); }
@@ -95,9 +121,14 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } db && touched.TryGetValue(db, out var ids)) ids.Clear();
+        if (eventData.Context is { } db && touched.TryGetValue(db, out var state)) state.Clear();
         return Task.CompletedTask;
     }
+
+    /// <summary>Of these procedures, those flagged « À corriger » now (one indexed read).</summary>
+    private static Task<List<string>> FlaggedAsync(ParapheDbContext db, List<string> ids, CancellationToken ct) =>
+        db.Procedures.IgnoreQueryFilters().AsNoTracking()
+            .Where(p => ids.Contains(p.Id) && EF.Property<bool>(p, ProcedureAttention.Column)).Select(p => p.Id).ToListAsync(ct);
 
     /// <summary>Computes the procedure's « needs the agent » from the database and writes it when it changed.</summary>
     public async Task RefreshAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
