@@ -132,6 +132,17 @@ public sealed class AppProcess : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>PostgreSQL: statistics for the rows just seeded (autovacuum would gather them a while later in production).</summary>
+    public async Task AnalyzeAsync()
+    {
+        if (Database != DatabaseProvider.Postgres) return;
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "ANALYZE";
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

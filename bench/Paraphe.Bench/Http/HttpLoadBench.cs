@@ -156,6 +156,7 @@ public static class HttpLoadBench
             .SelectMany(m => m.GetProperty("links").EnumerateArray()).Select(l => l.GetString()!)
             .Where(l => l.Contains("/sign/", StringComparison.Ordinal)).Select(l => l[(l.LastIndexOf('/') + 1)..])
             .FirstOrDefault() ?? throw new InvalidOperationException("no signing link in the dev outbox for cible@exemple.fr");
+        await app.AnalyzeAsync();
         Console.Error.WriteLine($"[http {app.Database}] seeded {Procedures + 1} procedures and sent {expected} invitations in {started.Elapsed.TotalSeconds:F0} s");
         return new Target(target, token);
     }
