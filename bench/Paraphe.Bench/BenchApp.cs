@@ -93,7 +93,8 @@ public sealed class BenchApp : IAsyncDisposable
         Paraphe.Web.Platform.Observability.ObservabilitySetup.AddObservability(builder);
         services.AddDbContext<ParapheDbContext>((sp, o) => o.Use(provider, connectionString)
             .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
-            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance));
+            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance),
+            ServiceLifetime.Scoped, ServiceLifetime.Singleton); // as the app (Platform/Database.cs)
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
         // The document store, as Paraphe:Storage's default (files under the data directory).

@@ -12,6 +12,9 @@ public static class Database
     {
         builder.Services.AddScoped<ITenant, RequestTenant>();
         builder.Services.AddSingleton<PlatformSecrets>();
+        // The options are built once (singleton), not for every context: reading the configuration, parsing the
+        // connection string and finding EF's internal services again cost each request tens of kilobytes (issue 12).
+        // Everything they hold is a singleton: the interceptors, and the application's root services.
         builder.Services.AddDbContext<ParapheDbContext>((services, options) =>
         {
             var o = services.GetRequiredService<IOptions<ParapheOptions>>().Value;
@@ -19,7 +22,7 @@ public static class Database
             options.Use(provider, connectionString);
             // Features that react to a commit (the sealing worker wakes when a procedure completes).
             options.AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
-        });
+        }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         return builder;
     }
 
