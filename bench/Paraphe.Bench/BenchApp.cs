@@ -91,10 +91,9 @@ public sealed class BenchApp : IAsyncDisposable
         Paraphe.Web.Features.Completion.CompletionSetup.AddCompletion(builder);
         IdempotencyMiddleware.AddIdempotency(services);
         Paraphe.Web.Platform.Observability.ObservabilitySetup.AddObservability(builder);
-        services.AddDbContext<ParapheDbContext>((sp, o) => o.Use(provider, connectionString)
+        ContextLeases.AddParapheDbContext(services, (sp, o) => o.Use(provider, connectionString) // pooled, as the app
             .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
-            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance),
-            ServiceLifetime.Scoped, ServiceLifetime.Singleton); // as the app (Platform/Database.cs)
+            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance));
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
         // The document store, as Paraphe:Storage's default (files under the data directory).

@@ -16,10 +16,30 @@ namespace Paraphe.Data;
 /// <summary>
 /// The one DbContext, for SQLite and PostgreSQL alike. Saving drains each procedure's pending events into
 /// its hash-chained audit trail, so state, audit and outbox rows always commit together.
+/// <para>
+/// Pooled (issue 12): a context's internal services cost ~34 KB and tens of microseconds to set up, on every request.
+/// The pool creates it with its options only; each lease gives it the request's tenant and the clock
+/// (<see cref="Lease"/>, through <c>ContextLeases</c> in Paraphe.Web), and forgets what the previous lease left.
+/// </para>
 /// </summary>
-public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options, ITenant tenant, TimeProvider clock)
-    : DbContext(options), IDataProtectionKeyContext
+public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    private ITenant tenant = NoTenant.Instance;
+    private TimeProvider clock = TimeProvider.System;
+
+    /// <summary>
+    /// Starts a lease of this context: whose agency its queries see, the clock, and nothing left of an earlier lease
+    /// (EF Core resets its own state when the context goes back to the pool; these are ours).
+    /// </summary>
+    public ParapheDbContext Lease(ITenant leaseTenant, TimeProvider leaseClock)
+    {
+        tenant = leaseTenant;
+        clock = leaseClock;
+        alerts = new AlertQueue();
+        knownChainEnds = null;
+        return this;
+    }
+
     public DbSet<Agency> Agencies => Set<Agency>();
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -116,7 +136,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options,
     private const int MaxChainRetries = 8;
 
     /// <summary>The agent's alerts, raised in the save that records their cause (<see cref="AlertQueue"/>).</summary>
-    private readonly AlertQueue alerts = new();
+    private AlertQueue alerts = new();
 
     /// <summary>Only Data Protection's key repository, which saves synchronously, may use it.</summary>
     public override int SaveChanges() =>

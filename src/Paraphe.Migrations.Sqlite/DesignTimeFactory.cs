@@ -11,6 +11,6 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<ParapheDbCon
     {
         var options = new DbContextOptionsBuilder<ParapheDbContext>();
         options.Use(DatabaseProvider.Sqlite, "Data Source=design.db");
-        return new ParapheDbContext(options.Options, NoTenant.Instance, TimeProvider.System);
+        return new ParapheDbContext(options.Options).Lease(NoTenant.Instance, TimeProvider.System);
     }
 }

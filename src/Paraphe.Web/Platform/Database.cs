@@ -12,17 +12,17 @@ public static class Database
     {
         builder.Services.AddScoped<ITenant, RequestTenant>();
         builder.Services.AddSingleton<PlatformSecrets>();
-        // The options are built once (singleton), not for every context: reading the configuration, parsing the
-        // connection string and finding EF's internal services again cost each request tens of kilobytes (issue 12).
-        // Everything they hold is a singleton: the interceptors, and the application's root services.
-        builder.Services.AddDbContext<ParapheDbContext>((services, options) =>
+        // Pooled contexts, options built once (issue 12): reading the configuration, parsing the connection string and
+        // setting up EF's internal services again cost each request tens of kilobytes. Everything the options hold is
+        // a singleton: the interceptors, and the application's root services.
+        ContextLeases.AddParapheDbContext(builder.Services, (services, options) =>
         {
             var o = services.GetRequiredService<IOptions<ParapheOptions>>().Value;
             var (provider, connectionString) = Resolve(builder.Configuration, o);
             options.Use(provider, connectionString);
             // Features that react to a commit (the sealing worker wakes when a procedure completes).
             options.AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
-        }, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        });
         return builder;
     }
 

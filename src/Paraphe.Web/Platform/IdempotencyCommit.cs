@@ -30,9 +30,12 @@ internal sealed class IdempotencyReservation(long id, string owner, string? reso
 /// record's concurrency token. A key taken over by a retry after its lease ran out therefore cannot commit twice: the
 /// first holder's save fails whole (nothing of its work is written) and the retry's work is the only one.
 /// </summary>
-internal sealed class IdempotencyCommit(TimeProvider clock) : SaveChangesInterceptor
+internal sealed class IdempotencyCommit(TimeProvider clock) : SaveChangesInterceptor, Paraphe.Data.IContextState
 {
     private static readonly ConditionalWeakTable<DbContext, IdempotencyReservation> Held = new();
+
+    /// <summary>A key held by an earlier lease of a pooled context never commits with the next request's work.</summary>
+    public void Forget(DbContext db) => Held.Remove(db);
 
     /// <summary>The request's work saves through <paramref name="db"/>: its first save commits the key.</summary>
     public static void Hold(DbContext db, IdempotencyReservation reservation) => Held.AddOrUpdate(db, reservation);

@@ -19,8 +19,10 @@ namespace Paraphe.Web.Features.Procedures;
 /// worker), no call site can forget it. The column is a projection: if this update fails the save still stands, and the
 /// next change of the procedure sets it right.
 /// </summary>
-public sealed partial class AttentionTracker(TimeProvider clock, ILogger<AttentionTracker> log) : SaveChangesInterceptor
+public sealed partial class AttentionTracker(TimeProvider clock, ILogger<AttentionTracker> log) : SaveChangesInterceptor, IContextState
 {
+    public void Forget(DbContext db) => touched.Remove(db);
+
     private readonly ConditionalWeakTable<DbContext, Touched> touched = new();
 
     /// <summary>The procedures a save touched: those to compute again, and those only touched by good news.</summary>

@@ -25,8 +25,10 @@ namespace Paraphe.Web.Features.Webhooks;
 /// outage, days) later could no longer see. Nothing is built when no endpoint listens. A save chained again (the audit
 /// trail's retry) drops what the earlier attempt added and builds again. The worker is woken after the commit.
 /// </summary>
-public sealed class WebhookEvents(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, WebhookSignal signal) : SaveChangesInterceptor
+public sealed class WebhookEvents(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, WebhookSignal signal) : SaveChangesInterceptor, IContextState
 {
+    public void Forget(DbContext db) => added.Remove(db);
+
     private readonly ConditionalWeakTable<DbContext, List<WebhookDelivery>> added = [];
 
     private sealed record Trigger(string Type, string ProcedureId, string AgencyId, string? SignerId);

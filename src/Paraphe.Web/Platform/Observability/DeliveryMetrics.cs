@@ -9,8 +9,10 @@ namespace Paraphe.Web.Platform.Observability;
 /// Records the time from queue to delivery when a save moves a message to `delivered`, whichever path reported it
 /// (an SMS callback, Brevo's webhook, a simulated delivery): measured on the committed delivery report, never twice.
 /// </summary>
-public sealed class DeliveryMetrics(ParapheMetrics metrics, TimeProvider clock) : SaveChangesInterceptor
+public sealed class DeliveryMetrics(ParapheMetrics metrics, TimeProvider clock) : SaveChangesInterceptor, Paraphe.Data.IContextState
 {
+    public void Forget(DbContext db) => pending.Remove(db);
+
     private readonly ConditionalWeakTable<DbContext, List<Notification>> pending = new();
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
