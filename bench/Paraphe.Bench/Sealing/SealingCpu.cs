@@ -40,6 +40,15 @@ public static class SealingCpu
                     TextLayout.Draw(gfx, TextLayout.Shape("Signé électroniquement par Marie Curie", DejaVuFonts.Sans), 9,
                         PdfSharp.Drawing.XBrushes.Black, new PdfSharp.Drawing.XPoint(40, 40));
                 })),
+                ("3 prepared forms drawn on page 1 (no text), saved", () => Edit(f.Pdf, PdfFlateEncodeMode.BestSpeed, d =>
+                {
+                    using var gfx = PdfSharp.Drawing.XGraphics.FromPdfPage(d.Pages[0], PdfSharp.Drawing.XGraphicsPdfPageOptions.Append);
+                    foreach (var s in f.Stamps)
+                    {
+                        using var form = SignatureForm.For(s.PreparedForm, s.SignaturePng!, s.SignerName);
+                        gfx.DrawImage(form, 40, 40, 200, 66);
+                    }
+                })),
                 ("stamp only, saved", () => PdfEdit.Apply(f.Pdf, d => SignatureStamper.Stamp(d, f.Stamps))),
                 ("evidence page only, saved", () => PdfEdit.Apply(f.Pdf, d => EvidencePage.Append(d, f.Evidence))),
                 ("3 signature forms (decode + Flate), now at signing", () => f.Stamps.Sum(s => SignatureForm.Pdf(s.SignaturePng!, s.SignerName, SignatureForm.PreparedCompression).Length)),
@@ -84,7 +93,9 @@ public static class SealingCpu
         var allocatedPerOp = (double)(GC.GetAllocatedBytesForCurrentThread() - allocated) / n;
         process.Refresh();
         var cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds / n;
-        Console.Error.WriteLine($"sealing cpu: {input}, {step}: {cpuMs:F2} ms CPU, {allocatedPerOp / 1024:F0} KB per operation");
+        var result = op();
+        var grown = result switch { ArraySegment<byte> a => a.Count, byte[] a => a.Length, _ => 0 } - new FileInfo(SealingInputs.PathOf(input)).Length;
+        Console.Error.WriteLine($"sealing cpu: {input}, {step}: {cpuMs:F2} ms CPU, {allocatedPerOp / 1024:F0} KB per operation, output − input {grown / 1024} KB");
         return new CpuStep(input, step, cpuMs, allocatedPerOp, n);
     }
 }
