@@ -144,7 +144,7 @@ public static class SealingBench
         var b = new StringBuilder();
         b.AppendLine();
         b.AppendLine("**CPU per operation** (issue 12, `SealingCpu`: the process's CPU time — GC threads included — over " +
-                     "operations run back to back after 3 untimed ones, and managed bytes allocated on the measuring thread; the " +
+                     "operations run back to back after 3 untimed ones, the lower of two passes, and managed bytes allocated on the measuring thread; the " +
                      "peer's is its `process.cpuUsage()` over its measured seals, mean of its two runs. Load inflates CPU time far " +
                      "less than wall time: the ratio to compare between loaded runs):");
         b.AppendLine();

@@ -13,7 +13,8 @@ public sealed record CpuStep(string Input, string Step, double CpuMs, double All
 /// <summary>
 /// Issue 12, round 2: where a seal's CPU goes, step by step — a figure the machine's load inflates far less than wall
 /// time (the process's CPU time, GC threads included, as the peer's <c>process.cpuUsage()</c>). Each step runs warm
-/// (3 untimed operations), then <see cref="Operations"/> in a row on this thread, nothing else running in the process.
+/// (3 untimed operations), then <see cref="Operations"/> in a row on this thread, nothing else running in the process;
+/// every step twice (two passes), the lower CPU figure kept.
 /// </summary>
 public static class SealingCpu
 {
@@ -63,7 +64,10 @@ public static class SealingCpu
                 tierUp = false;
                 continue;
             }
-            foreach (var (step, op) in ops) steps.Add(Measure(input, step, op));
+            // Two passes over the steps, the lower of each step's two figures kept: a load spike (or the first step after
+            // the warm-up) inflates one pass, rarely both.
+            var first = ops.Select(o => Measure(input, o.Step, o.Op)).ToList();
+            steps.AddRange(ops.Select((o, i) => Measure(input, o.Step, o.Op) is var second && second.CpuMs < first[i].CpuMs ? second : first[i]));
         }
         return steps;
     }
