@@ -34,6 +34,10 @@ if (args is ["--scenario", Paraphe.Bench.Storage.StorageBench.Flag])
 if (args is ["--scenario", Paraphe.Bench.Http.StatusPageBench.Flag])
     return await Paraphe.Bench.Http.StatusPageBench.RunAsync();
 
+// Issue 12 (`--scenario sealing-cpu`): the sealing path's CPU per step and the peer's, without BenchmarkDotNet (~1 minute).
+if (args is ["--scenario", SealingBench.CpuFlag])
+    return await SealingBench.RunCpuOnlyAsync();
+
 // Issue 12 (`--scenario speed`): every hot path of the issue with its floors and its peers, in one command.
 var speed = args.Length > 1 && args[0] == "--scenario" && args[1] == "speed";
 if (speed) args = ["--scenario", "create-launch,callbacks,dispatcher,sealing,http", .. args[2..]];

@@ -55,6 +55,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options)
     public DbSet<CapturedMessage> CapturedMessages => Set<CapturedMessage>();
     public DbSet<SealedDocument> SealedDocuments => Set<SealedDocument>();
     public DbSet<SealingJob> SealingJobs => Set<SealingJob>();
+    public DbSet<SignatureFormRecord> SignatureForms => Set<SignatureFormRecord>();
     public DbSet<AgentSession> AgentSessions => Set<AgentSession>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<UserAlert> UserAlerts => Set<UserAlert>();
@@ -98,6 +99,7 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options)
         b.Entity<User>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<CapturedMessage>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<SealedDocument>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
+        b.Entity<SignatureFormRecord>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<UserAlert>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<AlertPreferences>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);
         b.Entity<WebhookEndpoint>().HasQueryFilter(e => e.AgencyId == TenantAgencyId);

@@ -36,6 +36,8 @@ public sealed class AgentRetriesAFailedSeal(BrowserApp app) : IClassFixture<Brow
             $"SELECT \"SignatureImage\" AS \"Value\" FROM signers WHERE \"Id\" = {signers[0].Id}").SingleAsync());
         const string damaged = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB";
         await DbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE signers SET \"SignatureImage\" = {damaged} WHERE \"Id\" = {signers[0].Id}"));
+        // Stored before the checks, so without the form prepared at signing (issue 12): the sealer reads the PNG.
+        await DbAsync(db => db.Database.ExecuteSqlAsync($"DELETE FROM signature_forms WHERE \"SignerId\" = {signers[0].Id}"));
         await _api.SendAsync(HttpMethod.Post, $"/api/v1/procedures/{id}/signers/{signers[1].Id}/sign-in-person",
             new { consent = true, confirmed_name = signers[1].Name, typed_name = signers[1].Name });
 

@@ -7,7 +7,7 @@ namespace Paraphe.Bench.Sealing;
 
 /// <summary>One input sealed by the peer: warm median over its iterations, in one Node.js process.</summary>
 public sealed record PeerResult(string Input, long Bytes, int Iterations, double MedianMs, double MinMs, double P90Ms,
-    double PlaceholderMs, double SignMs, long OutputBytes, long RssExtraBytes);
+    double PlaceholderMs, double SignMs, long OutputBytes, long RssExtraBytes, double CpuMs);
 
 /// <summary>
 /// The Documenso-style peer (issue 12): `bench/peers/pdf-sign/seal.mjs` — pdf-lib 1.17.1 adds the signature
@@ -53,7 +53,8 @@ public static class PeerSeal
             return new PeerResult(input, f.GetProperty("bytes").GetInt64(), f.GetProperty("iterations").GetInt32(),
                 f.GetProperty("median_ms").GetDouble(), f.GetProperty("min_ms").GetDouble(), f.GetProperty("p90_ms").GetDouble(),
                 f.GetProperty("placeholder_ms").GetDouble(), f.GetProperty("sign_ms").GetDouble(),
-                f.GetProperty("output_bytes").GetInt64(), f.GetProperty("rss_extra_bytes").GetInt64());
+                f.GetProperty("output_bytes").GetInt64(), f.GetProperty("rss_extra_bytes").GetInt64(),
+                f.TryGetProperty("cpu_ms", out var cpu) ? cpu.GetDouble() : double.NaN);
         }).ToList();
     }
 

@@ -25,15 +25,35 @@ public static class SealingBench
         List<PeerResult> peerBefore, peerAfter;
         using (var fixture = new SealingFixture(SealingInputs.TenPages))
             peerBefore = PeerSeal.Run(fixture, SealingInputs.Names, PeerIterations, PeerWarmup);
+        var cpu = SealingCpu.Run();
         var cold = await ColdSeal.RunAsync(options.Launches);
         var summary = BenchmarkRunner.Run<SealingBenchmarks>(Config(options));
         using (var fixture = new SealingFixture(SealingInputs.TenPages))
             peerAfter = PeerSeal.Run(fixture, SealingInputs.Names, PeerIterations, PeerWarmup);
         var ok = !summary.HasCriticalValidationErrors && summary.Reports.All(r => r.Success);
-        return (Markdown(summary, cold, peerBefore, peerAfter, options), ok);
+        return (Markdown(summary, cold, peerBefore, peerAfter, options) + CpuMarkdown(cpu, peerBefore, peerAfter), ok);
     }
 
     private const int PeerIterations = 40, PeerWarmup = 15;
+
+    public const string CpuFlag = "sealing-cpu";
+
+    /// <summary>`--scenario sealing-cpu`: the peer, the CPU breakdown, the peer again; markdown on stdout.</summary>
+    public static Task<int> RunCpuOnlyAsync()
+    {
+        SealingInputs.EnsureCreated();
+        Console.WriteLine($"Paraphe.Bench — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC — {Machine.Describe()}");
+        Console.WriteLine($"load average at start: {Machine.LoadAverage()}");
+        List<PeerResult> peerBefore, peerAfter;
+        using (var fixture = new SealingFixture(SealingInputs.TenPages))
+            peerBefore = PeerSeal.Run(fixture, SealingInputs.Names, PeerIterations, PeerWarmup);
+        var cpu = SealingCpu.Run();
+        using (var fixture = new SealingFixture(SealingInputs.TenPages))
+            peerAfter = PeerSeal.Run(fixture, SealingInputs.Names, PeerIterations, PeerWarmup);
+        Console.WriteLine(CpuMarkdown(cpu, peerBefore, peerAfter));
+        Console.WriteLine($"load average after: {Machine.LoadAverage()}");
+        return Task.FromResult(0);
+    }
 
     /// <summary>
     /// In-process (no generated project to build: the code measured is exactly this build's, with this process's
@@ -115,6 +135,37 @@ public static class SealingBench
 
         if (cold.Any(s => !s.PeakReset))
             b.AppendLine("\n(/proc/self/clear_refs could not be written: peaks are since process start, not per call.)");
+        return b.ToString();
+    }
+
+    /// <summary>Issue 12, round 2: CPU per operation, step by step, and the same ratio to the peer in CPU time.</summary>
+    private static string CpuMarkdown(List<CpuStep> steps, List<PeerResult> peerBefore, List<PeerResult> peerAfter)
+    {
+        var b = new StringBuilder();
+        b.AppendLine();
+        b.AppendLine("**CPU per operation** (issue 12, `SealingCpu`: the process's CPU time — GC threads included — over " +
+                     "operations run back to back after 3 untimed ones, the lower of two passes, and managed bytes allocated on the measuring thread; the " +
+                     "peer's is its `process.cpuUsage()` over its measured seals, mean of its two runs. Load inflates CPU time far " +
+                     "less than wall time: the ratio to compare between loaded runs):");
+        b.AppendLine();
+        b.AppendLine("| Input | Step | CPU ms / op | Allocated / op | × file |");
+        b.AppendLine("|---|---|---:|---:|---:|");
+        foreach (var s in steps)
+        {
+            var size = new FileInfo(SealingInputs.PathOf(s.Input)).Length;
+            b.AppendLine($"| {s.Input} | {s.Step} | {s.CpuMs:F2} | {Mb(s.AllocatedBytes)} | {s.AllocatedBytes / size:F2}× |");
+        }
+        b.AppendLine();
+        b.AppendLine("| Input | Paraphe stamp + evidence + seal, CPU ms | peer seal alone, CPU ms (before / after) | **CPU ratio** | aim |");
+        b.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var input in SealingInputs.Names)
+        {
+            var paraphe = steps.First(s => s.Input == input && s.Step == "stamp + evidence + seal").CpuMs;
+            var (before, after) = (peerBefore.First(p => p.Input == input).CpuMs, peerAfter.First(p => p.Input == input).CpuMs);
+            var peer = (before + after) / 2;
+            var aim = input == SealingInputs.Scan26Mb ? 0.8 : 1.0;
+            b.AppendLine($"| {input} | {paraphe:F2} | {peer:F2} ({before:F2} / {after:F2}) | **{paraphe / peer:F2}** | ≤ {aim:F1} |");
+        }
         return b.ToString();
     }
 

@@ -36,21 +36,35 @@ public sealed class SealingFixture : IDisposable
     public IReadOnlyList<SignatureStamp> Stamps { get; }
     public EvidenceFacts Evidence { get; }
 
-    /// <summary>What <c>SealProcedure</c> calls: the sealed file in the sealer's output buffer, not copied (issue 12).</summary>
+    /// <summary>What <c>SealProcedure</c> calls: the sealed file in the sealer's output buffer, not copied (issue 12),
+    /// with the signatures' forms prepared at signing (<see cref="PreparedSignatureForms"/>).</summary>
     public Task<ArraySegment<byte>> StampAndSealAsync() => Sealer.StampAndSealUncopiedAsync(Pdf, Stamps, Evidence);
+
+    /// <summary>The same with signatures stored before issue 12's second round: no prepared form, each PNG decoded and
+    /// compressed at sealing (<see cref="SignatureForm.FromPng"/>).</summary>
+    public Task<ArraySegment<byte>> StampAndSealFromPngAsync() => Sealer.StampAndSealUncopiedAsync(Pdf, StampsFromPng, Evidence);
+
+    /// <summary>The signatures without their prepared forms.</summary>
+    public IReadOnlyList<SignatureStamp> StampsFromPng => Stamps.Select(s => s with { PreparedForm = null }).ToList();
 
     public void Dispose() => Certificates.Dispose();
 
     /// <summary>The same signers, all with <paramref name="png"/> as their drawing.</summary>
-    public IReadOnlyList<SignatureStamp> WithDrawing(byte[] png) => Stamps.Select(s => s with { SignaturePng = png }).ToList();
+    public IReadOnlyList<SignatureStamp> WithDrawing(byte[] png) => Stamps.Select(s => s with { SignaturePng = png, PreparedForm = null }).ToList();
 
     private static readonly byte[][] Drawings = [PhoneSignature.Stored(0), PhoneSignature.Stored(1), PhoneSignature.Stored(2)];
 
+    /// <summary>Each drawing's form as signing prepares it (<see cref="PreparedSignatureForms.Add"/>).</summary>
+    private static readonly byte[][] Prepared = Drawings.Select(Prepare).ToArray();
+
+    /// <summary>What signing stores beside the PNG (issue 12): the form the stamper imports.</summary>
+    public static byte[] Prepare(byte[] png) => SignatureForm.Pdf(png, "bench", SignatureForm.PreparedCompression);
+
     private static IReadOnlyList<SignatureStamp> ThreeSigners(int pages) =>
     [
-        new("Marie Curie", Signed, new StampBox(pages, 330, 90, 220, 90), Drawings[0]),
-        new("Jean Martin", Signed.AddMinutes(4), new StampBox(pages, 60, 90, 220, 90), Drawings[1]),
-        new("Pierre Dupont-Lefèvre", Signed.AddMinutes(7), Box: null, Drawings[2]),
+        new("Marie Curie", Signed, new StampBox(pages, 330, 90, 220, 90), Drawings[0], PreparedForm: Prepared[0]),
+        new("Jean Martin", Signed.AddMinutes(4), new StampBox(pages, 60, 90, 220, 90), Drawings[1], PreparedForm: Prepared[1]),
+        new("Pierre Dupont-Lefèvre", Signed.AddMinutes(7), Box: null, Drawings[2], PreparedForm: Prepared[2]),
     ];
 
     private static EvidenceFacts Facts(byte[] pdf) => new(

@@ -7,7 +7,7 @@
 //
 // usage: node seal.mjs --cert cert.pem --key key.pem --iterations N --warmup N file.pdf [file.pdf …]
 // prints one JSON object: { node, packages, files: [{ file, bytes, pages, iterations, median_ms, min_ms, p90_ms,
-//   output_bytes, rss_extra_bytes, placeholder_ms, sign_ms }] }
+//   output_bytes, rss_extra_bytes, placeholder_ms, sign_ms, cpu_ms (process CPU, user + system, per seal) }] }
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { PDFDocument, PDFName, PDFNumber, PDFHexString, PDFString, PDFArray } from 'pdf-lib';
@@ -85,19 +85,21 @@ for (const file of files) {
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore, last;
   const times = [], placeholder = [], sign = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < iterations; i++) {
     const t = performance.now();
     last = await seal(pdf);
     times.push(performance.now() - t); placeholder.push(last.placeholderMs); sign.push(last.signMs);
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }
+  const cpu = process.cpuUsage(cpu0);
   if (process.env.PEER_OUT) fs.writeFileSync(process.env.PEER_OUT, last.out);
   const sorted = [...times].sort((a, b) => a - b);
   results.push({
     file, bytes: pdf.length, iterations, median_ms: median(times), min_ms: sorted[0],
     p90_ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))],
     placeholder_ms: median(placeholder), sign_ms: median(sign), output_bytes: last.out.length,
-    rss_extra_bytes: rssPeak - rssBefore,
+    rss_extra_bytes: rssPeak - rssBefore, cpu_ms: (cpu.user + cpu.system) / 1000 / iterations,
   });
 }
 const version = (p) => JSON.parse(fs.readFileSync(new URL(`./node_modules/${p}/package.json`, import.meta.url))).version;

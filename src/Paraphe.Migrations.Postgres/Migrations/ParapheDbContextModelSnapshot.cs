@@ -481,6 +481,39 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.ToTable("security_events", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Data.Records.SignatureFormRecord", b =>
+                {
+                    b.Property<string>("SignerId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Pdf")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ProcedureId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.HasKey("SignerId");
+
+                    b.HasIndex("ProcedureId");
+
+                    b.ToTable("signature_forms", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Data.Records.WebhookDelivery", b =>
                 {
                     b.Property<string>("Id")
@@ -1390,6 +1423,15 @@ namespace Paraphe.Migrations.Postgres.Migrations
                     b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
                         .WithOne()
                         .HasForeignKey("Paraphe.Data.Records.SealingJob", "ProcedureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SignatureFormRecord", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Signer", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Data.Records.SignatureFormRecord", "SignerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -470,6 +470,39 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.ToTable("security_events", (string)null);
                 });
 
+            modelBuilder.Entity("Paraphe.Data.Records.SignatureFormRecord", b =>
+                {
+                    b.Property<string>("SignerId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AgencyId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Format")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Pdf")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ProcedureId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SignerId");
+
+                    b.HasIndex("ProcedureId");
+
+                    b.ToTable("signature_forms", (string)null);
+                });
+
             modelBuilder.Entity("Paraphe.Data.Records.WebhookDelivery", b =>
                 {
                     b.Property<string>("Id")
@@ -1375,6 +1408,15 @@ namespace Paraphe.Migrations.Sqlite.Migrations
                     b.HasOne("Paraphe.Domain.Procedures.Procedure", null)
                         .WithOne()
                         .HasForeignKey("Paraphe.Data.Records.SealingJob", "ProcedureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Paraphe.Data.Records.SignatureFormRecord", b =>
+                {
+                    b.HasOne("Paraphe.Domain.Procedures.Signer", null)
+                        .WithOne()
+                        .HasForeignKey("Paraphe.Data.Records.SignatureFormRecord", "SignerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

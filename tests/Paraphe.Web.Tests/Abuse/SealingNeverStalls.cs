@@ -93,6 +93,8 @@ public abstract class SealingNeverStalls(SealingStallApp app)
         var (poisoned, _) = await api.CompletedInPersonAsync(Pngs.DataUrl(Pngs.Drawing()));
         await app.DbAsync(db => db.Database.ExecuteSqlAsync(
             $"UPDATE signers SET \"SignatureImage\" = {Pngs.DataUrl(Pngs.Huge(10_000, 10_000))} WHERE \"ProcedureId\" = {poisoned}"));
+        // …and so without the form prepared at signing (issue 12): the sealer must decode that PNG.
+        await app.DbAsync(db => db.SignatureForms.IgnoreQueryFilters().Where(f => f.ProcedureId == poisoned).ExecuteDeleteAsync());
         var (_, other) = await app.CreateAgencyAsync("Agence du Port");
         var (healthy, _) = await other.CompletedInPersonAsync();
 

@@ -99,6 +99,43 @@ public sealed class SignatureForms : IDisposable
     }
 
     [Fact]
+    public async Task A_form_prepared_at_signing_draws_exactly_what_the_png_draws_at_sealing()
+    {
+        var png = Drawing(1200, 400, (canvas, ink) =>
+        {
+            ink.Color = new SKColor(0x1a, 0x23, 0x7e);
+            canvas.DrawLine(40, 100, 1160, 300, ink);
+            canvas.DrawLine(40, 300, 1160, 100, ink);
+        });
+        var prepared = SignatureForm.Pdf(png, "Alice Martin", SignatureForm.PreparedCompression);
+        var original = SamplePdfs.Valid(pageCount: 1);
+
+        var fromPng = await RenderAsync(SignatureStamper.Stamp(original, [new("Alice Martin", SignedAt, Box, png)]));
+        var stamped = SignatureStamper.Stamp(original, [new("Alice Martin", SignedAt, Box, png, PreparedForm: prepared)]);
+        var fromForm = await RenderAsync(stamped);
+
+        Assert.True(Count(fromForm, p => IsInk(p, 0x1a, 0x23, 0x7e), Box) > 200, "the prepared drawing should show in its box");
+        Assert.Equal(fromPng.Bytes, fromForm.Bytes);
+        Assert.Contains(await ImageListAsync(stamped), l => l.Contains(" smask 1200 400 gray ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_prepared_form_that_cannot_be_opened_is_made_again_from_the_png()
+    {
+        var png = Drawing(600, 200, (canvas, ink) =>
+        {
+            ink.Color = new SKColor(0x1a, 0x23, 0x7e);
+            canvas.DrawLine(20, 100, 580, 100, ink);
+        });
+        var broken = "%PDF-1.7\nnot a form"u8.ToArray();
+
+        var pdf = SignatureStamper.Stamp(SamplePdfs.Valid(pageCount: 1), [new("Alice Martin", SignedAt, Box, png, PreparedForm: broken)]);
+
+        Assert.Contains(await ImageListAsync(pdf), l => l.Contains(" smask 600 200 gray ", StringComparison.Ordinal));
+        Assert.True(Count(await RenderAsync(pdf), p => IsInk(p, 0x1a, 0x23, 0x7e), Box) > 200, "the stroke should show in its box");
+    }
+
+    [Fact]
     public void The_bounded_decoder_still_refuses_an_image_too_large_naming_the_signer()
     {
         var png = Drawing(4001, 10, (canvas, ink) => canvas.DrawLine(0, 5, 4000, 5, ink));

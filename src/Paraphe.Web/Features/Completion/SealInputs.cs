@@ -31,9 +31,11 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
         var methods = Methods(procedure, audit);
 
         var signers = procedure.Signers.OrderBy(s => s.Order).ToList();
+        var forms = procedure.Mode == ProcedureMode.Manual ? new Dictionary<string, byte[]>() : await PreparedSignatureForms.OfProcedureAsync(db, procedure, ct);
         var stamps = procedure.Mode == ProcedureMode.Manual
             ? []
-            : signers.Select((s, i) => (s, i)).Where(x => x.s.SignedAt is not null).Select(x => StampOf(x.s, x.i + 1)).ToList();
+            : signers.Select((s, i) => (s, i)).Where(x => x.s.SignedAt is not null)
+                .Select(x => StampOf(x.s, x.i + 1, forms.GetValueOrDefault(x.s.Id))).ToList();
         var evidence = new EvidenceFacts(procedure.Id, procedure.Title, documentTitle,
             procedure.DocumentSha256 ?? "",
             signers.Select(s => new SignerEvidence(s.DisplayName, s.Email, s.Mobile,
@@ -47,11 +49,12 @@ public sealed record SealInputs(byte[] Pdf, IReadOnlyList<SignatureStamp> Stamps
         return new SealInputs(pdf, stamps, evidence);
     }
 
-    private static SignatureStamp StampOf(Signer s, int number)
+    private static SignatureStamp StampOf(Signer s, int number, byte[]? preparedForm)
     {
         var png = SignatureImages.Bytes(s.SignatureImage);
         var box = s.Field is { } f ? new StampBox(f.Page, f.X, f.Y, f.Width, f.Height) : null;
-        return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName, s.Role, number);
+        return new SignatureStamp(s.DisplayName, s.SignedAt!.Value, box, png, s.TypedName, s.Role, number,
+            png is { Length: > 0 } ? preparedForm : null);
     }
 
     /// <summary>Where the signature is drawn, as the evidence page says it; nothing for a procedure signed on paper.</summary>

@@ -20,9 +20,17 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
     /// <summary>Room stamping adds: the font subsets (DejaVu Sans, Bold, Mono, Serif Italic) and the evidence page…</summary>
     private const int StampRoom = 256 * 1024;
 
-    /// <summary>…and each signature image. Too little room makes the output buffer double (a 26 MB file then briefly
-    /// takes 52 MB more and is copied once more); too much costs a few hundred kilobytes.</summary>
+    /// <summary>…and each signature image made at sealing from its PNG. Too little room makes the output buffer double (a
+    /// 26 MB file then briefly takes 52 MB more and is copied once more); too much costs a few hundred kilobytes.</summary>
     private const int RoomPerStamp = 256 * 1024; // a 1,200 × 400 phone drawing adds 55–65 KB (colour + soft mask)
+
+    /// <summary>A form prepared at signing is copied as it is: its own size (an upper bound of the streams it holds) plus
+    /// this for the form XObject PDFsharp wraps around it (issue 12: 3 × 256 KB reserved for 3 × ~45 KB used before).</summary>
+    private const int RoomPerPreparedForm = 8 * 1024;
+
+    /// <summary>Room the stamps add to the output: exact for prepared forms, generous for the others.</summary>
+    private static long StampsRoom(IReadOnlyList<SignatureStamp> stamps) =>
+        stamps.Sum(s => s.PreparedForm is { Length: > 0 } form ? form.Length + RoomPerPreparedForm : RoomPerStamp);
 
     public async Task<byte[]> SealAsync(byte[] pdf, CancellationToken cancellationToken = default)
     {
@@ -53,9 +61,12 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         DejaVuFonts.EnsureRegistered();
         using var input = new MemoryStream(pdf, writable: false);
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
+        // The streams PDFsharp compresses on save are the few written here (font subsets, the pages' text): zlib's fastest
+        // level costs ~0.8 ms less a seal than its default and a few kilobytes (issue 12); existing streams are copied as they are.
+        document.Options.FlateEncodeMode = PdfFlateEncodeMode.BestSpeed;
         SignatureStamper.Stamp(document, stamps);
         EvidencePage.Append(document, evidence);
-        var expectedSize = (long)pdf.Length + SealRoom + StampRoom + (long)RoomPerStamp * stamps.Count;
+        var expectedSize = (long)pdf.Length + SealRoom + StampRoom + StampsRoom(stamps);
         return await SealAsync(document, Capacity(expectedSize), cancellationToken, evidence.ProcedureId).ConfigureAwait(false);
     }
 

@@ -20,6 +20,31 @@ public static class SignatureForm
     public static XPdfForm FromPng(byte[] png, string signerName) =>
         XPdfForm.FromStream(new MemoryStream(Pdf(png, signerName), writable: false));
 
+    /// <summary>
+    /// The number of the format <see cref="Pdf"/> writes, stored beside a form prepared at signing
+    /// (`signature_forms.Format`): change it when the form changes, and the sealer prepares older rows again from their PNG.
+    /// </summary>
+    public const int Format = 1;
+
+    /// <summary>
+    /// The form the stamper draws for a signer: the one prepared at signing when there is one (nothing decoded or
+    /// compressed at sealing, issue 12), else — a signature stored before, or a prepared form PDFsharp cannot open —
+    /// made now from the PNG through the bounded decoder.
+    /// </summary>
+    public static XPdfForm For(byte[]? prepared, byte[] png, string signerName)
+    {
+        if (prepared is { Length: > 0 })
+        {
+            try { return XPdfForm.FromStream(new MemoryStream(prepared, writable: false)); }
+            catch (Exception e) when (e is not OutOfMemoryException) { /* prepared again from the PNG below */ }
+        }
+        return FromPng(png, signerName);
+    }
+
+    /// <summary>zlib's level for a form prepared once at signing: smaller than <see cref="CompressionLevel.Fastest"/>
+    /// for the same drawing, paid once by the signer's request instead of by every seal.</summary>
+    public const CompressionLevel PreparedCompression = CompressionLevel.Optimal;
+
     /// <summary>The one-page PDF: the image (DeviceRGB, 8 bits, Flate) and its soft mask (DeviceGray), drawn over the page.</summary>
     /// <param name="compression">zlib's fastest level by default: a drawing is mostly transparent pixels, which every
     /// level compresses alike (measured in docs/PERFORMANCE.md « Issue 12 — stamp, evidence and seal »).</param>

@@ -12,10 +12,12 @@ public sealed record StampBox(int PageNumber, double X, double Y, double Width, 
 /// document (<see cref="SignaturePage"/>), with the signer's <see cref="Role"/>. Without <see cref="SignaturePng"/>,
 /// <see cref="TypedName"/> (or the name) is written in italics. <see cref="Number"/>: the signer's number in the
 /// signing order, as the evidence page numbers them (else their rank on the signature page).
+/// <see cref="PreparedForm"/>: the drawing as the form prepared at signing (<see cref="SignatureForm.Format"/>), drawn
+/// instead of decoding <see cref="SignaturePng"/> again; null for a signature stored before.
 /// </summary>
 public sealed record SignatureStamp(
     string SignerName, DateTime SignedAtUtc, StampBox? Box = null, byte[]? SignaturePng = null, string? TypedName = null,
-    string? Role = null, int? Number = null);
+    string? Role = null, int? Number = null, byte[]? PreparedForm = null);
 
 /// <summary>
 /// Draws the signers' signatures (image or typed name) with the caption « Signé électroniquement par … le … ».
@@ -69,9 +71,9 @@ public static class SignatureStamper
         gfx.DrawRectangle(new XPen(XColors.LightGray, 0.5), box);
         if (stamp.SignaturePng is { Length: > 0 } png)
         {
-            // Through the bounded decoder (an image stored before its checks cannot blow up sealing), as a form
-            // whose image streams PDFsharp copies without decoding them (issue 12).
-            using var image = SignatureForm.FromPng(png, stamp.SignerName);
+            // The form prepared at signing, else through the bounded decoder (an image stored before its checks cannot
+            // blow up sealing): a form whose image streams PDFsharp copies without decoding them (issue 12).
+            using var image = SignatureForm.For(stamp.PreparedForm, png, stamp.SignerName);
             var scale = Math.Min(area.Width / image.PointWidth, area.Height / image.PointHeight);
             var w = image.PointWidth * scale;
             var h = image.PointHeight * scale;

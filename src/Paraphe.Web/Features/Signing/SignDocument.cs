@@ -37,6 +37,8 @@ public static class SignDocument
             new SignatureData(image, typed, http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString(), inPerson),
             db.UtcNow);
         db.Notifications.AddRange(next);
+        // Issue 12: the drawing prepared now in the form the stamper imports, so sealing decodes nothing.
+        Sealing.PreparedSignatureForms.Add(db, session.Procedure, session.Signer, db.UtcNow);
         await db.SaveChangesAsync(ct);
         return session.Procedure;
     }
