@@ -133,3 +133,33 @@ public sealed class OpenedLinksAcrossInstancesOnSqlite(SqliteApp app) : OpenedLi
 
 [Collection(PostgresCollection.Name)]
 public sealed class OpenedLinksAcrossInstancesOnPostgres(PostgresApp app) : OpenedLinksAcrossInstances(app);
+
+/// <summary>The memory the opened links take is bounded, whatever the number of links opened.</summary>
+public sealed class OpenedLinksCapacity
+{
+    [Fact]
+    public void NoMoreThanTheCapacityIsKept()
+    {
+        using var links = new OpenedLinks();
+        var signer = new SigningView.SignerInfo("Jeanne", "Durand", "vendeur", Paraphe.Domain.Procedures.SignerStatus.Pending);
+        for (var i = 0; i < OpenedLinks.Capacity + 500; i++)
+            links.Remember($"token-{i:D8}-0123456789abcdef", new SigningSnapshot($"prc_{i}", 3, "Compromis", Paraphe.Domain.Procedures.ProcedureStatus.Ongoing,
+                false, null, 4, true, signer, "Jeanne Durand", null, null, false, false, [signer], []));
+        Assert.InRange(links.Count, 1, OpenedLinks.Capacity);
+    }
+
+    [Fact]
+    public void ALinkNotYetOpenedOrOfAFinishedProcedureIsNotKept()
+    {
+        using var links = new OpenedLinks();
+        var signer = new SigningView.SignerInfo("Jeanne", "Durand", "vendeur", Paraphe.Domain.Procedures.SignerStatus.Pending);
+        SigningSnapshot Snapshot(Paraphe.Domain.Procedures.ProcedureStatus status, bool opened) =>
+            new("prc_1", 3, "Compromis", status, false, null, 4, opened, signer, "Jeanne Durand", null, null, false, false, [signer], []);
+        links.Remember("token-not-opened-0123456789abcdef", Snapshot(Paraphe.Domain.Procedures.ProcedureStatus.Ongoing, opened: false));
+        links.Remember("token-cancelled-0123456789abcdef", Snapshot(Paraphe.Domain.Procedures.ProcedureStatus.Cancelled, opened: true));
+        links.Remember("token-opened-0123456789abcdef", Snapshot(Paraphe.Domain.Procedures.ProcedureStatus.Ongoing, opened: true));
+        Assert.False(links.Holds("token-not-opened-0123456789abcdef"));
+        Assert.False(links.Holds("token-cancelled-0123456789abcdef"));
+        Assert.True(links.Holds("token-opened-0123456789abcdef"));
+    }
+}
