@@ -4,6 +4,9 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Tests.Infrastructure;
+using Paraphe.Web.Tests.Instances;
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Paraphe.Web.Tests.Abuse;
 
@@ -109,6 +112,36 @@ public abstract class OpenedLinksAcrossInstances(ParapheApp app)
         // No sweep ran: the stored procedure is unchanged, the clock alone closes the link.
         await Expect.ProblemAsync(await app.Anonymous().GetAsync($"/api/v1/signing/{token}"), HttpStatusCode.Gone, "link_gone");
         Assert.Equal(HttpStatusCode.Gone, (await app.Anonymous().GetAsync($"/sign/{token}")).StatusCode);
+    }
+
+    private sealed class CommandCount : DbCommandInterceptor
+    {
+        public int Readers;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref Readers);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task AnOpenedLinksPageAndViewCostOneReadEach()
+    {
+        var (_, contacts) = await api.LaunchedAsync("remote", signers: 2);
+        var token = await api.SigningTokenAsync(contacts[0].Str("email"));
+        var count = new CommandCount();
+        await using var instance = new AnotherInstance(app, services: s => s.AddSingleton<IInterceptor>(count));
+        var anonymous = instance.CreateClient();
+        await Expect.JsonAsync(await anonymous.GetAsync($"/api/v1/signing/{token}"), HttpStatusCode.OK); // the first opening
+        foreach (var path in new[] { $"/sign/{token}", $"/api/v1/signing/{token}", $"/sign/{token}" })
+        {
+            var before = Volatile.Read(ref count.Readers);
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
+            // Background workers (outbox, sealing, sweeps) read too: the request's own read is one, and never the aggregate's 4–5.
+            Assert.InRange(Volatile.Read(ref count.Readers) - before, 1, 2);
+        }
     }
 
     [Fact]
