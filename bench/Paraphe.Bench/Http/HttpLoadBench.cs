@@ -48,6 +48,9 @@ public static class HttpLoadBench
                 ("GET /sign/{token} (page)", $"/sign/{target.Token}", false),
                 ("GET /api/v1/signing/{token}", $"/api/v1/signing/{target.Token}", false),
             };
+            // PARAPHE_BENCH_HTTP_ONLY=signing: the floor and the two signing routes only (issue 12, sign2's quick runs).
+            if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_HTTP_ONLY") is "signing")
+                requests = requests.Where(r => r.Name == Floor || r.Path.Contains("sign", StringComparison.Ordinal)).ToArray();
             foreach (var n in clients)
             {
                 using var http = Client(app.BaseUrl, n);

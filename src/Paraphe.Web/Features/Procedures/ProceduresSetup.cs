@@ -10,6 +10,7 @@ public static class ProceduresSetup
     {
         var services = builder.Services;
         services.AddSingleton<SigningLinks>();
+        services.AddSingleton<OpenedLinks>(); // issue 12: opened links shown from memory after one indexed read
         services.AddScoped<UploadDocument>();
         services.AddScoped<LaunchProcedure>();
         services.AddScoped<RelaunchProcedure>();

@@ -18,10 +18,11 @@ public static class SigningApi
             .RequireRateLimiting(Platform.LinkRateLimits.SigningPolicy)
             .WithBodyLimit(BodyLimit.Signature).WithMetadata(new SigningTokenFirstAttribute());
 
-        group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, HttpContext http, CancellationToken ct) =>
+        // Issue 12: an opened link is shown from memory after one indexed read (OpenedLinks).
+        group.MapGet("/", async Task<Ok<SigningView>> (string token, ParapheDbContext db, OpenedLinks opened, HttpContext http, CancellationToken ct) =>
         {
-            var session = await OpenAsync(db, token, http, ct);
-            return TypedResults.Ok(await ViewAsync(db, session, token, ct));
+            var (snapshot, agencyName) = await opened.OpenAsync(db, token, http, ct);
+            return TypedResults.Ok(snapshot.View(agencyName, token));
         });
 
         group.MapGet("/document", async Task<FileStreamHttpResult> (string token, ParapheDbContext db, Paraphe.Web.Platform.Storage.StoredFiles files,
@@ -73,14 +74,8 @@ public static class SigningApi
         }, ct);
     }
 
-    public static async Task<SigningView> ViewAsync(ParapheDbContext db, SigningSession s, string token, CancellationToken ct)
-    {
-        var pages = await db.Documents.IgnoreQueryFilters().Where(d => d.Id == s.Procedure.DocumentId).Select(d => d.Pages).FirstAsync(ct);
-        SigningView.SignerInfo Info(Signer x) => new(x.FirstName, x.LastName, x.Role, x.Status);
-        return new SigningView(s.Procedure.Title, s.AgencyName, Wire(s.Procedure.Status), Info(s.Signer),
-            $"/api/v1/signing/{Uri.EscapeDataString(token)}/document", pages, s.Procedure.Otp, s.Procedure.ExpiresAt,
-            s.Procedure.Signers.OrderBy(x => x.Order).Select(Info).ToList());
-    }
+    public static async Task<SigningView> ViewAsync(ParapheDbContext db, SigningSession s, string token, CancellationToken ct) =>
+        (await SigningSnapshot.ReadAsync(db, s, ct)).View(s.AgencyName, token);
 
     public static string Wire(ProcedureStatus status) => status.ToString().ToLowerInvariant();
 }

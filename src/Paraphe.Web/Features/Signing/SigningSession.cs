@@ -12,9 +12,12 @@ public sealed record SigningSession(Procedure Procedure, Signer Signer, string A
     {
         var hash = SigningLinks.Hash(token);
         // Issue 12: the procedure found by its signer's token hash (the unique index) in one query, the agency's name
-        // projected: two round-trips instead of three.
+        // projected: two round-trips instead of three. The signer's procedure id is an uncorrelated scalar subquery, so
+        // the procedure is then read by its primary key: as `p.Signers.Any(s => s.TokenHash == hash)` SQLite scanned every
+        // procedure of every agency, probing the index once per procedure, in each of the split queries.
         var procedure = token.Length is < 20 or > 100 ? null
-            : await db.Procedures.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.Signers.Any(s => s.TokenHash == hash), ct);
+            : await db.Procedures.IgnoreQueryFilters().FirstOrDefaultAsync(p => p.Id == db.Signers
+                .Where(s => s.TokenHash == hash).Select(s => s.ProcedureId).FirstOrDefault(), ct);
         if (procedure is null)
             throw new DomainException(ErrorCodes.NotFound, "Ce lien de signature n'existe pas. Vérifiez qu'il a été copié en entier.");
         var agencyName = await db.Agencies.AsNoTracking().Where(a => a.Id == procedure.AgencyId).Select(a => a.Name).FirstAsync(ct);
