@@ -22,7 +22,7 @@ public static class Database
             options.Use(provider, connectionString);
             // Features that react to a commit (the sealing worker wakes when a procedure completes).
             options.AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
-        }, optionsLifetime: ServiceLifetime.Singleton); // issue 12: built once (settings and interceptors are singletons), not per request
+        });
         return builder;
     }
 
