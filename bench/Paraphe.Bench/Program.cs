@@ -34,6 +34,10 @@ if (args is ["--scenario", Paraphe.Bench.Storage.StorageBench.Flag])
 if (args is ["--scenario", Paraphe.Bench.Http.StatusPageBench.Flag])
     return await Paraphe.Bench.Http.StatusPageBench.RunAsync();
 
+// Issue 12 (`--scenario list-page [sqlite|postgres]`): what one page of GET /api/v1/procedures costs, no load.
+if (args is ["--scenario", Paraphe.Bench.Http.ListPageBench.Flag, ..])
+    return await Paraphe.Bench.Http.ListPageBench.RunAsync(args);
+
 // Issue 12 (`--scenario speed`): every hot path of the issue with its floors and its peers, in one command.
 var speed = args.Length > 1 && args[0] == "--scenario" && args[1] == "speed";
 if (speed) args = ["--scenario", "create-launch,callbacks,dispatcher,sealing,http", .. args[2..]];
