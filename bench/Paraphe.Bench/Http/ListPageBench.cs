@@ -167,6 +167,16 @@ public static class ListPageBench
             page = ListProcedures.Map(data!, now);
             return Task.CompletedTask;
         });
+        await Measure("  of which the contact checks (`ContactChecks`: each signer's email and mobile, as the diagnosis runs them)", () =>
+        {
+            foreach (var p in data!.Procedures.Items)
+                foreach (var signer in p.Signers)
+                {
+                    Paraphe.Domain.Contacts.ContactChecks.CheckEmail(signer.Email);
+                    Paraphe.Domain.Contacts.ContactChecks.CheckMobile(signer.Mobile);
+                }
+            return Task.CompletedTask;
+        });
         await Measure("JSON (the app's `JsonOptions`, UTF-8 bytes)", () =>
         {
             JsonSerializer.SerializeToUtf8Bytes(page!, json);
