@@ -55,8 +55,10 @@ public static class ListProcedures
         var query = Query(db, status, q, needsAttention).AsNoTracking();
         var result = await Paged<Procedure>.OfAsync(query, page, pageSize, p => p, ct);
         var ids = result.Items.Select(p => p.Id).ToList();
+        // Each item's messages in the order `GET /procedures/{id}` gives them (oldest first, then by id).
         var notifications = (await db.Notifications.AsNoTracking().Include(n => n.Events)
-            .Where(n => ids.Contains(n.ProcedureId!)).ToListAsync(ct)).ToLookup(n => n.ProcedureId);
+            .Where(n => ids.Contains(n.ProcedureId!)).ToListAsync(ct))
+            .OrderBy(n => n.CreatedAt).ThenBy(n => n.Id, StringComparer.Ordinal).ToLookup(n => n.ProcedureId);
         var jobs = await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
         return new PageData(result, notifications, jobs);
     }
