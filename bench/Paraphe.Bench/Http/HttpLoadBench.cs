@@ -19,6 +19,8 @@ namespace Paraphe.Bench.Http;
 public static class HttpLoadBench
 {
     public const int Procedures = 1_000;
+    /// <summary>Issue 12's list aim: each of the 1,000 procedures has 3 signers (6 invitations, their delivery events).</summary>
+    public const int SignersEach = 3;
     private const string ApiKey = "pk_bench_http_load_key_0123456789";
     private const string Floor = "GET /health/live (floor: no database)";
 
@@ -27,7 +29,7 @@ public static class HttpLoadBench
         // --clients defaults to 1,4 for the other benchmarks; this one is about 50 and 200.
         IReadOnlyList<int> clients = options.Clients.SequenceEqual([1, 4]) ? [50, 200] : options.Clients;
         var md = new StringBuilder();
-        md.AppendLine($"{Procedures:N0} launched remote procedures (1 signer each) in the agency; rounds: {options.Rounds} × {options.Seconds} s " +
+        md.AppendLine($"{Procedures:N0} launched remote procedures ({SignersEach} signers each) in the agency; rounds: {options.Rounds} × {options.Seconds} s " +
                       $"per request and client count, after a {options.WarmupSeconds} s warm-up; p50/p99 of the requests that completed.");
         md.AppendLine("The load generator runs on the same cores as the app (and PostgreSQL). Floor: `GET /health/live` — Kestrel, the " +
                       "middleware and a constant answer, no database — at the same concurrency; `p99 ÷ floor` compares with it. " +
@@ -126,10 +128,10 @@ public static class HttpLoadBench
                 ["mobile"] = $"06 12 34 {i / 10 % 10}{i % 10} 78",
             })));
 
-        Task<string> LaunchAsync(string contact) => ReadIdAsync(http.PostAsJsonAsync("/api/v1/procedures", new
+        Task<string> LaunchAsync(params string[] signers) => ReadIdAsync(http.PostAsJsonAsync("/api/v1/procedures", new
         {
             document_id = document, mode = "remote", launch = true,
-            signers = new[] { new { contact_id = contact, role = "acquéreur" } },
+            signers = signers.Select(contact => new { contact_id = contact, role = "acquéreur" }).ToArray(),
         }));
 
         // The signing requests use the link of a signer who is in no other procedure.
@@ -142,9 +144,10 @@ public static class HttpLoadBench
         await Parallel.ForAsync(0, 4, async (_, _) =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) <= Procedures) await LaunchAsync(contacts[i % contacts.Count]);
+            while ((i = Interlocked.Increment(ref next)) <= Procedures)
+                await LaunchAsync([.. Enumerable.Range(0, SignersEach).Select(s => contacts[(i + 7 * s) % contacts.Count])]);
         });
-        var expected = 2 * (Procedures + 1);
+        var expected = 2 + 2 * SignersEach * Procedures;
         var deadline = Stopwatch.StartNew();
         long captured;
         while ((captured = await app.CountCapturedAsync()) < expected)

@@ -74,6 +74,7 @@ internal sealed class ProcedureConfiguration : IEntityTypeConfiguration<Procedur
         e.Property(x => x.AgencyId).HasMaxLength(40);
         e.Property(x => x.Version).IsConcurrencyToken();
         e.HasIndex(x => new { x.AgencyId, x.Status, x.CreatedAt });
+        e.HasIndex(x => new { x.AgencyId, x.CreatedAt, x.Id }); // the list's order within the agency: a page is an index range, not a sort
         e.HasIndex(x => new { x.Status, x.ExpiresAt });
         e.HasOne<Agency>().WithMany().HasForeignKey(x => x.AgencyId);
         e.HasOne<Document>().WithMany().HasForeignKey(x => x.DocumentId).OnDelete(DeleteBehavior.Restrict);

@@ -31,7 +31,12 @@ public static class ContactChecks
 {
     public static ContactCheckResult Check(string? email, string? mobile) => new(CheckEmail(email), CheckMobile(mobile));
 
-    public static EmailCheck CheckEmail(string? email) => EmailChecker.Check(email);
+    private static readonly CheckMemo<EmailCheck> Emails = new(e => EmailChecker.Check(e));
+    private static readonly CheckMemo<MobileCheck> Mobiles = new(m => MobileChecker.Check(m));
 
-    public static MobileCheck CheckMobile(string? mobile) => MobileChecker.Check(mobile);
+    /// <summary>Remembered by input (<see cref="CheckMemo{T}"/>): the same address gives the same answer.</summary>
+    public static EmailCheck CheckEmail(string? email) => email is null ? EmailChecker.Check(email) : Emails.Get(email);
+
+    /// <summary>Remembered by input (<see cref="CheckMemo{T}"/>): the same number gives the same answer.</summary>
+    public static MobileCheck CheckMobile(string? mobile) => mobile is null ? MobileChecker.Check(mobile) : Mobiles.Get(mobile);
 }

@@ -1265,6 +1265,8 @@ namespace Paraphe.Migrations.Postgres.Migrations
 
                     b.HasIndex("Status", "ExpiresAt");
 
+                    b.HasIndex("AgencyId", "CreatedAt", "Id");
+
                     b.HasIndex("AgencyId", "Status", "CreatedAt");
 
                     b.ToTable("procedures", (string)null);

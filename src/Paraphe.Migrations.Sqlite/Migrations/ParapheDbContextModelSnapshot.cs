@@ -1250,6 +1250,8 @@ namespace Paraphe.Migrations.Sqlite.Migrations
 
                     b.HasIndex("Status", "ExpiresAt");
 
+                    b.HasIndex("AgencyId", "CreatedAt", "Id");
+
                     b.HasIndex("AgencyId", "Status", "CreatedAt");
 
                     b.ToTable("procedures", (string)null);

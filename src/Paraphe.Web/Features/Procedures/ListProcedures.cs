@@ -2,7 +2,10 @@ using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Data.Configurations;
 using Paraphe.Domain;
+using Paraphe.Data.Records;
+using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
+using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Procedures;
 
@@ -35,6 +38,35 @@ public static class ListProcedures
             query = query.Where(p => EF.Property<bool>(p, ProcedureAttention.Column) == attention);
         return query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id);
     }
+
+    /// <summary>`GET /api/v1/procedures`: a page of full representations (API.md), read-only.</summary>
+    public static async Task<Paged<ProcedureResponse>> PageAsync(ParapheDbContext db, string? status, string? q, int? page,
+        int? pageSize, bool? needsAttention, CancellationToken ct) =>
+        Map(await LoadAsync(db, status, q, page, pageSize, needsAttention, ct), db.UtcNow);
+
+    /// <summary>What a page's items are made of, read in four queries (count, page, the page's messages with their events,
+    /// the page's sealing jobs), untracked.</summary>
+    public sealed record PageData(Paged<Procedure> Procedures, ILookup<string?, Notification> Notifications,
+        IReadOnlyDictionary<string, SealingJob> Jobs);
+
+    public static async Task<PageData> LoadAsync(ParapheDbContext db, string? status, string? q, int? page, int? pageSize,
+        bool? needsAttention, CancellationToken ct)
+    {
+        var query = Query(db, status, q, needsAttention).AsNoTracking();
+        var result = await Paged<Procedure>.OfAsync(query, page, pageSize, p => p, ct);
+        var ids = result.Items.Select(p => p.Id).ToList();
+        // Each item's messages in the order `GET /procedures/{id}` gives them (oldest first, then by id).
+        var notifications = (await db.Notifications.AsNoTracking().Include(n => n.Events)
+            .Where(n => ids.Contains(n.ProcedureId!)).ToListAsync(ct))
+            .OrderBy(n => n.CreatedAt).ThenBy(n => n.Id, StringComparer.Ordinal).ToLookup(n => n.ProcedureId);
+        var jobs = await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
+        return new PageData(result, notifications, jobs);
+    }
+
+    /// <summary>The page's items: CPU only.</summary>
+    public static Paged<ProcedureResponse> Map(PageData data, DateTime now) => new(
+        data.Procedures.Items.Select(p => p.ToResponse(data.Notifications[p.Id].ToList(), now, data.Jobs.GetValueOrDefault(p.Id))).ToList(),
+        data.Procedures.Page, data.Procedures.PageSize, data.Procedures.Total);
 
     public static ProcedureStatus ParseStatus(string s) => s.ToLowerInvariant() switch
     {

@@ -24,21 +24,7 @@ public static class ProceduresApi
         // needs_attention=true: « À corriger », the procedures whose diagnosis holds an error or whose sealing failed.
         group.MapGet("/", async Task<Ok<Paged<ProcedureResponse>>> (string? status, string? q, int? page, int? page_size,
             bool? needs_attention, ParapheDbContext db, CancellationToken ct) =>
-        {
-            // Issue 12: read-only (no change tracking of 50 procedures and their signers), and each item's messages
-            // taken from one lookup instead of a scan of the page's messages per item. Four queries a page: count,
-            // page, the page's messages with their events, the page's sealing jobs.
-            var query = ListProcedures.Query(db, status, q, needs_attention).AsNoTracking();
-            var result = await Paged<Procedure>.OfAsync(query, page, page_size, p => p, ct);
-            var ids = result.Items.Select(p => p.Id).ToList();
-            var notifications = (await db.Notifications.AsNoTracking().Include(n => n.Events)
-                .Where(n => ids.Contains(n.ProcedureId!)).ToListAsync(ct)).ToLookup(n => n.ProcedureId);
-            var jobs = await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
-            var now = db.UtcNow;
-            return TypedResults.Ok(new Paged<ProcedureResponse>(
-                result.Items.Select(p => p.ToResponse(notifications[p.Id].ToList(), now, jobs.GetValueOrDefault(p.Id))).ToList(),
-                result.Page, result.PageSize, result.Total));
-        });
+            TypedResults.Ok(await ListProcedures.PageAsync(db, status, q, page, page_size, needs_attention, ct)));
 
         group.MapGet("/{id}", async Task<Ok<ProcedureResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await (await ProcedureMapping.FindAsync(db, id, ct)).ToResponseAsync(db, ct)));
