@@ -132,7 +132,7 @@ public static class ListPageBench
         await using var scope = app.Services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<ParapheDbContext>>();
         string agency;
-        await using (var any = new ParapheDbContext(options, NoTenant.Instance, TimeProvider.System))
+        await using (var any = new ParapheDbContext(options).Lease(NoTenant.Instance, TimeProvider.System))
             agency = await any.Procedures.IgnoreQueryFilters().Select(p => p.AgencyId).FirstAsync();
         var tenant = new FixedTenant(agency);
         var json = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
@@ -153,13 +153,13 @@ public static class ListPageBench
         if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_SQL") == "1")
         {
             commands.Print = true;
-            await using var db = new ParapheDbContext(options, tenant, TimeProvider.System);
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await ListProcedures.LoadAsync(db, null, null, 1, 50, null, CancellationToken.None);
             commands.Print = false;
         }
         await Measure("reads (`ListProcedures.LoadAsync`: count, page, messages + events, sealing jobs; a fresh DbContext each)", async () =>
         {
-            await using var db = new ParapheDbContext(options, tenant, TimeProvider.System);
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             data = await ListProcedures.LoadAsync(db, null, null, 1, 50, null, CancellationToken.None);
         });
         await Measure("items (`ListProcedures.Map`: 50 representations, each signer's diagnosis)", () =>
