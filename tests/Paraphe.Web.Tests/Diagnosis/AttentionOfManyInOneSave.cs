@@ -25,7 +25,10 @@ public abstract class AttentionOfManyInOneSave(ParapheApp app)
         return id;
     }
 
-    private async Task<bool> NeedsAttentionAsync(string id) => (await api.ProcedureAsync(id)).GetProperty("needs_attention").GetBoolean();
+    /// <summary>The stored flag (the column the list filters on; one procedure's GET computes it afresh).</summary>
+    private async Task<bool> NeedsAttentionAsync(string id) =>
+        (await Expect.JsonAsync(await api.GetAsync("/api/v1/procedures?needs_attention=true&page_size=100"), System.Net.HttpStatusCode.OK))
+        .Arr("items").Any(p => p.Str("id") == id);
 
     [Fact]
     public async Task EveryProcedureTouchedBySaveGetsItsOwnFlag()
