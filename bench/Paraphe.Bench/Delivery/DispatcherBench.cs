@@ -25,7 +25,7 @@ public static class DispatcherBench
     private sealed record Drain(DatabaseProvider Db, string Settings, int BatchSize, int Procedures, int Messages, TimeSpan Seed,
         TimeSpan Elapsed, int Batches, long[] BatchTicks, long Commands, long Commits, double FloorPerSecond, int Sent, int Received,
         double CpuMs, double AllocatedKb, int MessageBytes, NodemailerPeer.Result? PeerBefore, NodemailerPeer.Result? PeerAfter,
-        string Load, string? Error)
+        string Load, string? Error, IReadOnlyList<DispatcherFloors.Row> Floors, int Emails)
     {
         public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
         public double CommitsPerMessage => (double)Commits / Messages;
@@ -93,6 +93,8 @@ public static class DispatcherBench
         string? error = null;
         var commands = CommandCounter.Instance.Count;
         var commits = SaveCounter.Instance.Count;
+        var claims = 0L;
+        CommandCounter.Instance.Histogram(); // forget the seeding's statements
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var watch = Stopwatch.StartNew();
@@ -100,8 +102,12 @@ public static class DispatcherBench
         {
             while (true)
             {
+                // Both lanes side by side, as DispatchBatchAsync(ct) runs them; each lane's claim that took messages is
+                // one commit of its own (a set-based statement, not a SaveChangesAsync), counted here.
                 var t0 = Stopwatch.GetTimestamp();
-                if (await dispatcher.DispatchBatchAsync(ct) == 0) break;
+                var taken = await Task.WhenAll(OutboxDispatcher.Channels.Select(c => dispatcher.DispatchBatchAsync(c, ct)));
+                if (taken.Sum() == 0) break;
+                claims += taken.Count(n => n > 0);
                 batchTicks.Add(Stopwatch.GetTimestamp() - t0);
             }
         }
@@ -115,7 +121,9 @@ public static class DispatcherBench
         var received = (int)sink.Messages + twilio.Accepted.Count;
         var bytes = sink.Messages == 0 ? 1800 : (int)(sink.Bytes / sink.Messages);
         commands = CommandCounter.Instance.Count - commands;
-        commits = SaveCounter.Instance.Count - commits;
+        foreach (var (text, count) in CommandCounter.Instance.Histogram())
+            Console.Error.WriteLine($"  {count,7}  {text}");
+        commits = SaveCounter.Instance.Count - commits + claims;
 
         // The durable-commit floor on the same database, right after the drain (same machine state, same disk).
         var floor = await LoadRunner.RunRoundAsync(Scenarios.Floor.Prepare(app), 1, TimeSpan.FromSeconds(3));
@@ -125,11 +133,37 @@ public static class DispatcherBench
         // The peer, right after the drain and once more after that (back to back): as many emails as the drain's
         // messages, of the size Paraphe's invitations had on the wire, to the same server, as many connections.
         NodemailerPeer.Result? before = null, after = null;
+        var floors = new List<DispatcherFloors.Row>();
+        var emails = (int)sink.Messages;
+        var sms = twilio.Accepted.Count;
         try
         {
             Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] nodemailer pooled, {queued} messages of {bytes} bytes…");
-            before = await NodemailerPeer.RunAsync(smtp.Port, queued, bytes, Concurrency);
-            after = await NodemailerPeer.RunAsync(smtp.Port, queued, bytes, Concurrency);
+            floors.Add(await DispatcherFloors.MeasureAsync("nodemailer, 4 pooled connections (emails; bench CPU = the SMTP server)", queued,
+                async () => before = await NodemailerPeer.RunAsync(smtp.Port, queued, bytes, Concurrency)));
+            floors[^1] = floors[^1] with { PeerCpuMsPerMessage = before!.CpuMsPerMessage };
+            floors.Add(await DispatcherFloors.MeasureAsync("nodemailer, again", queued,
+                async () => after = await NodemailerPeer.RunAsync(smtp.Port, queued, bytes, Concurrency)));
+            floors[^1] = floors[^1] with { PeerCpuMsPerMessage = after!.CpuMsPerMessage };
+
+            // The floors: the same messages without database or outbox (bench/README.md).
+            Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] floors: {emails} emails, {sms} SMS…");
+            var samples = DispatcherFloors.From(sink, twilio);
+            NodemailerPeer.Result? node = null;
+            floors.Add(await DispatcherFloors.MeasureAsync("SMS from Node's fetch, 4 in flight (bench CPU = the Twilio simulator)", sms,
+                async () => node = await NodemailerPeer.RunSmsAsync($"{twilio.BaseUrl}/2010-04-01/Accounts/{TwilioSimulator.AccountSid}/Messages.json",
+                    DispatcherFloors.Authorization(), samples.SmsTo, samples.SmsFrom, samples.SmsBody, sms, Concurrency)));
+            floors[^1] = floors[^1] with { PeerCpuMsPerMessage = node!.CpuMsPerMessage };
+            floors.Add(await DispatcherFloors.MeasureAsync($"floor (a): MailKit alone, {Concurrency} connections, PIPELINING off (emails)", emails,
+                await DispatcherFloors.MailKitAsync(smtp.Port, emails, samples, Concurrency, pipelining: false)));
+            floors.Add(await DispatcherFloors.MeasureAsync($"floor (a'): MailKit alone, {Concurrency} connections, PIPELINING on (emails)", emails,
+                await DispatcherFloors.MailKitAsync(smtp.Port, emails, samples, Concurrency, pipelining: true)));
+            floors.Add(await DispatcherFloors.MeasureAsync($"floor (b): SMS alone, HttpClient, {Concurrency} in flight", sms,
+                DispatcherFloors.Sms(twilio.BaseUrl, sms, samples, Concurrency)));
+            var mailkit = await DispatcherFloors.MailKitAsync(smtp.Port, emails, samples, Concurrency, pipelining: false);
+            var http = DispatcherFloors.Sms(twilio.BaseUrl, sms, samples, Concurrency);
+            floors.Add(await DispatcherFloors.MeasureAsync("floor (a)+(b) side by side: the drain's mix, no database", emails + sms,
+                () => Task.WhenAll(mailkit(), http())));
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or JsonException)
         {
@@ -137,7 +171,7 @@ public static class DispatcherBench
         }
         var drain = new Drain(provider, app.Settings, batchSize, procedures, queued, seedWatch.Elapsed, watch.Elapsed, batchTicks.Count,
             batchTicks.Order().ToArray(), commands, commits, floor.OpsPerSecond, sent, received, cpuMs, allocatedKb, bytes, before, after,
-            File.ReadAllText("/proc/loadavg").Trim(), error);
+            File.ReadAllText("/proc/loadavg").Trim(), error, floors, emails);
         Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] {drain.Messages} messages in {drain.Elapsed.TotalSeconds:F1} s: " +
                                 $"{drain.MessagesPerSecond:F0} msg/s, {drain.CommitsPerMessage:F2} commits/msg, {cpuMs / drain.Messages:F2} CPU ms/msg, " +
                                 $"floor {floor.OpsPerSecond:F0}/s; sent {sent}, received {received}; nodemailer {before?.MessagesPerSecond:F0} / " +
@@ -160,7 +194,7 @@ public static class DispatcherBench
                      $"`Paraphe:Outbox:Concurrency` {Concurrency} per channel. The backlog is {SignersPerProcedure}-signer procedures created " +
                      "and launched as the API does (an email and an SMS invitation per signer). One run per row, on a fresh database; " +
                      "commands = SQL commands sent (BEGIN/COMMIT not counted); commits = SaveChangesAsync calls that wrote rows (each " +
-                     "one durable commit); CPU ms/msg = the bench process's CPU time over the drain ÷ messages (the SMTP server and " +
+                     "one durable commit) and the lanes' claims that took messages (one statement, or one transaction, each); CPU ms/msg = the bench process's CPU time over the drain ÷ messages (the SMTP server and " +
                      "the Twilio simulator run in the same process and are included); floor = one-row insert transactions per " +
                      "second on the same database right after the drain (3 s). Peer: nodemailer (npm, bench/peers/nodemailer) " +
                      $"pooled transport, maxConnections {Concurrency}, sending as many emails of the same size to the same server, " +
@@ -176,6 +210,28 @@ public static class DispatcherBench
                          $"{d.CpuMs / d.Messages:F2} | {d.AllocatedKb / d.Messages:F0} | {d.FloorPerSecond:F0} | {d.Sent} / {d.Received} | " +
                          $"{d.PeerBefore?.MessagesPerSecond:F0}, {d.PeerAfter?.MessagesPerSecond:F0} | **{d.MessagesPerSecond / d.PeerPerSecond:F2}** | {d.Load} |" +
                          (d.Error is null ? "" : $" **{d.Error}**"));
+        }
+
+        foreach (var d in drains.Where(d => d.Floors.Count > 0))
+        {
+            b.AppendLine();
+            b.AppendLine($"Floors, {Report.Name(d.Db)} (same run, same servers, right after the drain; bench CPU = this process: client and in-process server):");
+            b.AppendLine();
+            b.AppendLine("| what | messages | msg/s | bench CPU ms/msg | peer process CPU ms/msg | × nodemailer |");
+            b.AppendLine("|---|---:|---:|---:|---:|---:|");
+            b.AppendLine($"| **Paraphe's drain** (emails + SMS, database, outbox) | {d.Messages} | {d.MessagesPerSecond:F0} | {d.CpuMs / d.Messages:F2} | | **{d.MessagesPerSecond / d.PeerPerSecond:F2}** |");
+            foreach (var f in d.Floors)
+                b.AppendLine($"| {f.Name} | {f.Messages} | {f.MessagesPerSecond:F0} | {f.BenchCpuPerMessage:F2} | {f.PeerCpuMsPerMessage:F2} | {f.MessagesPerSecond / d.PeerPerSecond:F2} |");
+            var smtpServer = d.Floors.Where(f => f.Name.StartsWith("nodemailer", StringComparison.Ordinal)).Average(f => f.BenchCpuPerMessage);
+            var simulator = d.Floors.FirstOrDefault(f => f.Name.StartsWith("SMS from Node", StringComparison.Ordinal))?.BenchCpuPerMessage ?? double.NaN;
+            var servers = (d.Emails * smtpServer + (d.Messages - d.Emails) * simulator) / d.Messages;
+            var both = d.Floors.FirstOrDefault(f => f.Name.StartsWith("floor (a)+(b)", StringComparison.Ordinal));
+            b.AppendLine();
+            b.AppendLine($"- The servers: the SMTP server {smtpServer:F2} ms of CPU per email, the Twilio simulator {simulator:F2} ms per SMS; " +
+                         $"the drain's mix ({d.Emails} emails, {d.Messages - d.Emails} SMS): {servers:F2} ms/msg of its {d.CpuMs / d.Messages:F2}. " +
+                         $"Paraphe itself (dispatcher, EF, drivers, MailKit, HttpClient): **{d.CpuMs / d.Messages - servers:F2} ms/msg**" +
+                         (both is null ? "." : $"; the clients alone (floor (a)+(b) less the servers): {both.BenchCpuPerMessage - servers:F2} ms/msg, " +
+                                               $"so the database and the outbox: {d.CpuMs / d.Messages - both.BenchCpuPerMessage:F2} ms/msg."));
         }
 
         b.AppendLine();

@@ -45,6 +45,22 @@ public static class NodemailerPeer
             r.GetProperty("cpuMsPerMessage").GetDouble(), r.GetProperty("nodemailer").GetString() ?? "?");
     }
 
+    /// <summary>
+    /// The SMS half without Paraphe, from another process (bench/peers/nodemailer/sms.js, Node's own fetch, no package):
+    /// what the bench process spends meanwhile is the Twilio simulator's cost per SMS.
+    /// </summary>
+    public static async Task<Result> RunSmsAsync(string url, string authorization, string to, string from, string body, int messages, int concurrency)
+    {
+        var (exit, output, error) = await RunProcessAsync("node", ["sms.js", "--url", url, "--auth", authorization, "--to", to,
+            "--from", from, "--body", body, "--messages", Str(messages), "--concurrency", Str(concurrency)], Directory);
+        if (exit != 0) throw new InvalidOperationException($"node sms.js failed ({exit}): {error}");
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        var r = json.RootElement;
+        return new Result(r.GetProperty("messages").GetInt32(), r.GetProperty("seconds").GetDouble(),
+            r.GetProperty("msgPerSecond").GetDouble(), r.GetProperty("concurrency").GetInt32(),
+            r.GetProperty("cpuMsPerMessage").GetDouble(), "fetch");
+    }
+
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<(int Code, string Out, string Err)> RunProcessAsync(string file, string[] args, string dir)

@@ -61,6 +61,7 @@ public sealed partial class OutboxDispatcher(
         List<OutboxClaims.Claim> claims;
         Dictionary<string, Procedure> procedures;
         Dictionary<string, Domain.Agencies.Agency> agencies;
+        Dictionary<string, Domain.Agencies.User> agents;
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
@@ -73,7 +74,13 @@ public sealed partial class OutboxDispatcher(
                 .Where(p => procedureIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
             var agencyIds = due.Select(n => n.AgencyId).Distinct().ToList();
             agencies = await db.Agencies.AsNoTracking().Where(a => agencyIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+            // The agents the batch's invitations and reminders name (who the signer can call), in one read for the batch.
+            var agentIds = due.Where(n => n.Purpose is Purpose.Invitation or Purpose.Reminder && n.ProcedureId is not null)
+                .Select(n => procedures.GetValueOrDefault(n.ProcedureId!)?.AgentUserId).OfType<string>().Distinct().ToList();
+            agents = agentIds.Count == 0 ? []
+                : await db.Users.IgnoreQueryFilters().AsNoTracking().Where(u => agentIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         }
+        var batch = new BatchFacts(procedures, agencies, agents);
 
         // The outcomes are recorded together (one commit for the batch, not one per message): before any send whose
         // turn comes late (so that no outcome waits past its lease) and when the batch ends, sends cut short included.
@@ -85,7 +92,7 @@ public sealed partial class OutboxDispatcher(
                 {
                     try
                     {
-                        await SendClaimedAsync(claim, procedures, agencies, outcomes, token);
+                        await SendClaimedAsync(claim, batch, outcomes, token);
                     }
                     catch (Exception e) when (!token.IsCancellationRequested)
                     {
@@ -102,11 +109,9 @@ public sealed partial class OutboxDispatcher(
         return claims.Count;
     }
 
-    private async Task SendClaimedAsync(OutboxClaims.Claim claim, Dictionary<string, Procedure> procedures,
-        Dictionary<string, Domain.Agencies.Agency> agencies, OutcomeBatch outcomes, CancellationToken ct)
+    private async Task SendClaimedAsync(OutboxClaims.Claim claim, BatchFacts batch, OutcomeBatch outcomes, CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        await using var lazy = new LazyDb(scopes);
         var n = claim.Notification;
         var now = clock.GetUtcNow().UtcDateTime;
         if (now - claim.At >= _o.SendingLease / 4)
@@ -115,21 +120,22 @@ public sealed partial class OutboxDispatcher(
             // outcome is committed within its lease), then this message's lease is renewed, if the claim is still ours.
             await outcomes.FlushAsync();
             now = clock.GetUtcNow().UtcDateTime;
-            if (!await OutboxClaims.RenewAsync(db, n.Id, claim.Attempt, _o.SendingLease, now, ct))
+            if (!await OutboxClaims.RenewAsync(lazy.Db, n.Id, claim.Attempt, _o.SendingLease, now, ct))
             {
                 LogClaimLost(n.Id); // its lease ran out meanwhile and another instance has it (or a report settled it)
                 return;
             }
             var id = n.Id;
-            n = await db.Notifications.IgnoreQueryFilters().AsNoTracking().FirstAsync(x => x.Id == id, ct);
+            n = await lazy.Db.Notifications.IgnoreQueryFilters().AsNoTracking().FirstAsync(x => x.Id == id, ct);
         }
         // Else claimed moments ago: the send (cut at a quarter of the lease) and the batch's record end within the lease.
         Action<Notification> outcome;
         try
         {
-            outcome = n.ProcedureId is not null ? await SendOneAsync(db, n, procedures[n.ProcedureId], agencies[n.AgencyId], ct)
-                : n.Purpose == Purpose.Alert ? await SendAgencyAlertAsync(db, n, agencies[n.AgencyId], ct)
-                : await SendAccountMessageAsync(db, n, agencies[n.AgencyId], ct);
+            var agency = batch.Agencies[n.AgencyId];
+            outcome = n.ProcedureId is not null ? await SendOneAsync(lazy, n, batch.Procedures[n.ProcedureId], agency, batch, ct)
+                : n.Purpose == Purpose.Alert ? await SendAgencyAlertAsync(lazy.Db, n, agency, ct)
+                : await SendAccountMessageAsync(lazy.Db, n, agency, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -194,6 +200,23 @@ public sealed partial class OutboxDispatcher(
     /// </summary>
     private async Task RecordAsync(List<(Notification Notification, Action<Notification> Outcome)> items)
     {
+        // The lanes record in turn: an email and an SMS of one procedure extend the same audit chain, and two records
+        // racing for its end would make one of them chain and write its whole batch again.
+        await recording.WaitAsync(CancellationToken.None);
+        try
+        {
+            await RecordInTurnAsync(items);
+        }
+        finally
+        {
+            recording.Release();
+        }
+    }
+
+    private readonly SemaphoreSlim recording = new(1, 1);
+
+    private async Task RecordInTurnAsync(List<(Notification Notification, Action<Notification> Outcome)> items)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
         foreach (var (n, outcome) in items)
@@ -201,6 +224,8 @@ public sealed partial class OutboxDispatcher(
             db.Notifications.Attach(n);
             outcome(n);
         }
+        await KnowChainEndsAsync(db, items.Where(i => i.Notification.PendingEvents.Count > 0)
+            .Select(i => i.Notification.ProcedureId).OfType<string>().Distinct().ToList());
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -224,8 +249,8 @@ public sealed partial class OutboxDispatcher(
 
     private const int RecordAttempts = 20;
 
-    private async Task<Action<Notification>> SendOneAsync(ParapheDbContext db, Notification n, Procedure procedure,
-        Domain.Agencies.Agency agency, CancellationToken ct)
+    private async Task<Action<Notification>> SendOneAsync(LazyDb db, Notification n, Procedure procedure,
+        Domain.Agencies.Agency agency, BatchFacts batch, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var signer = n.SignerId is null ? null : procedure.Signers.FirstOrDefault(s => s.Id == n.SignerId);
@@ -243,11 +268,11 @@ public sealed partial class OutboxDispatcher(
             code = links.OtpKey.CodeFor(signer.Id, otp.Id);
         }
         var content = n.Purpose == Purpose.Alert
-            ? await Alerts.AlertEmails.ComposeAsync(db, n, links.BaseUrl, ct)
+            ? await Alerts.AlertEmails.ComposeAsync(db.Db, n, links.BaseUrl, ct)
             : MessageComposer.Compose(n, agency, procedure, signer, link, code,
-                n.Purpose is Purpose.Invitation or Purpose.Reminder ? await Alerts.AlertEmails.AgentAsync(db, procedure, ct) : null);
+                n.Purpose is Purpose.Invitation or Purpose.Reminder ? batch.AgentOf(procedure) : null);
         var attachments = DownloadLinks.CarriesDownload(n.Purpose) && n.Channel == Channel.Email
-            ? await SignedDocumentAttachment.ForAsync(db, procedure, _o.AttachSignedDocumentUpToKilobytes, ct)
+            ? await SignedDocumentAttachment.ForAsync(db.Db, procedure, _o.AttachSignedDocumentUpToKilobytes, ct)
             : null;
         var message = new OutgoingMessage(n.Id, n.AgencyId, n.Channel, n.To, agency.Name, agency.SmsSender,
             content.Subject, content.Text, content.Html, attachments);

@@ -112,6 +112,16 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
                 try { list.AddRange(await FlaggedAsync(db, goodNews, cancellationToken)); }
                 catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(", ", goodNews)); }
             }
+            // Many procedures in one save (the dispatcher's record of a batch): read them together, not one by one.
+            if (list.Count > 1)
+            {
+                try
+                {
+                    await RefreshAsync(db, list, cancellationToken);
+                    return result;
+                }
+                catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(",", list)); }
+            }
             foreach (var id in list)
             {
                 try { await RefreshAsync(db, id, cancellationToken); }
@@ -153,6 +163,36 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
         await db.Procedures.IgnoreQueryFilters()
             .Where(p => p.Id == procedureId && EF.Property<bool>(p, ProcedureAttention.Column) != needs)
             .ExecuteUpdateAsync(s => s.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), needs), ct);
+    }
+
+    /// <summary>
+    /// <see cref="RefreshAsync(ParapheDbContext, string, CancellationToken)"/> for several procedures at once: the
+    /// procedures, the ongoing ones' messages with their events and the completed ones' sealing jobs in one read each,
+    /// then one conditional update per value of the flag.
+    /// </summary>
+    public async Task RefreshAsync(ParapheDbContext db, IReadOnlyCollection<string> procedureIds, CancellationToken ct)
+    {
+        var ids = procedureIds.Distinct().ToList();
+        var procedures = await db.Procedures.IgnoreQueryFilters().AsNoTracking().Where(p => ids.Contains(p.Id)).ToListAsync(ct);
+        if (procedures.Count == 0) return;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ongoing = procedures.Where(p => p.Status == ProcedureStatus.Ongoing).Select(p => p.Id).ToList();
+        var completed = procedures.Where(p => p.Status == ProcedureStatus.Completed).Select(p => p.Id).ToList();
+        var notifications = ongoing.Count == 0 ? null
+            : (await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
+                .Where(n => ongoing.Contains(n.ProcedureId!)).ToListAsync(ct)).ToLookup(n => n.ProcedureId!);
+        var jobs = completed.Count == 0 ? null
+            : (await db.SealingJobs.AsNoTracking().Where(j => completed.Contains(j.ProcedureId)).ToListAsync(ct))
+                .GroupBy(j => j.ProcedureId).ToDictionary(g => g.Key, g => g.First());
+        var needs = procedures.ToLookup(p => p.Status is ProcedureStatus.Ongoing or ProcedureStatus.Completed
+            && AttentionRule.NeedsAgent(p, notifications?[p.Id].ToList() ?? [], jobs?.GetValueOrDefault(p.Id), now), p => p.Id);
+        foreach (var group in needs)
+        {
+            var (value, set) = (group.Key, group.ToList());
+            await db.Procedures.IgnoreQueryFilters()
+                .Where(p => set.Contains(p.Id) && EF.Property<bool>(p, ProcedureAttention.Column) != value)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), value), ct);
+        }
     }
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Could not refresh whether procedure {ProcedureId} needs the agent")]
