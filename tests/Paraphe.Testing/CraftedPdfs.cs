@@ -91,8 +91,10 @@ public static partial class CraftedPdfs
     {
         var (gapStart, gapEnd) = SealGap(sealedPdf);
         var hex = Latin1.GetString(sealedPdf, gapStart + 1, gapEnd - gapStart - 2);
-        while (hex.EndsWith("00", StringComparison.Ordinal)) hex = hex[..^2]; // the placeholder's zero padding
-        return hex;
+        // The CMS without the placeholder's zero padding, by its encoded length (its own last byte may be 0x00).
+        System.Formats.Asn1.AsnDecoder.ReadEncodedValue(Convert.FromHexString(hex), System.Formats.Asn1.AsnEncodingRules.BER,
+            out _, out _, out var length);
+        return hex[..(2 * length)];
     }
 
     /// <summary>The `&lt;hex&gt;` gap of the seal, from its last /ByteRange.</summary>

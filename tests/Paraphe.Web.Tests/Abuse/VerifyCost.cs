@@ -51,6 +51,31 @@ public abstract class VerifyCost(ParapheApp app)
         Assert.True(answer.IsNull("procedure"), "a seal lifted into another file names no procedure (no reason, no record)");
     }
 
+    [Fact]
+    public void ASealWhoseOwnLastByteIsZeroIsStillRead()
+    {
+        // Seen in CI: a genuine seal answered « not_sealed » — its CMS ended with 0x00 (its random signature value did,
+        // one seal in 256), and the reader cut every trailing zero as if it were the placeholder's padding.
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Essai", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        byte[] der;
+        var attempt = 0;
+        do
+        {
+            var cms = new System.Security.Cryptography.Pkcs.SignedCms(
+                new System.Security.Cryptography.Pkcs.ContentInfo(BitConverter.GetBytes(attempt++)), detached: true);
+            cms.ComputeSignature(new System.Security.Cryptography.Pkcs.CmsSigner(certificate));
+            der = cms.Encode();
+        } while (der[^1] != 0 && attempt < 5000);
+        Assert.Equal(0, der[^1]);
+
+        var seals = PdfSeals.Read(CraftedPdfs.ManySignatures(1, Convert.ToHexString(der) + new string('0', 4000))); // + padding
+        Assert.NotNull(seals);
+        Assert.Equal(der, Assert.Single(seals).Cms.Encode());
+    }
+
     [Theory]
     [InlineData("0 99999999999999999999999 5 5")] // overflows a long
     [InlineData("0 -10 20 30")] // negative

@@ -232,6 +232,8 @@ public abstract class AuditChainScenarios(AuditFixtureApp app)
         var image = await app.DbAsync(db => db.Signers.IgnoreQueryFilters().Where(s => s.ProcedureId == id).Select(s => s.SignatureImage).FirstAsync());
         await app.DbAsync(db => db.Database.ExecuteSqlAsync(
             $"UPDATE signers SET \"SignatureImage\" = {Abuse.Pngs.DataUrl(Abuse.Pngs.Huge(10_000, 10_000))} WHERE \"ProcedureId\" = {id}"));
+        // …stored before the checks, so without the form prepared at signing (issue 12): the sealer decodes that PNG.
+        await app.DbAsync(db => db.SignatureForms.IgnoreQueryFilters().Where(f => f.ProcedureId == id).ExecuteDeleteAsync());
         await Sealing.SealDueAsync(CancellationToken.None);
         Assert.Equal("failed", (await api.ProcedureAsync(id)).GetProperty("sealing").Str("status"));
         await app.DbAsync(db => db.Database.ExecuteSqlAsync($"UPDATE signers SET \"SignatureImage\" = {image} WHERE \"ProcedureId\" = {id}"));

@@ -44,6 +44,8 @@ public abstract class ProcedureList(ParapheApp app)
         foreach (var c in contacts) await api.WaitForOutboxAsync(c.Str("email"));
         var remoteId = remote.Str("id");
         await api.WaitForInvitationAsync(remoteId, "sms", n => n.Str("status") == "sent");
+        // Captured is not yet recorded (the dispatcher records a batch's outcomes together): wait for an email `sent` too.
+        await api.WaitForInvitationAsync(remoteId, "email", n => n.Str("status") == "sent");
         // A delivery report and a hard bounce, as the providers' callbacks record them: events past « sent », a diagnosis error.
         await app.DbAsync(async db =>
         {

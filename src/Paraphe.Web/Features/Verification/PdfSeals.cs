@@ -129,36 +129,21 @@ public static partial class PdfSeals
         if (gap[0] != '<' || gap[^1] != '>') return null;
         var hex = gap[1..^1];
         if (hex.IndexOfAnyExcept("0123456789abcdefABCDEF"u8) >= 0) return null;
-        var end = hex.LastIndexOfAnyExcept((byte)'0') + 1;
-        if (end % 2 == 1) end++;
         try
         {
-            var der = Convert.FromHexString(System.Text.Encoding.ASCII.GetString(hex[..end]));
+            // The CMS ends where its encoded length says, not at its last non-zero digit: its own last byte may be 0x00
+            // (one seal in 256: the signature value is random), just like the placeholder's padding after it.
+            var text = System.Text.Encoding.ASCII.GetString(hex);
+            var bytes = Convert.FromHexString(text.Length % 2 == 0 ? text : text + "0"); // an odd last digit is followed by 0
+            AsnDecoder.ReadEncodedValue(bytes, AsnEncodingRules.BER, out _, out _, out var length);
             var cms = new SignedCms(new ContentInfo([]), detached: true);
-            cms.Decode(Trim(der));
+            cms.Decode(bytes.AsSpan(0, length));
             return cms.SignerInfos.Count > 0 ? cms : null;
         }
-        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException)
+        catch (Exception e) when (e is FormatException or CryptographicException or ArgumentException or AsnContentException)
         {
             return null;
         }
-    }
-
-    /// <summary>The DER element's own length: trailing padding would make the decoder refuse it.</summary>
-    private static byte[] Trim(byte[] der)
-    {
-        if (der.Length < 2 || der[0] != 0x30) return der;
-        int length, header;
-        if (der[1] < 0x80) (length, header) = (der[1], 2);
-        else
-        {
-            var count = der[1] & 0x7F;
-            if (count is < 1 or > 3 || der.Length < 2 + count) return der;
-            length = 0;
-            for (var i = 0; i < count; i++) length = (length << 8) | der[2 + i];
-            header = 2 + count;
-        }
-        return header + length <= der.Length ? der[..(header + length)] : der;
     }
 
     /// <summary>
