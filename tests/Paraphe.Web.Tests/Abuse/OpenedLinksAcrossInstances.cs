@@ -137,10 +137,16 @@ public abstract class OpenedLinksAcrossInstances(ParapheApp app)
         await Expect.JsonAsync(await anonymous.GetAsync($"/api/v1/signing/{token}"), HttpStatusCode.OK); // the first opening
         foreach (var path in new[] { $"/sign/{token}", $"/api/v1/signing/{token}", $"/sign/{token}" })
         {
-            var before = Volatile.Read(ref count.Readers);
-            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
-            // Background workers (outbox, sealing, sweeps) read too: the request's own read is one, and never the aggregate's 4–5.
-            Assert.InRange(Volatile.Read(ref count.Readers) - before, 1, 2);
+            // Background workers (outbox, sealing, sweeps, rate-limit flushes) read too, now and then: of five requests,
+            // the quietest shows the request's own reads — one, and never the aggregate's 4–5.
+            var deltas = new List<int>();
+            for (var i = 0; i < 5; i++)
+            {
+                var before = Volatile.Read(ref count.Readers);
+                Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
+                deltas.Add(Volatile.Read(ref count.Readers) - before);
+            }
+            Assert.True(deltas.Min() is >= 1 and <= 2, $"{path}: reads per request {string.Join(", ", deltas)}");
         }
     }
 
