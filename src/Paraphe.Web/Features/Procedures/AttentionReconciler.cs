@@ -45,7 +45,7 @@ public sealed partial class AttentionReconciler(IServiceScopeFactory scopes, Att
                             || EF.Property<bool>(p, Data.Configurations.ProcedureAttention.Column))
                 .Where(p => after == null || string.Compare(p.Id, after) > 0)
                 .OrderBy(p => p.Id).Select(p => p.Id).Take(PageSize).ToListAsync(ct);
-            foreach (var id in page) await tracker.RefreshAsync(db, id, ct);
+            await tracker.RefreshAsync(db, page, ct);
             read += page.Count;
             if (page.Count < PageSize) return read;
             after = page[^1];

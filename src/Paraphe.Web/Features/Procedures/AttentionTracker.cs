@@ -112,16 +112,16 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
                 try { list.AddRange(await FlaggedAsync(db, goodNews, cancellationToken)); }
                 catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(", ", goodNews)); }
             }
-            // Many procedures in one save (the dispatcher's record of a batch): read them together, not one by one.
-            if (list.Count > 1)
+            if (list.Count == 0) return result;
+            // Every procedure of the save read together (the dispatcher's record of a batch), not one by one; if that
+            // fails, each is tried alone so that one bad procedure does not leave the others stale.
+            try
             {
-                try
-                {
-                    await RefreshAsync(db, list, cancellationToken);
-                    return result;
-                }
-                catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(",", list)); }
+                await RefreshAsync(db, list, cancellationToken);
+                return result;
             }
+            catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(",", list)); }
+            if (list.Count == 1) return result;
             foreach (var id in list)
             {
                 try { await RefreshAsync(db, id, cancellationToken); }
@@ -143,30 +143,10 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
             .Where(p => ids.Contains(p.Id) && EF.Property<bool>(p, ProcedureAttention.Column)).Select(p => p.Id).ToListAsync(ct);
 
     /// <summary>Computes the procedure's « needs the agent » from the database and writes it when it changed.</summary>
-    public async Task RefreshAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
-    {
-        var procedure = await db.Procedures.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(p => p.Id == procedureId, ct);
-        if (procedure is null) return;
-        var now = clock.GetUtcNow().UtcDateTime;
-        var needs = false;
-        if (procedure.Status is ProcedureStatus.Ongoing or ProcedureStatus.Completed)
-        {
-            var notifications = procedure.Status == ProcedureStatus.Ongoing
-                ? await db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
-                    .Where(n => n.ProcedureId == procedureId).ToListAsync(ct)
-                : [];
-            var job = procedure.Status == ProcedureStatus.Completed
-                ? await db.SealingJobs.AsNoTracking().FirstOrDefaultAsync(j => j.ProcedureId == procedureId, ct)
-                : null;
-            needs = AttentionRule.NeedsAgent(procedure, notifications, job, now);
-        }
-        await db.Procedures.IgnoreQueryFilters()
-            .Where(p => p.Id == procedureId && EF.Property<bool>(p, ProcedureAttention.Column) != needs)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), needs), ct);
-    }
+    public Task RefreshAsync(ParapheDbContext db, string procedureId, CancellationToken ct) => RefreshAsync(db, [procedureId], ct);
 
     /// <summary>
-    /// <see cref="RefreshAsync(ParapheDbContext, string, CancellationToken)"/> for several procedures at once: the
+    /// Computes « needs the agent » of several procedures from the database and writes it where it changed: the
     /// procedures, the ongoing ones' messages with their events and the completed ones' sealing jobs in one read each,
     /// then one conditional update per value of the flag.
     /// </summary>
