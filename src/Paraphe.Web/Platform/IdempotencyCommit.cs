@@ -40,6 +40,9 @@ internal sealed class IdempotencyCommit(TimeProvider clock) : SaveChangesInterce
     /// <summary>The request's work saves through <paramref name="db"/>: its first save commits the key.</summary>
     public static void Hold(DbContext db, IdempotencyReservation reservation) => Held.AddOrUpdate(db, reservation);
 
+    /// <summary>Whether the next save of <paramref name="db"/> must commit a held key (a write outside the save must not bypass it).</summary>
+    public static bool IsHolding(DbContext db) => Held.TryGetValue(db, out var reservation) && !reservation.Committed;
+
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {

@@ -66,7 +66,7 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
                              || ((e.Property(nameof(Notification.Status)).IsModified || e.Property(nameof(Notification.FailureKind)).IsModified
                                  || e.Property(nameof(Notification.Error)).IsModified)
                                  && n.Status != DeliveryStatus.Sending):
-                        (e.State == EntityState.Modified && n.Status is DeliveryStatus.Sent or DeliveryStatus.Delivered
+                        (e.State == EntityState.Modified && IsGoodNews(n.Status)
                             ? state.GoodNews : ids).Add(procedureId);
                         break;
                     case SealingJob j: ids.Add(j.ProcedureId); break;
@@ -107,29 +107,44 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
             var list = state.Refresh.ToList();
             var goodNews = state.GoodNews.ToList();
             state.Clear();
-            if (goodNews.Count > 0)
-            {
-                try { list.AddRange(await FlaggedAsync(db, goodNews, cancellationToken)); }
-                catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(", ", goodNews)); }
-            }
-            if (list.Count == 0) return result;
-            // Every procedure of the save read together (the dispatcher's record of a batch), not one by one; if that
-            // fails, each is tried alone so that one bad procedure does not leave the others stale.
-            try
-            {
-                await RefreshAsync(db, list, cancellationToken);
-                return result;
-            }
-            catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(",", list)); }
-            if (list.Count == 1) return result;
-            foreach (var id in list)
-            {
-                try { await RefreshAsync(db, id, cancellationToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, id); }
-            }
+            await AfterCommitAsync(db, list, goodNews, cancellationToken);
         }
         return result;
     }
+
+    /// <summary>
+    /// What follows a committed change, for a save and for a write outside the save pipeline alike (a delivery report
+    /// written directly, <c>DeliveryWrite</c>): the procedures of <paramref name="refresh"/> computed again, and those of
+    /// <paramref name="goodNews"/> only if flagged now. Never throws for the projection's sake (the change stands).
+    /// </summary>
+    public async Task AfterCommitAsync(ParapheDbContext db, List<string> refresh, List<string> goodNews, CancellationToken cancellationToken)
+    {
+        var list = refresh;
+        if (goodNews.Count > 0)
+        {
+            try { list.AddRange(await FlaggedAsync(db, goodNews, cancellationToken)); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(", ", goodNews)); }
+        }
+        if (list.Count == 0) return;
+        // Every procedure of the save read together (the dispatcher's record of a batch), not one by one; if that
+        // fails, each is tried alone so that one bad procedure does not leave the others stale.
+        try
+        {
+            await RefreshAsync(db, list, cancellationToken);
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(",", list)); }
+        if (list.Count == 1) return;
+        foreach (var id in list)
+        {
+            try { await RefreshAsync(db, id, cancellationToken); }
+            catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, id); }
+        }
+    }
+
+    /// <summary>Whether a change of a message's delivery is good news only (<see cref="Touched.GoodNews"/>): `sent` or
+    /// `delivered`. A direct write (<c>DeliveryWrite</c>) takes only these; the rest goes through the save.</summary>
+    public static bool IsGoodNews(DeliveryStatus status) => status is DeliveryStatus.Sent or DeliveryStatus.Delivered;
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {

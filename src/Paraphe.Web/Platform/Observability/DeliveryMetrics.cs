@@ -66,6 +66,13 @@ public sealed class DeliveryMetrics(ParapheMetrics metrics, TimeProvider clock) 
     {
         if (db is null || !pending.TryGetValue(db, out var delivered)) return;
         pending.Remove(db);
+        Committed(delivered);
+    }
+
+    /// <summary>Messages a committed change moved to delivered (from a save, or a delivery report written directly by
+    /// <c>DeliveryWrite</c>): their time from queue to delivery.</summary>
+    public void Committed(IEnumerable<Notification> delivered)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var n in delivered) metrics.MessageDelivered(n, now);
     }

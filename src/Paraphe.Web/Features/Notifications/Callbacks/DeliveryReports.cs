@@ -39,6 +39,13 @@ public static class DeliveryReports
             if (found.LastStatus is { } status) n.LoadedWithLastEvent(status, found.LastAt ?? default, found.LastDetail);
             // A repeat (or a stale report) is answered from this one read: no write, no event.
             if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
+            // Good news of a procedure's message: its three rows written directly, onto the chain end read with it
+            // (DeliveryWrite: the same guarantees and follow-ups as the save; a race retries afresh).
+            if (DeliveryWrite.Applies(db, n))
+            {
+                await DeliveryWrite.WriteAsync(db, n, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash, ct);
+                return ReportOutcome.Recorded;
+            }
             // The chain's end came with the message: the save chains onto it without asking again (a race retries afresh).
             if (n.ProcedureId is { } procedureId)
                 db.KnowChainEnd(procedureId, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash);
