@@ -34,16 +34,24 @@ public static class DeliveryReports
         report = report with { Detail = Detail(report.Detail) };
         return await db.RetryOnConflictAsync(async () =>
         {
-            if (await FindAsync(db, message, ct) is not { } found) return ReportOutcome.Unmatched;
+            // Good news for a context with nothing else to save: read untracked and written directly (DeliveryWrite).
+            var direct = DeliveryWrite.MayTry(db, report.Status);
+            if (await FindAsync(db, message, tracked: !direct, ct) is not { } found) return ReportOutcome.Unmatched;
             var n = found.Notification;
+            if (direct && n.ProcedureId is null)
+            {
+                db.Attach(n); // an account email: no audit trail, through the save as before (tracked from its read state)
+                direct = false;
+            }
             if (found.LastStatus is { } status) n.LoadedWithLastEvent(status, found.LastAt ?? default, found.LastDetail);
+            var before = direct ? DeliveryWrite.Before(db, n) : null;
             // A repeat (or a stale report) is answered from this one read: no write, no event.
             if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
             // Good news of a procedure's message: its three rows written directly, onto the chain end read with it
             // (DeliveryWrite: the same guarantees and follow-ups as the save; a race retries afresh).
-            if (DeliveryWrite.Applies(db, n))
+            if (before is not null)
             {
-                await DeliveryWrite.WriteAsync(db, n, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash, ct);
+                await DeliveryWrite.WriteAsync(db, n, before, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash, ct);
                 return ReportOutcome.Recorded;
             }
             // The chain's end came with the message: the save chains onto it without asking again (a race retries afresh).
@@ -69,7 +77,7 @@ public static class DeliveryReports
 
     /// <summary>Whether the message is known (for events that carry no delivery state).</summary>
     public static async Task<bool> ExistsAsync(ParapheDbContext db, MessageRef message, CancellationToken ct) =>
-        await FindAsync(db, message with { NotificationId = Id(message.NotificationId), ProviderMessageId = Id(message.ProviderMessageId) }, ct) is not null;
+        await FindAsync(db, message with { NotificationId = Id(message.NotificationId), ProviderMessageId = Id(message.ProviderMessageId) }, tracked: false, ct) is not null;
 
     /// <summary>
     /// The message (tracked, without its events) with what a report needs beside it, in one query: its newest event
@@ -82,13 +90,14 @@ public static class DeliveryReports
     /// By Paraphe's own id when the provider echoed it and it exists, else by the provider's message id; in either case
     /// only a notification of the reporting channel.
     /// </summary>
-    private static async Task<Found?> FindAsync(ParapheDbContext db, MessageRef message, CancellationToken ct)
+    private static async Task<Found?> FindAsync(ParapheDbContext db, MessageRef message, bool tracked, CancellationToken ct)
     {
         var queries = Compiled.GetValue(db.Model, _ => new Queries());
-        if (!string.IsNullOrEmpty(message.NotificationId) && await queries.ById(db, message.NotificationId, message.Channel) is { } byId)
+        if (!string.IsNullOrEmpty(message.NotificationId)
+            && await (tracked ? queries.ById : queries.ByIdUntracked)(db, message.NotificationId, message.Channel) is { } byId)
             return byId;
         if (string.IsNullOrEmpty(message.ProviderMessageId)) return null;
-        return await queries.ByProviderId(db, message.ProviderMessageId, message.Provider, message.Channel);
+        return await (tracked ? queries.ByProviderId : queries.ByProviderIdUntracked)(db, message.ProviderMessageId, message.Provider, message.Channel);
     }
 
     /// <summary>A compiled query belongs to one model (one database provider): one set per model in use.</summary>
@@ -113,6 +122,29 @@ public static class DeliveryReports
 
         public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderId = EF.CompileAsyncQuery(
             (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters()
+                .Where(n => n.ProviderMessageId == providerMessageId && n.Provider == provider && n.Channel == channel)
+                .Select(n => new Found(n,
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
+                .FirstOrDefault());
+
+        // The same, untracked: a direct write (DeliveryWrite) needs no change tracking.
+        public readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ByIdUntracked = EF.CompileAsyncQuery(
+            (ParapheDbContext db, string id, Channel channel) => db.Notifications.IgnoreQueryFilters().AsNoTracking()
+                .Where(n => n.Id == id && n.Channel == channel)
+                .Select(n => new Found(n,
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
+                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
+                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
+                .FirstOrDefault());
+
+        public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderIdUntracked = EF.CompileAsyncQuery(
+            (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters().AsNoTracking()
                 .Where(n => n.ProviderMessageId == providerMessageId && n.Provider == provider && n.Channel == channel)
                 .Select(n => new Found(n,
                     db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),

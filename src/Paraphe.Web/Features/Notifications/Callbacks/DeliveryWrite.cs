@@ -44,63 +44,55 @@ internal static class DeliveryWrite
     public static readonly IReadOnlyList<Type> Reviewed =
         [typeof(IdempotencyCommit), typeof(DeliveryMetrics), typeof(AttentionTracker), typeof(WebhookEvents), typeof(SealingWakeUp)];
 
-    /// <summary>Whether the report just applied to <paramref name="n"/> may be written directly.</summary>
-    public static bool Applies(ParapheDbContext db, Notification n)
+    /// <summary>
+    /// Whether a report of <paramref name="status"/> may be written directly on <paramref name="db"/>: good news, no
+    /// caller's transaction, no idempotency key to commit with it, nothing else pending in the unit of work. Then the
+    /// message is read untracked (<see cref="Before"/> keeps what the write compares with).
+    /// </summary>
+    public static bool MayTry(ParapheDbContext db, DeliveryStatus status) =>
+        AttentionTracker.IsGoodNews(status) && db.Database.CurrentTransaction is null && !IdempotencyCommit.IsHolding(db)
+        && PlanOf(db).Usable && !db.ChangeTracker.HasChanges();
+
+    /// <summary>The message's columns as read, before the report changes it (what EF's snapshot would hold).</summary>
+    public static object?[] Before(ParapheDbContext db, Notification n)
     {
-        if (!AttentionTracker.IsGoodNews(n.Status) || n.ProcedureId is null || n.PendingEvents.Count != 1) return false;
-        if (db.Database.CurrentTransaction is not null || IdempotencyCommit.IsHolding(db)) return false;
-        if (!PlanOf(db).Usable) return false;
-        // Nothing else in the unit of work: the message and its new event only.
-        foreach (var e in db.ChangeTracker.Entries())
-        {
-            if (ReferenceEquals(e.Entity, n)) continue;
-            if (e.Entity is NotificationEvent { Id: 0 } ne && e.State == EntityState.Added && n.Events.Contains(ne)) continue;
-            if (e.State == EntityState.Unchanged || e.State == EntityState.Detached) continue;
-            return false;
-        }
-        return true;
+        var columns = PlanOf(db).NotificationColumns;
+        var values = new object?[columns.Length];
+        for (var i = 0; i < columns.Length; i++) values[i] = columns[i].GetGetter().GetClrValueUsingContainingEntity(n);
+        return values;
     }
 
-    /// <summary>Writes the report applied to <paramref name="n"/>, chained after (<paramref name="chainSeq"/>, <paramref name="chainHash"/>).</summary>
-    public static async Task WriteAsync(ParapheDbContext db, Notification n, int chainSeq, string chainHash, CancellationToken ct)
+    /// <summary>Writes the report applied to <paramref name="n"/> (read as <paramref name="before"/>), chained after
+    /// (<paramref name="chainSeq"/>, <paramref name="chainHash"/>).</summary>
+    public static async Task WriteAsync(ParapheDbContext db, Notification n, object?[] before, int chainSeq, string chainHash,
+        CancellationToken ct)
     {
         var plan = PlanOf(db);
         var procedureId = n.ProcedureId!;
+        if (n.PendingEvents.Count != 1) throw new InvalidOperationException("A delivery report adds one audit event.");
         var pending = n.PendingEvents[0];
         var audit = AuditEvent.Append(chainSeq, chainHash, n.AgencyId, procedureId, pending.Actor, pending.Fact, db.UtcNow);
         var added = n.Events[^1];
 
-        var builder = db.GetService<IRelationalCommandBuilderFactory>().Create();
-        var values = new Dictionary<string, object?>();
-        var sql = new StringBuilder();
-        var entry = db.Entry(n);
-        entry.DetectChanges();
-
-        // The message: its changed columns, where its concurrency token still holds what was read.
-        sql.Append("UPDATE ").Append(plan.NotificationTable).Append(" SET ");
-        var first = true;
-        foreach (var p in entry.Properties)
+        // The message's changed columns (as EF's change detection would find them), the same command for the same set.
+        var columns = plan.NotificationColumns;
+        var now = new object?[columns.Length];
+        var changed = 0L;
+        for (var i = 0; i < columns.Length; i++)
         {
-            if (!p.IsModified) continue;
-            if (!first) sql.Append(", ");
-            first = false;
-            sql.Append(plan.Column(p.Metadata)).Append(" = ").Append(Parameter(plan, builder, values, p.Metadata, p.CurrentValue));
+            now[i] = columns[i].GetGetter().GetClrValueUsingContainingEntity(n);
+            if (!Equals(now[i], before[i])) changed |= 1L << i;
         }
-        sql.Append(" WHERE ").Append(plan.Column(plan.NotificationKey)).Append(" = ")
-            .Append(Parameter(plan, builder, values, plan.NotificationKey, n.Id));
-        foreach (var token in plan.NotificationTokens)
-            sql.Append(" AND ").Append(plan.Column(token)).Append(" = ")
-                .Append(Parameter(plan, builder, values, token, entry.Property(token.Name).OriginalValue));
-        sql.Append(";\n");
-        Insert(plan, builder, values, sql, plan.Event, added, p => p.Name == nameof(NotificationEvent.NotificationId) ? n.Id : null);
-        Insert(plan, builder, values, sql, plan.Audit, audit, _ => null);
-        // SQLite: the flag read in the same transaction, after the writes — the write lock is held, so nobody commits
-        // in between: what a read right after the commit would see (PostgreSQL reads it after the commit, as before).
-        var readFlag = plan.IsSqlite;
-        if (readFlag)
-            sql.Append("SELECT ").Append(plan.AttentionColumn).Append(" FROM ").Append(plan.ProcedureTable).Append(" WHERE ")
-                .Append(plan.ProcedureKeyColumn).Append(" = ").Append(Parameter(plan, builder, values, plan.ProcedureKey, procedureId)).Append(';');
-        builder.Append(sql.ToString());
+        var command = plan.Command(changed);
+        var values = new Dictionary<string, object?>(command.Count);
+        var k = 0;
+        for (var i = 0; i < columns.Length; i++) if ((changed & (1L << i)) != 0) values[Names[k++]] = now[i];
+        values[Names[k++]] = n.Id;
+        foreach (var token in plan.NotificationTokens) values[Names[k++]] = before[Array.IndexOf(columns, token)];
+        foreach (var p in plan.EventColumns)
+            values[Names[k++]] = p.Name == nameof(NotificationEvent.NotificationId) ? n.Id : p.GetGetter().GetClrValueUsingContainingEntity(added);
+        foreach (var p in plan.AuditColumns) values[Names[k++]] = p.GetGetter().GetClrValueUsingContainingEntity(audit);
+        if (plan.IsSqlite) values[Names[k++]] = procedureId;
 
         var flagged = false;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -108,10 +100,10 @@ internal static class DeliveryWrite
             var parameters = new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), values, null, db,
                 db.GetService<IRelationalCommandDiagnosticsLogger>());
             int affected;
-            await using (var reader = await builder.Build().ExecuteReaderAsync(parameters, ct))
+            await using (var reader = await command.Command.ExecuteReaderAsync(parameters, ct))
             {
                 var r = reader.DbDataReader;
-                if (readFlag && await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
+                if (plan.IsSqlite && await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
                 while (await r.NextResultAsync(ct)) { }
                 affected = r.RecordsAffected;
             }
@@ -120,40 +112,23 @@ internal static class DeliveryWrite
             await tx.CommitAsync(ct);
         }
 
-        // Committed: the context is left as after a save of these rows (nothing pending), then the save's follow-ups.
+        // Committed (nothing of it was tracked), then the save's follow-ups.
         n.ClearPendingEvents();
-        db.ChangeTracker.Clear();
         var followUps = FollowUpsOf(db);
         if (n.Status == DeliveryStatus.Delivered) followUps.Metrics?.Committed([n]);
         if (followUps.Attention is { } attention)
         {
-            if (!readFlag) await attention.AfterCommitAsync(db, [], [procedureId], ct);
+            // SQLite read the flag in the write's transaction, after the writes: the write lock was held, so nobody
+            // committed in between — what a read right after the commit sees. PostgreSQL reads it after the commit, as before.
+            if (!plan.IsSqlite) await attention.AfterCommitAsync(db, [], [procedureId], ct);
             else if (flagged) await attention.AfterCommitAsync(db, [procedureId], [], ct);
         }
     }
 
-    private static void Insert(Plan plan, IRelationalCommandBuilder builder, Dictionary<string, object?> values, StringBuilder sql,
-        IEntityType type, object row, Func<IProperty, object?> given)
-    {
-        var columns = plan.InsertColumns[type];
-        sql.Append("INSERT INTO ").Append(plan.Table(type)).Append(" (");
-        for (var i = 0; i < columns.Count; i++) sql.Append(i == 0 ? "" : ", ").Append(plan.Column(columns[i]));
-        sql.Append(") VALUES (");
-        for (var i = 0; i < columns.Count; i++)
-        {
-            var p = columns[i];
-            sql.Append(i == 0 ? "" : ", ").Append(Parameter(plan, builder, values, p, given(p) ?? p.GetGetter().GetClrValueUsingContainingEntity(row)));
-        }
-        sql.Append(");\n");
-    }
+    private static readonly string[] Names = Enumerable.Range(0, 64).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
-    private static string Parameter(Plan plan, IRelationalCommandBuilder builder, Dictionary<string, object?> values, IProperty p, object? value)
-    {
-        var name = "p" + values.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.AddParameter(name, plan.Sql.GenerateParameterName(name), p.GetRelationalTypeMapping(), p.IsNullable);
-        values[name] = value;
-        return plan.Sql.GenerateParameterNamePlaceholder(name);
-    }
+    /// <summary>A prepared command text and its parameters (EF's relational command: immutable, reused with new values).</summary>
+    private sealed record Prepared(IRelationalCommand Command, int Count);
 
     private static readonly ConditionalWeakTable<IModel, Plan> Plans = [];
 
@@ -170,50 +145,93 @@ internal static class DeliveryWrite
 
     private static Plan PlanOf(ParapheDbContext db) => Plans.GetValue(db.Model, _ => new Plan(db));
 
-    /// <summary>Tables, columns and the follow-ups, per model (one per database provider), read from EF's own mapping.</summary>
+    /// <summary>Tables, columns and the commands, per model (one per database provider), read from EF's own mapping.</summary>
     private sealed class Plan
     {
         public Plan(ParapheDbContext db)
         {
             Sql = db.GetService<ISqlGenerationHelper>();
+            commands = db.GetService<IRelationalCommandBuilderFactory>();
             IsSqlite = db.Database.IsSqlite();
             var model = db.Model;
-            Notification = model.FindEntityType(typeof(Notification))!;
-            Event = model.FindEntityType(typeof(NotificationEvent))!;
-            Audit = model.FindEntityType(typeof(AuditEvent))!;
+            var notification = model.FindEntityType(typeof(Notification))!;
             var procedure = model.FindEntityType(typeof(Procedure))!;
-            NotificationKey = Notification.FindPrimaryKey()!.Properties.Single();
-            NotificationTokens = Notification.GetProperties().Where(p => p.IsConcurrencyToken).ToList();
-            NotificationTable = Table(Notification);
+            NotificationKey = notification.FindPrimaryKey()!.Properties.Single();
+            NotificationColumns = notification.GetProperties().Where(p => !p.IsPrimaryKey()).ToArray();
+            NotificationTokens = notification.GetProperties().Where(p => p.IsConcurrencyToken).ToList();
+            NotificationTable = Table(notification);
+            EventTable = Table(model.FindEntityType(typeof(NotificationEvent))!);
+            AuditTable = Table(model.FindEntityType(typeof(AuditEvent))!);
+            EventColumns = Inserted(model.FindEntityType(typeof(NotificationEvent))!);
+            AuditColumns = Inserted(model.FindEntityType(typeof(AuditEvent))!);
             ProcedureTable = Table(procedure);
             ProcedureKey = procedure.FindPrimaryKey()!.Properties.Single();
-            ProcedureKeyColumn = Column(ProcedureKey);
             AttentionColumn = Column(procedure.FindProperty(ProcedureAttention.Column)!);
-            foreach (var type in new[] { Event, Audit })
-                InsertColumns[type] = type.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).ToList();
             // A column the entity does not hold (a shadow property) would be written as its default: not this path.
-            Usable = InsertColumns.Values.All(c => c.All(p => !p.IsShadowProperty()))
-                     && Notification.GetProperties().All(p => p.IsPrimaryKey() || !p.IsShadowProperty());
+            Usable = NotificationColumns.Length < 63 && EventColumns.Concat(AuditColumns).Concat(NotificationColumns).All(p => !p.IsShadowProperty())
+                     && NotificationTokens.All(t => NotificationColumns.Contains(t));
         }
+
+        private static List<IProperty> Inserted(IEntityType type) =>
+            type.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).ToList();
+
+        private readonly IRelationalCommandBuilderFactory commands;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Prepared> prepared = new();
 
         public ISqlGenerationHelper Sql { get; }
         public bool IsSqlite { get; }
         public bool Usable { get; }
-        public IEntityType Notification { get; }
-        public IEntityType Event { get; }
-        public IEntityType Audit { get; }
         public IProperty NotificationKey { get; }
+        public IProperty[] NotificationColumns { get; }
         public List<IProperty> NotificationTokens { get; }
-        public string NotificationTable { get; }
-        public string ProcedureTable { get; }
-        public IProperty ProcedureKey { get; }
-        public string ProcedureKeyColumn { get; }
-        public string AttentionColumn { get; }
-        public Dictionary<IEntityType, List<IProperty>> InsertColumns { get; } = [];
+        public List<IProperty> EventColumns { get; }
+        public List<IProperty> AuditColumns { get; }
+        private string NotificationTable { get; }
+        private string EventTable { get; }
+        private string AuditTable { get; }
+        private string ProcedureTable { get; }
+        private IProperty ProcedureKey { get; }
+        private string AttentionColumn { get; }
 
-        public string Table(IEntityType type) => Sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
+        /// <summary>
+        /// The command for a set of changed columns: the update (where the concurrency token still holds what was read),
+        /// the two inserts, and on SQLite the procedure's flag; parameters in that order.
+        /// </summary>
+        public Prepared Command(long changed) => prepared.GetOrAdd(changed, Build);
 
-        public string Column(IProperty p)
+        private Prepared Build(long changed)
+        {
+            var builder = commands.Create();
+            var sql = new StringBuilder();
+            var count = 0;
+            string Parameter(IProperty p)
+            {
+                var name = Names[count++];
+                builder.AddParameter(name, Sql.GenerateParameterName(name), p.GetRelationalTypeMapping(), p.IsNullable);
+                return Sql.GenerateParameterNamePlaceholder(name);
+            }
+            sql.Append("UPDATE ").Append(NotificationTable).Append(" SET ");
+            var set = NotificationColumns.Where((_, i) => (changed & (1L << i)) != 0).ToList();
+            if (set.Count == 0) throw new InvalidOperationException("A report that changes nothing is not written.");
+            sql.AppendJoin(", ", set.Select(p => Column(p) + " = " + Parameter(p)));
+            sql.Append(" WHERE ").Append(Column(NotificationKey)).Append(" = ").Append(Parameter(NotificationKey));
+            foreach (var token in NotificationTokens) sql.Append(" AND ").Append(Column(token)).Append(" = ").Append(Parameter(token));
+            sql.Append(";\n");
+            foreach (var (table, columns) in new[] { (EventTable, EventColumns), (AuditTable, AuditColumns) })
+            {
+                sql.Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns.Select(Column)).Append(") VALUES (");
+                sql.AppendJoin(", ", columns.Select(Parameter)).Append(");\n");
+            }
+            if (IsSqlite)
+                sql.Append("SELECT ").Append(AttentionColumn).Append(" FROM ").Append(ProcedureTable).Append(" WHERE ")
+                    .Append(Column(ProcedureKey)).Append(" = ").Append(Parameter(ProcedureKey)).Append(';');
+            builder.Append(sql.ToString());
+            return new Prepared(builder.Build(), count);
+        }
+
+        private string Table(IEntityType type) => Sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
+
+        private string Column(IProperty p)
         {
             var type = (IEntityType)p.DeclaringType;
             return Sql.DelimitIdentifier(p.GetColumnName(StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema()))!);
