@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Paraphe.Data.Configurations;
+using Paraphe.Domain.Notifications;
+using Paraphe.Testing.Simulators;
+using Paraphe.Web.Features.Notifications.Callbacks;
+using Paraphe.Web.Platform.Observability;
+using Paraphe.Web.Tests.Infrastructure;
+using Paraphe.Web.Tests.Sms;
+
+namespace Paraphe.Web.Tests.Callbacks;
+
+/// <summary>
+/// Good news from a provider (`sent`, `delivered`) is written without EF's save (issue 12, <see cref="DeliveryWrite"/>):
+/// what the save's interceptors did must still happen — « À corriger » computed again for a flagged procedure, the
+/// delivery metric, webhooks exactly as before (none for a delivery; <c>signer.unreachable</c> after failures, which
+/// still go through the save) — and a new save interceptor must be reviewed against that path.
+/// (Repeats and racing callbacks on one chain: <see cref="CallbackIngestion"/>, which now runs through this path.)
+/// </summary>
+public abstract class DeliveryWriteGuarantees(SmsApp app)
+{
+    private readonly HttpClient callbacks = app.CreateClient();
+
+    private async Task<List<Notification>> AllSentAsync(string procedureId, int count)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var sent = await app.DbAsync(db => db.Notifications.IgnoreQueryFilters().AsNoTracking()
+                .Where(n => n.ProcedureId == procedureId && n.Status == DeliveryStatus.Sent).ToListAsync());
+            if (sent.Count >= count) return sent;
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
+                throw new Xunit.Sdk.XunitException($"{sent.Count} of {count} messages of {procedureId} sent after 60 s.");
+            await Task.Delay(50);
+        }
+    }
+
+    private static TwilioSimulator.Sms Sms(Notification n) => new(n.ProviderMessageId!, n.To, "Paraphe", "",
+        $"{ParapheApp.PublicBaseUrl}/callbacks/sms/twilio?n={n.Id}");
+
+    private async Task CallbackAsync(Notification sms, string status, string? errorCode = null) =>
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Twilio.CallbackAsync(Sms(sms), status, callbacks, errorCode)).StatusCode);
+
+    private Task<bool> FlaggedAsync(string procedureId) => app.DbAsync(db => db.Procedures.IgnoreQueryFilters()
+        .Where(p => p.Id == procedureId).Select(p => EF.Property<bool>(p, ProcedureAttention.Column)).SingleAsync());
+
+    private Task<ReportOutcome> EmailAsync(Notification email, DeliveryStatus status, DeliveryFailure failure = DeliveryFailure.None) =>
+        app.DbAsync(db => DeliveryReports.RecordAsync(db, new MessageRef(email.Provider!, email.Id, null, Channel.Email),
+            new DeliveryReport(status, app.Clock.GetUtcNow().UtcDateTime, status == DeliveryStatus.Failed ? "550 5.1.1 inconnu" : "remis",
+                failure, Provider: email.Provider), CancellationToken.None));
+
+    [Fact]
+    public async Task AFlaggedProcedureIsComputedAgainAfterADirectlyWrittenDeliveryAndAFailureStillFlagsOne()
+    {
+        // Flagged (a stale value, what a failed update leaves): the delivery, written directly, computes it again.
+        var stale = await app.LaunchForAsync(Api.UniqueMobile());
+        var staleSms = (await AllSentAsync(stale, 2)).Single(n => n.Channel == Channel.Sms);
+        await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == stale)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), true)));
+        await CallbackAsync(staleSms, "delivered");
+        Assert.False(await FlaggedAsync(stale), "a delivery must compute a flagged procedure again (and clear a stale flag)");
+
+        // Not flagged: good news leaves it so.
+        var fine = await app.LaunchForAsync(Api.UniqueMobile());
+        var fineSms = (await AllSentAsync(fine, 2)).Single(n => n.Channel == Channel.Sms);
+        await CallbackAsync(fineSms, "delivered");
+        Assert.False(await FlaggedAsync(fine));
+
+        // Bad news (the save, as before) flags it; a repeat of good news on the failed message changes nothing.
+        var bad = await app.LaunchForAsync(Api.UniqueMobile());
+        var sent = await AllSentAsync(bad, 2);
+        Assert.Equal(ReportOutcome.Recorded, await EmailAsync(sent.Single(n => n.Channel == Channel.Email), DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown));
+        Assert.True(await FlaggedAsync(bad), "a hard bounce must flag the procedure « À corriger »");
+        Assert.True((await app.Api().AuditAsync(bad)).GetProperty("valid").GetBoolean());
+        Assert.True((await app.Api().AuditAsync(stale)).GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ADirectlyWrittenDeliveryIsMeasuredOnceAndARepeatIsNot()
+    {
+        var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
+        var sms = (await AllSentAsync(procedureId, 2)).Single(n => n.Channel == Channel.Sms);
+        var instance = app.Services.GetRequiredService<ParapheMetrics>().Instance;
+        var measured = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ParapheMetrics.MeterName && instrument.Name == "paraphe.messages.delivery.duration"
+                && instrument.Meter.Tags?.Any(t => t.Key == ParapheMetrics.InstanceTag && (string?)t.Value == instance) == true)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "channel" && (string?)tag.Value == "sms") Interlocked.Increment(ref measured);
+        });
+        listener.Start();
+
+        await CallbackAsync(sms, "delivered");
+        var once = Volatile.Read(ref measured);
+        await CallbackAsync(sms, "delivered");
+
+        Assert.True(once == 1, $"the delivered callback recorded {once} times from queue to delivery, expected one");
+        Assert.Equal(once, Volatile.Read(ref measured)); // the repeat wrote nothing and measured nothing
+        Assert.Single(await app.AuditTypesAsync(procedureId), t => t == "notification.delivered");
+    }
+
+    [Fact]
+    public async Task WebhooksSeeDeliveryEventsAsBefore()
+    {
+        var all = new[] { "procedure.launched", "procedure.completed", "procedure.sealed", "procedure.cancelled", "procedure.declined",
+            "procedure.expired", "signer.opened", "signer.signed", "signer.declined", "signer.unreachable" };
+        var endpoint = (await Expect.JsonAsync(await app.Api().PostAsync("/api/v1/webhooks",
+            new { url = "https://crm.invalid/paraphe-delivery", events = all }), HttpStatusCode.Created)).Str("id");
+        try
+        {
+            Task<List<string>> TypesAsync(string procedureId) => app.DbAsync(db => db.WebhookDeliveries.IgnoreQueryFilters()
+                .Where(d => d.ProcedureId == procedureId).Select(d => d.Type).ToListAsync());
+
+            // Good news written directly: no webhook (no delivery event is published), as through the save.
+            var good = await app.LaunchForAsync(Api.UniqueMobile());
+            var goodSent = await AllSentAsync(good, 2);
+            var before = await TypesAsync(good);
+            Assert.Contains("procedure.launched", before);
+            await CallbackAsync(goodSent.Single(n => n.Channel == Channel.Sms), "delivered");
+            Assert.Equal(ReportOutcome.Recorded, await EmailAsync(goodSent.Single(n => n.Channel == Channel.Email), DeliveryStatus.Delivered));
+            Assert.Equal(before.Order(), (await TypesAsync(good)).Order());
+
+            // Every channel of the signer failed (a hard bounce, then an unknown number by Twilio): signer.unreachable.
+            var bad = await app.LaunchForAsync(Api.UniqueMobile());
+            var badSent = await AllSentAsync(bad, 2);
+            Assert.Equal(ReportOutcome.Recorded, await EmailAsync(badSent.Single(n => n.Channel == Channel.Email), DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown));
+            await CallbackAsync(badSent.Single(n => n.Channel == Channel.Sms), "undelivered", "30005");
+            Assert.Single(await TypesAsync(bad), t => t == "signer.unreachable");
+        }
+        finally
+        {
+            await app.Api().DeleteAsync($"/api/v1/webhooks/{endpoint}");
+        }
+    }
+
+    [Fact]
+    public void DeliveryWriteKnowsEverySaveInterceptor()
+    {
+        // A new save interceptor may react to a delivery change: DeliveryWrite must then reproduce it (or send such
+        // changes through the save) before it joins this list.
+        var registered = app.Services.GetServices<IInterceptor>().OfType<ISaveChangesInterceptor>().Select(i => i.GetType()).ToHashSet();
+        Assert.Empty(registered.Except(DeliveryWrite.Reviewed).Select(t => t.FullName));
+    }
+}
+
+public sealed class DeliveryWriteGuaranteesOnSqlite(TwilioSqliteApp app) : DeliveryWriteGuarantees(app), IClassFixture<TwilioSqliteApp>;
+
+public sealed class DeliveryWriteGuaranteesOnPostgres(TwilioPostgresApp app) : DeliveryWriteGuarantees(app), IClassFixture<TwilioPostgresApp>;
