@@ -100,10 +100,15 @@ internal static class DeliveryWrite
             var parameters = new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), values, null, db,
                 db.GetService<IRelationalCommandDiagnosticsLogger>());
             int affected;
-            await using (var reader = await command.Command.ExecuteReaderAsync(parameters, ct))
+            if (!plan.IsSqlite)
+                // PostgreSQL: no row to read back; Npgsql consumes every result (and a failed statement's error) itself.
+                affected = await command.Command.ExecuteNonQueryAsync(parameters, ct);
+            else
             {
+                // SQLite runs the writes up to the SELECT inside ExecuteReader (a refused row throws there).
+                await using var reader = await command.Command.ExecuteReaderAsync(parameters, ct);
                 var r = reader.DbDataReader;
-                if (plan.IsSqlite && await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
+                if (await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
                 while (await r.NextResultAsync(ct)) { }
                 affected = r.RecordsAffected;
             }
