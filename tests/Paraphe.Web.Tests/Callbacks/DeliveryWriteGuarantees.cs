@@ -144,6 +144,36 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
     }
 
     [Fact]
+    public async Task RacingDeliveriesOnFewChainsAreEachRecordedOnceOnValidChains()
+    {
+        // Four procedures, six messages each, every delivery sent three times at once: most writes lose the race for
+        // their chain's end (the unique index refuses the row) or for their message, roll back and retry afresh.
+        var procedures = new List<string>();
+        for (var i = 0; i < 4; i++) procedures.Add((await app.Api().LaunchedAsync("remote", signers: 3)).Procedure.Str("id"));
+        var sent = new List<Notification>();
+        foreach (var id in procedures) sent.AddRange(await AllSentAsync(id, 6));
+
+        var at = app.Clock.GetUtcNow().UtcDateTime;
+        var work = sent.SelectMany(n => Enumerable.Repeat(n, 3)).Select(n => n.Channel == Channel.Sms
+            ? (Func<Task>)(() => CallbackAsync(n, "delivered"))
+            : () => app.DbAsync(db => DeliveryReports.RecordAsync(db, new MessageRef(n.Provider!, n.Id, null, Channel.Email),
+                new DeliveryReport(DeliveryStatus.Delivered, at, "remis", Provider: n.Provider), CancellationToken.None))).ToList();
+        await Task.WhenAll(work.Select(w => Task.Run(w)));
+
+        foreach (var id in procedures)
+        {
+            var stored = await app.DbAsync(db => db.Notifications.IgnoreQueryFilters().AsNoTracking().Include(n => n.Events)
+                .Where(n => n.ProcedureId == id && n.Purpose == Purpose.Invitation).ToListAsync());
+            Assert.All(stored, n => Assert.Single(n.Events, e => e.Status == DeliveryStatus.Delivered));
+            var seqs = await app.DbAsync(db => db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == id)
+                .OrderBy(a => a.Seq).Select(a => a.Seq).ToListAsync());
+            Assert.Equal(Enumerable.Range(1, seqs.Count), seqs);
+            Assert.Equal(6, (await app.AuditTypesAsync(id)).Count(t => t == "notification.delivered"));
+            Assert.True((await app.Api().AuditAsync(id)).GetProperty("valid").GetBoolean());
+        }
+    }
+
+    [Fact]
     public void DeliveryWriteKnowsEverySaveInterceptor()
     {
         // A new save interceptor may react to a delivery change: DeliveryWrite must then reproduce it (or send such

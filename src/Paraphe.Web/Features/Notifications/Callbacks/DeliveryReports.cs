@@ -37,12 +37,15 @@ public static class DeliveryReports
             // Good news for a context with nothing else to save: read untracked and written directly (DeliveryWrite).
             var direct = DeliveryWrite.MayTry(db, report.Status);
             if (await FindAsync(db, message, tracked: !direct, ct) is not { } found) return ReportOutcome.Unmatched;
-            var n = found.Notification;
-            if (direct && n.ProcedureId is null)
+            if (direct && found.Notification.ProcedureId is null)
             {
-                db.Attach(n); // an account email: no audit trail, through the save as before (tracked from its read state)
+                // An account email (no audit trail): through the save as before, read again tracked (never attached:
+                // the context may already track that message from an earlier report).
                 direct = false;
+                if (await FindAsync(db, message, tracked: true, ct) is not { } again) return ReportOutcome.Unmatched;
+                found = again;
             }
+            var n = found.Notification;
             if (found.LastStatus is { } status) n.LoadedWithLastEvent(status, found.LastAt ?? default, found.LastDetail);
             var before = direct ? DeliveryWrite.Before(db, n) : null;
             // A repeat (or a stale report) is answered from this one read: no write, no event.
