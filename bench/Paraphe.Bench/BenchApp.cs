@@ -92,7 +92,10 @@ public sealed class BenchApp : IAsyncDisposable
         IdempotencyMiddleware.AddIdempotency(services);
         Paraphe.Web.Platform.Observability.ObservabilitySetup.AddObservability(builder);
         ContextLeases.AddParapheDbContext(services, (sp, o) => o.Use(provider, connectionString) // pooled, as the app
-            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
+            // PARAPHE_BENCH_NO_APP_INTERCEPTORS=1: without the app's save interceptors — a measurement of their share
+            // only (docs/PERFORMANCE.md, « create + launch », third round), never a figure of Paraphe.
+            .AddInterceptors(Environment.GetEnvironmentVariable("PARAPHE_BENCH_NO_APP_INTERCEPTORS") == "1"
+                ? [] : sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
             .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance));
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
