@@ -44,9 +44,9 @@ public static class ListProcedures
         int? pageSize, bool? needsAttention, CancellationToken ct) =>
         Map(await LoadAsync(db, status, q, page, pageSize, needsAttention, ct), db.UtcNow);
 
-    /// <summary>What a page's items are made of, read in four queries (count, page, the page's messages with their events,
-    /// the page's sealing jobs), untracked.</summary>
-    public sealed record PageData(Paged<Procedure> Procedures, ILookup<string?, Notification> Notifications,
+    /// <summary>What a page's items are made of, read in five queries (count, page, the page's messages, their events,
+    /// the page's sealing jobs), untracked; the messages and events as rows (<see cref="ListedMessages"/>).</summary>
+    public sealed record PageData(Paged<Procedure> Procedures, ILookup<string?, ListedMessage> Notifications,
         IReadOnlyDictionary<string, SealingJob> Jobs);
 
     public static async Task<PageData> LoadAsync(ParapheDbContext db, string? status, string? q, int? page, int? pageSize,
@@ -56,9 +56,7 @@ public static class ListProcedures
         var result = await Paged<Procedure>.OfAsync(query, page, pageSize, p => p, ct);
         var ids = result.Items.Select(p => p.Id).ToList();
         // Each item's messages in the order `GET /procedures/{id}` gives them (oldest first, then by id).
-        var notifications = (await db.Notifications.AsNoTracking().Include(n => n.Events)
-            .Where(n => ids.Contains(n.ProcedureId!)).ToListAsync(ct))
-            .OrderBy(n => n.CreatedAt).ThenBy(n => n.Id, StringComparer.Ordinal).ToLookup(n => n.ProcedureId);
+        var notifications = await ListedMessages.ForAsync(db, ids, ct);
         var jobs = await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
         return new PageData(result, notifications, jobs);
     }
