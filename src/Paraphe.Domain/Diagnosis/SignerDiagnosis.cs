@@ -309,7 +309,15 @@ public static partial class SignerDiagnosis
     private static DateTime FirstAt(IMessageFacts n, params DeliveryStatus[] statuses) =>
         n.Events.Where(e => statuses.Contains(e.Status)).Select(e => (DateTime?)e.At).Min() ?? n.UpdatedAt;
 
-    private static string? LastDetail(IMessageFacts n) => n.Events.Count == 0 ? null : n.Events[^1].Detail;
+    /// <summary>The newest event's words, whatever order the events were read in (stored ids grow; unsaved ones, id 0,
+    /// come last): PostgreSQL returns a message's included events in no set order, the list's rows by id.</summary>
+    private static string? LastDetail(IMessageFacts n)
+    {
+        IDeliveryEventFacts? last = null;
+        foreach (var e in n.Events)
+            if (last is null || e.Id == 0 || (last.Id != 0 && e.Id > last.Id)) last = e;
+        return last?.Detail;
+    }
 
     private static string Detail(string? detail) => string.IsNullOrWhiteSpace(detail) ? "" : $" ({detail.Trim()})";
 
