@@ -71,15 +71,17 @@ public static class ListPageBench
                     ("GET /api/v1/procedures/{id}", $"/api/v1/procedures/{one}"),
                 };
                 using var commands = new CommandListener();
-                await SettleAsync(commands);
+                // PARAPHE_BENCH_LIST_PHASES=1 (profiling): only the page built in phases, no requests, no waiting.
+                var phasesOnly = Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_PHASES") == "1";
+                if (!phasesOnly) await SettleAsync(commands);
                 var samples = requests.ToDictionary(r => r.Name, _ => new List<double>());
                 var cpu = requests.ToDictionary(r => r.Name, _ => TimeSpan.Zero);
                 var allocated = requests.ToDictionary(r => r.Name, _ => 0L);
                 var sent = requests.ToDictionary(r => r.Name, _ => 0L);
                 var bodies = new Dictionary<string, byte[]>();
                 foreach (var (name, path) in requests)
-                    for (var i = 0; i < 20; i++) bodies[name] = await GetAsync(api, path);
-                for (var round = 0; round < Rounds; round++)
+                    for (var i = 0; i < (phasesOnly ? 1 : 20); i++) bodies[name] = await GetAsync(api, path);
+                for (var round = 0; round < (phasesOnly ? 0 : Rounds); round++)
                     foreach (var (name, path) in requests)
                     {
                         var before = Process.GetCurrentProcess().TotalProcessorTime;
@@ -96,7 +98,7 @@ public static class ListPageBench
                         sent[name] += commands.Count - count;
                     }
                 breakdowns.Add((database, await BreakdownAsync(app)));
-                foreach (var (name, _) in requests)
+                foreach (var (name, _) in phasesOnly ? [] : requests)
                 {
                     var all = samples[name].Order().ToList();
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -111,7 +113,7 @@ public static class ListPageBench
             }
         }
         Console.WriteLine();
-        Console.WriteLine("Where a page's CPU goes (the same page built in phases, 100 times each, one thread; CPU: the whole process):");
+        Console.WriteLine("Where a page's CPU goes (the same page built in phases, 3 interleaved rounds of 100 each, one thread; CPU: the whole process; the driver's statements of `ListedMessages` are not in the commands column, which counts EF's):");
         Console.WriteLine();
         Console.WriteLine("| database | phase | CPU ms/page | KB allocated/page | commands/page |");
         Console.WriteLine("|---|---|---:|---:|---:|");
@@ -126,7 +128,8 @@ public static class ListPageBench
     /// <summary>The list's page built in its phases: the reads, the items (diagnosis included), the JSON.</summary>
     private static async Task<List<(string, double, double, double)>> BreakdownAsync(App app)
     {
-        const int N = 100;
+        var n = Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_N");
+        var N = n is { Length: > 0 } ? int.Parse(n, CultureInfo.InvariantCulture) : 100;
         var rows = new List<(string, double, double, double)>();
         using var commands = new CommandListener();
         await using var scope = app.Services.CreateAsyncScope();
@@ -140,16 +143,9 @@ public static class ListPageBench
         ListProcedures.PageData? data = null;
         Paged<ProcedureResponse>? page = null;
         var now = DateTime.UtcNow;
-        async Task Measure(string phase, Func<Task> run)
-        {
-            for (var i = 0; i < 5; i++) await run();
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var bytes = GC.GetTotalAllocatedBytes(precise: false);
-            var count = commands.Count;
-            for (var i = 0; i < N; i++) await run();
-            rows.Add((phase, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / N,
-                (GC.GetTotalAllocatedBytes(precise: false) - bytes) / 1024.0 / N, (double)(commands.Count - count) / N));
-        }
+        // Each phase runs N times per round, the phases interleaved over 3 rounds (a burst of load hurts them alike).
+        var phases = new List<(string Phase, Func<Task> Run)>();
+        void Phase(string phase, Func<Task> run) => phases.Add((phase, run));
         if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_SQL") == "1")
         {
             commands.Print = true;
@@ -157,17 +153,51 @@ public static class ListPageBench
             await ListProcedures.LoadAsync(db, null, null, 1, 50, null, CancellationToken.None);
             commands.Print = false;
         }
-        await Measure("reads (`ListProcedures.LoadAsync`: count, page, messages + events, sealing jobs; a fresh DbContext each)", async () =>
+        List<string> ids;
+        await using (var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System))
+            ids = (await ListProcedures.LoadAsync(db, null, null, 1, 50, null, CancellationToken.None)).Procedures.Items.Select(p => p.Id).ToList();
+        Phase("reads (`ListProcedures.LoadAsync`: count, page, messages, events, sealing jobs; a fresh DbContext each)", async () =>
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             data = await ListProcedures.LoadAsync(db, null, null, 1, 50, null, CancellationToken.None);
         });
-        await Measure("items (`ListProcedures.Map`: 50 representations, each signer's diagnosis)", () =>
+        Phase("  reads: count + the page's procedures (entities; signers and codes auto-included)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await Paged<Paraphe.Domain.Procedures.Procedure>.OfAsync(ListProcedures.Query(db, null, null).AsNoTracking(), 1, 50, p => p, CancellationToken.None);
+        });
+        Phase("    (the same page without the signers' codes: auto-includes off, signers included; for the ratio)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await Paged<Paraphe.Domain.Procedures.Procedure>.OfAsync(ListProcedures.Query(db, null, null).AsNoTracking().IgnoreAutoIncludes()
+                .Include(p => p.Signers), 1, 50, p => p, CancellationToken.None);
+        });
+        Phase("  reads: messages + events as rows (`ListedMessages.ForAsync`: 2 statements through the driver)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListedMessages.ForAsync(db, ids, CancellationToken.None);
+        });
+        Phase("  reads: messages + events as round 2 read them (entities, events included; for the ratio)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await db.Notifications.AsNoTracking().Include(x => x.Events).Where(x => ids.Contains(x.ProcedureId!)).ToListAsync();
+        });
+        Phase("    (the same rows as EF projections would read them, for the ratio)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ProjectedMessagesAsync(db, ids);
+        });
+        Phase("  reads: sealing jobs", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId);
+        });
+        Phase("items (`ListProcedures.Map`: 50 representations, each signer's diagnosis)", () =>
         {
             page = ListProcedures.Map(data!, now);
             return Task.CompletedTask;
         });
-        await Measure("  of which the contact checks (`ContactChecks`: each signer's email and mobile, as the diagnosis runs them)", () =>
+        Phase("  of which the contact checks (`ContactChecks`: each signer's email and mobile, as the diagnosis runs them)", () =>
         {
             foreach (var p in data!.Procedures.Items)
                 foreach (var signer in p.Signers)
@@ -177,11 +207,31 @@ public static class ListPageBench
                 }
             return Task.CompletedTask;
         });
-        await Measure("JSON (the app's `JsonOptions`, UTF-8 bytes)", () =>
+        Phase("JSON (the app's `JsonOptions`, UTF-8 bytes)", () =>
         {
             JsonSerializer.SerializeToUtf8Bytes(page!, json);
             return Task.CompletedTask;
         });
+        foreach (var (_, run) in phases) for (var i = 0; i < 5; i++) await run();
+        var totals = phases.ToDictionary(x => x.Phase, _ => (Cpu: TimeSpan.Zero, Bytes: 0L, Commands: 0L));
+        const int Rounds = 3;
+        for (var round = 0; round < Rounds; round++)
+            foreach (var (phase, run) in phases)
+            {
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var bytes = GC.GetTotalAllocatedBytes(precise: false);
+                var count = commands.Count;
+                for (var i = 0; i < N; i++) await run();
+                var t = totals[phase];
+                totals[phase] = (t.Cpu + Process.GetCurrentProcess().TotalProcessorTime - cpu, t.Bytes + GC.GetTotalAllocatedBytes(precise: false) - bytes,
+                    t.Commands + commands.Count - count);
+            }
+        if (commands.Compiled > 0) Console.Error.WriteLine($"[list-page] {commands.Compiled} queries compiled while measuring (EF's query cache missed)");
+        foreach (var (phase, _) in phases)
+        {
+            var (cpu, bytes, sent) = totals[phase];
+            rows.Add((phase, cpu.TotalMilliseconds / N / Rounds, bytes / 1024.0 / N / Rounds, (double)sent / N / Rounds));
+        }
         return rows;
     }
 
@@ -196,6 +246,26 @@ public static class ListPageBench
             await Task.Delay(1000);
             quiet = commands.Count - before < 3 ? quiet + 1 : 0;
         }
+    }
+
+    /// <summary>The same rows as EF projections (no tracking, no include): what the driver path is compared with.</summary>
+    private static async Task<int> ProjectedMessagesAsync(ParapheDbContext db, List<string> ids)
+    {
+        var messages = await db.Notifications.AsNoTracking().Where(n => ids.Contains(n.ProcedureId!))
+            .Select(n => new ListedMessage
+            {
+                Id = n.Id, ProcedureId = n.ProcedureId, SignerId = n.SignerId, Channel = n.Channel, Purpose = n.Purpose, To = n.To,
+                Status = n.Status, Error = n.Error, FailureKind = n.FailureKind, CreatedAt = n.CreatedAt, UpdatedAt = n.UpdatedAt,
+                NextAttemptAt = n.NextAttemptAt,
+            }).ToListAsync();
+        var events = await (from n in db.Notifications.AsNoTracking()
+                            where ids.Contains(n.ProcedureId!)
+                            join e in db.NotificationEvents.AsNoTracking() on n.Id equals e.NotificationId
+                            select new { e.NotificationId, e.Id, e.Status, e.At, e.Detail }).ToListAsync();
+        var byId = messages.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        foreach (var e in events.OrderBy(e => e.Id))
+            if (byId.TryGetValue(e.NotificationId, out var message)) message.Timeline.Add(new ListedEvent(e.Id, e.Status, e.At, e.Detail));
+        return byId.Count;
     }
 
     private sealed class FixedTenant(string agency) : ITenant
@@ -286,6 +356,9 @@ public static class ListPageBench
 
         public CommandListener() => _all = DiagnosticListener.AllListeners.Subscribe(this);
         public long Count => Interlocked.Read(ref _count);
+        private long _compiled;
+        /// <summary>Queries EF compiled (its query cache missed).</summary>
+        public long Compiled => Interlocked.Read(ref _compiled);
         public bool Print { get; set; }
 
         public void OnNext(DiagnosticListener value)
@@ -295,6 +368,7 @@ public static class ListPageBench
 
         public void OnNext(KeyValuePair<string, object?> value)
         {
+            if (value.Key == "Microsoft.EntityFrameworkCore.Query.QueryCompilationStarting") Interlocked.Increment(ref _compiled);
             if (value.Key != "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted") return;
             Interlocked.Increment(ref _count);
             if (Print && value.Value is Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData e)

@@ -11,7 +11,7 @@ namespace Paraphe.Domain.Diagnosis;
 /// </summary>
 /// <param name="EmailBad">the failed message that proves the email bad, or null.</param>
 /// <param name="SmsBad">the failed message that proves the mobile bad, or null.</param>
-public sealed record ChannelHealth(Notification? EmailBad, Notification? SmsBad)
+public sealed record ChannelHealth(IMessageFacts? EmailBad, IMessageFacts? SmsBad)
 {
     public bool EmailKnownBad => EmailBad is not null;
     public bool SmsKnownBad => SmsBad is not null;
@@ -23,17 +23,17 @@ public sealed record ChannelHealth(Notification? EmailBad, Notification? SmsBad)
     public IReadOnlyList<Channel> UsableChannels =>
         Unreachable ? [] : EmailKnownBad ? [Channel.Sms] : SmsKnownBad ? [Channel.Email] : [Channel.Email, Channel.Sms];
 
-    public static ChannelHealth Of(Signer signer, IEnumerable<Notification> messages) =>
+    public static ChannelHealth Of(Signer signer, IEnumerable<IMessageFacts> messages) =>
         Of(signer.Email, signer.Mobile, messages.Where(n => n.SignerId == signer.Id).ToList());
 
-    public static ChannelHealth Of(string email, string mobile, IReadOnlyCollection<Notification> signerMessages) =>
+    public static ChannelHealth Of(string email, string mobile, IReadOnlyCollection<IMessageFacts> signerMessages) =>
         new(KnownBad(signerMessages, Channel.Email, email), KnownBad(signerMessages, Channel.Sms, mobile));
 
     /// <summary>The message proving <paramref name="address"/> bad on that channel, oldest to newest, or null.</summary>
-    public static Notification? KnownBad(IEnumerable<Notification> messages, Channel channel, string address)
+    public static IMessageFacts? KnownBad(IEnumerable<IMessageFacts> messages, Channel channel, string address)
     {
         if (string.IsNullOrWhiteSpace(address)) return null;
-        Notification? bad = null;
+        IMessageFacts? bad = null;
         foreach (var n in messages.Where(n => n.Channel == channel && SameAddress(n.To, address))
                      .OrderBy(n => n.CreatedAt).ThenBy(n => n.Id, StringComparer.Ordinal))
         {
@@ -52,14 +52,14 @@ public sealed record ChannelHealth(Notification? EmailBad, Notification? SmsBad)
     };
 
     /// <summary>Why the email is bad, for the agent (« l'adresse email n'existe pas »).</summary>
-    public static string EmailReason(Notification bad) => bad.FailureKind switch
+    public static string EmailReason(IMessageFacts bad) => bad.FailureKind switch
     {
         DeliveryFailure.Blocked or DeliveryFailure.SpamComplaint => "la messagerie du client refuse nos emails",
         _ => "l'adresse email n'existe pas",
     };
 
     /// <summary>Why the mobile is bad, for the agent (« le numéro de mobile n'existe pas »).</summary>
-    public static string SmsReason(Notification bad) => bad.FailureKind switch
+    public static string SmsReason(IMessageFacts bad) => bad.FailureKind switch
     {
         DeliveryFailure.SmsLandline => "le numéro est une ligne fixe, qui ne reçoit pas de SMS",
         _ => "le numéro de mobile n'existe pas",

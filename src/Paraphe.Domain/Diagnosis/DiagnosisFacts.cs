@@ -12,14 +12,14 @@ namespace Paraphe.Domain.Diagnosis;
 /// </summary>
 public sealed record DiagnosisFacts(
     ProcedureMode Mode, ProcedureStatus ProcedureStatus, SignerStatus SignerStatus, DateTime? OpenedAt,
-    string Email, string Mobile, IReadOnlyList<Notification> Notifications, ProviderOutage? Outage, OtpLock? OtpLock = null,
+    string Email, string Mobile, IReadOnlyList<IMessageFacts> Notifications, ProviderOutage? Outage, OtpLock? OtpLock = null,
     IReadOnlyList<string>? WaitingFor = null)
 {
     /// <param name="procedureNotifications">all the procedure's notifications (the signer's are picked out).</param>
-    public static DiagnosisFacts Of(Procedure procedure, Signer signer, IReadOnlyCollection<Notification> procedureNotifications) =>
+    public static DiagnosisFacts Of(Procedure procedure, Signer signer, IReadOnlyCollection<IMessageFacts> procedureNotifications) =>
         Of(procedure, signer, procedureNotifications, ProviderOutage.Detect(procedureNotifications));
 
-    public static DiagnosisFacts Of(Procedure procedure, Signer signer, IEnumerable<Notification> procedureNotifications,
+    public static DiagnosisFacts Of(Procedure procedure, Signer signer, IEnumerable<IMessageFacts> procedureNotifications,
         ProviderOutage? outage) =>
         new(procedure.Mode, procedure.Status, signer.Status, signer.OpenedAt, signer.Email, signer.Mobile,
             procedureNotifications.Where(n => n.SignerId == signer.Id).ToList(), outage,
@@ -40,7 +40,7 @@ public sealed record OtpLock(DateTime At, int CodesSent, int WrongEntries);
 /// <param name="NextAttemptAt">the next retry, or null when Paraphe gave up on every message.</param>
 public sealed record ProviderOutage(string? Error, DateTime Since, DateTime? NextAttemptAt)
 {
-    public static ProviderOutage? Detect(IReadOnlyCollection<Notification> procedureNotifications)
+    public static ProviderOutage? Detect(IReadOnlyCollection<IMessageFacts> procedureNotifications)
     {
         if (procedureNotifications.Count == 0 || procedureNotifications.Any(Left)) return null;
         var waiting = procedureNotifications.All(n =>
@@ -52,12 +52,12 @@ public sealed record ProviderOutage(string? Error, DateTime Since, DateTime? Nex
         var since = failing.SelectMany(n => n.Events)
             .Where(e => e.Status is DeliveryStatus.Deferred or DeliveryStatus.Failed)
             .Select(e => e.At).DefaultIfEmpty(last.UpdatedAt).Min();
-        var retries = procedureNotifications.Where(n => !n.IsFinal).Select(n => (DateTime?)n.NextAttemptAt).Min();
+        var retries = procedureNotifications.Where(n => !n.IsFinal()).Select(n => (DateTime?)n.NextAttemptAt).Min();
         return new ProviderOutage(last.Error, since, retries);
     }
 
     /// <summary>A provider took it at some point (accepted, delivered, or bounced after being accepted).</summary>
-    private static bool Left(Notification n) =>
+    private static bool Left(IMessageFacts n) =>
         n.Status is DeliveryStatus.Sent or DeliveryStatus.Delivered
         || n.Events.Any(e => e.Status is DeliveryStatus.Sent or DeliveryStatus.Delivered);
 }

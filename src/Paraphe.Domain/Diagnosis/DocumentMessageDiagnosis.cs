@@ -8,7 +8,7 @@ namespace Paraphe.Domain.Diagnosis;
 /// </summary>
 public static class DocumentMessageDiagnosis
 {
-    public static Finding For(Notification n)
+    public static Finding For(IMessageFacts n)
     {
         var who = n.Purpose == Purpose.Notary ? "l'étude notariale" : "le destinataire";
         return (n.Status, n.FailureKind) switch

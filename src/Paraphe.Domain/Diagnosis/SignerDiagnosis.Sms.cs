@@ -5,7 +5,7 @@ namespace Paraphe.Domain.Diagnosis;
 /// <summary>The SMS side of the diagnosis: failures, overseas numbers.</summary>
 public static partial class SignerDiagnosis
 {
-    private static IEnumerable<Finding> SmsFindings(Context c, List<Notification> messages)
+    private static IEnumerable<Finding> SmsFindings(Context c, List<IMessageFacts> messages)
     {
         var region = c.MobileCheck.Region;
         var overseas = region is not null && region != MainlandFrance;
@@ -47,7 +47,7 @@ public static partial class SignerDiagnosis
         }
     }
 
-    private static Finding? SmsFailure(Context c, Notification n, bool overseas, string? region)
+    private static Finding? SmsFailure(Context c, IMessageFacts n, bool overseas, string? region)
     {
         var severity = c.FailureSeverity;
         switch (n.FailureKind)
@@ -83,7 +83,7 @@ public static partial class SignerDiagnosis
         return null;
     }
 
-    private static string? SmsReason(Notification n) => n.FailureKind switch
+    private static string? SmsReason(IMessageFacts n) => n.FailureKind switch
     {
         DeliveryFailure.SmsUnreachable => "téléphone éteint ou hors réseau trop longtemps",
         DeliveryFailure.SmsFiltered => "message filtré par l'opérateur",

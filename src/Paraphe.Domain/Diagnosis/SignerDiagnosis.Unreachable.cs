@@ -30,7 +30,7 @@ public static partial class SignerDiagnosis
     /// The channel's newest link message when it failed on the way to the client (not on our side: an outage is its own
     /// finding) and no message on that channel was ever delivered.
     /// </summary>
-    private static Notification? LastFailure(Context c, Channel channel)
+    private static IMessageFacts? LastFailure(Context c, Channel channel)
     {
         var messages = LinkMessages(c.Facts, channel);
         if (messages.Count == 0 || messages.Any(n => n.Status == DeliveryStatus.Delivered)) return null;

@@ -27,7 +27,7 @@ public static partial class SignerDiagnosis
 
     /// <summary>The diagnosis of every signer of a procedure, by signer id (the outage is computed once).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<Finding>> ForProcedure(Procedure procedure,
-        IReadOnlyCollection<Notification> notifications, DateTime now)
+        IReadOnlyCollection<IMessageFacts> notifications, DateTime now)
     {
         var outage = ProviderOutage.Detect(notifications);
         return procedure.Signers.ToDictionary(s => s.Id,
@@ -110,13 +110,13 @@ public static partial class SignerDiagnosis
     }
 
     /// <summary>The messages that carry the signing link, oldest first.</summary>
-    private static List<Notification> LinkMessages(DiagnosisFacts f, Channel channel) =>
+    private static List<IMessageFacts> LinkMessages(DiagnosisFacts f, Channel channel) =>
         f.Notifications.Where(n => n.Channel == channel && n.Purpose is Purpose.Invitation or Purpose.Reminder)
             .OrderBy(n => n.CreatedAt).ToList();
 
     // ---- email -------------------------------------------------------------------------------------------------
 
-    private static IEnumerable<Finding> EmailFindings(Context c, List<Notification> messages)
+    private static IEnumerable<Finding> EmailFindings(Context c, List<IMessageFacts> messages)
     {
         // Refused after an earlier message arrived (a complaint, a new block): the client has the link in their mailbox,
         // even though no further email should go there.
@@ -185,7 +185,7 @@ public static partial class SignerDiagnosis
         }
     }
 
-    private static Finding? EmailFailure(Context c, Notification n)
+    private static Finding? EmailFailure(Context c, IMessageFacts n)
     {
         const string correct = "Corrigez l'adresse : annulez et relancez avec la bonne adresse (Nouvelle procédure corrigée).";
         const string another = "L'opérateur bloque nos emails : demandez au client une autre adresse (Nouvelle procédure corrigée). " +
@@ -285,7 +285,7 @@ public static partial class SignerDiagnosis
             : "Paraphe a abandonné l'envoi : contactez le support, puis relancez le client (Relancer le client).",
         o.NextAttemptAt is null ? ActionKinds.Remind : ActionKinds.Wait);
 
-    private static Finding InTransit(Notification n, DateTime now)
+    private static Finding InTransit(IMessageFacts n, DateTime now)
     {
         var what = n.Channel switch { Channel.Email => "L'email", Channel.Sms => "Le SMS" };
         var message = n.Status switch
@@ -306,10 +306,18 @@ public static partial class SignerDiagnosis
     private static List<Finding> Ordered(IEnumerable<Finding> findings) =>
         findings.OrderByDescending(f => f.Severity).DistinctBy(f => f.Code).ToList();
 
-    private static DateTime FirstAt(Notification n, params DeliveryStatus[] statuses) =>
+    private static DateTime FirstAt(IMessageFacts n, params DeliveryStatus[] statuses) =>
         n.Events.Where(e => statuses.Contains(e.Status)).Select(e => (DateTime?)e.At).Min() ?? n.UpdatedAt;
 
-    private static string? LastDetail(Notification n) => n.Events.Count == 0 ? null : n.Events[^1].Detail;
+    /// <summary>The newest event's words, whatever order the events were read in (stored ids grow; unsaved ones, id 0,
+    /// come last): PostgreSQL returns a message's included events in no set order, the list's rows by id.</summary>
+    private static string? LastDetail(IMessageFacts n)
+    {
+        IDeliveryEventFacts? last = null;
+        foreach (var e in n.Events)
+            if (last is null || e.Id == 0 || (last.Id != 0 && e.Id > last.Id)) last = e;
+        return last?.Detail;
+    }
 
     private static string Detail(string? detail) => string.IsNullOrWhiteSpace(detail) ? "" : $" ({detail.Trim()})";
 

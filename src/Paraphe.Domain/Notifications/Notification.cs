@@ -60,7 +60,7 @@ public enum DeliveryFailure
 public sealed record DeliveryReport(DeliveryStatus Status, DateTime At, string? Detail,
     DeliveryFailure Failure = DeliveryFailure.None, string? Provider = null);
 
-public sealed class NotificationEvent
+public sealed class NotificationEvent : Diagnosis.IDeliveryEventFacts
 {
     private NotificationEvent() { }
 
@@ -83,7 +83,7 @@ public sealed class NotificationEvent
 /// same transaction as the change that causes it, then claimed and sent by the dispatcher. Its body is
 /// rendered when it is sent (the signing link is derived then, never stored in clear).
 /// </summary>
-public sealed class Notification
+public sealed class Notification : Diagnosis.IMessageFacts
 {
     private readonly List<NotificationEvent> _events = [];
     private readonly List<ProcedureEvent> _pendingEvents = [];
@@ -114,6 +114,7 @@ public sealed class Notification
     public string? Provider { get; private set; }
     public string? ProviderMessageId { get; private set; }
     public IReadOnlyList<NotificationEvent> Events => _events;
+    IReadOnlyList<Diagnosis.IDeliveryEventFacts> Diagnosis.IMessageFacts.Events => _events;
 
     public bool IsFinal => Status is DeliveryStatus.Delivered or DeliveryStatus.Failed;
 

@@ -270,6 +270,17 @@ public abstract class EvidenceFlooding(ParapheApp app)
         Assert.Contains(why, finding.Str("message"), StringComparison.Ordinal);
         Assert.Contains("identité", finding.Str("action"), StringComparison.Ordinal);
         Assert.Contains("annulez et relancez", finding.Str("action"), StringComparison.Ordinal);
+        // The list reads a page without the signers' codes and a locked signer's procedure again whole (issue 12): the same
+        // item, once the code SMS still on their way (the dispatcher runs apart) stop changing it between the two reads.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        string listed, single;
+        do
+        {
+            listed = (await Expect.JsonAsync(await api.GetAsync("/api/v1/procedures?page_size=100"), HttpStatusCode.OK)).Arr("items")
+                .Single(i => i.Str("id") == procedureId).GetRawText();
+            single = (await api.ProcedureAsync(procedureId)).GetRawText();
+        } while (listed != single && watch.Elapsed < TimeSpan.FromSeconds(30) && await Task.Delay(200).ContinueWith(_ => true));
+        Assert.Equal(single, listed);
     }
 
     // ---- set-ups -------------------------------------------------------------------------------------------------

@@ -87,6 +87,103 @@ public abstract class ProcedureList(ParapheApp app)
         Assert.All(signers.SelectMany(s => s.Arr("notifications")), n => Assert.NotEmpty(n.Arr("events")));
     }
 
+    /// <summary>
+    /// The list reads messages and events as rows, not entities (issue 12): every state a message can reach (delivered,
+    /// each failure kind, deferred by an operator or retried by Paraphe, a reminder, the notary's copy) and the findings
+    /// they give are listed exactly as `GET /procedures/{id}` shows them — the rows cannot drift from the entities.
+    /// </summary>
+    [Fact]
+    public async Task EveryStateOfAMessageIsListedAsTheProcedureShowsIt()
+    {
+        var (_, api) = await app.CreateAgencyAsync($"Agence États {Guid.NewGuid():N}"[..24]);
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++) ids.Add((await api.LaunchedAsync("remote", signers: 2)).Procedure.Str("id"));
+        await SettledAsync(ids, "the 16 invitations");
+        await app.DbAsync(async db =>
+        {
+            var now = db.UtcNow;
+            var messages = await db.Notifications.IgnoreQueryFilters().Include(n => n.Events)
+                .Where(n => ids.Contains(n.ProcedureId!)).ToListAsync();
+            Notification Of(int procedure, int signer, Channel channel) => messages
+                .Where(n => n.ProcedureId == ids[procedure] && n.Channel == channel)
+                .OrderBy(n => n.SignerId, StringComparer.Ordinal).ElementAt(signer);
+            // Nothing reaches the first signer; the second one's mailbox blocks us, their SMS arrived; a reminder sent.
+            Of(0, 0, Channel.Email).Failed("550 5.1.1 user unknown", now, DeliveryFailure.MailboxUnknown);
+            Of(0, 0, Channel.Sms).Failed("30005 unknown destination", now, DeliveryFailure.SmsUnknownNumber);
+            Of(0, 1, Channel.Email).Failed("550 5.7.1 rejected by policy", now, DeliveryFailure.Blocked);
+            Of(0, 1, Channel.Sms).Report(new DeliveryReport(DeliveryStatus.Delivered, now.AddHours(-2), "delivered"), now);
+            var second = Of(0, 1, Channel.Email);
+            var reminder = Notification.Queue(second.AgencyId, ids[0], second.SignerId, Channel.Email, Purpose.Reminder, second.To, now);
+            reminder.StartSending(now, TimeSpan.FromMinutes(5));
+            reminder.Accepted("capture", "rappel-1", now);
+            db.Notifications.Add(reminder);
+            // Delivered 30 h ago and not opened; a landline; deferred by the operator; a phone off.
+            Of(1, 0, Channel.Email).Report(new DeliveryReport(DeliveryStatus.Delivered, now.AddHours(-30), "250 2.0.0 ok"), now);
+            Of(1, 0, Channel.Sms).Failed("30006 landline", now, DeliveryFailure.SmsLandline);
+            Of(1, 1, Channel.Email).Report(new DeliveryReport(DeliveryStatus.Deferred, now, "451 4.7.1 greylisted"), now);
+            Of(1, 1, Channel.Sms).Failed("30003 unreachable", now, DeliveryFailure.SmsUnreachable);
+            // A spam complaint and a filtered SMS; a domain that does not exist and an SMS deferred; the notary's copy bounced.
+            Of(2, 0, Channel.Email).Failed("complaint", now, DeliveryFailure.SpamComplaint);
+            Of(2, 0, Channel.Sms).Failed("30007 filtered", now, DeliveryFailure.SmsFiltered);
+            Of(2, 1, Channel.Email).Failed("550 5.1.2 no such domain", now, DeliveryFailure.DomainUnknown);
+            Of(2, 1, Channel.Sms).Report(new DeliveryReport(DeliveryStatus.Deferred, now, "queued by carrier"), now);
+            var notary = Notification.Queue(second.AgencyId, ids[2], null, Channel.Email, Purpose.Notary, "etude@notaires-test.fr", now);
+            notary.StartSending(now, TimeSpan.FromMinutes(5));
+            notary.Failed("550 5.1.1 user unknown", now, DeliveryFailure.MailboxUnknown);
+            db.Notifications.Add(notary);
+            // Paraphe gave up on an email (its side), an SMS failed for no stated reason; the other signer's still in transit.
+            Of(3, 0, Channel.Email).Failed("provider timeout", now, DeliveryFailure.ProviderError);
+            Of(3, 0, Channel.Sms).Failed("unknown error", now, DeliveryFailure.Other);
+            await db.SaveChangesAsync();
+        });
+        // The failures raise alerts to the agent (emails of these procedures, sent apart): compare once they are out.
+        await SettledAsync(ids, "the agent's alerts");
+
+        // Compared once nothing moves between the two reads (the shared app's workers — alerts, sweeps — may still write to
+        // these procedures for a moment); a difference that stays is the list drifting from the procedure.
+        JsonElement[] items;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            items = (await Expect.JsonAsync(await api.GetAsync("/api/v1/procedures?page_size=100"), HttpStatusCode.OK)).Arr("items");
+            var singles = new List<string>();
+            foreach (var item in items)
+                singles.Add((await Expect.JsonAsync(await api.GetAsync($"/api/v1/procedures/{item.Str("id")}"), HttpStatusCode.OK)).GetRawText());
+            if (singles.SequenceEqual(items.Select(i => i.GetRawText())) || watch.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                for (var i = 0; i < items.Length; i++) Assert.Equal(singles[i], items[i].GetRawText());
+                break;
+            }
+            await Task.Delay(200);
+        }
+        Assert.Equal(ids.AsEnumerable().Reverse(), items.Select(i => i.Str("id")));
+        var signerMessages = items.SelectMany(i => i.Signers()).SelectMany(s => s.Arr("notifications")).ToList();
+        Assert.Equal(["deferred", "delivered", "failed", "sent"], signerMessages.Select(n => n.Str("status")).Distinct().Order());
+        Assert.Contains(signerMessages, n => n.Str("purpose") == "reminder");
+        var codes = items.SelectMany(i => i.Signers()).SelectMany(s => s.Arr("diagnosis")).Select(d => d.Str("code")).ToHashSet();
+        Assert.Superset(new HashSet<string>
+        {
+            "contact_unreachable", "email_blocked", "email_not_opened", "mobile_not_mobile", "email_deferred", "sms_failed",
+            "email_hard_bounce", "email_failed", "in_transit",
+        }, codes);
+        var documentMessage = Assert.Single(items.SelectMany(i => i.Arr("notifications")), n => n.Str("purpose") == "notary");
+        Assert.Equal("email_hard_bounce", documentMessage.GetProperty("diagnosis").Str("code"));
+        Assert.True(items.First(i => i.Str("id") == ids[0]).GetProperty("needs_attention").GetBoolean());
+    }
+
+    /// <summary>Waits until no message of these procedures is queued or being sent (the dispatcher runs apart).</summary>
+    private async Task SettledAsync(List<string> ids, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (await app.DbAsync(db => db.Notifications.IgnoreQueryFilters().CountAsync(n => ids.Contains(n.ProcedureId!)
+                   && (n.Status == DeliveryStatus.Queued || n.Status == DeliveryStatus.Sending))) is var waiting and > 0)
+        {
+            if (watch.Elapsed > TimeSpan.FromMinutes(2))
+                throw new Xunit.Sdk.XunitException($"{waiting} message(s) still queued or sending after 2 minutes ({what})");
+            await Task.Delay(100);
+        }
+    }
+
     [Fact]
     public async Task PagesAreNewestFirstAndTheFiltersHold()
     {

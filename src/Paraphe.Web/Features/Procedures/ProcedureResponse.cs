@@ -63,7 +63,8 @@ public static class ProcedureMapping
         return p.ToResponse(notifications, db.UtcNow, job);
     }
 
-    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<Notification> notifications, DateTime now,
+    /// <param name="notifications">the procedure's messages with their events, oldest first: entities, or the list's rows.</param>
+    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<IMessageFacts> notifications, DateTime now,
         Data.Records.SealingJob? sealingJob = null)
     {
         var diagnosis = SignerDiagnosis.ForProcedure(p, notifications, now);
@@ -81,10 +82,10 @@ public static class ProcedureMapping
         AttentionRule.NeedsAgent(p, diagnosis, sealingJob), Message: p.Message, AgentUserId: p.AgentUserId);
     }
 
-    private static NotificationResponse ToResponse(Notification n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,
+    private static NotificationResponse ToResponse(IMessageFacts n) => new(n.Id, n.Channel, n.Purpose, n.To, n.Status, n.Error,
         n.CreatedAt, n.Events.OrderBy(e => e.At).ThenBy(e => e.Id).Select(e => new NotificationEventResponse(e.Status, e.At, e.Detail)).ToList());
 
-    private static SignerResponse ToResponse(this Signer s, Procedure p, IEnumerable<Notification> notifications,
+    private static SignerResponse ToResponse(this Signer s, Procedure p, IEnumerable<IMessageFacts> notifications,
         IReadOnlyList<Finding> diagnosis) => new(
         s.Id, s.ContactId, s.UserId, s.Order, s.FirstName, s.LastName, s.Email, s.Mobile, Languages.Wire(s.Language), s.Role, s.Status,
         s.Field is { } f ? new FieldDto(f.Page, f.X, f.Y, f.Width, f.Height) : null,
