@@ -39,6 +39,12 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// CPU the PostgreSQL cluster's processes (the postmaster and its children: one backend per connection) have used
+    /// so far, read from /proc; zero on SQLite (issue 12, round 3: the server's share of a signing request).
+    /// </summary>
+    public TimeSpan ServerCpuTime => _cluster is null ? TimeSpan.Zero : PostgresCpu.Of(_cluster.DataDirectory);
+
     public DatabaseProvider Database { get; }
     public string ConnectionString { get; }
     public string BaseUrl { get; }
