@@ -85,7 +85,10 @@ public static class HttpLoadBench
                     passed &= result.Errors == 0;
                 }
                 if (app.Database == DatabaseProvider.Postgres && requests.Any(r => r.Path.Contains("signing", StringComparison.Ordinal)))
-                    md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99));
+                {
+                    md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: false));
+                    md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: true));
+                }
             }
             md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");
         }
@@ -99,9 +102,12 @@ public static class HttpLoadBench
     /// raw Npgsql (a data source with Npgsql's default pool, as the app's), by <paramref name="clients"/> concurrent
     /// loops in the bench's process, no HTTP, no EF.
     /// </summary>
-    private static async Task<string> RawReadRowAsync(AppProcess app, string procedureId, int clients, BenchOptions options, double floorP99)
+    private static async Task<string> RawReadRowAsync(AppProcess app, string procedureId, int clients, BenchOptions options, double floorP99,
+        bool prepared)
     {
-        await using var source = Npgsql.NpgsqlDataSource.Create(app.ConnectionString);
+        // prepared: Npgsql's automatic preparation (the statement parsed and planned once per connection, not per read).
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString) { MaxAutoPrepare = prepared ? 16 : 0 }.ConnectionString;
+        await using var source = Npgsql.NpgsqlDataSource.Create(connectionString);
         async Task Read()
         {
             await using var command = source.CreateCommand(
@@ -123,7 +129,7 @@ public static class HttpLoadBench
         var operations = Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
         var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / operations;
         var pgCpu = (app.ServerCpuTime - serverCpu).TotalMilliseconds / operations;
-        const string name = "raw Npgsql: the opened link's one read, no HTTP";
+        var name = $"raw Npgsql: the opened link's one read, no HTTP{(prepared ? ", auto-prepared" : "")}";
         var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), clients, rounds);
         var p99 = result.LatencyMs(99);
         return $"| {app.Database} | {name} | {clients} | {result.MedianOpsPerSecond:F0} | {result.LatencyMs(50):F1} | {p99:F1} | " +
