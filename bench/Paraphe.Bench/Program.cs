@@ -37,6 +37,9 @@ if (args is ["--scenario", Paraphe.Bench.Http.StatusPageBench.Flag])
 // Issue 12 (`--scenario sealing-cpu`): the sealing path's CPU per step and the peer's, without BenchmarkDotNet (~1 minute).
 if (args is ["--scenario", SealingBench.CpuFlag])
     return await SealingBench.RunCpuOnlyAsync();
+// Issue 12 (`--scenario sealing-loop [input] [seconds]`): one input sealed in a loop, for a profiler to attach.
+if (args is ["--scenario", SealingLoop.Flag, ..])
+    return await SealingLoop.RunAsync(args);
 // Issue 12 (`--scenario list-page [sqlite|postgres]`): what one page of GET /api/v1/procedures costs, no load.
 if (args is ["--scenario", Paraphe.Bench.Http.ListPageBench.Flag, ..])
     return await Paraphe.Bench.Http.ListPageBench.RunAsync(args);

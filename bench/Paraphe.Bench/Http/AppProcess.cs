@@ -39,11 +39,17 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// CPU the PostgreSQL cluster's processes (the postmaster and its children: one backend per connection) have used
+    /// so far, read from /proc; zero on SQLite (issue 12, round 3: the server's share of a signing request).
+    /// </summary>
+    public TimeSpan ServerCpuTime => _cluster is null ? TimeSpan.Zero : PostgresCpu.Of(_cluster.DataDirectory);
+
     public DatabaseProvider Database { get; }
     public string ConnectionString { get; }
     public string BaseUrl { get; }
     public string Settings => Database == DatabaseProvider.Postgres
-        ? "PostgreSQL 15, fsync on, loopback TCP, Npgsql's default pool"
+        ? $"PostgreSQL 15, fsync on, loopback TCP, Npgsql's default pool{(Environment.GetEnvironmentVariable("PARAPHE_BENCH_PG_SETTINGS") is { Length: > 0 } extra ? ", " + extra : "")}"
         : "SQLite file, WAL, synchronous=FULL";
 
     public static async Task<AppProcess> StartAsync(DatabaseProvider database, string apiKey)
@@ -55,6 +61,8 @@ public sealed class AppProcess : IAsyncDisposable
         {
             cluster = await PostgresCluster.StartAsync(fsync: true);
             connectionString = await cluster.CreateUniqueDatabaseAsync("http");
+            // PARAPHE_BENCH_PG_SETTINGS="Max Auto Prepare=32": Npgsql settings added to the app's connection string (issue 12, round 3).
+            if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_PG_SETTINGS") is { Length: > 0 } extra) connectionString += ";" + extra;
         }
         else connectionString = $"Data Source={Path.Combine(directory, "paraphe.db")}";
 

@@ -35,8 +35,12 @@ public static class HttpLoadBench
                       "middleware and a constant answer, no database — at the same concurrency; `p99 ÷ floor` compares with it. " +
                       "`app CPU ms/req`: the app process's CPU time over the measured rounds ÷ requests (PostgreSQL's own CPU not included).");
         md.AppendLine();
-        md.AppendLine("| database | request | clients | req/s | p50 ms | p99 ms | p99 ÷ floor | app CPU ms/req | errors |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("`PG CPU ms/req`: the PostgreSQL cluster's processes' CPU over the same rounds ÷ requests (issue 12, round 3; on the same " +
+                      "2 cores). Row « raw Npgsql … »: the opened link's one read (`SELECT` the procedure's version and its agency's name by " +
+                      "primary key) sent by the bench itself over Npgsql at the same concurrency, no HTTP and no EF (its CPU column is the bench's process).");
+        md.AppendLine();
+        md.AppendLine("| database | request | clients | req/s | p50 ms | p99 ms | p99 ÷ floor | app CPU ms/req | PG CPU ms/req | errors |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var passed = true;
         foreach (var database in options.Databases)
         {
@@ -63,6 +67,7 @@ public static class HttpLoadBench
                     await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.WarmupSeconds));
                     var rounds = new List<RoundResult>();
                     var cpu = app.CpuTime;
+                    var serverCpu = app.ServerCpuTime;
                     for (var r = 0; r < options.Rounds; r++)
                     {
                         var round = await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.Seconds));
@@ -71,17 +76,64 @@ public static class HttpLoadBench
                                                 $"{round.OpsPerSecond,8:F1} req/s{(round.Errors > 0 ? $"  ({round.Errors} errors: {round.FirstError})" : "")}");
                     }
                     var cpuPerRequest = (app.CpuTime - cpu).TotalMilliseconds / Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
+                    var serverCpuPerRequest = (app.ServerCpuTime - serverCpu).TotalMilliseconds / Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
                     var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), n, rounds);
                     var p99 = result.LatencyMs(99);
                     if (name == Floor) floorP99 = p99;
                     md.AppendLine($"| {database} | `{name}` | {n} | {result.MedianOpsPerSecond:F0} | {result.LatencyMs(50):F1} | " +
-                                  $"{p99:F1} | {p99 / floorP99:F1}× | {cpuPerRequest:F2} | {result.Errors}{(result.FirstError is { } e ? $" ({Cut(e)})" : "")} |");
+                                  $"{p99:F1} | {p99 / floorP99:F1}× | {cpuPerRequest:F2} | {ServerCpu(app, serverCpuPerRequest)} | {result.Errors}{(result.FirstError is { } e ? $" ({Cut(e)})" : "")} |");
                     passed &= result.Errors == 0;
                 }
+                if (app.Database == DatabaseProvider.Postgres && requests.Any(r => r.Path.Contains("signing", StringComparison.Ordinal)))
+                {
+                    md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: false));
+                    md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: true));
+                }
             }
-            md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | |");
+            md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");
         }
         return (md.ToString(), passed);
+    }
+
+    private static string ServerCpu(AppProcess app, double perRequest) => app.Database == DatabaseProvider.Postgres ? $"{perRequest:F2}" : "—";
+
+    /// <summary>
+    /// Issue 12, round 3: the floor of the opened link's one read on PostgreSQL — the same row read by primary key over
+    /// raw Npgsql (a data source with Npgsql's default pool, as the app's), by <paramref name="clients"/> concurrent
+    /// loops in the bench's process, no HTTP, no EF.
+    /// </summary>
+    private static async Task<string> RawReadRowAsync(AppProcess app, string procedureId, int clients, BenchOptions options, double floorP99,
+        bool prepared)
+    {
+        // prepared: Npgsql's automatic preparation (the statement parsed and planned once per connection, not per read).
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString) { MaxAutoPrepare = prepared ? 16 : 0 }.ConnectionString;
+        await using var source = Npgsql.NpgsqlDataSource.Create(connectionString);
+        async Task Read()
+        {
+            await using var command = source.CreateCommand(
+                "SELECT p.\"Version\", a.\"Name\" FROM procedures p JOIN agencies a ON a.\"Id\" = p.\"AgencyId\" WHERE p.\"Id\" = $1 LIMIT 1");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = procedureId });
+            await using var reader = await command.ExecuteReaderAsync();
+            if (!await reader.ReadAsync()) throw new InvalidOperationException("the procedure's row was not found");
+        }
+        await LoadRunner.RunRoundAsync(Read, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
+        var rounds = new List<RoundResult>();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverCpu = app.ServerCpuTime;
+        for (var r = 0; r < options.Rounds; r++)
+        {
+            var round = await LoadRunner.RunRoundAsync(Read, clients, TimeSpan.FromSeconds(options.Seconds));
+            rounds.Add(round);
+            Console.Error.WriteLine($"[http {app.Database}] clients={clients} round {r + 1}/{options.Rounds} raw Npgsql read {round.OpsPerSecond,8:F1} reads/s");
+        }
+        var operations = Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
+        var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / operations;
+        var pgCpu = (app.ServerCpuTime - serverCpu).TotalMilliseconds / operations;
+        var name = $"raw Npgsql: the opened link's one read, no HTTP{(prepared ? ", auto-prepared" : "")}";
+        var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), clients, rounds);
+        var p99 = result.LatencyMs(99);
+        return $"| {app.Database} | {name} | {clients} | {result.MedianOpsPerSecond:F0} | {result.LatencyMs(50):F1} | {p99:F1} | " +
+               $"{p99 / floorP99:F1}× | {benchCpu:F2} (bench) | {pgCpu:F2} | {result.Errors} |";
     }
 
     private static string Cut(string s) => (s.Length > 80 ? s[..80] + "…" : s).Replace('|', '/');

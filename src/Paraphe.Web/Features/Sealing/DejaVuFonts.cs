@@ -4,8 +4,8 @@ using PdfSharp.Fonts;
 namespace Paraphe.Web.Features.Sealing;
 
 /// <summary>
-/// PDFsharp's font resolver on Linux: the DejaVu families (Sans for text, Serif italic for a typed signature, Sans
-/// Mono for hashes) for Latin, Greek and Cyrillic, and two fallback fonts for what DejaVu lacks — <see cref="Cjk"/>
+/// PDFsharp's font resolver on Linux: the DejaVu families (Sans for text and hashes, Serif italic for a typed
+/// signature; Sans Mono resolvable but no longer printed) for Latin, Greek and Cyrillic, and two fallback fonts for what DejaVu lacks — <see cref="Cjk"/>
 /// (Droid Sans Fallback: Chinese and Japanese; Debian package fonts-droid-fallback), <see cref="Hangul"/> (Nanum Gothic:
 /// Korean, which Droid Sans Fallback lacks; fonts-nanum) and <see cref="Symbols"/>
 /// (Symbola: emoji, mathematical alphanumerics and other symbols, most outside the BMP; fonts-symbola).
@@ -48,6 +48,7 @@ public sealed class DejaVuFonts : IFontResolver
 
     public static void EnsureRegistered()
     {
+        PdfSharpConstructors.EnsureKept();
         lock (Gate)
         {
             if (GlobalFontSettings.FontResolver is DejaVuFonts) return;

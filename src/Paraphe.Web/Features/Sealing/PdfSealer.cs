@@ -17,7 +17,7 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
     /// timestamp token when a TSA is set), the signature dictionary and field, the new cross-reference entries.</summary>
     private const int SealRoom = 128 * 1024;
 
-    /// <summary>Room stamping adds: the font subsets (DejaVu Sans, Bold, Mono, Serif Italic) and the evidence page…</summary>
+    /// <summary>Room stamping adds: the font subsets (DejaVu Sans, Bold, Serif Italic) and the evidence page…</summary>
     private const int StampRoom = 256 * 1024;
 
     /// <summary>…and each signature image made at sealing from its PNG. Too little room makes the output buffer double (a

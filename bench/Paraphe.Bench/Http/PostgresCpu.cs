@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace Paraphe.Bench.Http;
+
+/// <summary>
+/// Issue 12, round 3: the CPU time of a PostgreSQL cluster (its postmaster, whose PID is the first line of
+/// <c>postmaster.pid</c>, and every process whose parent it is), from <c>/proc/*/stat</c>. Backends that exited
+/// during a measurement are not counted (the bench's pools keep theirs open), so it is a lower bound.
+/// </summary>
+public static class PostgresCpu
+{
+    public static TimeSpan Of(string dataDirectory)
+    {
+        try
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            long ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+                catch (IOException) { continue; }
+                catch (UnauthorizedAccessException) { continue; }
+                // pid (comm) state ppid … utime(14) stime(15): fields after the closing parenthesis of comm.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                if (pid != postmaster && ppid != postmaster) continue;
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
+        }
+        catch (Exception e) when (e is IOException or FormatException or InvalidOperationException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+}
