@@ -38,6 +38,37 @@ public sealed class RecordSabotage : SaveChangesInterceptor
         }
         return base.SavingChangesAsync(eventData, result, cancellationToken);
     }
+
+    /// <summary>The same failure for the dispatcher's set-based record of an accepted batch (SQLite), which writes
+    /// without SaveChangesAsync: its update fails, as a kill before its commit would leave it.</summary>
+    public IInterceptor SetBasedRecord => setBased ??= new SetBasedRecordSabotage(this);
+
+    private SetBasedRecordSabotage? setBased;
+
+    private sealed class SetBasedRecordSabotage(RecordSabotage sabotage) : DbCommandInterceptor
+    {
+        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command,
+            CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (Volatile.Read(ref sabotage.armed) == 1
+                && command.CommandText.StartsWith(Paraphe.Web.Outbox.OutboxDispatcher.SentRecordMarker, StringComparison.Ordinal))
+            {
+                // The update's parameters are five per message, the message's id first.
+                var ids = command.Parameters.Cast<System.Data.Common.DbParameter>().Where((_, i) => i % 5 == 0).Select(p => (string)p.Value!).ToList();
+                await using var channel = command.Connection!.CreateCommand();
+                channel.Transaction = command.Transaction;
+                channel.CommandText = "SELECT \"Channel\" FROM notifications WHERE \"Id\" = $id";
+                channel.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$id", ids[0]));
+                if ((string?)await channel.ExecuteScalarAsync(cancellationToken) == nameof(Channel.Email)
+                    && Interlocked.CompareExchange(ref sabotage.armed, 0, 1) == 1)
+                {
+                    lock (sabotage.Lost) sabotage.Lost.UnionWith(ids);
+                    throw new InvalidOperationException("simulated crash before the record's commit");
+                }
+            }
+            return result;
+        }
+    }
 }
 
 public abstract class CrashWindowApp(bool postgres) : ProviderOutageApp(postgres)
@@ -47,7 +78,11 @@ public abstract class CrashWindowApp(bool postgres) : ProviderOutageApp(postgres
     protected override void Configure(IWebHostBuilder builder)
     {
         base.Configure(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<IInterceptor>(Sabotage));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IInterceptor>(Sabotage);
+            s.AddSingleton(Sabotage.SetBasedRecord);
+        });
     }
 }
 

@@ -107,28 +107,42 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
             var list = state.Refresh.ToList();
             var goodNews = state.GoodNews.ToList();
             state.Clear();
+            await AfterCommitAsync(db, list, goodNews, cancellationToken);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// What follows a committed change: <paramref name="refresh"/> computed again, and of <paramref name="goodNews"/>
+    /// (procedures whose messages only went `sent` or `delivered`) those flagged now. The save pipeline calls it after
+    /// each save; a writer that commits such changes without it (the dispatcher's set-based record of `sent` messages,
+    /// Outbox/SentRecord) calls it after its commit, so the rule stays here, in one place.
+    /// </summary>
+    public async Task AfterCommitAsync(ParapheDbContext db, List<string> refresh, List<string> goodNews, CancellationToken cancellationToken)
+    {
+        var list = refresh;
+        {
             if (goodNews.Count > 0)
             {
                 try { list.AddRange(await FlaggedAsync(db, goodNews, cancellationToken)); }
                 catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(", ", goodNews)); }
             }
-            if (list.Count == 0) return result;
+            if (list.Count == 0) return;
             // Every procedure of the save read together (the dispatcher's record of a batch), not one by one; if that
             // fails, each is tried alone so that one bad procedure does not leave the others stale.
             try
             {
                 await RefreshAsync(db, list, cancellationToken);
-                return result;
+                return;
             }
             catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, string.Join(",", list)); }
-            if (list.Count == 1) return result;
+            if (list.Count == 1) return;
             foreach (var id in list)
             {
                 try { await RefreshAsync(db, id, cancellationToken); }
                 catch (Exception e) when (e is not OperationCanceledException) { LogRefreshFailed(e, id); }
             }
         }
-        return result;
     }
 
     public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
