@@ -104,16 +104,6 @@ public static class DispatcherBench
             // Each lane on its own, as the hosted service runs them (WakeUpSignal.RunAsync: a lane takes its next batch
             // at once while it finds work, never waiting for the other lane's batch); each lane's claim that took
             // messages is one commit of its own (a set-based statement, not a SaveChangesAsync), counted here.
-            if (Environment.GetEnvironmentVariable("DISP3_LOCKSTEP") == "1")
-                while (true)
-                {
-                    var t0 = Stopwatch.GetTimestamp();
-                    var taken = await Task.WhenAll(OutboxDispatcher.Channels.Select(c => dispatcher.DispatchBatchAsync(c, ct)));
-                    if (taken.Sum() == 0) break;
-                    claims += taken.Count(n => n > 0);
-                    batchTicks.Add(Stopwatch.GetTimestamp() - t0);
-                }
-            else
             await Task.WhenAll(OutboxDispatcher.Channels.Select(c => Task.Run(async () =>
             {
                 while (true)
