@@ -131,7 +131,7 @@ public static class DispatcherBench
         commands = CommandCounter.Instance.Count - commands;
         foreach (var (text, count) in CommandCounter.Instance.Histogram())
             Console.Error.WriteLine($"  {count,7}  {text}");
-        // Commits: the saves that wrote rows, the claims, and the set-based records of accepted batches (SQLite).
+        // Commits: the saves that wrote rows, the claims, and the set-based records of accepted batches.
         commits = SaveCounter.Instance.Count - commits + claims + (CommandCounter.Instance.SentRecords - sentRecords);
 
         // The durable-commit floor on the same database, right after the drain (same machine state, same disk).
@@ -203,7 +203,7 @@ public static class DispatcherBench
                      $"`Paraphe:Outbox:Concurrency` {Concurrency} per channel. The backlog is {SignersPerProcedure}-signer procedures created " +
                      "and launched as the API does (an email and an SMS invitation per signer). One run per row, on a fresh database; " +
                      "commands = SQL commands sent (BEGIN/COMMIT not counted); commits = SaveChangesAsync calls that wrote rows (each " +
-                     "one durable commit), the dispatcher's set-based records of accepted batches (SQLite) and the lanes' claims that took messages (one statement, or one transaction, each); CPU ms/msg = the bench process's CPU time over the drain ÷ messages (the SMTP server and " +
+                     "one durable commit), the dispatcher's set-based records of accepted batches and the lanes' claims that took messages (one statement, or one transaction, each); CPU ms/msg = the bench process's CPU time over the drain ÷ messages (the SMTP server and " +
                      "the Twilio simulator run in the same process and are included); floor = one-row insert transactions per " +
                      "second on the same database right after the drain (3 s). Peer: nodemailer (npm, bench/peers/nodemailer) " +
                      $"pooled transport, maxConnections {Concurrency}, sending as many emails of the same size to the same server, " +

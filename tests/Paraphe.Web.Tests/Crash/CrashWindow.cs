@@ -39,7 +39,7 @@ public sealed class RecordSabotage : SaveChangesInterceptor
         return base.SavingChangesAsync(eventData, result, cancellationToken);
     }
 
-    /// <summary>The same failure for the dispatcher's set-based record of an accepted batch (SQLite), which writes
+    /// <summary>The same failure for the dispatcher's set-based record of an accepted batch, which writes
     /// without SaveChangesAsync: its update fails, as a kill before its commit would leave it.</summary>
     public IInterceptor SetBasedRecord => setBased ??= new SetBasedRecordSabotage(this);
 
@@ -53,12 +53,16 @@ public sealed class RecordSabotage : SaveChangesInterceptor
             if (Volatile.Read(ref sabotage.armed) == 1
                 && command.CommandText.StartsWith(Paraphe.Web.Outbox.OutboxDispatcher.SentRecordMarker, StringComparison.Ordinal))
             {
-                // The update's parameters are five per message, the message's id first.
-                var ids = command.Parameters.Cast<System.Data.Common.DbParameter>().Where((_, i) => i % 5 == 0).Select(p => (string)p.Value!).ToList();
+                // The update's parameters: PostgreSQL, arrays (the ids first); SQLite, five per message (the id first).
+                var parameters = command.Parameters.Cast<System.Data.Common.DbParameter>().ToList();
+                var ids = parameters[0].Value is string[] array ? array.ToList()
+                    : parameters.Where((_, i) => i % 5 == 0).Select(p => (string)p.Value!).ToList();
                 await using var channel = command.Connection!.CreateCommand();
                 channel.Transaction = command.Transaction;
-                channel.CommandText = "SELECT \"Channel\" FROM notifications WHERE \"Id\" = $id";
-                channel.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$id", ids[0]));
+                channel.CommandText = "SELECT \"Channel\" FROM notifications WHERE \"Id\" = @id";
+                var id = channel.CreateParameter();
+                (id.ParameterName, id.Value) = ("id", ids[0]);
+                channel.Parameters.Add(id);
                 if ((string?)await channel.ExecuteScalarAsync(cancellationToken) == nameof(Channel.Email)
                     && Interlocked.CompareExchange(ref sabotage.armed, 0, 1) == 1)
                 {
