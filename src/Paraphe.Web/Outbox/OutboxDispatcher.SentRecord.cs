@@ -9,17 +9,19 @@ using Paraphe.Web.Features.Procedures;
 namespace Paraphe.Web.Outbox;
 
 /// <summary>
-/// The record of a batch whose every message the provider accepted (the common case), on SQLite, as three set-based
-/// statements in one transaction instead of EF's three commands per message (SQLite's provider sends one command per
-/// row): one <c>UPDATE … FROM (VALUES …)</c> of the messages, guarded by their concurrency token as EF's update is; one
-/// multi-row insert of their `sent` events; one of their audit events, chained onto the ends read inside the same
-/// transaction (SQLite's one writer: no other writer can extend a chain between that read and the insert). The rows
-/// are exactly those the save pipeline would write (<see cref="Notification.Accepted"/> applied to each message, the
-/// audit events from <see cref="AuditEvent.Append(int, string, string, string, string, AuditFact, DateTime)"/>).
-/// The save interceptors' side effects of such a save are: « À corriger » (good news, <see cref="AttentionTracker.AfterCommitAsync"/>,
-/// called after the commit as the pipeline does); no webhook (a message's move publishes nothing), no alert (raised
-/// for failures only), no delivery metric (for `delivered` only). Anything else — a failure, a retry, a message a report
-/// moved meanwhile (the token matches fewer rows: rolled back) — goes through the save pipeline, fresh from the database.
+/// The record of a batch whose every message the provider accepted (the common case) as three set-based statements in
+/// one transaction, instead of EF's change tracking and, on SQLite, its three commands per message (SQLite's provider
+/// sends one command per row): one update of the messages (SQLite <c>UPDATE … FROM (VALUES …)</c>, PostgreSQL
+/// <c>FROM unnest(arrays)</c>), each only if still as claimed — its concurrency token, as EF's update checks, and still
+/// `sending`; one multi-row insert of their `sent` events; one of their audit events, chained onto the ends read inside
+/// the same transaction (SQLite's one writer: nobody extends a chain meanwhile; PostgreSQL: another instance may, the
+/// chain's unique index refuses the insert, and it is a conflict). The rows are those the save pipeline would write
+/// (<see cref="Notification.Accepted"/> applied to each message, the links from
+/// <see cref="AuditEvent.Append(int, string, string, string, string, AuditFact, DateTime)"/>). The save interceptors'
+/// effects of such a save: « À corriger »'s good-news refresh (<see cref="AttentionTracker.AfterCommitAsync"/>, called
+/// after the commit as the pipeline does); no webhook (a message's move publishes nothing), no alert (failures only), no
+/// delivery metric (`delivered` only). Anything else — a failure, a retry, a message a report moved meanwhile (fewer rows
+/// match: rolled back), a chain extended first (rolled back) — goes through the save pipeline, fresh from the database.
 /// </summary>
 public sealed partial class OutboxDispatcher
 {
@@ -33,7 +35,7 @@ public sealed partial class OutboxDispatcher
     public const string SentRecordMarker = "-- outbox: sent record";
 
     /// <summary>Whether this batch's record can be written set-based: every outcome an acceptance of a claimed procedure message.</summary>
-    private static bool IsPlainSentBatch(ParapheDbContext db, List<(Notification Notification, Action<Notification> Outcome)> items) =>
+    private static bool IsPlainSentBatch(List<(Notification Notification, Action<Notification> Outcome)> items) =>
         items.All(i => i.Outcome.Target is Acceptance && i.Notification.Status == DeliveryStatus.Sending
                                                  && i.Notification.ProcedureId is not null && i.Notification.PendingEvents.Count == 0);
 

@@ -220,9 +220,9 @@ public sealed partial class OutboxDispatcher(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
         var fromDatabase = false;
-        if (IsPlainSentBatch(db, items))
+        if (IsPlainSentBatch(items))
         {
-            // Every message accepted (the common case), on SQLite: three statements for the batch (SentRecord).
+            // Every message accepted (the common case): three statements for the batch (SentRecord).
             if (await TryRecordSentAsync(db, scope.ServiceProvider.GetRequiredService<Features.Procedures.AttentionTracker>(), items)) return;
             fromDatabase = true; // a report moved one of them since its claim: the save pipeline, from the database
         }
