@@ -23,9 +23,17 @@ public sealed class CommandCounter : DbCommandInterceptor
     private static readonly bool Keep = Environment.GetEnvironmentVariable("PARAPHE_BENCH_COMMANDS") == "1";
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _texts = new();
 
+    private long _sentRecords;
+
+    /// <summary>The dispatcher's set-based records of accepted batches (each its own transaction: one commit, unless a
+    /// report moved a message meanwhile and it rolled back — then counted anyway, an upper bound).</summary>
+    public long SentRecords => Interlocked.Read(ref _sentRecords);
+
     private void Add(DbCommand command)
     {
         Add();
+        if (command.CommandText.StartsWith(Paraphe.Web.Outbox.OutboxDispatcher.SentRecordMarker, StringComparison.Ordinal))
+            Interlocked.Increment(ref _sentRecords);
         if (!Keep) return;
         var text = command.CommandText.ReplaceLineEndings(" ");
         _texts.AddOrUpdate(text.Length > 160 ? text[..160] : text, 1, (_, n) => n + 1);

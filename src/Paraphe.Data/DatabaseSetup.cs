@@ -31,7 +31,8 @@ public static class DatabaseSetup
             // indexed lookup. PostgreSQL keeps single queries (fewer round-trips): its planner can pull such a subquery up
             // into the join; docs/PERFORMANCE.md says what is measured there.
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
-                o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)),
+                o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+                .AddInterceptors(SqliteBusyWait.Instance), // a locked database waited for by SQLite, not 150 ms sleeps
             DatabaseProvider.Postgres => options.UseNpgsql(WithConnectTimeout(connectionString), o => o.MigrationsAssembly(PostgresMigrations)),
         };
 

@@ -36,11 +36,19 @@ public sealed partial class OutboxDispatcher
     /// </summary>
     private static async Task KnowChainEndsAsync(ParapheDbContext db, List<string> procedureIds)
     {
-        if (procedureIds.Count == 0) return;
+        foreach (var (procedureId, (seq, hash)) in await ChainEndsAsync(db, procedureIds, CancellationToken.None))
+            db.KnowChainEnd(procedureId, seq, hash);
+    }
+
+    /// <summary>The last link (sequence number and hash) of each of these procedures' audit chains, in one read.</summary>
+    private static async Task<Dictionary<string, (int Seq, string Hash)>> ChainEndsAsync(ParapheDbContext db, List<string> procedureIds,
+        CancellationToken ct)
+    {
+        if (procedureIds.Count == 0) return [];
         var ends = await db.AuditEvents.IgnoreQueryFilters()
             .Where(e => procedureIds.Contains(e.ProcedureId)
                         && e.Seq == db.AuditEvents.IgnoreQueryFilters().Where(x => x.ProcedureId == e.ProcedureId).Max(x => x.Seq))
-            .Select(e => new { e.ProcedureId, e.Seq, e.Hash }).ToListAsync(CancellationToken.None);
-        foreach (var e in ends) db.KnowChainEnd(e.ProcedureId, e.Seq, e.Hash);
+            .Select(e => new { e.ProcedureId, e.Seq, e.Hash }).ToListAsync(ct);
+        return ends.ToDictionary(e => e.ProcedureId, e => (e.Seq, e.Hash));
     }
 }

@@ -219,15 +219,35 @@ public sealed partial class OutboxDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-        foreach (var (n, outcome) in items)
+        var fromDatabase = false;
+        if (IsPlainSentBatch(items))
         {
-            db.Notifications.Attach(n);
-            outcome(n);
+            // Every message accepted (the common case): three statements for the batch (SentRecord).
+            if (await TryRecordSentAsync(db, scope.ServiceProvider.GetRequiredService<Features.Procedures.AttentionTracker>(), items)) return;
+            fromDatabase = true; // a report moved one of them since its claim: the save pipeline, from the database
         }
-        await KnowChainEndsAsync(db, items.Where(i => i.Notification.PendingEvents.Count > 0)
-            .Select(i => i.Notification.ProcedureId).OfType<string>().Distinct().ToList());
+        else
+        {
+            foreach (var (n, outcome) in items)
+            {
+                db.Notifications.Attach(n);
+                outcome(n);
+            }
+            await KnowChainEndsAsync(db, items.Where(i => i.Notification.PendingEvents.Count > 0)
+                .Select(i => i.Notification.ProcedureId).OfType<string>().Distinct().ToList());
+        }
         for (var attempt = 1; ; attempt++)
         {
+            if (fromDatabase)
+            {
+                // This context holds this batch's messages only: start again from the database.
+                db.ChangeTracker.Clear();
+                var ids = items.Select(i => i.Notification.Id).ToList();
+                var fresh = await db.Notifications.IgnoreQueryFilters().Include(x => x.Events)
+                    .Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id);
+                foreach (var (n, outcome) in items)
+                    if (fresh.TryGetValue(n.Id, out var f)) outcome(f);
+            }
             try
             {
                 await db.SaveChangesAsync(CancellationToken.None);
@@ -235,14 +255,8 @@ public sealed partial class OutboxDispatcher(
             }
             catch (Exception e) when (attempt < RecordAttempts && DbErrors.IsConflict(e))
             {
-                // This context holds this batch's messages only: start again from the database.
-                db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 10 * attempt));
-                var ids = items.Select(i => i.Notification.Id).ToList();
-                var fresh = await db.Notifications.IgnoreQueryFilters().Include(x => x.Events)
-                    .Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id);
-                foreach (var (n, outcome) in items)
-                    if (fresh.TryGetValue(n.Id, out var f)) outcome(f);
+                fromDatabase = true;
             }
         }
     }
@@ -315,7 +329,7 @@ public sealed partial class OutboxDispatcher(
         {
             var receipt = await sender.SendAsync(message, send.Token);
             var at = clock.GetUtcNow().UtcDateTime;
-            return x => x.Accepted(receipt.Provider, receipt.ProviderMessageId, at, receipt.Note);
+            return new Acceptance(receipt.Provider, receipt.ProviderMessageId, at, receipt.Note).Apply;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {

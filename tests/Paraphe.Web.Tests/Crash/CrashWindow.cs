@@ -38,6 +38,41 @@ public sealed class RecordSabotage : SaveChangesInterceptor
         }
         return base.SavingChangesAsync(eventData, result, cancellationToken);
     }
+
+    /// <summary>The same failure for the dispatcher's set-based record of an accepted batch, which writes
+    /// without SaveChangesAsync: its update fails, as a kill before its commit would leave it.</summary>
+    public IInterceptor SetBasedRecord => setBased ??= new SetBasedRecordSabotage(this);
+
+    private SetBasedRecordSabotage? setBased;
+
+    private sealed class SetBasedRecordSabotage(RecordSabotage sabotage) : DbCommandInterceptor
+    {
+        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command,
+            CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (Volatile.Read(ref sabotage.armed) == 1
+                && command.CommandText.StartsWith(Paraphe.Web.Outbox.OutboxDispatcher.SentRecordMarker, StringComparison.Ordinal))
+            {
+                // The update's parameters: PostgreSQL, arrays (the ids first); SQLite, five per message (the id first).
+                var parameters = command.Parameters.Cast<System.Data.Common.DbParameter>().ToList();
+                var ids = parameters[0].Value is string[] array ? array.ToList()
+                    : parameters.Where((_, i) => i % 5 == 0).Select(p => (string)p.Value!).ToList();
+                await using var channel = command.Connection!.CreateCommand();
+                channel.Transaction = command.Transaction;
+                channel.CommandText = "SELECT \"Channel\" FROM notifications WHERE \"Id\" = @id";
+                var id = channel.CreateParameter();
+                (id.ParameterName, id.Value) = ("id", ids[0]);
+                channel.Parameters.Add(id);
+                if ((string?)await channel.ExecuteScalarAsync(cancellationToken) == nameof(Channel.Email)
+                    && Interlocked.CompareExchange(ref sabotage.armed, 0, 1) == 1)
+                {
+                    lock (sabotage.Lost) sabotage.Lost.UnionWith(ids);
+                    throw new InvalidOperationException("simulated crash before the record's commit");
+                }
+            }
+            return result;
+        }
+    }
 }
 
 public abstract class CrashWindowApp(bool postgres) : ProviderOutageApp(postgres)
@@ -47,7 +82,11 @@ public abstract class CrashWindowApp(bool postgres) : ProviderOutageApp(postgres
     protected override void Configure(IWebHostBuilder builder)
     {
         base.Configure(builder);
-        builder.ConfigureTestServices(s => s.AddSingleton<IInterceptor>(Sabotage));
+        builder.ConfigureTestServices(s =>
+        {
+            s.AddSingleton<IInterceptor>(Sabotage);
+            s.AddSingleton(Sabotage.SetBasedRecord);
+        });
     }
 }
 

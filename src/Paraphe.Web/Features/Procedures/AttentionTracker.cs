@@ -114,8 +114,9 @@ public sealed partial class AttentionTracker(TimeProvider clock, ILogger<Attenti
 
     /// <summary>
     /// What follows a committed change, for a save and for a write outside the save pipeline alike (a delivery report
-    /// written directly, <c>DeliveryWrite</c>): the procedures of <paramref name="refresh"/> computed again, and those of
-    /// <paramref name="goodNews"/> only if flagged now. Never throws for the projection's sake (the change stands).
+    /// written directly, <c>DeliveryWrite</c>; the dispatcher's set-based record of `sent` messages, Outbox/SentRecord):
+    /// the procedures of <paramref name="refresh"/> computed again, and those of <paramref name="goodNews"/> only if
+    /// flagged now. Never throws for the projection's sake (the change stands).
     /// </summary>
     public async Task AfterCommitAsync(ParapheDbContext db, List<string> refresh, List<string> goodNews, CancellationToken cancellationToken)
     {
