@@ -31,6 +31,19 @@ public sealed partial class OutboxDispatcher
         public void Apply(Notification n) => n.Accepted(provider, providerMessageId, at, note);
     }
 
+    /// <summary>
+    /// The columns this record writes by name, and the save interceptors whose effects it was checked against: test
+    /// <c>DirectWritesFollowTheModel</c> pins them to EF's model (what <see cref="Notification.Accepted"/> changes, every
+    /// column of an event and of an audit event) and to the interceptors the app registers, so that neither drifts.
+    /// </summary>
+    internal const string SentSet = "SET \"Status\" = 'Sent', \"Provider\" = v.provider, \"ProviderMessageId\" = v.pmid, " +
+                                    "\"Error\" = NULL, \"FailureKind\" = 'None', \"UpdatedAt\" = v.updated";
+    internal const string EventColumns = "(\"At\", \"Detail\", \"NotificationId\", \"Status\")";
+    internal const string AuditColumns = "(\"Actor\", \"AgencyId\", \"At\", \"Data\", \"Hash\", \"PrevHash\", \"ProcedureId\", \"Seq\", \"Type\")";
+    internal static readonly IReadOnlyList<Type> ReviewedInterceptors =
+        [typeof(Platform.IdempotencyCommit), typeof(Platform.Observability.DeliveryMetrics), typeof(AttentionTracker),
+         typeof(Features.Webhooks.WebhookEvents), typeof(Features.Completion.SealingWakeUp)];
+
     /// <summary>The marker the set-based record's update starts with (the benchmark counts its commits by it).</summary>
     public const string SentRecordMarker = "-- outbox: sent record";
 
@@ -99,12 +112,10 @@ public sealed partial class OutboxDispatcher
 
     private static Task<int> UpdateSentAsync(ParapheDbContext db, List<(Notification N, DateTime Token)> rows, CancellationToken ct)
     {
-        const string set = "SET \"Status\" = 'Sent', \"Provider\" = v.provider, \"ProviderMessageId\" = v.pmid, \"Error\" = NULL, " +
-                           "\"FailureKind\" = 'None', \"UpdatedAt\" = v.updated";
         if (db.Database.IsNpgsql())
             return db.Database.ExecuteSqlRawAsync($$"""
                 {{SentRecordMarker}}
-                UPDATE notifications AS n {{set}}
+                UPDATE notifications AS n {{SentSet}}
                 FROM unnest({0}::text[], {1}::timestamptz[], {2}::text[], {3}::text[], {4}::timestamptz[]) AS v(id, token, provider, pmid, updated)
                 WHERE n."Id" = v.id AND n."UpdatedAt" = v.token AND n."Status" = 'Sending'
                 """,
@@ -112,7 +123,7 @@ public sealed partial class OutboxDispatcher
                  rows.Select(r => r.N.ProviderMessageId).ToArray(), rows.Select(r => r.N.UpdatedAt).ToArray()], ct);
         // SQLite names the columns of VALUES column1, column2, …
         var sql = new StringBuilder(SentRecordMarker).Append("\nUPDATE notifications ")
-            .Append(set.Replace("v.provider", "v.column3").Replace("v.pmid", "v.column4").Replace("v.updated", "v.column5")).Append(" FROM (VALUES ");
+            .Append(SentSet.Replace("v.provider", "v.column3").Replace("v.pmid", "v.column4").Replace("v.updated", "v.column5")).Append(" FROM (VALUES ");
         var args = new List<object>(rows.Count * 5);
         foreach (var (n, token) in rows)
         {
@@ -126,11 +137,11 @@ public sealed partial class OutboxDispatcher
     private static Task<int> InsertSentEventsAsync(ParapheDbContext db, List<(string NotificationId, NotificationEvent Event)> rows, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
-            return db.Database.ExecuteSqlRawAsync("""
-                INSERT INTO notification_events ("At", "Detail", "NotificationId", "Status")
+            return db.Database.ExecuteSqlRawAsync($$"""
+                INSERT INTO notification_events {{EventColumns}}
                 SELECT v.at, v.detail, v.id, 'Sent' FROM unnest({0}::timestamptz[], {1}::text[], {2}::text[]) AS v(at, detail, id)
                 """, [rows.Select(r => r.Event.At).ToArray(), rows.Select(r => r.Event.Detail).ToArray(), rows.Select(r => r.NotificationId).ToArray()], ct);
-        var sql = new StringBuilder("INSERT INTO notification_events (\"At\", \"Detail\", \"NotificationId\", \"Status\") VALUES ");
+        var sql = new StringBuilder("INSERT INTO notification_events ").Append(EventColumns).Append(" VALUES ");
         var args = new List<object>(rows.Count * 3);
         foreach (var (id, e) in rows)
         {
@@ -142,16 +153,15 @@ public sealed partial class OutboxDispatcher
 
     private static Task<int> InsertAuditEventsAsync(ParapheDbContext db, List<AuditEvent> links, CancellationToken ct)
     {
-        const string columns = "(\"Actor\", \"AgencyId\", \"At\", \"Data\", \"Hash\", \"PrevHash\", \"ProcedureId\", \"Seq\", \"Type\")";
         if (db.Database.IsNpgsql())
             return db.Database.ExecuteSqlRawAsync($$"""
-                INSERT INTO audit_events {{columns}}
+                INSERT INTO audit_events {{AuditColumns}}
                 SELECT * FROM unnest({0}::text[], {1}::text[], {2}::timestamptz[], {3}::text[], {4}::text[], {5}::text[], {6}::text[], {7}::int[], {8}::text[])
                 """,
                 [links.Select(l => l.Actor).ToArray(), links.Select(l => l.AgencyId).ToArray(), links.Select(l => l.At).ToArray(),
                  links.Select(l => l.Data).ToArray(), links.Select(l => l.Hash).ToArray(), links.Select(l => l.PrevHash).ToArray(),
                  links.Select(l => l.ProcedureId).ToArray(), links.Select(l => l.Seq).ToArray(), links.Select(l => l.Type).ToArray()], ct);
-        var sql = new StringBuilder("INSERT INTO audit_events ").Append(columns).Append(" VALUES ");
+        var sql = new StringBuilder("INSERT INTO audit_events ").Append(AuditColumns).Append(" VALUES ");
         var args = new List<object>(links.Count * 9);
         foreach (var l in links)
         {
