@@ -39,7 +39,7 @@ public static class CallbackBench
                 ["Paraphe:Sms:Twilio:From"] = "+15005550006",
             });
             // Enough sent messages for every round and the cost pass (a delivered callback is never replayed on a new message).
-            var needed = (int)(options.Clients.Count * (options.Rounds * options.Seconds + options.WarmupSeconds) * 1200) + 2 * CostOperations;
+            var needed = (int)(options.Clients.Count * (options.Rounds * options.Seconds + options.WarmupSeconds) * 2500) + 2 * CostOperations;
             var pool = await SeedAsync(app, needed);
             var (reservedProcedure, reservedMessage, reserved) = await CallbackFloors.ReservedAsync(app);
             pool = new ConcurrentQueue<string>(pool.Where(id => !reserved.Contains(id)));
