@@ -112,31 +112,15 @@ public static class DeliveryReports
     /// </summary>
     private sealed class Queries
     {
-        public readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ById = EF.CompileAsyncQuery(
-            (ParapheDbContext db, string id, Channel channel) => db.Notifications.IgnoreQueryFilters()
-                .Where(n => n.Id == id && n.Channel == channel)
-                .Select(n => new Found(n,
-                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
-                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
-                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
-                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
-                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
-                .FirstOrDefault());
-
-        public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderId = EF.CompileAsyncQuery(
-            (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters()
-                .Where(n => n.ProviderMessageId == providerMessageId && n.Provider == provider && n.Channel == channel)
-                .Select(n => new Found(n,
-                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
-                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DateTime?)e.At).FirstOrDefault(),
-                    db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => e.Detail).FirstOrDefault(),
-                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => (int?)a.Seq).FirstOrDefault(),
-                    db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
-                .FirstOrDefault());
+        public readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ById = ByIdQuery(QueryTrackingBehavior.TrackAll);
+        public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderId = ByProviderIdQuery(QueryTrackingBehavior.TrackAll);
 
         // The same, untracked: a direct write (DeliveryWrite) needs no change tracking.
-        public readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ByIdUntracked = EF.CompileAsyncQuery(
-            (ParapheDbContext db, string id, Channel channel) => db.Notifications.IgnoreQueryFilters().AsNoTracking()
+        public readonly Func<ParapheDbContext, string, Channel, Task<Found?>> ByIdUntracked = ByIdQuery(QueryTrackingBehavior.NoTracking);
+        public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderIdUntracked = ByProviderIdQuery(QueryTrackingBehavior.NoTracking);
+
+        private static Func<ParapheDbContext, string, Channel, Task<Found?>> ByIdQuery(QueryTrackingBehavior tracking) => EF.CompileAsyncQuery(
+            (ParapheDbContext db, string id, Channel channel) => db.Notifications.IgnoreQueryFilters().AsTracking(tracking)
                 .Where(n => n.Id == id && n.Channel == channel)
                 .Select(n => new Found(n,
                     db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
@@ -146,8 +130,8 @@ public static class DeliveryReports
                     db.AuditEvents.IgnoreQueryFilters().Where(a => a.ProcedureId == n.ProcedureId).OrderByDescending(a => a.Seq).Select(a => a.Hash).FirstOrDefault()))
                 .FirstOrDefault());
 
-        public readonly Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderIdUntracked = EF.CompileAsyncQuery(
-            (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters().AsNoTracking()
+        private static Func<ParapheDbContext, string, string, Channel, Task<Found?>> ByProviderIdQuery(QueryTrackingBehavior tracking) => EF.CompileAsyncQuery(
+            (ParapheDbContext db, string providerMessageId, string provider, Channel channel) => db.Notifications.IgnoreQueryFilters().AsTracking(tracking)
                 .Where(n => n.ProviderMessageId == providerMessageId && n.Provider == provider && n.Channel == channel)
                 .Select(n => new Found(n,
                     db.NotificationEvents.Where(e => e.NotificationId == n.Id).OrderByDescending(e => e.Id).Select(e => (DeliveryStatus?)e.Status).FirstOrDefault(),
