@@ -38,6 +38,11 @@ public sealed partial class TwilioSimulator : IAsyncDisposable
 
     public IReadOnlyCollection<Sms> Accepted => accepted;
 
+    /// <summary>Send requests being handled (arrived, not yet answered): an accepted one is in <see cref="Accepted"/> once this falls to 0.</summary>
+    public int Handling => Volatile.Read(ref handling);
+
+    private int handling;
+
     public void AnswerFor(string to, SimulatedAnswer answer) => byRecipient[to] = answer;
 
     /// <summary>
@@ -50,8 +55,15 @@ public sealed partial class TwilioSimulator : IAsyncDisposable
     {
         var simulator = new TwilioSimulator();
         simulator.server = await LoopbackServer.StartAsync(app =>
-            app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", (HttpContext http, string account) => simulator.CreateMessageAsync(http, account)));
+            app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", (HttpContext http, string account) => simulator.HandleAsync(http, account)));
         return simulator;
+    }
+
+    private async Task<IResult> HandleAsync(HttpContext http, string account)
+    {
+        Interlocked.Increment(ref handling);
+        try { return await CreateMessageAsync(http, account); }
+        finally { Interlocked.Decrement(ref handling); }
     }
 
     private async Task<IResult> CreateMessageAsync(HttpContext http, string account)
