@@ -94,4 +94,44 @@ public class DocumentOnAPhone(BrowserApp app) : IClassFixture<BrowserApp>
         await Assertions.Expect(page.GetByTestId("signature-place-note")).ToContainTextAsync("« Page des signatures », ajoutée à la fin du document");
         await Assertions.Expect(page.GetByTestId("signature-place")).ToHaveCountAsync(0);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task TheFormBelowTheDocumentDoesNotMoveWhenTheDocumentAppears(int pages)
+    {
+        // A signer taps « Taper mon nom » while the PDF is still loading: if the document pushed the form down when it
+        // appeared, the tap would land on something else (seen as a lost click in SignerPhoneSteps).
+        var email = $"signataire.{Guid.NewGuid():N}@example.fr";
+        var contact = await _api.ContactAsync("Paul", "Girard", email, "06 23 45 67 82");
+        var document = await _api.DocumentAsync("Bail rue Oberkampf", pages: pages);
+        await _api.LaunchedRemoteAsync(document, contact);
+        var link = await _api.SigningLinkForAsync(email);
+
+        await using var phone = await app.PhoneContextAsync();
+        var page = await phone.NewPageAsync();
+        // The document is held back until the form's place is measured (the page has loaded, pdf.js is waiting for it).
+        var measured = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(url => url.EndsWith("/document", StringComparison.Ordinal), async route =>
+        {
+            held.TrySetResult();
+            await measured.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(link);
+        var viewer = page.GetByTestId("document-viewer");
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Assertions.Expect(viewer).ToHaveAttributeAsync("data-state", "loading");
+        var tab = page.GetByTestId("tab-type");
+        var before = (await tab.BoundingBoxAsync())!.Y + await page.EvaluateAsync<double>("window.scrollY");
+
+        measured.SetResult();
+        await Assertions.Expect(viewer).ToHaveAttributeAsync("data-state", "ready");
+        await Assertions.Expect(page.GetByTestId("pdf-page-canvas")).ToHaveCountAsync(pages);
+        var after = (await tab.BoundingBoxAsync())!.Y + await page.EvaluateAsync<double>("window.scrollY");
+        await BrowserApp.ScreenshotAsync(page, $"signer-phone-document-{pages}-pages-loaded");
+        Assert.True(Math.Abs(after - before) <= 4,
+            $"the form moved by {after - before:0.#} px when the {pages}-page document appeared (before: {before:0.#}, after: {after:0.#})");
+    }
 }

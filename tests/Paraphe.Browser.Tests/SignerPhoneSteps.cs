@@ -85,7 +85,11 @@ public class SignerPhoneSteps(BrowserApp app) : IClassFixture<BrowserApp>
         var page = await phone.NewPageAsync();
         await page.GotoAsync(link);
 
-        if (scripts) await page.GetByTestId("tab-type").ClickAsync();
+        if (scripts)
+        {
+            await page.GetByTestId("tab-type").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("tab-type")).ToHaveAttributeAsync("aria-selected", "true");
+        }
         await page.GetByTestId("typed-name").FillAsync("Agathe Simon");
         await page.GetByTestId("consent").CheckAsync();
         await page.GetByTestId("sign-button").ClickAsync();

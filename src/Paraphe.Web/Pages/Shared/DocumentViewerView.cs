@@ -15,8 +15,11 @@ public sealed record DocumentViewerView(string Url, string Title, int? Pages, Si
         ? JsonSerializer.Serialize(new { page = f.Page, x = f.X, y = f.Y, width = f.Width, height = f.Height })
         : null;
 
-    /// <summary>« Document PDF de 3 pages » while pdf.js loads; without the count when the page does not know it.</summary>
+    /// <summary>
+    /// « Aperçu (3 pages) : chargement… » while pdf.js loads; without the count when the page does not know it. One line
+    /// on a phone, as « Document affiché : 3 pages. » that replaces it, so the form below does not move.
+    /// </summary>
     public string Loading => Pages is { } n
-        ? $"Document PDF de {n.ToString(CultureInfo.InvariantCulture)} page{(n > 1 ? "s" : "")} : chargement de l'aperçu…"
-        : "Chargement de l'aperçu du document…";
+        ? $"Aperçu du document ({n.ToString(CultureInfo.InvariantCulture)} page{(n > 1 ? "s" : "")}) : chargement…"
+        : "Aperçu du document : chargement…";
 }

@@ -179,6 +179,9 @@ for (const container of document.querySelectorAll("[data-pdf-viewer][data-src]")
   const status = container.querySelector("[data-pdf-status]");
   const fallback = container.querySelector("[data-pdf-fallback]");
   container.setAttribute("aria-busy", "true");
+  // The pages' box takes its height now (pdf-viewer.css), before pdf.js and the document arrive.
+  if (container.dataset.pageCount) container.style.setProperty("--pages", container.dataset.pageCount); // unknown: no reservation
+  container.dataset.state = "loading";
   openDocument(container, container.dataset.src).then((viewer) => {
     container.dataset.state = "ready";
     container.dataset.pages = String(viewer.count);
