@@ -32,12 +32,13 @@ public sealed class OpenedLinks : IDisposable
     private sealed record Stamp(int Version, string AgencyName);
 
     // One indexed read per request: the procedure's version and its agency's name, by primary key, no tracking. A
-    // compiled query belongs to one model (one database provider): one per model in use.
+    // compiled query belongs to one model (one database provider): one per model in use. Prepared on PostgreSQL
+    // (PreparedReads, issue 12 page4).
     private static readonly ConditionalWeakTable<IModel, Func<ParapheDbContext, string, CancellationToken, Task<Stamp?>>> CurrentStamp = [];
 
     private static Func<ParapheDbContext, string, CancellationToken, Task<Stamp?>> Compile() =>
         EF.CompileAsyncQuery((ParapheDbContext db, string procedureId, CancellationToken _) =>
-            db.Procedures.IgnoreQueryFilters().AsNoTracking().Where(p => p.Id == procedureId)
+            db.Procedures.TagWith(PreparedReads.Tag).IgnoreQueryFilters().AsNoTracking().Where(p => p.Id == procedureId)
                 .Join(db.Agencies, p => p.AgencyId, a => a.Id, (p, a) => new Stamp(p.Version, a.Name))
                 .FirstOrDefault());
 
@@ -67,7 +68,8 @@ public sealed class OpenedLinks : IDisposable
         if (token.Length is < 20 or > 100) return null;
         var key = SigningLinks.Hash(token);
         if (!_cache.TryGetValue(key, out SigningSnapshot? snapshot) || snapshot is null) return null;
-        var stamp = await CurrentStamp.GetValue(db.Model, _ => Compile())(db, snapshot.ProcedureId, ct);
+        var read = CurrentStamp.GetValue(db.Model, _ => Compile());
+        var stamp = await PreparedReads.ReadAsync(db, () => read(db, snapshot.ProcedureId, ct), ct);
         if (stamp is null || stamp.Version != snapshot.Version)
         {
             _cache.Remove(key);

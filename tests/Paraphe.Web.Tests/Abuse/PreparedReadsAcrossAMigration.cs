@@ -1,0 +1,93 @@
+using System.Data.Common;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Paraphe.Data;
+using Paraphe.Web.Features.Signing;
+using Paraphe.Web.Tests.Infrastructure;
+using Paraphe.Web.Tests.Instances;
+
+namespace Paraphe.Web.Tests.Abuse;
+
+/// <summary>
+/// Issue 12 (page4): on PostgreSQL the signing routes' one read is a prepared statement (<see cref="PreparedReads"/>).
+/// Another instance's migration that changes the type of a column it returns makes PostgreSQL refuse the prepared
+/// statement on every connection that holds it (<c>0A000: cached plan must not change result type</c>); the signer's
+/// page and view must still answer — read again, prepared afresh — and show the current data.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PreparedReadsAcrossAMigration(PostgresApp app)
+{
+    private readonly Api api = app.Api();
+
+    /// <summary>Counts the reads PostgreSQL refused because their prepared plan no longer fits the schema.</summary>
+    private sealed class StalePlans : DbCommandInterceptor
+    {
+        public int Refused;
+        public int Prepared;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+            InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains(PreparedReads.Tag, StringComparison.Ordinal)) Interlocked.Increment(ref Prepared);
+            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
+        }
+
+        public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+        {
+            if (PreparedReads.IsStalePlan(eventData.Exception)) Interlocked.Increment(ref Refused);
+            return base.CommandFailedAsync(command, eventData, cancellationToken);
+        }
+    }
+
+    private static async Task AlterAgencyNameAsync(SecondInstance other, string type)
+    {
+        // What a migration run by another instance (a rolling deployment) sends: DDL on its own connection.
+        await using var scope = other.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+        var sql = "ALTER TABLE agencies ALTER COLUMN \"Name\" TYPE " + type; // a constant of this test
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    [Fact]
+    public async Task AnOpenedLinkStillAnswersAfterAnotherInstanceChangesAColumnItReads()
+    {
+        var (_, contacts) = await api.LaunchedAsync("remote", signers: 2);
+        var token = await api.SigningTokenAsync(contacts[0].Str("email"));
+        var plans = new StalePlans();
+        await using var instance = new AnotherInstance(app, services: s => s.AddSingleton<IInterceptor>(plans));
+        var anonymous = instance.CreateClient();
+        var paths = new[] { $"/api/v1/signing/{token}", $"/sign/{token}" };
+        await Expect.JsonAsync(await anonymous.GetAsync(paths[0]), HttpStatusCode.OK); // the first opening: the full path
+
+        // Several at once, so that several pooled connections prepare the read.
+        async Task<List<(HttpStatusCode Status, string Body)>> BurstAsync() =>
+            [.. await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+            {
+                using var response = await anonymous.GetAsync(paths[i % 2]);
+                return (response.StatusCode, await response.Content.ReadAsStringAsync());
+            }))];
+        Assert.All(await BurstAsync(), r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.True(plans.Prepared > 0, "the opened link's read should have gone through the prepared path");
+
+        await using var other = new SecondInstance(app);
+        try
+        {
+            await AlterAgencyNameAsync(other, "text");
+            for (var round = 0; round < 3; round++)
+            {
+                var answers = await BurstAsync();
+                Assert.All(answers, r => Assert.True(r.Status == HttpStatusCode.OK, $"{r.Status} after the migration: {r.Body[..Math.Min(300, r.Body.Length)]}"));
+                Assert.All(answers.Where((_, i) => i % 2 == 0), r => Assert.Contains("\"agency_name\"", r.Body));
+            }
+            // The test is worth something only if PostgreSQL did refuse a prepared plan (then the read was sent again).
+            Assert.True(plans.Refused > 0, "no prepared read was refused after the column's type changed: the statement was not prepared");
+        }
+        finally
+        {
+            await AlterAgencyNameAsync(other, "character varying(200)");
+        }
+        Assert.All(await BurstAsync(), r => Assert.Equal(HttpStatusCode.OK, r.Status));
+    }
+}
