@@ -166,11 +166,21 @@ public static class ListPageBench
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await Paged<Paraphe.Domain.Procedures.Procedure>.OfAsync(ListProcedures.Query(db, null, null).AsNoTracking(), 1, 50, p => p, CancellationToken.None);
         });
-        Phase("    (the same page without the signers' codes: auto-includes off, signers included; for the ratio)", async () =>
+        Phase("    (the same page without the signers' codes: auto-includes off, signers included: round 3; for the ratio)", async () =>
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await Paged<Paraphe.Domain.Procedures.Procedure>.OfAsync(ListProcedures.Query(db, null, null).AsNoTracking().IgnoreAutoIncludes()
                 .Include(p => p.Signers), 1, 50, p => p, CancellationToken.None);
+        });
+        Phase("  reads: count + the page's procedures and signers, round 4 (`ListedProcedures.PageAsync`: compiled, signers by the page's ids)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListedProcedures.PageAsync(db, ListProcedures.Query(db, null, null), unfiltered: true, 1, 50, CancellationToken.None);
+        });
+        Phase("    (the same, not compiled: the path of a filtered list; for the ratio)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListedProcedures.PageAsync(db, ListProcedures.Query(db, null, null), unfiltered: false, 1, 50, CancellationToken.None);
         });
         Phase("  reads: messages + events as rows (`ListedMessages.ForAsync`: 2 statements through the driver)", async () =>
         {
@@ -212,6 +222,9 @@ public static class ListPageBench
             JsonSerializer.SerializeToUtf8Bytes(page!, json);
             return Task.CompletedTask;
         });
+        // PARAPHE_BENCH_LIST_ONLY=items,JSON (profiling): only the phases whose names start with one of these.
+        if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_ONLY") is { Length: > 0 } only)
+            phases.RemoveAll(x => !only.Split(',').Any(o => x.Phase.StartsWith(o, StringComparison.Ordinal)));
         foreach (var (_, run) in phases) for (var i = 0; i < 5; i++) await run();
         var totals = phases.ToDictionary(x => x.Phase, _ => (Cpu: TimeSpan.Zero, Bytes: 0L, Commands: 0L));
         const int Rounds = 3;
