@@ -202,6 +202,22 @@ public static class ListPageBench
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId);
         });
+        // What a cache of built pages would still pay on every request (issue 12, fourth round; measured, not built): the
+        // count and one statement stamping each procedure of the page (its Version, « À corriger », its messages' newest
+        // change and newest event, its sealing job's Version), through the driver, plus writing the cached bytes.
+        byte[]? cached = null;
+        Phase("a cache's floor (not built): one validation statement through the driver (count, and each item's stamps: Version, messages' newest change and event, sealing job)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ValidationReadAsync(db, agency);
+        });
+        Phase("  and the cached page written (285 KB copied to a stream)", () =>
+        {
+            cached ??= JsonSerializer.SerializeToUtf8Bytes(ListProcedures.Map(data!, now), json);
+            using var stream = new MemoryStream(cached.Length);
+            stream.Write(cached);
+            return Task.CompletedTask;
+        });
         Phase("items (`ListProcedures.Map`: 50 representations, each signer's diagnosis)", () =>
         {
             page = ListProcedures.Map(data!, now);
@@ -258,6 +274,42 @@ public static class ListPageBench
             var before = commands.Count;
             await Task.Delay(1000);
             quiet = commands.Count - before < 3 ? quiet + 1 : 0;
+        }
+    }
+
+    /// <summary>The read a validated cache of built pages would need on each request: the page's ids in order and what
+    /// changes when an item would (measured only).</summary>
+    private static async Task<int> ValidationReadAsync(ParapheDbContext db, string agency)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText =
+                "SELECT (SELECT COUNT(*) FROM \"procedures\" c WHERE c.\"AgencyId\" = @agency), p.\"Id\", p.\"Version\", p.\"NeedsAttention\", " +
+                "(SELECT MAX(n.\"UpdatedAt\") FROM \"notifications\" n WHERE n.\"ProcedureId\" = p.\"Id\"), " +
+                "(SELECT MAX(e.\"Id\") FROM \"notifications\" n JOIN \"notification_events\" e ON e.\"NotificationId\" = n.\"Id\" WHERE n.\"ProcedureId\" = p.\"Id\"), " +
+                "(SELECT j.\"Version\" FROM \"sealing_jobs\" j WHERE j.\"ProcedureId\" = p.\"Id\") " +
+                "FROM \"procedures\" p WHERE p.\"AgencyId\" = @agency ORDER BY p.\"CreatedAt\" DESC, p.\"Id\" DESC LIMIT 50";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@agency";
+            parameter.Value = agency;
+            command.Parameters.Add(parameter);
+            var rows = 0;
+            await using var r = await command.ExecuteReaderAsync();
+            while (await r.ReadAsync())
+            {
+                _ = r.GetString(1);
+                _ = r.GetValue(2);
+                _ = r.GetValue(4);
+                _ = r.GetValue(5);
+                rows++;
+            }
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
