@@ -248,8 +248,22 @@ public abstract class ProcedureList(ParapheApp app)
                 Assert.NotEmpty(item.Signers());
             }
         }
+        // A signer's placed field (an owned part of the signer's row) is listed too.
+        var document = await mine.UploadPdfAsync();
+        var contact = await mine.CreateContactAsync();
+        var placed = await Expect.JsonAsync(await mine.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "remote",
+            signers = new[] { new { contact_id = contact.Str("id"), role = "vendeur", field = new { page = 1, x = 10.5, y = 20.25, width = 150.0, height = 50.0 } } },
+        }), HttpStatusCode.Created);
+        var newest = (await Expect.JsonAsync(await mine.GetAsync("/api/v1/procedures?page_size=1"), HttpStatusCode.OK)).Arr("items").Single();
+        Assert.Equal(placed.Str("id"), newest.Str("id"));
+        Assert.Equal(20.25, newest.Signers().Single().GetProperty("field").GetProperty("y").GetDouble());
+        Assert.Equal((await mine.ProcedureAsync(placed.Str("id"))).GetRawText(), newest.GetRawText());
+        myIds.Add(placed.Str("id"));
+
         var myPage = await Expect.JsonAsync(await mine.GetAsync("/api/v1/procedures?page_size=100"), HttpStatusCode.OK);
-        Assert.Equal([1, 2, 3], myPage.Arr("items").Select(i => i.Signers().Length).Reverse().ToArray());
+        Assert.Equal([1, 2, 3, 1], myPage.Arr("items").Select(i => i.Signers().Length).Reverse().ToArray());
     }
 
     private static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
