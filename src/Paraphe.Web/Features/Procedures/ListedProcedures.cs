@@ -8,7 +8,7 @@ using Paraphe.Web.Platform;
 namespace Paraphe.Web.Features.Procedures;
 
 /// <summary>
-/// The list's page of procedures with their signers (issue 12, fourth round): the page's procedures in one plain query,
+/// The list's page of procedures with their signers (issue 12, fourth round), on SQLite: the page's procedures in one plain query,
 /// then their signers in one query by the page's ids, put into each procedure's collection through EF's own accessor of
 /// the navigation — instead of EF's split include, which joins the page's subquery again for the signers and, measured
 /// (`--scenario list-page`), builds its include delegates per execution.
@@ -45,6 +45,10 @@ public static class ListedProcedures
     public static async Task<Paged<Procedure>> PageAsync(ParapheDbContext db, IQueryable<Procedure> query, bool unfiltered,
         int? page, int? pageSize, CancellationToken ct)
     {
+        // PostgreSQL reads the include as one query with a join, which measured no dearer in CPU than the two reads
+        // apart (`--scenario list-page postgres`, « The list, fourth round »): it keeps it.
+        if (!db.Database.IsSqlite())
+            return await Paged<Procedure>.OfAsync(query.AsNoTracking().IgnoreAutoIncludes().Include(x => x.Signers), page, pageSize, x => x, ct);
         var p = Math.Max(1, page ?? 1);
         var size = Math.Clamp(pageSize ?? 50, 1, 100);
         var queries = Compiled.GetValue(db.Model, _ => new Queries());
