@@ -166,11 +166,21 @@ public static class ListPageBench
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await Paged<Paraphe.Domain.Procedures.Procedure>.OfAsync(ListProcedures.Query(db, null, null).AsNoTracking(), 1, 50, p => p, CancellationToken.None);
         });
-        Phase("    (the same page without the signers' codes: auto-includes off, signers included; for the ratio)", async () =>
+        Phase("    (the same page without the signers' codes: auto-includes off, signers included: round 3; for the ratio)", async () =>
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await Paged<Paraphe.Domain.Procedures.Procedure>.OfAsync(ListProcedures.Query(db, null, null).AsNoTracking().IgnoreAutoIncludes()
                 .Include(p => p.Signers), 1, 50, p => p, CancellationToken.None);
+        });
+        Phase("  reads: count + the page's procedures and signers, round 4 (`ListedProcedures.PageAsync`: compiled, signers by the page's ids)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListedProcedures.PageAsync(db, ListProcedures.Query(db, null, null), unfiltered: true, 1, 50, CancellationToken.None);
+        });
+        Phase("    (the same, not compiled: the path of a filtered list; for the ratio)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListedProcedures.PageAsync(db, ListProcedures.Query(db, null, null), unfiltered: false, 1, 50, CancellationToken.None);
         });
         Phase("  reads: messages + events as rows (`ListedMessages.ForAsync`: 2 statements through the driver)", async () =>
         {
@@ -192,6 +202,37 @@ public static class ListPageBench
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId);
         });
+        // Round 4: a page's ~2,100 stored times and ~3,300 enum names (300 messages × 4 + 4, 900 events × 1 + 1), parsed as
+        // the driver and Enum.Parse do, and as RowValues does.
+        var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+        Phase("  parsing a page's times and enum names as the driver and `Enum.Parse` do (round 3; for the ratio)", () =>
+        {
+            for (var i = 0; i < 2_100; i++) DateTime.Parse(stamp, System.Globalization.CultureInfo.InvariantCulture);
+            for (var i = 0; i < 1_100; i++) { Enum.Parse<DeliveryStatus>("Sent"); Enum.Parse<DeliveryFailure>("None"); Enum.Parse<Channel>("Email"); }
+            return Task.CompletedTask;
+        });
+        Phase("  the same as `RowValues` parses them (round 4)", () =>
+        {
+            for (var i = 0; i < 2_100; i++) RowValues.TryParse(stamp, out _);
+            for (var i = 0; i < 1_100; i++) { RowValues.Enum<DeliveryStatus>("Sent"); RowValues.Enum<DeliveryFailure>("None"); RowValues.Enum<Channel>("Email"); }
+            return Task.CompletedTask;
+        });
+        // What a cache of built pages would still pay on every request (issue 12, fourth round; measured, not built): the
+        // count and one statement stamping each procedure of the page (its Version, « À corriger », its messages' newest
+        // change and newest event, its sealing job's Version), through the driver, plus writing the cached bytes.
+        byte[]? cached = null;
+        Phase("a cache's floor (not built): one validation statement through the driver (count, and each item's stamps: Version, messages' newest change and event, sealing job)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ValidationReadAsync(db, agency);
+        });
+        Phase("  and the cached page written (285 KB copied to a stream)", () =>
+        {
+            cached ??= JsonSerializer.SerializeToUtf8Bytes(ListProcedures.Map(data!, now), json);
+            using var stream = new MemoryStream(cached.Length);
+            stream.Write(cached);
+            return Task.CompletedTask;
+        });
         Phase("items (`ListProcedures.Map`: 50 representations, each signer's diagnosis)", () =>
         {
             page = ListProcedures.Map(data!, now);
@@ -212,6 +253,9 @@ public static class ListPageBench
             JsonSerializer.SerializeToUtf8Bytes(page!, json);
             return Task.CompletedTask;
         });
+        // PARAPHE_BENCH_LIST_ONLY=items,JSON (profiling): only the phases whose names start with one of these.
+        if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_ONLY") is { Length: > 0 } only)
+            phases.RemoveAll(x => !only.Split(',').Any(o => x.Phase.StartsWith(o, StringComparison.Ordinal)));
         foreach (var (_, run) in phases) for (var i = 0; i < 5; i++) await run();
         var totals = phases.ToDictionary(x => x.Phase, _ => (Cpu: TimeSpan.Zero, Bytes: 0L, Commands: 0L));
         const int Rounds = 3;
@@ -245,6 +289,42 @@ public static class ListPageBench
             var before = commands.Count;
             await Task.Delay(1000);
             quiet = commands.Count - before < 3 ? quiet + 1 : 0;
+        }
+    }
+
+    /// <summary>The read a validated cache of built pages would need on each request: the page's ids in order and what
+    /// changes when an item would (measured only).</summary>
+    private static async Task<int> ValidationReadAsync(ParapheDbContext db, string agency)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText =
+                "SELECT (SELECT COUNT(*) FROM \"procedures\" c WHERE c.\"AgencyId\" = @agency), p.\"Id\", p.\"Version\", p.\"NeedsAttention\", " +
+                "(SELECT MAX(n.\"UpdatedAt\") FROM \"notifications\" n WHERE n.\"ProcedureId\" = p.\"Id\"), " +
+                "(SELECT MAX(e.\"Id\") FROM \"notifications\" n JOIN \"notification_events\" e ON e.\"NotificationId\" = n.\"Id\" WHERE n.\"ProcedureId\" = p.\"Id\"), " +
+                "(SELECT j.\"Version\" FROM \"sealing_jobs\" j WHERE j.\"ProcedureId\" = p.\"Id\") " +
+                "FROM \"procedures\" p WHERE p.\"AgencyId\" = @agency ORDER BY p.\"CreatedAt\" DESC, p.\"Id\" DESC LIMIT 50";
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@agency";
+            parameter.Value = agency;
+            command.Parameters.Add(parameter);
+            var rows = 0;
+            await using var r = await command.ExecuteReaderAsync();
+            while (await r.ReadAsync())
+            {
+                _ = r.GetString(1);
+                _ = r.GetValue(2);
+                _ = r.GetValue(4);
+                _ = r.GetValue(5);
+                rows++;
+            }
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 

@@ -212,6 +212,60 @@ public abstract class ProcedureList(ParapheApp app)
         Assert.Empty(none.Arr("items"));
     }
 
+    /// <summary>
+    /// Issue 12, fourth round: the page's procedures and their signers are read apart (the signers by the page's ids,
+    /// compiled queries for the unfiltered list). Two agencies side by side: each list — unfiltered, filtered, a second
+    /// page — holds only the agency's procedures, each with exactly its own signers as `GET /procedures/{id}` shows them.
+    /// </summary>
+    [Fact]
+    public async Task EachAgencysListHoldsOnlyItsProceduresWithTheirOwnSigners()
+    {
+        var (_, mine) = await app.CreateAgencyAsync($"Agence Mienne {Guid.NewGuid():N}"[..24]);
+        var (_, theirs) = await app.CreateAgencyAsync($"Agence Autre {Guid.NewGuid():N}"[..24]);
+        var myIds = new List<string>();
+        var theirIds = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            myIds.Add((await mine.LaunchedAsync("remote", signers: 1 + i)).Procedure.Str("id"));
+            theirIds.Add((await theirs.LaunchedAsync("remote", signers: 3 - i)).Procedure.Str("id"));
+            theirIds.Add((await theirs.DraftAsync("remote", signers: 2)).Procedure.Str("id"));
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+        }
+        foreach (var (api, ids, filter) in new[] { (mine, myIds, ""), (theirs, theirIds, ""), (theirs, theirIds, "&status=draft,ongoing") })
+        {
+            var listed = new List<JsonElement>();
+            for (var page = 1; page <= 2; page++)
+            {
+                var answer = await Expect.JsonAsync(await api.GetAsync($"/api/v1/procedures?page={page}&page_size=2{filter}"), HttpStatusCode.OK);
+                Assert.Equal(ids.Count, answer.GetProperty("total").GetInt32());
+                listed.AddRange(answer.Arr("items"));
+            }
+            Assert.Equal(ids.AsEnumerable().Reverse().Take(4).ToList(), listed.Select(i => i.Str("id")).ToList());
+            foreach (var item in listed)
+            {
+                var single = await Expect.JsonAsync(await api.GetAsync($"/api/v1/procedures/{item.Str("id")}"), HttpStatusCode.OK);
+                Assert.Equal(single.GetRawText(), item.GetRawText());
+                Assert.NotEmpty(item.Signers());
+            }
+        }
+        // A signer's placed field (an owned part of the signer's row) is listed too.
+        var document = await mine.UploadPdfAsync();
+        var contact = await mine.CreateContactAsync();
+        var placed = await Expect.JsonAsync(await mine.CreateProcedureRawAsync(new
+        {
+            document_id = document.Str("id"), mode = "remote",
+            signers = new[] { new { contact_id = contact.Str("id"), role = "vendeur", field = new { page = 1, x = 10.5, y = 20.25, width = 150.0, height = 50.0 } } },
+        }), HttpStatusCode.Created);
+        var newest = (await Expect.JsonAsync(await mine.GetAsync("/api/v1/procedures?page_size=1"), HttpStatusCode.OK)).Arr("items").Single();
+        Assert.Equal(placed.Str("id"), newest.Str("id"));
+        Assert.Equal(20.25, newest.Signers().Single().GetProperty("field").GetProperty("y").GetDouble());
+        Assert.Equal((await mine.ProcedureAsync(placed.Str("id"))).GetRawText(), newest.GetRawText());
+        myIds.Add(placed.Str("id"));
+
+        var myPage = await Expect.JsonAsync(await mine.GetAsync("/api/v1/procedures?page_size=100"), HttpStatusCode.OK);
+        Assert.Equal([1, 2, 3, 1], myPage.Arr("items").Select(i => i.Signers().Length).Reverse().ToArray());
+    }
+
     private static string[] Names(JsonElement e) => e.EnumerateObject().Select(p => p.Name).ToArray();
 }
 

@@ -44,8 +44,9 @@ public static class ListProcedures
         int? pageSize, bool? needsAttention, CancellationToken ct) =>
         Map(await LoadAsync(db, status, q, page, pageSize, needsAttention, ct), db.UtcNow);
 
-    /// <summary>What a page's items are made of, read in five queries (count, page, the page's messages, their events,
-    /// the page's sealing jobs), untracked; the messages and events as rows (<see cref="ListedMessages"/>).</summary>
+    /// <summary>What a page's items are made of, read in six statements (count, page, the page's signers
+    /// (<see cref="ListedProcedures"/>), messages, their events, sealing jobs), untracked; the messages and events as rows
+    /// (<see cref="ListedMessages"/>).</summary>
     public sealed record PageData(Paged<Procedure> Procedures, ILookup<string?, ListedMessage> Notifications,
         IReadOnlyDictionary<string, SealingJob> Jobs);
 
@@ -55,8 +56,9 @@ public static class ListProcedures
         // A signer's one-time codes matter to an item only once the signer is locked out of codes (the diagnosis says how
         // many were sent and typed wrong): the page is read without them (one query less on SQLite, a join less on
         // PostgreSQL), and the rare procedure with such a signer read again whole.
-        var query = Query(db, status, q, needsAttention).AsNoTracking().IgnoreAutoIncludes().Include(p => p.Signers);
-        var result = await Paged<Procedure>.OfAsync(query, page, pageSize, p => p, ct);
+        var query = Query(db, status, q, needsAttention);
+        var unfiltered = string.IsNullOrWhiteSpace(status) && string.IsNullOrWhiteSpace(q) && needsAttention is null;
+        var result = await ListedProcedures.PageAsync(db, query, unfiltered, page, pageSize, ct);
         var locked = result.Items.Where(p => p.Signers.Any(s => s.OtpLockedAt is not null)).Select(p => p.Id).ToList();
         if (locked.Count > 0)
         {

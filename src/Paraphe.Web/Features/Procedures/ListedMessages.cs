@@ -71,10 +71,10 @@ public static class ListedMessages
                     var m = new ListedMessage
                     {
                         Id = r.GetString(0), ProcedureId = r.GetString(1), SignerId = r.IsDBNull(2) ? null : r.GetString(2),
-                        Channel = Enum.Parse<Channel>(r.GetString(3)), Purpose = Enum.Parse<Purpose>(r.GetString(4)), To = r.GetString(5),
-                        Status = Enum.Parse<DeliveryStatus>(r.GetString(6)), Error = r.IsDBNull(7) ? null : r.GetString(7),
-                        FailureKind = Enum.Parse<DeliveryFailure>(r.GetString(8)), CreatedAt = Utc(r.GetDateTime(9)),
-                        UpdatedAt = Utc(r.GetDateTime(10)), NextAttemptAt = Utc(r.GetDateTime(11)),
+                        Channel = RowValues.Enum<Channel>(r.GetString(3)), Purpose = RowValues.Enum<Purpose>(r.GetString(4)), To = r.GetString(5),
+                        Status = RowValues.Enum<DeliveryStatus>(r.GetString(6)), Error = r.IsDBNull(7) ? null : r.GetString(7),
+                        FailureKind = RowValues.Enum<DeliveryFailure>(r.GetString(8)), CreatedAt = RowValues.Utc(r, 9),
+                        UpdatedAt = RowValues.Utc(r, 10), NextAttemptAt = RowValues.Utc(r, 11),
                     };
                     messages[m.Id] = m;
                 }
@@ -83,7 +83,7 @@ public static class ListedMessages
             await using (var r = await command.ExecuteReaderAsync(ct))
                 while (await r.ReadAsync(ct))
                     if (messages.TryGetValue(r.GetString(0), out var m))
-                        events.Add((m, new ListedEvent(r.GetInt64(1), Enum.Parse<DeliveryStatus>(r.GetString(2)), Utc(r.GetDateTime(3)),
+                        events.Add((m, new ListedEvent(r.GetInt64(1), RowValues.Enum<DeliveryStatus>(r.GetString(2)), RowValues.Utc(r, 3),
                             r.IsDBNull(4) ? null : r.GetString(4))));
         }
         finally
@@ -94,9 +94,6 @@ public static class ListedMessages
         foreach (var (m, e) in events) m.Timeline.Add(e);
         return messages.Values.OrderBy(n => n.CreatedAt).ThenBy(n => n.Id, StringComparer.Ordinal).ToLookup(n => n.ProcedureId);
     }
-
-    /// <summary>As the model's converter reads a stored time: UTC.</summary>
-    private static DateTime Utc(DateTime stored) => DateTime.SpecifyKind(stored, DateTimeKind.Utc);
 
     private static System.Data.Common.DbCommand Command(ParapheDbContext db, string sql, string agency, IReadOnlyList<string> ids)
     {
