@@ -80,6 +80,58 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
     }
 
     [Fact]
+    public async Task ReportedMessageReadMatchesTheCompiledQuery()
+    {
+        // Messages in several states: sent (one event), failed through the save (error, failure kind, two events),
+        // delivered directly; each read by Paraphe's id and by the provider's id, below EF and by the compiled query.
+        var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
+        var sent = await AllSentAsync(procedureId, 2);
+        var (sms, email) = (sent.Single(n => n.Channel == Channel.Sms), sent.Single(n => n.Channel == Channel.Email));
+        var other = await app.LaunchForAsync(Api.UniqueMobile());
+        var otherSms = (await AllSentAsync(other, 2)).Single(n => n.Channel == Channel.Sms);
+        await CallbackAsync(sms, "delivered");
+        Assert.Equal(ReportOutcome.Recorded, await EmailAsync(email, DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown));
+
+        var compared = 0;
+        await app.DbAsync(async db =>
+        {
+            Assert.True(ReportedMessageRead.Usable(db), "the read below EF must follow this model (else the compiled query runs)");
+            var properties = db.Model.FindEntityType(typeof(Notification))!.GetProperties().ToList();
+            foreach (var n in new[] { sms, email, otherSms })
+            foreach (var message in n.ProviderMessageId is null ? [new MessageRef(n.Provider!, n.Id, null, n.Channel)]
+                         : new[] { new MessageRef(n.Provider!, n.Id, null, n.Channel), new MessageRef(n.Provider!, null, n.ProviderMessageId, n.Channel),
+                             new MessageRef(n.Provider!, "ntf_unknown", n.ProviderMessageId, n.Channel) })
+            {
+                var raw = await DeliveryReports.FindAsync(db, message, tracked: false, CancellationToken.None);
+                var ef = await DeliveryReports.FindAsync(db, message, tracked: false, CancellationToken.None, compiled: true);
+                Assert.NotNull(raw);
+                Assert.NotNull(ef);
+                foreach (var p in properties)
+                {
+                    var (a, b) = (p.GetGetter().GetClrValueUsingContainingEntity(raw.Notification), p.GetGetter().GetClrValueUsingContainingEntity(ef.Notification));
+                    Assert.True(Equals(a, b) && (a is not DateTime d || d.Kind == ((DateTime)b!).Kind), $"{n.Id} {p.Name}: {a} below EF, {b} compiled");
+                }
+                Assert.Equal(ef.LastStatus, raw.LastStatus);
+                Assert.Equal(ef.LastAt, raw.LastAt);
+                Assert.Equal(ef.LastDetail, raw.LastDetail);
+                Assert.Equal(ef.ChainSeq, raw.ChainSeq);
+                Assert.Equal(ef.ChainHash, raw.ChainHash);
+                Assert.NotNull(raw.ChainHash);
+                Assert.Empty(raw.Notification.Events.Skip(1)); // no history loaded (only what LoadedWithLastEvent adds)
+                compared++;
+            }
+            // Nothing that is not that message: another channel, an unknown id.
+            foreach (var message in new[] { new MessageRef("twilio", sms.Id, null, Channel.Email), new MessageRef("twilio", "ntf_unknown", "SM_unknown", Channel.Sms),
+                         new MessageRef("brevo", null, sms.ProviderMessageId, Channel.Sms) })
+            {
+                Assert.Null(await DeliveryReports.FindAsync(db, message, tracked: false, CancellationToken.None));
+                Assert.Null(await DeliveryReports.FindAsync(db, message, tracked: false, CancellationToken.None, compiled: true));
+            }
+        });
+        Assert.True(compared >= 7, $"{compared} reads compared");
+    }
+
+    [Fact]
     public async Task ADirectlyWrittenDeliveryIsMeasuredOnceAndARepeatIsNot()
     {
         var procedureId = await app.LaunchForAsync(Api.UniqueMobile());

@@ -48,17 +48,18 @@ public static class CallbackBody
     /// An `application/x-www-form-urlencoded` body, with bounded keys, values and count; null when it breaks a bound.
     /// Another content type gives no fields (a signature over no fields then fails).
     /// </summary>
-    public static async Task<Dictionary<string, StringValues>?> FormAsync(HttpRequest request, byte[] body)
+    /// <remarks>The body is already in memory (read with its cap): the parser runs synchronously (issue 12, fourth round).</remarks>
+    public static Dictionary<string, StringValues>? Form(HttpRequest request, byte[] body)
     {
         if (!request.HasFormContentType || request.ContentType?.Contains("multipart", StringComparison.OrdinalIgnoreCase) == true)
             return [];
         try
         {
-            using var reader = new FormReader(new MemoryStream(body), Encoding.UTF8)
+            using var reader = new FormReader(new MemoryStream(body, writable: false), Encoding.UTF8)
             {
                 ValueCountLimit = 200, KeyLengthLimit = 200, ValueLengthLimit = TwilioLimit,
             };
-            return await reader.ReadFormAsync();
+            return reader.ReadForm();
         }
         catch (InvalidDataException)
         {

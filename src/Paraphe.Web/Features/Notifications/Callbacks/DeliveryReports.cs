@@ -34,35 +34,50 @@ public static class DeliveryReports
         report = report with { Detail = Detail(report.Detail) };
         return await db.RetryOnConflictAsync(async () =>
         {
-            // Good news for a context with nothing else to save: read untracked and written directly (DeliveryWrite).
-            var direct = DeliveryWrite.MayTry(db, report.Status);
-            if (await FindAsync(db, message, tracked: !direct, ct) is not { } found) return ReportOutcome.Unmatched;
-            if (direct && found.Notification.ProcedureId is null)
+            // Good news for a context with nothing else to save: read untracked and written directly (DeliveryWrite),
+            // the read, the write and its follow-ups on one connection opened once (not taken from the pool per command).
+            if (!DeliveryWrite.MayTry(db, report.Status)) return await RecordOnceAsync(db, message, report, direct: false, ct);
+            await db.Database.OpenConnectionAsync(ct);
+            try
             {
-                // An account email (no audit trail): through the save as before, read again tracked (never attached:
-                // the context may already track that message from an earlier report).
-                direct = false;
-                if (await FindAsync(db, message, tracked: true, ct) is not { } again) return ReportOutcome.Unmatched;
-                found = again;
+                return await RecordOnceAsync(db, message, report, direct: true, ct);
             }
-            var n = found.Notification;
-            if (found.LastStatus is { } status) n.LoadedWithLastEvent(status, found.LastAt ?? default, found.LastDetail);
-            var before = direct ? DeliveryWrite.Before(db, n) : null;
-            // A repeat (or a stale report) is answered from this one read: no write, no event.
-            if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
-            // Good news of a procedure's message: its three rows written directly, onto the chain end read with it
-            // (DeliveryWrite: the same guarantees and follow-ups as the save; a race retries afresh).
-            if (before is not null)
+            finally
             {
-                await DeliveryWrite.WriteAsync(db, n, before, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash, ct);
-                return ReportOutcome.Recorded;
+                await db.Database.CloseConnectionAsync();
             }
-            // The chain's end came with the message: the save chains onto it without asking again (a race retries afresh).
-            if (n.ProcedureId is { } procedureId)
-                db.KnowChainEnd(procedureId, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash);
-            await db.SaveChangesAsync(ct);
-            return ReportOutcome.Recorded;
         }, ct);
+    }
+
+    private static async Task<ReportOutcome> RecordOnceAsync(ParapheDbContext db, MessageRef message, DeliveryReport report, bool direct,
+        CancellationToken ct)
+    {
+        if (await FindAsync(db, message, tracked: !direct, ct) is not { } found) return ReportOutcome.Unmatched;
+        if (direct && found.Notification.ProcedureId is null)
+        {
+            // An account email (no audit trail): through the save as before, read again tracked (never attached:
+            // the context may already track that message from an earlier report).
+            direct = false;
+            if (await FindAsync(db, message, tracked: true, ct) is not { } again) return ReportOutcome.Unmatched;
+            found = again;
+        }
+        var n = found.Notification;
+        if (found.LastStatus is { } status) n.LoadedWithLastEvent(status, found.LastAt ?? default, found.LastDetail);
+        var before = direct ? DeliveryWrite.Before(db, n) : null;
+        // A repeat (or a stale report) is answered from this one read: no write, no event.
+        if (!n.Report(report, db.UtcNow)) return ReportOutcome.Unchanged;
+        // Good news of a procedure's message: its three rows written directly, onto the chain end read with it
+        // (DeliveryWrite: the same guarantees and follow-ups as the save; a race retries afresh).
+        if (before is not null)
+        {
+            await DeliveryWrite.WriteAsync(db, n, before, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash, ct);
+            return ReportOutcome.Recorded;
+        }
+        // The chain's end came with the message: the save chains onto it without asking again (a race retries afresh).
+        if (n.ProcedureId is { } procedureId)
+            db.KnowChainEnd(procedureId, found.ChainSeq ?? 0, found.ChainHash ?? AuditEvent.GenesisHash);
+        await db.SaveChangesAsync(ct);
+        return ReportOutcome.Recorded;
     }
 
     private const int MaxIdLength = 200;
@@ -86,15 +101,25 @@ public static class DeliveryReports
     /// The message (tracked, without its events) with what a report needs beside it, in one query: its newest event
     /// (status, time, words) and the end of its procedure's audit chain (sequence number and hash).
     /// </summary>
-    private sealed record Found(Notification Notification, DeliveryStatus? LastStatus, DateTime? LastAt, string? LastDetail,
+    internal sealed record Found(Notification Notification, DeliveryStatus? LastStatus, DateTime? LastAt, string? LastDetail,
         int? ChainSeq, string? ChainHash);
 
     /// <summary>
     /// By Paraphe's own id when the provider echoed it and it exists, else by the provider's message id; in either case
     /// only a notification of the reporting channel.
     /// </summary>
-    private static async Task<Found?> FindAsync(ParapheDbContext db, MessageRef message, bool tracked, CancellationToken ct)
+    /// <param name="compiled">always EF's compiled query (test <c>ReportedMessageReadMatchesTheCompiledQuery</c> compares the two).</param>
+    internal static async Task<Found?> FindAsync(ParapheDbContext db, MessageRef message, bool tracked, CancellationToken ct, bool compiled = false)
     {
+        // Untracked: read below EF's query pipeline (ReportedMessageRead: the same rows, materialised from EF's model).
+        if (!tracked && !compiled && ReportedMessageRead.Usable(db))
+        {
+            if (!string.IsNullOrEmpty(message.NotificationId)
+                && await ReportedMessageRead.FindAsync(db, message.NotificationId, null, message.Provider, message.Channel, ct) is { } raw)
+                return raw;
+            if (string.IsNullOrEmpty(message.ProviderMessageId)) return null;
+            return await ReportedMessageRead.FindAsync(db, null, message.ProviderMessageId, message.Provider, message.Channel, ct);
+        }
         var queries = Compiled.GetValue(db.Model, _ => new Queries());
         if (!string.IsNullOrEmpty(message.NotificationId)
             && await (tracked ? queries.ById : queries.ByIdUntracked)(db, message.NotificationId, message.Channel) is { } byId)

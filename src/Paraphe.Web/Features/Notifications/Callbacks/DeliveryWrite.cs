@@ -105,19 +105,27 @@ internal static class DeliveryWrite
                 affected = await command.Command.ExecuteNonQueryAsync(parameters, ct);
             else
             {
-                // SQLite runs the writes up to the SELECT inside ExecuteReader (a refused row throws there).
-                await using var reader = await command.Command.ExecuteReaderAsync(parameters, ct);
-                var r = reader.DbDataReader;
-                if (await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
-                while (await r.NextResultAsync(ct)) { }
-                affected = r.RecordsAffected;
+                // SQLite runs the writes up to the SELECT inside ExecuteReader (a refused row throws there). A command
+                // of its own: an EF command reuses one data reader per execution (RelationalCommandPool).
+                var own = command.Readers.Rent();
+                try
+                {
+                    await using var reader = await own.ExecuteReaderAsync(parameters, ct);
+                    var r = reader.DbDataReader;
+                    if (await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
+                    while (await r.NextResultAsync(ct)) { }
+                    affected = r.RecordsAffected;
+                }
+                finally
+                {
+                    command.Readers.Return(own);
+                }
             }
             // The two inserts always write their row: fewer than three means the message changed since it was read.
             if (affected != 3) throw new DbUpdateConcurrencyException("The message changed since it was read; read it again.");
             await tx.CommitAsync(ct);
         }
 
-        // Committed (nothing of it was tracked), then the save's follow-ups.
         n.ClearPendingEvents();
         var followUps = FollowUpsOf(db);
         if (n.Status == DeliveryStatus.Delivered) followUps.Metrics?.Committed([n]);
@@ -125,15 +133,25 @@ internal static class DeliveryWrite
         {
             // SQLite read the flag in the write's transaction, after the writes: the write lock was held, so nobody
             // committed in between — what a read right after the commit sees. PostgreSQL reads it after the commit, as before.
-            if (!plan.IsSqlite) await attention.AfterCommitAsync(db, [], [procedureId], ct);
-            else if (flagged) await attention.AfterCommitAsync(db, [procedureId], [], ct);
+            // PostgreSQL reads it after the commit, as before — by one prepared command, not a LINQ query (issue 12, fourth
+            // round); if that read fails, the tracker's own read runs (and logs): the projection never fails the write.
+            if (!plan.IsSqlite)
+            {
+                try { flagged = await plan.FlaggedAsync(db, procedureId, ct); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    await attention.AfterCommitAsync(db, [], [procedureId], ct);
+                    return;
+                }
+            }
+            if (flagged) await attention.AfterCommitAsync(db, [procedureId], [], ct);
         }
     }
 
     private static readonly string[] Names = Enumerable.Range(0, 64).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>A prepared command text and its parameters (EF's relational command: immutable, reused with new values).</summary>
-    private sealed record Prepared(IRelationalCommand Command, int Count);
+    private sealed record Prepared(IRelationalCommand Command, int Count, RelationalCommandPool Readers);
 
     private static readonly ConditionalWeakTable<IModel, Plan> Plans = [];
 
@@ -172,10 +190,25 @@ internal static class DeliveryWrite
             ProcedureTable = Table(procedure);
             ProcedureKey = procedure.FindPrimaryKey()!.Properties.Single();
             AttentionColumn = Column(procedure.FindProperty(ProcedureAttention.Column)!);
+            var flag = commands.Create();
+            flag.AddParameter(Names[0], Sql.GenerateParameterName(Names[0]), ProcedureKey.GetRelationalTypeMapping(), false);
+            flagRead = flag.Append("SELECT " + AttentionColumn + " FROM " + ProcedureTable + " WHERE " + Column(ProcedureKey) + " = "
+                + Sql.GenerateParameterNamePlaceholder(Names[0])).Build();
             // A column the entity does not hold (a shadow property) would be written as its default: not this path.
             Usable = NotificationColumns.Length < 63 && EventColumns.Concat(AuditColumns).Concat(NotificationColumns).All(p => !p.IsShadowProperty())
                      && NotificationTokens.All(t => NotificationColumns.Contains(t));
         }
+
+        /// <summary>Whether the procedure is flagged « À corriger » now (PostgreSQL: read after the commit).</summary>
+        public async Task<bool> FlaggedAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
+        {
+            var parameters = new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(),
+                new Dictionary<string, object?> { [Names[0]] = procedureId }, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>());
+            var value = await flagRead.ExecuteScalarAsync(parameters, ct);
+            return value is not null and not DBNull && Convert.ToBoolean(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private readonly IRelationalCommand flagRead;
 
         private static List<IProperty> Inserted(IEntityType type) =>
             type.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).ToList();
@@ -206,6 +239,12 @@ internal static class DeliveryWrite
 
         private Prepared Build(long changed)
         {
+            var (command, count) = BuildCommand(changed);
+            return new Prepared(command, count, new RelationalCommandPool(() => BuildCommand(changed).Command));
+        }
+
+        private (IRelationalCommand Command, int Count) BuildCommand(long changed)
+        {
             var builder = commands.Create();
             var sql = new StringBuilder();
             var count = 0;
@@ -231,7 +270,7 @@ internal static class DeliveryWrite
                 sql.Append("SELECT ").Append(AttentionColumn).Append(" FROM ").Append(ProcedureTable).Append(" WHERE ")
                     .Append(Column(ProcedureKey)).Append(" = ").Append(Parameter(ProcedureKey)).Append(';');
             builder.Append(sql.ToString());
-            return new Prepared(builder.Build(), count);
+            return (builder.Build(), count);
         }
 
         private string Table(IEntityType type) => Sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());

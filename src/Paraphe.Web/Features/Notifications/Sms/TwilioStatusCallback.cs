@@ -24,10 +24,12 @@ public static partial class TwilioStatusCallback
         // Capped before anything is parsed: the signature is checked over the fields, so they are read first, but never many.
         if (await CallbackBody.ReadAsync(http.Request, CallbackBody.TwilioLimit, ct) is not { } body)
             return CallbackBody.TooLarge(CallbackBody.TwilioLimit);
-        if (await CallbackBody.FormAsync(http.Request, body) is not { } parsed)
+        if (CallbackBody.Form(http.Request, body) is not { } form)
             return Problems.Of(Problems.MalformedRequest, "Le formulaire de ce rappel Twilio dépasse les limites (champs, longueurs).");
-        var form = new FormCollection(parsed);
-        var fields = form.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? ""))).ToList();
+        // Every value of every field, in the order read (the signature sorts them by name, stably).
+        var fields = new List<KeyValuePair<string, string>>(form.Count);
+        foreach (var (key, values) in form)
+            foreach (var v in values) fields.Add(new KeyValuePair<string, string>(key, v ?? ""));
         var url = urls.For("sms", TwilioSender.ProviderName) + http.Request.QueryString.Value;
         if (!TwilioSignature.IsValid(twilio.CurrentValue.AuthToken, url, fields, http.Request.Headers["X-Twilio-Signature"]))
         {
@@ -35,8 +37,8 @@ public static partial class TwilioStatusCallback
             return Problems.Of(InvalidSignature, "Signature Twilio absente ou invalide.", status: StatusCodes.Status403Forbidden);
         }
 
-        var sid = form["MessageSid"].ToString();
-        var report = Map(form["MessageStatus"].ToString(), form["ErrorCode"].ToString());
+        var sid = form.GetValueOrDefault("MessageSid").ToString();
+        var report = Map(form.GetValueOrDefault("MessageStatus").ToString(), form.GetValueOrDefault("ErrorCode").ToString());
         if (report is null) return TypedResults.NoContent();
         var notificationId = http.Request.Query["n"].ToString();
         var outcome = await DeliveryReports.RecordAsync(db,
