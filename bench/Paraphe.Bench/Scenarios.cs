@@ -78,6 +78,18 @@ public static class Scenarios
         });
 
     /// <summary>
+    /// Bare EF (issue 12, fourth round): the same 21 entities saved by a pooled context without the app's interceptors
+    /// and without the use case (<see cref="BareSave"/>). A measurement of EF's share, never a figure of Paraphe.
+    /// </summary>
+    public static readonly Scenario BareEf = new("bare EF: same entities, no interceptors, 1 tx",
+        "the entities of one create+launch (captured), added with fresh keys to a context without the app's interceptors, one SaveChangesAsync",
+        app =>
+        {
+            var bare = new Lazy<Task<BareSave>>(async () => new BareSave(app, await RowReplay.CaptureAsync(OneTransaction.Prepare(app))));
+            return async () => await (await bare.Value).SaveAsync();
+        });
+
+    /// <summary>
     /// The API as it is today: POST /procedures then POST /procedures/{id}/launch, i.e. two requests (two DI scopes)
     /// and two commits. Same rows in the end; the draft is visible in between.
     /// </summary>
@@ -102,7 +114,7 @@ public static class Scenarios
             };
         });
 
-    public static readonly IReadOnlyList<Scenario> All = [Floor, SameRows, OneTransaction, ApiPath];
+    public static readonly IReadOnlyList<Scenario> All = [Floor, SameRows, BareEf, OneTransaction, ApiPath];
 
     private static long floorId;
 
