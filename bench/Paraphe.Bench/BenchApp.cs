@@ -96,7 +96,8 @@ public sealed class BenchApp : IAsyncDisposable
             // only (docs/PERFORMANCE.md, « create + launch », third round), never a figure of Paraphe.
             .AddInterceptors(Environment.GetEnvironmentVariable("PARAPHE_BENCH_NO_APP_INTERCEPTORS") == "1"
                 ? [] : sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
-            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance));
+            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance)
+            .AddInterceptors(DetectBeforeWrite.Instance)); // last, as Database.AddDatabase adds it
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
         // The document store, as Paraphe:Storage's default (files under the data directory).

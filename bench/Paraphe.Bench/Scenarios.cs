@@ -58,6 +58,7 @@ public static class Scenarios
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+                if (DetectProbe.On) DetectProbe.Hook(db);
                 var launcher = scope.ServiceProvider.GetRequiredService<LaunchProcedure>();
                 await CreateProcedure.HandleAsync(db, app.AgencyId, app.Actor, request, CancellationToken.None, launcher);
                 scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();

@@ -22,6 +22,7 @@ public static class Database
             options.Use(provider, connectionString);
             // Features that react to a commit (the sealing worker wakes when a procedure completes).
             options.AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
+            options.AddInterceptors(DetectBeforeWrite.Instance); // last: changes detected once before the write (DetectOnce.cs)
         });
         return builder;
     }
