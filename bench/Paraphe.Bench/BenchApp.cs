@@ -96,7 +96,10 @@ public sealed class BenchApp : IAsyncDisposable
             // only (docs/PERFORMANCE.md, « create + launch », third round), never a figure of Paraphe.
             .AddInterceptors(Environment.GetEnvironmentVariable("PARAPHE_BENCH_NO_APP_INTERCEPTORS") == "1"
                 ? [] : sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>())
-            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance));
+            .AddInterceptors(CommandCounter.Instance, SaveCounter.Instance, RowReplay.Interceptor.Instance)
+            // Last, as Database.AddDatabase adds it. PARAPHE_BENCH_DETECT_EVERY_LOOK=1 leaves it out: every look of the
+            // save pipeline detects changes again, as before issue 12's fourth round (an A/B measurement only).
+            .AddInterceptors(Environment.GetEnvironmentVariable("PARAPHE_BENCH_DETECT_EVERY_LOOK") == "1" ? [] : [DetectBeforeWrite.Instance]));
         services.AddSingleton<SigningLinks>();
         services.AddScoped<UploadDocument>();
         // The document store, as Paraphe:Storage's default (files under the data directory).

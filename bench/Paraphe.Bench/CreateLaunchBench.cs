@@ -19,6 +19,8 @@ public static class CreateLaunchBench
                 // Warm-up first: JIT, EF's compiled model and query caches, connection pools, SQLite page cache.
                 foreach (var result in await LoadRunner.RunInterleavedAsync(operations, clients, options, provider.ToString()))
                     results.Add((provider, app.Settings, result));
+                Console.Error.WriteLine($"[{provider}] bare EF: rebuilding the captured entities allocated {BareSave.RebuildKbPerOperation:F0} KB/op of its KB/op");
+                if (DetectProbe.On) Console.Error.WriteLine($"[{provider}] create+launch, 1 tx: {DetectProbe.Summary()}");
             }
         }
 

@@ -40,6 +40,13 @@ if (args is ["--scenario", SealingBench.CpuFlag])
 // Issue 12 (`--scenario sealing-loop [input] [seconds]`): one input sealed in a loop, for a profiler to attach.
 if (args is ["--scenario", SealingLoop.Flag, ..])
     return await SealingLoop.RunAsync(args);
+// Issue 12 (`--scenario busy-wait`): SQLite's busy wait, its cost per connection open, three mechanisms interleaved.
+if (args is ["--scenario", BusyWaitBench.Flag])
+{
+    await BusyWaitBench.RunAsync();
+    return 0;
+}
+
 // Issue 12 (`--scenario list-page [sqlite|postgres]`): what one page of GET /api/v1/procedures costs, no load.
 if (args is ["--scenario", Paraphe.Bench.Http.ListPageBench.Flag, ..])
     return await Paraphe.Bench.Http.ListPageBench.RunAsync(args);

@@ -16,11 +16,22 @@ public sealed class RowReplay
     private readonly IReadOnlySet<string> _fresh;
     private static long next;
 
-    private RowReplay(IReadOnlyList<Statement> statements, IReadOnlySet<string> fresh)
+    private RowReplay(IReadOnlyList<Statement> statements, IReadOnlySet<string> fresh,
+        IReadOnlyList<(Microsoft.EntityFrameworkCore.Metadata.IEntityType Type, Microsoft.EntityFrameworkCore.ChangeTracking.PropertyValues Values)> entities)
     {
         _statements = statements;
         _fresh = fresh;
+        Entities = entities;
     }
+
+    /// <summary>The added entities of the captured save, as EF was about to write them (for <see cref="BareSave"/>).</summary>
+    public IReadOnlyList<(Microsoft.EntityFrameworkCore.Metadata.IEntityType Type, Microsoft.EntityFrameworkCore.ChangeTracking.PropertyValues Values)> Entities { get; }
+
+    /// <summary>Whether <paramref name="value"/> is a key or unique value of the captured rows (replaced on replay).</summary>
+    public bool IsFresh(string value) => _fresh.Contains(value);
+
+    /// <summary>A fresh value for <paramref name="old"/>, the same within one <paramref name="renamed"/> map.</summary>
+    public static string Freshen(Dictionary<string, string> renamed, string old) => Fresh(renamed, old);
 
     public int Commands => _statements.Count;
 
@@ -32,7 +43,7 @@ public sealed class RowReplay
         try { await save(); }
         finally { Capturing.Value = null; }
         if (capture.Statements.Count == 0) throw new InvalidOperationException("The operation wrote nothing.");
-        return new RowReplay(capture.Statements, capture.Fresh);
+        return new RowReplay(capture.Statements, capture.Fresh, capture.Entities);
     }
 
     /// <summary>The same statements, each key (and each value of a unique index) of the inserted rows replaced by a
@@ -80,6 +91,7 @@ public sealed class RowReplay
         public bool Saving;
         public readonly List<Statement> Statements = [];
         public readonly HashSet<string> Fresh = [];
+        public readonly List<(Microsoft.EntityFrameworkCore.Metadata.IEntityType, Microsoft.EntityFrameworkCore.ChangeTracking.PropertyValues)> Entities = [];
     }
 
     private static readonly AsyncLocal<Capture?> Capturing = new();
@@ -97,6 +109,7 @@ public sealed class RowReplay
                 c.Saving = true;
                 foreach (var entry in context.ChangeTracker.Entries().Where(e => e.State == EntityState.Added))
                 {
+                    c.Entities.Add((entry.Metadata, entry.CurrentValues.Clone()));
                     var unique = entry.Metadata.GetKeys().SelectMany(k => k.Properties)
                         .Concat(entry.Metadata.GetIndexes().Where(i => i.IsUnique).SelectMany(i => i.Properties));
                     foreach (var property in unique.Distinct())

@@ -58,6 +58,7 @@ public static class Scenarios
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
+                if (DetectProbe.On) DetectProbe.Hook(db);
                 var launcher = scope.ServiceProvider.GetRequiredService<LaunchProcedure>();
                 await CreateProcedure.HandleAsync(db, app.AgencyId, app.Actor, request, CancellationToken.None, launcher);
                 scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
@@ -75,6 +76,18 @@ public static class Scenarios
         {
             var captured = new Lazy<Task<RowReplay>>(() => RowReplay.CaptureAsync(OneTransaction.Prepare(app)));
             return async () => await (await captured.Value).ReplayAsync(app);
+        });
+
+    /// <summary>
+    /// Bare EF (issue 12, fourth round): the same 21 entities saved by a pooled context without the app's interceptors
+    /// and without the use case (<see cref="BareSave"/>). A measurement of EF's share, never a figure of Paraphe.
+    /// </summary>
+    public static readonly Scenario BareEf = new("bare EF: same entities, no interceptors, 1 tx",
+        "the entities of one create+launch (captured), added with fresh keys to a context without the app's interceptors, one SaveChangesAsync",
+        app =>
+        {
+            var bare = new Lazy<Task<BareSave>>(async () => new BareSave(app, await RowReplay.CaptureAsync(OneTransaction.Prepare(app))));
+            return async () => await (await bare.Value).SaveAsync();
         });
 
     /// <summary>
@@ -102,7 +115,7 @@ public static class Scenarios
             };
         });
 
-    public static readonly IReadOnlyList<Scenario> All = [Floor, SameRows, OneTransaction, ApiPath];
+    public static readonly IReadOnlyList<Scenario> All = [Floor, SameRows, BareEf, OneTransaction, ApiPath];
 
     private static long floorId;
 

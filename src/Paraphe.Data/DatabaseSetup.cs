@@ -32,7 +32,7 @@ public static class DatabaseSetup
             // into the join; docs/PERFORMANCE.md says what is measured there.
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
                 o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-                .AddInterceptors(SqliteBusyWait.Instance), // a locked database waited for by SQLite, not 150 ms sleeps
+                .UseSqliteBusyWait(), // a locked database waited for by SQLite, not 150 ms sleeps
             DatabaseProvider.Postgres => options.UseNpgsql(WithConnectTimeout(connectionString), o => o.MigrationsAssembly(PostgresMigrations)),
         };
 

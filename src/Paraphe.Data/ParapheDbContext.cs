@@ -108,6 +108,28 @@ public sealed class ParapheDbContext(DbContextOptions<ParapheDbContext> options)
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
+        // Changes detected once here and once before the write, not at every look of the pipeline (DetectOnce.cs).
+        if (DetectingOnce) { ChangeTracker.DetectChanges(); return await SaveChainedAsync(cancellationToken); } // a follow-up's save
+        if (!ChangeTracker.AutoDetectChangesEnabled || !(detectOnce ??= DetectBeforeWrite.IsLastIn(this)))
+            return await SaveChainedAsync(cancellationToken);
+        ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        DetectingOnce = true;
+        try { return await SaveChainedAsync(cancellationToken); }
+        finally
+        {
+            DetectingOnce = false;
+            ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+    }
+
+    /// <summary>Inside a save whose changes were detected at its start (<see cref="DetectBeforeWrite"/> detects again before the write).</summary>
+    public bool DetectingOnce { get; private set; }
+
+    private bool? detectOnce;
+
+    private async Task<int> SaveChainedAsync(CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var appended = await AppendAuditEventsAsync(cancellationToken);

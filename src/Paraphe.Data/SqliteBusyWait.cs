@@ -1,6 +1,10 @@
+using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Paraphe.Data;
 
@@ -11,23 +15,48 @@ namespace Paraphe.Data;
 /// (`sqlite3_busy_timeout`) retries within milliseconds of the lock's release instead (measured: 150–170 ms → 11–43 ms
 /// for a 5 ms overlap; docs/PERFORMANCE.md « Issue 12 — dispatcher », third round). The wait is bounded by the
 /// connection's default timeout (30 s, as before): past it the statement fails busy as it would have.
+/// <para>
+/// Set where EF makes the context's connection (issue 12, fourth round): the connection's own <c>StateChange</c> event,
+/// raised by Microsoft.Data.Sqlite on every open, sets the timeout on the native handle it opened with. It was an EF
+/// connection interceptor before, which cost create + launch ~0.35 ms of CPU per operation for having an interceptor at
+/// all (docs/PERFORMANCE.md « Issue 12 — create + launch », fourth round). Registered by <see cref="DatabaseSetup.Use"/>.
+/// </para>
 /// </summary>
-public sealed class SqliteBusyWait : DbConnectionInterceptor
+#pragma warning disable EF1001 // SqliteRelationalConnection is EF's own SQLite connection: only its creation is extended
+public sealed class SqliteBusyWait(
+    RelationalConnectionDependencies dependencies,
+    IRawSqlCommandBuilder rawSqlCommandBuilder,
+    IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
+    : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
 {
-    public static readonly SqliteBusyWait Instance = new();
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Set(connection);
-
-    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData,
-        CancellationToken cancellationToken = default)
+    protected override DbConnection CreateDbConnection()
     {
-        Set(connection);
-        return Task.CompletedTask;
+        var connection = base.CreateDbConnection();
+        connection.StateChange += OnStateChange;
+        return connection;
     }
 
-    private static void Set(DbConnection connection)
+    private static void OnStateChange(object? sender, StateChangeEventArgs change)
     {
-        if (connection is SqliteConnection { Handle: { } handle } sqlite)
-            SQLitePCL.raw.sqlite3_busy_timeout(handle, sqlite.DefaultTimeout * 1000);
+        if (change.CurrentState == ConnectionState.Open)
+            Set((SqliteConnection)sender!);
     }
+
+    /// <summary>EF's SQLite connection replaced by this one (for the options of <see cref="DatabaseSetup.Use"/>).</summary>
+    public static DbContextOptionsBuilder Register(DbContextOptionsBuilder options) =>
+        options.ReplaceService<ISqliteRelationalConnection, SqliteBusyWait>();
+
+    /// <summary>SQLite's busy handler for this open connection, bounded by its default timeout.</summary>
+    public static void Set(SqliteConnection connection)
+    {
+        if (connection.Handle is { } handle)
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, connection.DefaultTimeout * 1000);
+    }
+}
+#pragma warning restore EF1001
+
+public static class SqliteBusyWaitOptions
+{
+    /// <summary>A locked database waited for by SQLite's busy handler (<see cref="SqliteBusyWait"/>).</summary>
+    public static DbContextOptionsBuilder UseSqliteBusyWait(this DbContextOptionsBuilder options) => SqliteBusyWait.Register(options);
 }
