@@ -49,29 +49,26 @@ public static class ListedProcedures
         // apart (`--scenario list-page postgres`, « The list, fourth round »): it keeps it.
         if (!db.Database.IsSqlite())
             return await Paged<Procedure>.OfAsync(query.AsNoTracking().IgnoreAutoIncludes().Include(x => x.Signers), page, pageSize, x => x, ct);
-        var p = Math.Max(1, page ?? 1);
-        var size = Math.Clamp(pageSize ?? 50, 1, 100);
         var queries = Compiled.GetValue(db.Model, _ => new Queries());
-        int total;
-        List<Procedure> items;
-        if (unfiltered)
+        var paged = unfiltered ? await NewestAsync(db, queries, page, pageSize, ct)
+            : await Paged<Procedure>.OfAsync(query.AsNoTracking().IgnoreAutoIncludes(), page, pageSize, x => x, ct);
+        if (paged.Items.Count > 0)
         {
-            total = await queries.Count(db);
-            items = new List<Procedure>(size);
-            await foreach (var procedure in queries.Newest(db, (p - 1) * size, size).WithCancellation(ct)) items.Add(procedure);
-        }
-        else
-        {
-            total = await query.CountAsync(ct);
-            items = await query.AsNoTracking().IgnoreAutoIncludes().Skip((p - 1) * size).Take(size).ToListAsync(ct);
-        }
-        if (items.Count > 0)
-        {
-            var byId = items.ToDictionary(x => x.Id, StringComparer.Ordinal);
+            var byId = paged.Items.ToDictionary(x => x.Id, StringComparer.Ordinal);
             var signers = Accessor(db);
             await foreach (var signer in queries.SignersOf(db, [.. byId.Keys]).WithCancellation(ct))
                 if (byId.TryGetValue(signer.ProcedureId, out var owner)) signers.Add(owner, signer, forMaterialization: true);
         }
+        return paged;
+    }
+
+    /// <summary>The unfiltered page, by compiled queries (the same window as <see cref="Paged{T}.OfAsync"/>).</summary>
+    private static async Task<Paged<Procedure>> NewestAsync(ParapheDbContext db, Queries queries, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (p, size) = Paging.Window(page, pageSize);
+        var total = await queries.Count(db);
+        var items = new List<Procedure>(size);
+        await foreach (var procedure in queries.Newest(db, (p - 1) * size, size).WithCancellation(ct)) items.Add(procedure);
         return new Paged<Procedure>(items, p, size, total);
     }
 

@@ -273,12 +273,18 @@ internal static class DeliveryWrite
             return (builder.Build(), count);
         }
 
-        private string Table(IEntityType type) => Sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
+        private string Table(IEntityType type) => TableName(Sql, type);
 
-        private string Column(IProperty p)
-        {
-            var type = (IEntityType)p.DeclaringType;
-            return Sql.DelimitIdentifier(p.GetColumnName(StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema()))!);
-        }
+        private string Column(IProperty p) => ColumnName(Sql, p);
+    }
+
+    /// <summary>An entity's table as EF maps it, quoted for this database (also <see cref="ReportedMessageRead"/>'s).</summary>
+    internal static string TableName(ISqlGenerationHelper sql, IEntityType type) => sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());
+
+    /// <summary>A property's column in its entity's table, quoted for this database.</summary>
+    internal static string ColumnName(ISqlGenerationHelper sql, IProperty p)
+    {
+        var type = (IEntityType)p.DeclaringType;
+        return sql.DelimitIdentifier(p.GetColumnName(StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema()))!);
     }
 }

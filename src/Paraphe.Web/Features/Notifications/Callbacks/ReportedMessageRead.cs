@@ -117,12 +117,8 @@ internal static class ReportedMessageRead
             ProviderMessageId = notification.FindProperty(nameof(Notification.ProviderMessageId))!;
             Provider = notification.FindProperty(nameof(Notification.Provider))!;
 
-            string Table(IEntityType t) => sql.DelimitIdentifier(t.GetTableName()!, t.GetSchema());
-            string Name(IProperty p)
-            {
-                var t = (IEntityType)p.DeclaringType;
-                return sql.DelimitIdentifier(p.GetColumnName(StoreObjectIdentifier.Table(t.GetTableName()!, t.GetSchema()))!);
-            }
+            string Table(IEntityType t) => DeliveryWrite.TableName(sql, t);
+            string Name(IProperty p) => DeliveryWrite.ColumnName(sql, p);
             var eventKey = eventType.FindPrimaryKey()!.Properties.Single();
             var eventMessage = eventType.FindProperty(nameof(NotificationEvent.NotificationId))!;
             var auditProcedure = audit.FindProperty(nameof(AuditEvent.ProcedureId))!;
@@ -144,17 +140,17 @@ internal static class ReportedMessageRead
                 .Append(" FROM ").Append(a).Append(" a2 WHERE a2.").Append(Name(auditProcedure)).Append(" = n.").Append(Name(messageProcedure))
                 .Append(" ORDER BY a2.").Append(Name(auSeq.Property)).Append(" DESC LIMIT 1)")
                 .Append(" WHERE ").ToString();
-            IRelationalCommand Build(params (string Name, IProperty Property, string Sql)[] where)
+            IRelationalCommand Build(params (string Name, IProperty Property)[] where)
             {
                 var builder = commands.Create();
-                foreach (var (name, p, _) in where)
+                foreach (var (name, p) in where)
                     builder.AddParameter(name, sql.GenerateParameterName(name), p.GetRelationalTypeMapping(), p.IsNullable);
                 builder.Append(select + string.Join(" AND ", where.Select(w =>
                     "n." + Name(w.Property) + " = " + sql.GenerateParameterNamePlaceholder(w.Name))) + " LIMIT 1");
                 return builder.Build();
             }
-            ById = new RelationalCommandPool(() => Build(("p0", Key, ""), ("p1", Channel, "")));
-            ByProviderId = new RelationalCommandPool(() => Build(("p0", ProviderMessageId, ""), ("p2", Provider, ""), ("p1", Channel, "")));
+            ById = new RelationalCommandPool(() => Build(("p0", Key), ("p1", Channel)));
+            ByProviderId = new RelationalCommandPool(() => Build(("p0", ProviderMessageId), ("p2", Provider), ("p1", Channel)));
         }
 
         public bool Usable { get; }
