@@ -18,8 +18,9 @@ namespace Paraphe.Data;
 /// <para>
 /// Set where EF makes the context's connection (issue 12, fourth round): the connection's own <c>StateChange</c> event,
 /// raised by Microsoft.Data.Sqlite on every open, sets the timeout on the native handle it opened with. It was an EF
-/// connection interceptor before, which cost create + launch ~0.35 ms of CPU per operation for having an interceptor at
-/// all (docs/PERFORMANCE.md « Issue 12 — create + launch », fourth round). Registered by <see cref="DatabaseSetup.Use"/>.
+/// connection interceptor before; a same-process A/B (`--scenario busy-wait`) found neither costs anything measurable
+/// per open (round 3's 0.35 ms per create + launch came from comparing separate runs; docs/PERFORMANCE.md
+/// « Issue 12 — create + launch », fourth round). Registered by <see cref="DatabaseSetup.Use"/>.
 /// </para>
 /// </summary>
 #pragma warning disable EF1001 // SqliteRelationalConnection is EF's own SQLite connection: only its creation is extended
