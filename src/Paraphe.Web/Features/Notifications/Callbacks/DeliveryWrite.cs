@@ -97,8 +97,7 @@ internal static class DeliveryWrite
         var flagged = false;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var parameters = new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), values, null, db,
-                db.GetService<IRelationalCommandDiagnosticsLogger>());
+            var parameters = ParametersOf(db, values);
             int affected;
             if (!plan.IsSqlite)
                 // PostgreSQL: no row to read back; Npgsql consumes every result (and a failed statement's error) itself.
@@ -202,8 +201,7 @@ internal static class DeliveryWrite
         /// <summary>Whether the procedure is flagged « À corriger » now (PostgreSQL: read after the commit).</summary>
         public async Task<bool> FlaggedAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
         {
-            var parameters = new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(),
-                new Dictionary<string, object?> { [Names[0]] = procedureId }, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>());
+            var parameters = ParametersOf(db, new Dictionary<string, object?> { [Names[0]] = procedureId });
             var value = await flagRead.ExecuteScalarAsync(parameters, ct);
             return value is not null and not DBNull && Convert.ToBoolean(value, System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -277,6 +275,10 @@ internal static class DeliveryWrite
 
         private string Column(IProperty p) => ColumnName(Sql, p);
     }
+
+    /// <summary>The values of a prepared EF relational command, run on the context's connection, logged and intercepted as EF's own.</summary>
+    internal static RelationalCommandParameterObject ParametersOf(ParapheDbContext db, IReadOnlyDictionary<string, object?> values) =>
+        new(db.GetService<IRelationalConnection>(), values, null, db, db.GetService<IRelationalCommandDiagnosticsLogger>());
 
     /// <summary>An entity's table as EF maps it, quoted for this database (also <see cref="ReportedMessageRead"/>'s).</summary>
     internal static string TableName(ISqlGenerationHelper sql, IEntityType type) => sql.DelimitIdentifier(type.GetTableName()!, type.GetSchema());

@@ -39,8 +39,7 @@ internal static class ReportedMessageRead
         values["p0"] = byId ? notificationId : providerMessageId;
         if (!byId) values["p2"] = provider;
         values["p1"] = channel;
-        var parameters = new RelationalCommandParameterObject(db.GetService<IRelationalConnection>(), values, null, db,
-            db.GetService<IRelationalCommandDiagnosticsLogger>());
+        var parameters = DeliveryWrite.ParametersOf(db, values);
         var pool = byId ? plan.ById : plan.ByProviderId;
         var command = pool.Rent();
         try
