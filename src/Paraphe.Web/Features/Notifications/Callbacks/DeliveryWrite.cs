@@ -22,7 +22,9 @@ namespace Paraphe.Web.Features.Notifications.Callbacks;
 /// A provider's good news about a message (`sent`, `delivered`: most delivery events) written without EF's save
 /// pipeline (issue 12): the message's update — with its concurrency check on <c>updated_at</c> —, its event and its
 /// chained audit event, in <b>one command and one transaction</b> through EF's own relational command (so command
-/// interceptors and logging see it), onto the chain end the read gave. The guarantees of a save, each kept:
+/// interceptors and logging see it), onto the chain end the read gave. On PostgreSQL that command is one statement
+/// committing on its own, sent with the « À corriger » flag's read after it in one round trip (<see cref="PipelinedWrite"/>);
+/// on SQLite it runs in EF's transaction. The guarantees of a save, each kept:
 /// <list type="bullet">
 /// <item>One transaction: the three rows commit together or not at all.</item>
 /// <item>The audit chain: a writer that extended the chain first makes the unique (procedure_id, seq) index refuse the
@@ -95,56 +97,54 @@ internal static class DeliveryWrite
         if (plan.IsSqlite) values[Names[k++]] = procedureId;
 
         var flagged = false;
+        if (!plan.IsSqlite)
+        {
+            // PostgreSQL: the write commits on its own (one statement), and the flag is read after that commit, in the
+            // same round trip (PipelinedWrite). Only the update's row lets the inserts write: 1 row is all three.
+            var outcome = await PipelinedWrite.RunAsync(db, command.Command, values, plan.FlagSql, procedureId, ct);
+            if (outcome.Affected != 1) throw new DbUpdateConcurrencyException("The message changed since it was read; read it again.");
+            Committed(db, n);
+            if (FollowUpsOf(db).Attention is { } attention)
+            {
+                if (outcome.Flagged is true) await attention.AfterCommitAsync(db, [procedureId], [], ct);
+                // The flag's read failed (the write stands): the tracker reads it itself, and logs.
+                else if (outcome.Flagged is null) await attention.AfterCommitAsync(db, [], [procedureId], ct);
+            }
+            return;
+        }
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            var parameters = ParametersOf(db, values);
+            // SQLite runs the writes up to the SELECT inside ExecuteReader (a refused row throws there). A command of its
+            // own: an EF command reuses one data reader per execution (RelationalCommandPool).
+            var own = command.Readers.Rent();
             int affected;
-            if (!plan.IsSqlite)
-                // PostgreSQL: no row to read back; Npgsql consumes every result (and a failed statement's error) itself.
-                affected = await command.Command.ExecuteNonQueryAsync(parameters, ct);
-            else
+            try
             {
-                // SQLite runs the writes up to the SELECT inside ExecuteReader (a refused row throws there). A command
-                // of its own: an EF command reuses one data reader per execution (RelationalCommandPool).
-                var own = command.Readers.Rent();
-                try
-                {
-                    await using var reader = await own.ExecuteReaderAsync(parameters, ct);
-                    var r = reader.DbDataReader;
-                    if (await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
-                    while (await r.NextResultAsync(ct)) { }
-                    affected = r.RecordsAffected;
-                }
-                finally
-                {
-                    command.Readers.Return(own);
-                }
+                await using var reader = await own.ExecuteReaderAsync(ParametersOf(db, values), ct);
+                var r = reader.DbDataReader;
+                if (await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
+                while (await r.NextResultAsync(ct)) { }
+                affected = r.RecordsAffected;
+            }
+            finally
+            {
+                command.Readers.Return(own);
             }
             // The two inserts always write their row: fewer than three means the message changed since it was read.
             if (affected != 3) throw new DbUpdateConcurrencyException("The message changed since it was read; read it again.");
             await tx.CommitAsync(ct);
         }
+        Committed(db, n);
+        // SQLite read the flag in the write's transaction, after the writes: the write lock was held, so nobody committed
+        // in between — what a read right after the commit sees.
+        if (flagged && FollowUpsOf(db).Attention is { } tracker) await tracker.AfterCommitAsync(db, [procedureId], [], ct);
+    }
 
+    /// <summary>What follows the commit before « À corriger »: the domain's events are written, the delivery metric.</summary>
+    private static void Committed(ParapheDbContext db, Notification n)
+    {
         n.ClearPendingEvents();
-        var followUps = FollowUpsOf(db);
-        if (n.Status == DeliveryStatus.Delivered) followUps.Metrics?.Committed([n]);
-        if (followUps.Attention is { } attention)
-        {
-            // SQLite read the flag in the write's transaction, after the writes: the write lock was held, so nobody
-            // committed in between — what a read right after the commit sees. PostgreSQL reads it after the commit, as before.
-            // PostgreSQL reads it after the commit, as before — by one prepared command, not a LINQ query (issue 12, fourth
-            // round); if that read fails, the tracker's own read runs (and logs): the projection never fails the write.
-            if (!plan.IsSqlite)
-            {
-                try { flagged = await plan.FlaggedAsync(db, procedureId, ct); }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    await attention.AfterCommitAsync(db, [], [procedureId], ct);
-                    return;
-                }
-            }
-            if (flagged) await attention.AfterCommitAsync(db, [procedureId], [], ct);
-        }
+        if (n.Status == DeliveryStatus.Delivered) FollowUpsOf(db).Metrics?.Committed([n]);
     }
 
     private static readonly string[] Names = Enumerable.Range(0, 64).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
@@ -189,24 +189,15 @@ internal static class DeliveryWrite
             ProcedureTable = Table(procedure);
             ProcedureKey = procedure.FindPrimaryKey()!.Properties.Single();
             AttentionColumn = Column(procedure.FindProperty(ProcedureAttention.Column)!);
-            var flag = commands.Create();
-            flag.AddParameter(Names[0], Sql.GenerateParameterName(Names[0]), ProcedureKey.GetRelationalTypeMapping(), false);
-            flagRead = flag.Append("SELECT " + AttentionColumn + " FROM " + ProcedureTable + " WHERE " + Column(ProcedureKey) + " = "
-                + Sql.GenerateParameterNamePlaceholder(Names[0])).Build();
+            // Positional ($1): Npgsql sends it as is, without rewriting named parameters.
+            FlagSql = "SELECT " + AttentionColumn + " FROM " + ProcedureTable + " WHERE " + Column(ProcedureKey) + " = $1";
             // A column the entity does not hold (a shadow property) would be written as its default: not this path.
             Usable = NotificationColumns.Length < 63 && EventColumns.Concat(AuditColumns).Concat(NotificationColumns).All(p => !p.IsShadowProperty())
                      && NotificationTokens.All(t => NotificationColumns.Contains(t));
         }
 
-        /// <summary>Whether the procedure is flagged « À corriger » now (PostgreSQL: read after the commit).</summary>
-        public async Task<bool> FlaggedAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
-        {
-            var parameters = ParametersOf(db, new Dictionary<string, object?> { [Names[0]] = procedureId });
-            var value = await flagRead.ExecuteScalarAsync(parameters, ct);
-            return value is not null and not DBNull && Convert.ToBoolean(value, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        private readonly IRelationalCommand flagRead;
+        /// <summary>PostgreSQL's read of the procedure's « À corriger » flag, after the write's commit (<see cref="PipelinedWrite"/>).</summary>
+        public string FlagSql { get; }
 
         private static List<IProperty> Inserted(IEntityType type) =>
             type.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated != ValueGenerated.Never)).ToList();
@@ -252,17 +243,27 @@ internal static class DeliveryWrite
                 builder.AddParameter(name, Sql.GenerateParameterName(name), p.GetRelationalTypeMapping(), p.IsNullable);
                 return Sql.GenerateParameterNamePlaceholder(name);
             }
+            // PostgreSQL: ONE statement (the inserts read the update's row through a CTE), so that it commits on its own
+            // in autocommit — one round trip, no BEGIN, no COMMIT, still one atomic transaction. The inserts write their
+            // rows only if the update found the message as read: 0 rows reported means it moved (a retry reads again).
+            if (!IsSqlite) sql.Append("WITH u AS (");
             sql.Append("UPDATE ").Append(NotificationTable).Append(" SET ");
             var set = NotificationColumns.Where((_, i) => (changed & (1L << i)) != 0).ToList();
             if (set.Count == 0) throw new InvalidOperationException("A report that changes nothing is not written.");
             sql.AppendJoin(", ", set.Select(p => Column(p) + " = " + Parameter(p)));
             sql.Append(" WHERE ").Append(Column(NotificationKey)).Append(" = ").Append(Parameter(NotificationKey));
             foreach (var token in NotificationTokens) sql.Append(" AND ").Append(Column(token)).Append(" = ").Append(Parameter(token));
-            sql.Append(";\n");
+            sql.Append(IsSqlite ? ";\n" : " RETURNING 1),\ne AS (");
             foreach (var (table, columns) in new[] { (EventTable, EventColumns), (AuditTable, AuditColumns) })
             {
-                sql.Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns.Select(Column)).Append(") VALUES (");
-                sql.AppendJoin(", ", columns.Select(Parameter)).Append(");\n");
+                sql.Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns.Select(Column));
+                if (IsSqlite) sql.Append(") VALUES (").AppendJoin(", ", columns.Select(Parameter)).Append(");\n");
+                else
+                {
+                    // Each parameter goes typed by EF's mapping of its column (as in a VALUES list).
+                    sql.Append(") SELECT ").AppendJoin(", ", columns.Select(Parameter)).Append(" FROM u");
+                    sql.Append(table == EventTable ? ")\n" : ";");
+                }
             }
             if (IsSqlite)
                 sql.Append("SELECT ").Append(AttentionColumn).Append(" FROM ").Append(ProcedureTable).Append(" WHERE ")
