@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Domain.Notifications;
@@ -19,20 +18,6 @@ public abstract class CallbackIngestion(SmsApp app)
 {
     private readonly HttpClient callbacks = app.CreateClient();
 
-    private async Task<List<Notification>> AllSentAsync(string procedureId, int count)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var sent = await app.DbAsync(db => db.Notifications.IgnoreQueryFilters().AsNoTracking()
-                .Where(n => n.ProcedureId == procedureId && n.Status == DeliveryStatus.Sent).ToListAsync());
-            if (sent.Count >= count) return sent;
-            if (watch.Elapsed > TimeSpan.FromSeconds(60))
-                throw new Xunit.Sdk.XunitException($"{sent.Count} of {count} messages of {procedureId} sent after 60 s.");
-            await Task.Delay(50);
-        }
-    }
-
     private static TwilioSimulator.Sms Sms(Notification n) => new(n.ProviderMessageId!, n.To, "Paraphe", "",
         $"{ParapheApp.PublicBaseUrl}/callbacks/sms/twilio?n={n.Id}");
 
@@ -44,7 +29,7 @@ public abstract class CallbackIngestion(SmsApp app)
     public async Task EachCallbackTwiceAndOutOfOrderRecordsEachStepOnceAndARepeatWritesNothing()
     {
         var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
-        var n = (await AllSentAsync(procedureId, 2)).Single(x => x.Channel == Channel.Sms);
+        var n = (await app.AllSentAsync(procedureId, 2)).Single(x => x.Channel == Channel.Sms);
         var sms = Sms(n);
 
         // delivered overtakes sent; then each again, in the other order.
@@ -65,7 +50,7 @@ public abstract class CallbackIngestion(SmsApp app)
     public async Task AStaleOrRepeatedDelayIsToldFromTheNewestStoredEventAlone()
     {
         var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
-        var n = (await AllSentAsync(procedureId, 2)).Single(x => x.Channel == Channel.Sms);
+        var n = (await app.AllSentAsync(procedureId, 2)).Single(x => x.Channel == Channel.Sms);
         var now = app.Clock.GetUtcNow().UtcDateTime;
         Task<ReportOutcome> Deferred(int seconds, string detail) => app.DbAsync(db => DeliveryReports.RecordAsync(db,
             new MessageRef("twilio", n.Id, null, Channel.Sms),
@@ -86,7 +71,7 @@ public abstract class CallbackIngestion(SmsApp app)
     {
         var (procedure, _) = await app.Api().LaunchedAsync("remote", signers: 3);
         var procedureId = procedure.Str("id");
-        var sent = await AllSentAsync(procedureId, 6);
+        var sent = await app.AllSentAsync(procedureId, 6);
         Assert.Equal(3, sent.Count(n => n.Channel == Channel.Sms));
 
         var at = app.Clock.GetUtcNow().UtcDateTime;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Data;
@@ -19,20 +18,6 @@ namespace Paraphe.Web.Tests.Callbacks;
 /// </summary>
 public abstract class DeliveryWriteAtomicity(SmsApp app)
 {
-    private async Task<List<Notification>> AllSentAsync(string procedureId, int count)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var sent = await app.DbAsync(db => db.Notifications.IgnoreQueryFilters().AsNoTracking()
-                .Where(n => n.ProcedureId == procedureId && n.Status == DeliveryStatus.Sent).ToListAsync());
-            if (sent.Count >= count) return sent;
-            if (watch.Elapsed > TimeSpan.FromSeconds(60))
-                throw new Xunit.Sdk.XunitException($"{sent.Count} of {count} messages of {procedureId} sent after 60 s.");
-            await Task.Delay(50);
-        }
-    }
-
     private static MessageRef Ref(Notification n) => new(n.Provider!, n.Id, null, n.Channel);
 
     private DeliveryReport Delivered() => new(DeliveryStatus.Delivered, app.Clock.GetUtcNow().UtcDateTime, "remis");
@@ -81,7 +66,7 @@ public abstract class DeliveryWriteAtomicity(SmsApp app)
     public async Task AWriteOntoAChainEndThatMovedWritesNothingAndTheRetryRecordsItOnce()
     {
         var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
-        var sent = await AllSentAsync(procedureId, 2);
+        var sent = await app.AllSentAsync(procedureId, 2);
         var (sms, email) = (sent.Single(n => n.Channel == Channel.Sms), sent.Single(n => n.Channel == Channel.Email));
         await app.DbAsync(async db =>
         {
@@ -104,7 +89,7 @@ public abstract class DeliveryWriteAtomicity(SmsApp app)
     public async Task AWriteOverAMessageThatChangedSinceItsReadWritesNothing()
     {
         var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
-        var sms = (await AllSentAsync(procedureId, 2)).Single(n => n.Channel == Channel.Sms);
+        var sms = (await app.AllSentAsync(procedureId, 2)).Single(n => n.Channel == Channel.Sms);
         await app.DbAsync(async db =>
         {
             var (read, before, _, _) = await ReadAndReportAsync(db, sms, Delivered());
@@ -126,8 +111,8 @@ public abstract class DeliveryWriteAtomicity(SmsApp app)
     {
         // Two messages in the same state, one delivered directly, the other through the save (inside a caller's
         // transaction, which the direct write leaves to the save): the same columns change to the same values.
-        var direct = (await AllSentAsync(await app.LaunchForAsync(Api.UniqueMobile()), 2)).Single(n => n.Channel == Channel.Sms);
-        var saved = (await AllSentAsync(await app.LaunchForAsync(Api.UniqueMobile()), 2)).Single(n => n.Channel == Channel.Sms);
+        var direct = (await app.AllSentAsync(await app.LaunchForAsync(Api.UniqueMobile()), 2)).Single(n => n.Channel == Channel.Sms);
+        var saved = (await app.AllSentAsync(await app.LaunchForAsync(Api.UniqueMobile()), 2)).Single(n => n.Channel == Channel.Sms);
         var report = Delivered();
         Assert.Equal(ReportOutcome.Recorded, await app.DbAsync(db => RecordAsync(db, direct, report)));
         Assert.Equal(ReportOutcome.Recorded, await app.DbAsync(async db =>
@@ -168,7 +153,7 @@ public abstract class DeliveryWriteAtomicity(SmsApp app)
     {
         // Two instances on one database (two machines behind a load balancer), each given every delivery three times at once.
         var procedureId = (await app.Api().LaunchedAsync("remote", signers: 3)).Procedure.Str("id");
-        var sent = await AllSentAsync(procedureId, 6);
+        var sent = await app.AllSentAsync(procedureId, 6);
         await using var second = new AnotherInstance(app);
         var report = Delivered();
         async Task OnAsync(IServiceProvider services, Notification n)

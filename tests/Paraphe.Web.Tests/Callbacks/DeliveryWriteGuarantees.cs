@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
@@ -25,20 +24,6 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
 {
     private readonly HttpClient callbacks = app.CreateClient();
 
-    private async Task<List<Notification>> AllSentAsync(string procedureId, int count)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var sent = await app.DbAsync(db => db.Notifications.IgnoreQueryFilters().AsNoTracking()
-                .Where(n => n.ProcedureId == procedureId && n.Status == DeliveryStatus.Sent).ToListAsync());
-            if (sent.Count >= count) return sent;
-            if (watch.Elapsed > TimeSpan.FromSeconds(60))
-                throw new Xunit.Sdk.XunitException($"{sent.Count} of {count} messages of {procedureId} sent after 60 s.");
-            await Task.Delay(50);
-        }
-    }
-
     private static TwilioSimulator.Sms Sms(Notification n) => new(n.ProviderMessageId!, n.To, "Paraphe", "",
         $"{ParapheApp.PublicBaseUrl}/callbacks/sms/twilio?n={n.Id}");
 
@@ -58,7 +43,7 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
     {
         // Flagged (a stale value, what a failed update leaves): the delivery, written directly, computes it again.
         var stale = await app.LaunchForAsync(Api.UniqueMobile());
-        var staleSms = (await AllSentAsync(stale, 2)).Single(n => n.Channel == Channel.Sms);
+        var staleSms = (await app.AllSentAsync(stale, 2)).Single(n => n.Channel == Channel.Sms);
         await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == stale)
             .ExecuteUpdateAsync(u => u.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), true)));
         await CallbackAsync(staleSms, "delivered");
@@ -66,13 +51,13 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
 
         // Not flagged: good news leaves it so.
         var fine = await app.LaunchForAsync(Api.UniqueMobile());
-        var fineSms = (await AllSentAsync(fine, 2)).Single(n => n.Channel == Channel.Sms);
+        var fineSms = (await app.AllSentAsync(fine, 2)).Single(n => n.Channel == Channel.Sms);
         await CallbackAsync(fineSms, "delivered");
         Assert.False(await FlaggedAsync(fine));
 
         // Bad news (the save, as before) flags it; a repeat of good news on the failed message changes nothing.
         var bad = await app.LaunchForAsync(Api.UniqueMobile());
-        var sent = await AllSentAsync(bad, 2);
+        var sent = await app.AllSentAsync(bad, 2);
         Assert.Equal(ReportOutcome.Recorded, await EmailAsync(sent.Single(n => n.Channel == Channel.Email), DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown));
         Assert.True(await FlaggedAsync(bad), "a hard bounce must flag the procedure « À corriger »");
         Assert.True((await app.Api().AuditAsync(bad)).GetProperty("valid").GetBoolean());
@@ -85,10 +70,10 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
         // Messages in several states: sent (one event), failed through the save (error, failure kind, two events),
         // delivered directly; each read by Paraphe's id and by the provider's id, below EF and by the compiled query.
         var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
-        var sent = await AllSentAsync(procedureId, 2);
+        var sent = await app.AllSentAsync(procedureId, 2);
         var (sms, email) = (sent.Single(n => n.Channel == Channel.Sms), sent.Single(n => n.Channel == Channel.Email));
         var other = await app.LaunchForAsync(Api.UniqueMobile());
-        var otherSms = (await AllSentAsync(other, 2)).Single(n => n.Channel == Channel.Sms);
+        var otherSms = (await app.AllSentAsync(other, 2)).Single(n => n.Channel == Channel.Sms);
         await CallbackAsync(sms, "delivered");
         Assert.Equal(ReportOutcome.Recorded, await EmailAsync(email, DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown));
 
@@ -135,7 +120,7 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
     public async Task ADirectlyWrittenDeliveryIsMeasuredOnceAndARepeatIsNot()
     {
         var procedureId = await app.LaunchForAsync(Api.UniqueMobile());
-        var sms = (await AllSentAsync(procedureId, 2)).Single(n => n.Channel == Channel.Sms);
+        var sms = (await app.AllSentAsync(procedureId, 2)).Single(n => n.Channel == Channel.Sms);
         var instance = app.Services.GetRequiredService<ParapheMetrics>().Instance;
         var measured = 0;
         using var listener = new MeterListener();
@@ -175,7 +160,7 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
 
             // Good news written directly: no webhook (no delivery event is published), as through the save.
             var good = await app.LaunchForAsync(Api.UniqueMobile());
-            var goodSent = await AllSentAsync(good, 2);
+            var goodSent = await app.AllSentAsync(good, 2);
             var before = await TypesAsync(good);
             Assert.Contains("procedure.launched", before);
             await CallbackAsync(goodSent.Single(n => n.Channel == Channel.Sms), "delivered");
@@ -184,7 +169,7 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
 
             // Every channel of the signer failed (a hard bounce, then an unknown number by Twilio): signer.unreachable.
             var bad = await app.LaunchForAsync(Api.UniqueMobile());
-            var badSent = await AllSentAsync(bad, 2);
+            var badSent = await app.AllSentAsync(bad, 2);
             Assert.Equal(ReportOutcome.Recorded, await EmailAsync(badSent.Single(n => n.Channel == Channel.Email), DeliveryStatus.Failed, DeliveryFailure.MailboxUnknown));
             await CallbackAsync(badSent.Single(n => n.Channel == Channel.Sms), "undelivered", "30005");
             Assert.Single(await TypesAsync(bad), t => t == "signer.unreachable");
@@ -203,7 +188,7 @@ public abstract class DeliveryWriteGuarantees(SmsApp app)
         var procedures = new List<string>();
         for (var i = 0; i < 4; i++) procedures.Add((await app.Api().LaunchedAsync("remote", signers: 3)).Procedure.Str("id"));
         var sent = new List<Notification>();
-        foreach (var id in procedures) sent.AddRange(await AllSentAsync(id, 6));
+        foreach (var id in procedures) sent.AddRange(await app.AllSentAsync(id, 6));
 
         var at = app.Clock.GetUtcNow().UtcDateTime;
         var work = sent.SelectMany(n => Enumerable.Repeat(n, 3)).Select(n => n.Channel == Channel.Sms

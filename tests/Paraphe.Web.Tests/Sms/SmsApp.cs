@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Paraphe.Domain.Notifications;
 using Paraphe.Testing;
 using Paraphe.Testing.Simulators;
 using Paraphe.Web.Tests.Infrastructure;
@@ -71,6 +73,21 @@ public abstract class SmsApp(string provider, string? fallback, bool postgres) :
 
     public Task<(JsonElement Sms, JsonElement Signer)> WaitForSmsAsync(string procedureId, string status) =>
         WaitForSmsAsync(procedureId, n => n.Str("status") == status);
+
+    /// <summary>The procedure's `sent` messages, once there are at least <paramref name="count"/> (waits up to 60 s).</summary>
+    public async Task<List<Notification>> AllSentAsync(string procedureId, int count)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var sent = await DbAsync(db => db.Notifications.IgnoreQueryFilters().AsNoTracking()
+                .Where(n => n.ProcedureId == procedureId && n.Status == DeliveryStatus.Sent).ToListAsync());
+            if (sent.Count >= count) return sent;
+            if (watch.Elapsed > TimeSpan.FromSeconds(60))
+                throw new Xunit.Sdk.XunitException($"{sent.Count} of {count} messages of {procedureId} sent after 60 s.");
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>The audit event types of the procedure, in order.</summary>
     public async Task<string[]> AuditTypesAsync(string procedureId) =>
