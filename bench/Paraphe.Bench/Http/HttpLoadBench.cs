@@ -54,9 +54,13 @@ public static class HttpLoadBench
                 ("GET /sign/{token} (page)", $"/sign/{target.Token}", false),
                 ("GET /api/v1/signing/{token}", $"/api/v1/signing/{target.Token}", false),
             };
-            // PARAPHE_BENCH_HTTP_ONLY=signing: the floor and the two signing routes only (issue 12, sign2's quick runs).
-            if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_HTTP_ONLY") is "signing")
+            // PARAPHE_BENCH_HTTP_ONLY=signing: the floor and the two signing routes only (issue 12, sign2's quick runs);
+            // =list: the floor and the list's page only (issue 12, list5).
+            var only = Environment.GetEnvironmentVariable("PARAPHE_BENCH_HTTP_ONLY");
+            if (only is "signing")
                 requests = requests.Where(r => r.Name == Floor || r.Path.Contains("sign", StringComparison.Ordinal)).ToArray();
+            else if (only is "list")
+                requests = requests.Where(r => r.Name == Floor || r.Path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal)).ToArray();
             foreach (var n in clients)
             {
                 using var http = Client(app.BaseUrl, n);

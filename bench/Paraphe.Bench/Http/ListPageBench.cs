@@ -154,8 +154,12 @@ public static class ListPageBench
             commands.Print = false;
         }
         List<string> ids;
+        Microsoft.EntityFrameworkCore.Metadata.IModel? model;
         await using (var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System))
+        {
             ids = (await ListProcedures.LoadAsync(db, null, null, 1, 50, null, CancellationToken.None)).Procedures.Items.Select(p => p.Id).ToList();
+            model = db.Model;
+        }
         Phase("reads (`ListProcedures.LoadAsync`: count, page, messages, events, sealing jobs; a fresh DbContext each)", async () =>
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
@@ -232,6 +236,37 @@ public static class ListPageBench
             using var stream = new MemoryStream(cached.Length);
             stream.Write(cached);
             return Task.CompletedTask;
+        });
+        // Round 5 (list5): the page as `GET /procedures` now answers it, its items kept (every request after the first
+        // while nothing changes), and with nothing kept (the first request, or after a write to every item).
+        var kept = new ListedItemCache();
+        async Task ListedPageAsync(ListedItemCache cache)
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            var listed = await ListProcedures.PageAsync(db, cache, json, null, null, 1, 50, null, CancellationToken.None);
+            var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { Response = { Body = new MemoryStream(300_000) } };
+            await listed.ExecuteAsync(http);
+        }
+        Phase("the page, every item kept (round 5: page + signers, stamps, sealing jobs, rows compared, the kept JSON written)",
+            () => ListedPageAsync(kept));
+        Phase("  the page, nothing kept (round 5: the same + messages and events, items, JSON)", async () =>
+        {
+            using var empty = new ListedItemCache();
+            await ListedPageAsync(empty);
+        });
+        Phase("  the stamps alone (`ListedStamps.ForAsync`: 1 statement, 50 rows)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListedStamps.ForAsync(db, ids, CancellationToken.None);
+        });
+        Phase("  the rows compared (`ListedRows.Of` + `Same` for 50 procedures, their signers and jobs)", async () =>
+        {
+            foreach (var p in data!.Procedures.Items)
+            {
+                var rows = ListedRows.Of(model!, p, data.Jobs.GetValueOrDefault(p.Id));
+                ListedRows.Same(rows, rows);
+            }
+            await Task.CompletedTask;
         });
         Phase("items (`ListProcedures.Map`: 50 representations, each signer's diagnosis)", () =>
         {

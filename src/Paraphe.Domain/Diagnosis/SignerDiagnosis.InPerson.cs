@@ -9,7 +9,7 @@ namespace Paraphe.Domain.Diagnosis;
 /// </summary>
 public static partial class SignerDiagnosis
 {
-    private static IEnumerable<Finding> InPersonCodeFindings(DiagnosisFacts f, DateTime now)
+    private static IEnumerable<Finding> InPersonCodeFindings(DiagnosisFacts f, DiagnosisClock now)
     {
         if (f.SignerStatus != SignerStatus.Pending || f.ProcedureStatus != ProcedureStatus.Ongoing) yield break;
         var n = f.Notifications.Where(x => x.Channel == Channel.Sms && x.Purpose == Purpose.Otp).MaxBy(x => x.CreatedAt);

@@ -27,10 +27,10 @@ public static partial class SignerDiagnosis
             case DeliveryStatus.Sent or DeliveryStatus.Deferred:
                 if (!c.Waiting) break;
                 var since = FirstAt(n, DeliveryStatus.Sent, DeliveryStatus.Deferred);
-                if (overseas && c.Now - since >= OverseasSmsOverdueAfter)
+                if (overseas && c.Now.AtLeast(since, OverseasSmsOverdueAfter))
                 {
                     yield return new Finding(DiagnosisCodes.SmsUndeliveredOverseas, Severity.Warning,
-                        $"Le SMS au {n.To} ({Place(region!)}) n'est toujours pas remis après {Ago(c.Now - since)} : " +
+                        $"Le SMS au {n.To} ({Place(region!)}) n'est toujours pas remis après {c.Now.Ago(since)} : " +
                         "les opérateurs hors de France métropolitaine perdent parfois nos SMS.",
                         "Comptez sur l'email, qui porte le même lien ; au besoin, prévenez le client par téléphone.");
                 }

@@ -27,14 +27,22 @@ public static partial class SignerDiagnosis
 
     /// <summary>The diagnosis of every signer of a procedure, by signer id (the outage is computed once).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<Finding>> ForProcedure(Procedure procedure,
-        IReadOnlyCollection<IMessageFacts> notifications, DateTime now)
+        IReadOnlyCollection<IMessageFacts> notifications, DateTime now) => ForProcedure(procedure, notifications, new DiagnosisClock(now));
+
+    /// <summary>The same, on a clock that records until when the findings hold with time alone
+    /// (<see cref="DiagnosisClock.HoldsUntil"/>).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<Finding>> ForProcedure(Procedure procedure,
+        IReadOnlyCollection<IMessageFacts> notifications, DiagnosisClock now)
     {
         var outage = ProviderOutage.Detect(notifications);
         return procedure.Signers.ToDictionary(s => s.Id,
             s => For(DiagnosisFacts.Of(procedure, s, notifications, outage), now));
     }
 
-    public static IReadOnlyList<Finding> For(DiagnosisFacts f, DateTime now)
+    public static IReadOnlyList<Finding> For(DiagnosisFacts f, DateTime now) => For(f, new DiagnosisClock(now));
+
+    /// <summary>One signer's findings; <paramref name="now"/> records until when they hold with time alone.</summary>
+    public static IReadOnlyList<Finding> For(DiagnosisFacts f, DiagnosisClock now)
     {
         var findings = new List<Finding>();
         if (f.Mode != ProcedureMode.Remote)
@@ -87,14 +95,14 @@ public static partial class SignerDiagnosis
         if (f.OpenedAt is { } opened)
         {
             findings.Add(new Finding(DiagnosisCodes.Received, Severity.Info,
-                $"Le lien de signature a été ouvert il y a {Ago(now - opened)} : le client a bien reçu sa demande.",
+                $"Le lien de signature a été ouvert il y a {now.Ago(opened)} : le client a bien reçu sa demande.",
                 ctx.Ongoing ? "Rien à faire ; relancez-le si la signature tarde (Relancer le client)." : "Rien à faire.",
                 ctx.Ongoing ? ActionKinds.Remind : null));
         }
         return Ordered(findings);
     }
 
-    private sealed record Context(DiagnosisFacts Facts, DateTime Now, bool Ongoing, bool Opened, EmailCheck EmailCheck,
+    private sealed record Context(DiagnosisFacts Facts, DiagnosisClock Now, bool Ongoing, bool Opened, EmailCheck EmailCheck,
         MobileCheck MobileCheck)
     {
         /// <summary>Over all the signer's messages, not the newest one.</summary>
@@ -132,10 +140,10 @@ public static partial class SignerDiagnosis
         if (messages.FirstOrDefault(n => n.Status == DeliveryStatus.Delivered) is { } delivered)
         {
             var at = FirstAt(delivered, DeliveryStatus.Delivered);
-            if (c.Waiting && c.Now - at >= UnopenedAfter)
+            if (c.Waiting && c.Now.AtLeast(at, UnopenedAfter))
             {
                 yield return new Finding(DiagnosisCodes.EmailNotOpened, Severity.Warning,
-                    $"L'email a été remis à la messagerie de {delivered.To} il y a {Ago(c.Now - at)}, mais le lien n'a pas été ouvert.",
+                    $"L'email a été remis à la messagerie de {delivered.To} il y a {c.Now.Ago(at)}, mais le lien n'a pas été ouvert.",
                     "Demandez au client de regarder dans ses courriers indésirables (spam), puis relancez-le si besoin (Relancer le client).",
                     ActionKinds.Remind);
             }
@@ -156,7 +164,7 @@ public static partial class SignerDiagnosis
                 {
                     var since = FirstAt(n, DeliveryStatus.Deferred);
                     yield return new Finding(DiagnosisCodes.EmailDeferred, Severity.Warning,
-                        $"La messagerie de {n.To} retarde la remise de l'email depuis {Ago(c.Now - since)}{Detail(LastDetail(n))}.",
+                        $"La messagerie de {n.To} retarde la remise de l'email depuis {c.Now.Ago(since)}{Detail(LastDetail(n))}.",
                         "Certains opérateurs mettent jusqu'à 24 h à remettre un email : patientez. Le SMS porte le même lien.",
                         ActionKinds.Wait);
                 }
@@ -165,10 +173,10 @@ public static partial class SignerDiagnosis
                 // SMTP reports failures only: accepted and no bounce after a day is as good as delivered.
                 var sent = FirstAt(n, DeliveryStatus.Sent);
                 if (!c.Waiting) break;
-                if (c.Now - sent >= UnopenedAfter)
+                if (c.Now.AtLeast(sent, UnopenedAfter))
                 {
                     yield return new Finding(DiagnosisCodes.EmailNotOpened, Severity.Warning,
-                        $"L'email à {n.To} est parti il y a {Ago(c.Now - sent)} sans aucun retour d'erreur, mais le lien n'a pas été ouvert.",
+                        $"L'email à {n.To} est parti il y a {c.Now.Ago(sent)} sans aucun retour d'erreur, mais le lien n'a pas été ouvert.",
                         "Demandez au client de regarder dans ses courriers indésirables (spam), puis relancez-le si besoin (Relancer le client).",
                         ActionKinds.Remind);
                 }
@@ -277,22 +285,22 @@ public static partial class SignerDiagnosis
             : "Lancez la procédure.",
         ActionKinds.Launch);
 
-    private static Finding Outage(ProviderOutage o, DateTime now) => new(DiagnosisCodes.ProviderOutage, Severity.Error,
-        $"Aucun message de cette procédure n'a pu partir de Paraphe depuis {Ago(now - o.Since)} : " +
+    private static Finding Outage(ProviderOutage o, DiagnosisClock now) => new(DiagnosisCodes.ProviderOutage, Severity.Error,
+        $"Aucun message de cette procédure n'a pu partir de Paraphe depuis {now.Ago(o.Since)} : " +
         $"problème d'envoi de notre côté{Detail(o.Error)}.",
         o.NextAttemptAt is { } next
-            ? $"Rien à faire de votre côté : Paraphe réessaie automatiquement (prochain essai {In(next - now)}). Si cela dure, contactez le support."
+            ? $"Rien à faire de votre côté : Paraphe réessaie automatiquement (prochain essai {now.In(next)}). Si cela dure, contactez le support."
             : "Paraphe a abandonné l'envoi : contactez le support, puis relancez le client (Relancer le client).",
         o.NextAttemptAt is null ? ActionKinds.Remind : ActionKinds.Wait);
 
-    private static Finding InTransit(IMessageFacts n, DateTime now)
+    private static Finding InTransit(IMessageFacts n, DiagnosisClock now)
     {
         var what = n.Channel switch { Channel.Email => "L'email", Channel.Sms => "Le SMS" };
         var message = n.Status switch
         {
-            DeliveryStatus.Sent => $"{what} à {n.To} est parti il y a {Ago(now - FirstAt(n, DeliveryStatus.Sent))} ; accusé de remise pas encore reçu.",
+            DeliveryStatus.Sent => $"{what} à {n.To} est parti il y a {now.Ago(FirstAt(n, DeliveryStatus.Sent))} ; accusé de remise pas encore reçu.",
             DeliveryStatus.Deferred when n.FailureKind == DeliveryFailure.ProviderError =>
-                $"{what} à {n.To} n'est pas encore parti : Paraphe réessaie {In(n.NextAttemptAt - now)}{Detail(n.Error)}.",
+                $"{what} à {n.To} n'est pas encore parti : Paraphe réessaie {now.In(n.NextAttemptAt)}{Detail(n.Error)}.",
             DeliveryStatus.Deferred => $"{what} à {n.To} est en cours d'acheminement chez l'opérateur{Detail(LastDetail(n))}.",
             DeliveryStatus.Queued or DeliveryStatus.Sending or DeliveryStatus.Delivered or DeliveryStatus.Failed =>
                 $"{what} à {n.To} est en cours d'envoi.",
@@ -336,5 +344,5 @@ public static partial class SignerDiagnosis
             : $"{(int)d.TotalDays} jours";
     }
 
-    private static string In(TimeSpan d) => d <= TimeSpan.Zero ? "dans un instant" : $"dans {Ago(d)}";
+    internal static string In(TimeSpan d) => d <= TimeSpan.Zero ? "dans un instant" : $"dans {Ago(d)}";
 }

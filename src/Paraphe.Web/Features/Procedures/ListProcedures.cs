@@ -1,7 +1,10 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Paraphe.Data;
 using Paraphe.Data.Configurations;
 using Paraphe.Domain;
+using Paraphe.Domain.Diagnosis;
 using Paraphe.Data.Records;
 using Paraphe.Domain.Notifications;
 using Paraphe.Domain.Procedures;
@@ -39,10 +42,46 @@ public static class ListProcedures
         return query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id);
     }
 
-    /// <summary>`GET /api/v1/procedures`: a page of full representations (API.md), read-only.</summary>
-    public static async Task<Paged<ProcedureResponse>> PageAsync(ParapheDbContext db, string? status, string? q, int? page,
-        int? pageSize, bool? needsAttention, CancellationToken ct) =>
-        Map(await LoadAsync(db, status, q, page, pageSize, needsAttention, ct), db.UtcNow);
+    /// <summary>`GET /api/v1/procedures`: a page of full representations (API.md), read-only; each item built, or its JSON
+    /// served again while what it is built from is unchanged in the database and its diagnosis holds
+    /// (<see cref="ListedItemCache"/>).</summary>
+    public static async Task<ListedPage> PageAsync(ParapheDbContext db, ListedItemCache cache, JsonSerializerOptions json,
+        string? status, string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
+    {
+        var (result, locked) = await ProceduresAsync(db, status, q, page, pageSize, needsAttention, ct);
+        var procedures = result.Items;
+        var ids = procedures.Select(p => p.Id).ToList();
+        // The stamps are read before the messages: a write between the two leaves an item newer than its stamp, which the
+        // next request's stamp no longer matches (never an item older than its stamp).
+        var stamps = await ListedStamps.ForAsync(db, ids, ct);
+        var jobs = await JobsAsync(db, ids, ct);
+        var now = db.UtcNow;
+        var agency = db.TenantAgencyId ?? "";
+        var culture = CultureInfo.CurrentCulture.Name;
+        var items = new byte[procedures.Count][];
+        var rows = new object?[procedures.Count][];
+        var missed = new List<int>();
+        for (var i = 0; i < procedures.Count; i++)
+        {
+            var p = procedures[i];
+            rows[i] = ListedRows.Of(db.Model, p, jobs.GetValueOrDefault(p.Id));
+            if (cache.Find(agency, culture, p.Id, rows[i], stamps.GetValueOrDefault(p.Id, ""), now) is { } kept) items[i] = kept;
+            else missed.Add(i);
+        }
+        if (missed.Count > 0)
+        {
+            var notifications = await ListedMessages.ForAsync(db, missed.Select(i => procedures[i].Id).ToList(), ct);
+            foreach (var i in missed)
+            {
+                var p = procedures[i];
+                var clock = new DiagnosisClock(now);
+                items[i] = JsonSerializer.SerializeToUtf8Bytes(p.ToResponse(notifications[p.Id].ToList(), clock, jobs.GetValueOrDefault(p.Id)), json);
+                if (!locked.Contains(p.Id) && db.TenantAgencyId is not null)
+                    cache.Keep(agency, culture, p.Id, rows[i], stamps.GetValueOrDefault(p.Id, ""), now, clock.HoldsUntil, items[i]);
+            }
+        }
+        return new ListedPage(items, result.Page, result.PageSize, result.Total, json);
+    }
 
     /// <summary>What a page's items are made of, read in six statements (count, page, the page's signers
     /// (<see cref="ListedProcedures"/>), messages, their events, sealing jobs), untracked; the messages and events as rows
@@ -53,24 +92,34 @@ public static class ListProcedures
     public static async Task<PageData> LoadAsync(ParapheDbContext db, string? status, string? q, int? page, int? pageSize,
         bool? needsAttention, CancellationToken ct)
     {
+        var (result, _) = await ProceduresAsync(db, status, q, page, pageSize, needsAttention, ct);
+        var ids = result.Items.Select(p => p.Id).ToList();
+        // Each item's messages in the order `GET /procedures/{id}` gives them (oldest first, then by id).
+        var notifications = await ListedMessages.ForAsync(db, ids, ct);
+        return new PageData(result, notifications, await JobsAsync(db, ids, ct));
+    }
+
+    /// <summary>The page's procedures with their signers; <c>Locked</c>: those with a signer locked out of codes.</summary>
+    private static async Task<(Paged<Procedure> Page, HashSet<string> Locked)> ProceduresAsync(ParapheDbContext db, string? status,
+        string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
+    {
         // A signer's one-time codes matter to an item only once the signer is locked out of codes (the diagnosis says how
         // many were sent and typed wrong): the page is read without them (one query less on SQLite, a join less on
         // PostgreSQL), and the rare procedure with such a signer read again whole.
         var query = Query(db, status, q, needsAttention);
         var unfiltered = string.IsNullOrWhiteSpace(status) && string.IsNullOrWhiteSpace(q) && needsAttention is null;
         var result = await ListedProcedures.PageAsync(db, query, unfiltered, page, pageSize, ct);
-        var locked = result.Items.Where(p => p.Signers.Any(s => s.OtpLockedAt is not null)).Select(p => p.Id).ToList();
+        var locked = result.Items.Where(p => p.Signers.Any(s => s.OtpLockedAt is not null)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         if (locked.Count > 0)
         {
             var whole = await db.Procedures.AsNoTracking().Where(p => locked.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
             result = result with { Items = result.Items.Select(p => whole.GetValueOrDefault(p.Id) ?? p).ToList() };
         }
-        var ids = result.Items.Select(p => p.Id).ToList();
-        // Each item's messages in the order `GET /procedures/{id}` gives them (oldest first, then by id).
-        var notifications = await ListedMessages.ForAsync(db, ids, ct);
-        var jobs = await db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
-        return new PageData(result, notifications, jobs);
+        return (result, locked);
     }
+
+    private static Task<Dictionary<string, SealingJob>> JobsAsync(ParapheDbContext db, List<string> ids, CancellationToken ct) =>
+        db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);
 
     /// <summary>The page's items: CPU only.</summary>
     public static Paged<ProcedureResponse> Map(PageData data, DateTime now) => new(

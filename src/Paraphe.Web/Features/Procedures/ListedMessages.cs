@@ -95,7 +95,7 @@ public static class ListedMessages
         return messages.Values.OrderBy(n => n.CreatedAt).ThenBy(n => n.Id, StringComparer.Ordinal).ToLookup(n => n.ProcedureId);
     }
 
-    private static System.Data.Common.DbCommand Command(ParapheDbContext db, string sql, string agency, IReadOnlyList<string> ids)
+    internal static System.Data.Common.DbCommand Command(ParapheDbContext db, string sql, string agency, IReadOnlyList<string> ids)
     {
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;

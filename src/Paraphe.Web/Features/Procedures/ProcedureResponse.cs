@@ -65,7 +65,12 @@ public static class ProcedureMapping
 
     /// <param name="notifications">the procedure's messages with their events, oldest first: entities, or the list's rows.</param>
     public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<IMessageFacts> notifications, DateTime now,
-        Data.Records.SealingJob? sealingJob = null)
+        Data.Records.SealingJob? sealingJob = null) => p.ToResponse(notifications, new DiagnosisClock(now), sealingJob);
+
+    /// <param name="now">the time the diagnosis reads; it records until when the representation holds with time alone
+    /// (the diagnosis is the only part that reads the time).</param>
+    public static ProcedureResponse ToResponse(this Procedure p, IReadOnlyList<IMessageFacts> notifications, DiagnosisClock now,
+        Data.Records.SealingJob? sealingJob)
     {
         var diagnosis = SignerDiagnosis.ForProcedure(p, notifications, now);
         return new(

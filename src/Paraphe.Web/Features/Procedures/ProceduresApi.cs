@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Paraphe.Data;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Outbox;
@@ -22,9 +24,9 @@ public static class ProceduresApi
         });
 
         // needs_attention=true: « À corriger », the procedures whose diagnosis holds an error or whose sealing failed.
-        group.MapGet("/", async Task<Ok<Paged<ProcedureResponse>>> (string? status, string? q, int? page, int? page_size,
-            bool? needs_attention, ParapheDbContext db, CancellationToken ct) =>
-            TypedResults.Ok(await ListProcedures.PageAsync(db, status, q, page, page_size, needs_attention, ct)));
+        group.MapGet("/", async Task<ListedPage> (string? status, string? q, int? page, int? page_size, bool? needs_attention,
+            ParapheDbContext db, ListedItemCache cache, IOptions<JsonOptions> json, CancellationToken ct) =>
+            await ListProcedures.PageAsync(db, cache, json.Value.SerializerOptions, status, q, page, page_size, needs_attention, ct));
 
         group.MapGet("/{id}", async Task<Ok<ProcedureResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await (await ProcedureMapping.FindAsync(db, id, ct)).ToResponseAsync(db, ct)));

@@ -18,6 +18,7 @@ public static class ProceduresSetup
         services.AddScoped<MarkSigned>();
         services.AddScoped<RemindSigner>();
         services.AddSingleton<AttentionTracker>();
+        services.AddSingleton<ListedItemCache>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AttentionTracker>());
         services.AddSingleton<AttentionReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<AttentionReconciler>());
