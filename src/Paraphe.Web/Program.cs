@@ -16,6 +16,7 @@ using Paraphe.Web.Features.Signing;
 using Paraphe.Web.Features.Verification;
 using Paraphe.Web.Features.Webhooks;
 using Paraphe.Web.Pages;
+using Paraphe.Web.Pages.Sign;
 using Paraphe.Web.Platform;
 using Paraphe.Web.Platform.Configuration;
 using Paraphe.Web.Platform.Storage;
@@ -47,6 +48,7 @@ if (command) return await AgencyCommands.RunAsync(app.Services, args, Console.Ou
 
 app.UseRedactedRequestLogging();
 app.UsePlatform(); // rate limiter included
+app.UseRenderedSigningPages(); // an opened link's page as Razor rendered it (issue 12)
 app.MapPlatform();
 app.MapObservability();
 

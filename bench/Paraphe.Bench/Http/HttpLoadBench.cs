@@ -37,7 +37,10 @@ public static class HttpLoadBench
         md.AppendLine();
         md.AppendLine("`PG CPU ms/req`: the PostgreSQL cluster's processes' CPU over the same rounds ÷ requests (issue 12, round 3; on the same " +
                       "2 cores). Row « raw Npgsql … »: the opened link's one read (`SELECT` the procedure's version and its agency's name by " +
-                      "primary key) sent by the bench itself over Npgsql at the same concurrency, no HTTP and no EF (its CPU column is the bench's process).");
+                      "primary key) sent by the bench itself over Npgsql at the same concurrency, no HTTP and no EF (its CPU column is the bench's process). " +
+                      "Row « HTTP + the one prepared read, nothing else »: a bench-only Kestrel host in the bench's process whose one route " +
+                      "makes that read, auto-prepared, and answers a small JSON object (no middleware, no logging, no EF); its CPU column is " +
+                      "the bench's process, host and load generator together.");
         md.AppendLine();
         md.AppendLine("| database | request | clients | req/s | p50 ms | p99 ms | p99 ÷ floor | app CPU ms/req | PG CPU ms/req | errors |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -92,6 +95,7 @@ public static class HttpLoadBench
                 {
                     md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: false));
                     md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: true));
+                    md.AppendLine(await HttpAndReadRowAsync(app, target.ProcedureId, n, options, floorP99));
                 }
             }
             md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");
@@ -114,30 +118,49 @@ public static class HttpLoadBench
         await using var source = Npgsql.NpgsqlDataSource.Create(connectionString);
         async Task Read()
         {
-            await using var command = source.CreateCommand(
-                "SELECT p.\"Version\", a.\"Name\" FROM procedures p JOIN agencies a ON a.\"Id\" = p.\"AgencyId\" WHERE p.\"Id\" = $1 LIMIT 1");
+            await using var command = source.CreateCommand(ReadFloorHost.Sql);
             command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = procedureId });
             await using var reader = await command.ExecuteReaderAsync();
             if (!await reader.ReadAsync()) throw new InvalidOperationException("the procedure's row was not found");
         }
-        await LoadRunner.RunRoundAsync(Read, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
+        var name = $"raw Npgsql: the opened link's one read, no HTTP{(prepared ? ", auto-prepared" : "")}";
+        return await BenchProcessRowAsync(app, name, "(bench)", Read, clients, options, floorP99);
+    }
+
+    /// <summary>
+    /// Issue 12, round 5: « HTTP + the one prepared read, nothing else » — <see cref="ReadFloorHost"/>'s one route (Kestrel,
+    /// the prepared read, a small JSON answer) in the bench's process, loaded by the same client as the app's rows.
+    /// </summary>
+    private static async Task<string> HttpAndReadRowAsync(AppProcess app, string procedureId, int clients, BenchOptions options, double floorP99)
+    {
+        await using var host = await ReadFloorHost.StartAsync(app.ConnectionString);
+        using var http = Client(host.BaseUrl, clients);
+        return await BenchProcessRowAsync(app, "HTTP + the one prepared read, nothing else (bench-only host)", "(bench: host + clients)",
+            () => GetAsync(http, $"/read/{Uri.EscapeDataString(procedureId)}", api: false), clients, options, floorP99);
+    }
+
+    /// <summary>A row whose work runs in the bench's process: its CPU column is the bench's, PostgreSQL's measured as for the app.</summary>
+    private static async Task<string> BenchProcessRowAsync(AppProcess app, string name, string cpuNote, Func<Task> operation, int clients,
+        BenchOptions options, double floorP99)
+    {
+        await LoadRunner.RunRoundAsync(operation, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
         var rounds = new List<RoundResult>();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var serverCpu = app.ServerCpuTime;
         for (var r = 0; r < options.Rounds; r++)
         {
-            var round = await LoadRunner.RunRoundAsync(Read, clients, TimeSpan.FromSeconds(options.Seconds));
+            var round = await LoadRunner.RunRoundAsync(operation, clients, TimeSpan.FromSeconds(options.Seconds));
             rounds.Add(round);
-            Console.Error.WriteLine($"[http {app.Database}] clients={clients} round {r + 1}/{options.Rounds} raw Npgsql read {round.OpsPerSecond,8:F1} reads/s");
+            Console.Error.WriteLine($"[http {app.Database}] clients={clients} round {r + 1}/{options.Rounds} {name} {round.OpsPerSecond,8:F1} per s" +
+                                    (round.Errors > 0 ? $"  ({round.Errors} errors: {round.FirstError})" : ""));
         }
         var operations = Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
         var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / operations;
         var pgCpu = (app.ServerCpuTime - serverCpu).TotalMilliseconds / operations;
-        var name = $"raw Npgsql: the opened link's one read, no HTTP{(prepared ? ", auto-prepared" : "")}";
         var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), clients, rounds);
         var p99 = result.LatencyMs(99);
         return $"| {app.Database} | {name} | {clients} | {result.MedianOpsPerSecond:F0} | {result.LatencyMs(50):F1} | {p99:F1} | " +
-               $"{p99 / floorP99:F1}× | {benchCpu:F2} (bench) | {pgCpu:F2} | {result.Errors} |";
+               $"{p99 / floorP99:F1}× | {benchCpu:F2} {cpuNote} | {pgCpu:F2} | {result.Errors} |";
     }
 
     private static string Cut(string s) => (s.Length > 80 ? s[..80] + "…" : s).Replace('|', '/');

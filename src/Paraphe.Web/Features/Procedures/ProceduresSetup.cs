@@ -11,6 +11,7 @@ public static class ProceduresSetup
         var services = builder.Services;
         services.AddSingleton<SigningLinks>();
         services.AddSingleton<OpenedLinks>(); // issue 12: opened links shown from memory after one indexed read
+        services.AddSingleton<Pages.Sign.RenderedSigningPages>(); // issue 12 (page5): their page's plain GET without MVC
         services.AddScoped<UploadDocument>();
         services.AddScoped<LaunchProcedure>();
         services.AddScoped<RelaunchProcedure>();

@@ -29,8 +29,13 @@ public static class PlainMarkup
 
     /// <summary>
     /// The antiforgery field's name and value that a post form's tag helper adds: one token per request, the same for
-    /// every form of the page (as the tag helper's, which antiforgery caches per request).
+    /// every form of the page (as the tag helper's, which antiforgery caches per request). A render of the signing page
+    /// that is kept (<see cref="Sign.RenderedSigningPages"/>) learns where the token was written.
     /// </summary>
-    public static AntiforgeryTokenSet Antiforgery(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+    public static AntiforgeryTokenSet Antiforgery(HttpContext http)
+    {
+        var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        if (http.Features.Get<Sign.RenderedSigningPages.Capture>() is { } capture) capture.RequestToken = tokens.RequestToken;
+        return tokens;
+    }
 }

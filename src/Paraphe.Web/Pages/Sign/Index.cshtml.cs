@@ -15,7 +15,7 @@ namespace Paraphe.Web.Pages.Sign;
 /// The signer's page, reached with the personal link (/sign/{token}); no account needed. It uses the same
 /// use cases as the signing API (open, sign, decline) and never answers a bare 500 to the signer.
 /// </summary>
-[BodyLimit(BodyLimit.Signature), SigningTokenFirst]
+[BodyLimit(BodyLimit.Signature), SigningTokenFirst, RenderedOnce]
 [AllowAnonymous]
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Platform.LinkRateLimits.SigningPolicy)]
 public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestOtp requestOtp, Features.Completion.DownloadLinks downloads,
@@ -76,11 +76,14 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
     {
-        Protect();
+        Protect(Response);
         try
         {
-            // Issue 12: an opened link is shown from memory after one indexed read (OpenedLinks).
-            var (snapshot, agencyName) = await opened.OpenAsync(db, token, HttpContext, ct);
+            // Issue 12: an opened link is shown from memory after one indexed read (OpenedLinks); when its render is
+            // to be kept (RenderedSigningPages), that read was made already and the page shows what it returned.
+            var (snapshot, agencyName) = HttpContext.Features.Get<RenderedSigningPages.Capture>() is { } capture
+                ? (capture.Snapshot, capture.AgencyName)
+                : await opened.OpenAsync(db, token, HttpContext, ct);
             Show(snapshot, agencyName, token);
             State = snapshot.Signer.Status == SignerStatus.Signed ? PageState.AlreadySigned : PageState.Form;
             if (State == PageState.Form && snapshot.OtpLocked)
@@ -136,7 +139,7 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
     private async Task<IActionResult> SubmitAsync(string token, string section, Func<SigningSession, Task<PageState>> act,
         CancellationToken ct)
     {
-        Protect();
+        Protect(Response);
         try
         {
             var (session, state) = await SigningSession.RunAsync(db, token, async s => (s, await act(s)), ct);
@@ -237,9 +240,9 @@ public sealed class IndexModel(ParapheDbContext db, SigningLinks links, RequestO
     }
 
     /// <summary>The URL holds a secret: never cache the page, never send it as a referrer, never index it.</summary>
-    private void Protect()
+    public static void Protect(HttpResponse response)
     {
-        var h = Response.Headers;
+        var h = response.Headers;
         // What antiforgery sets for the page's forms anyway: with « no-cache » already there it does not log a warning
         // on every render (issue 12: that warning was 15 % of the page's time under load).
         h.CacheControl = "no-cache, no-store";
