@@ -175,8 +175,10 @@ public sealed partial class SharedRateLimits(IServiceScopeFactory scopes, TimePr
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
+            // Stopping: a flush cut short (cancelled, or the app's services already disposed under it) gave its hits
+            // back to their windows; DisposeAsync tries them once more.
         }
     }
 
