@@ -231,6 +231,18 @@ public abstract class ProcedureList(ParapheApp app)
             theirIds.Add((await theirs.DraftAsync("remote", signers: 2)).Procedure.Str("id"));
             app.Clock.Advance(TimeSpan.FromMinutes(1));
         }
+        // The dispatcher moves the invitations (queued → sending → sent) while the test reads: compare once they are out.
+        foreach (var (api, ids) in new[] { (mine, myIds), (theirs, theirIds) })
+            foreach (var id in ids)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                while ((await Expect.JsonAsync(await api.GetAsync($"/api/v1/procedures/{id}"), HttpStatusCode.OK)).Signers()
+                       .SelectMany(s => s.Arr("notifications")).Any(n => n.Str("status") is "queued" or "sending"))
+                {
+                    if (watch.Elapsed > TimeSpan.FromSeconds(30)) throw new Xunit.Sdk.XunitException($"{id}'s invitations still on their way");
+                    await Task.Delay(50);
+                }
+            }
         foreach (var (api, ids, filter) in new[] { (mine, myIds, ""), (theirs, theirIds, ""), (theirs, theirIds, "&status=draft,ongoing") })
         {
             var listed = new List<JsonElement>();

@@ -31,7 +31,14 @@ public static class WebhookApp
     public static void CatchUp(ParapheApp app)
     {
         var now = DateTimeOffset.UtcNow;
-        if (app.Clock.GetUtcNow() < now) app.Clock.SetUtcNow(now);
+        try
+        {
+            if (app.Clock.GetUtcNow() < now) app.Clock.SetUtcNow(now);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Another test moved the shared clock past now between the look and the set: it is ahead, as wanted.
+        }
     }
 }
 
