@@ -35,7 +35,7 @@ internal static class PipelinedWrite
         var commandId = Guid.NewGuid();
         await using var command = ((IRelationalCommandTemplate)write).CreateDbCommand(parameters, commandId, DbCommandMethod.ExecuteNonQuery);
         var source = parameters.CommandSource;
-        var start = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(db.UtcNow, TimeSpan.Zero); // the context's clock (the app's TimeProvider), as the interceptors' events read it
         var watch = Stopwatch.StartNew();
         var interception = await logger.CommandNonQueryExecutingAsync(connection, command, command.CommandText, db, commandId,
             connection.ConnectionId, start, source, ct);
