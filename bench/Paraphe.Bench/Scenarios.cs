@@ -91,6 +91,29 @@ public static class Scenarios
         });
 
     /// <summary>
+    /// Below EF (issue 12, sixth round; `PARAPHE_BENCH_BELOW_EF=1`): the same entities as <see cref="BareEf"/>, the
+    /// procedure and signers through EF's save, the launch's 17 rows by prepared commands from EF's model, one
+    /// transaction (<see cref="BelowEfSave"/>). Its A/B with <see cref="BareEf"/> is what a below-EF write would take off.
+    /// </summary>
+    public static readonly Scenario BelowEf = new("below EF: 4 rows by EF, 17 prepared, 1 tx",
+        "the entities of one create+launch (captured): procedure and signers through EF's save, messages, events and audit events by prepared commands from EF's model, one transaction",
+        app =>
+        {
+            var below = new Lazy<Task<BelowEfSave>>(async () => new BelowEfSave(app, await RowReplay.CaptureAsync(OneTransaction.Prepare(app))));
+            return async () => await (await below.Value).SaveAsync();
+        });
+
+    /// <summary>The same as <see cref="BelowEf"/>, the 17 rows tracked as added first and detached before EF's save (as
+    /// the app's would be, so that its interceptors see them).</summary>
+    public static readonly Scenario BelowEfTracked = new("below EF, the 17 tracked first, 1 tx",
+        "as « below EF », the 17 rows tracked as added, one DetectChanges, then detached and written by prepared commands",
+        app =>
+        {
+            var below = new Lazy<Task<BelowEfSave>>(async () => new BelowEfSave(app, await RowReplay.CaptureAsync(OneTransaction.Prepare(app)), tracked: true));
+            return async () => await (await below.Value).SaveAsync();
+        });
+
+    /// <summary>
     /// The API as it is today: POST /procedures then POST /procedures/{id}/launch, i.e. two requests (two DI scopes)
     /// and two commits. Same rows in the end; the draft is visible in between.
     /// </summary>
@@ -115,7 +138,8 @@ public static class Scenarios
             };
         });
 
-    public static readonly IReadOnlyList<Scenario> All = [Floor, SameRows, BareEf, OneTransaction, ApiPath];
+    public static readonly IReadOnlyList<Scenario> All =
+        BelowEfSave.On ? [Floor, SameRows, BareEf, BelowEf, BelowEfTracked, OneTransaction] : [Floor, SameRows, BareEf, OneTransaction, ApiPath];
 
     private static long floorId;
 
