@@ -11,6 +11,10 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args is [ColdSeal.ChildFlag, var input, var directory])
     return await ColdSeal.RunChildAsync(input, directory);
 
+// Issue 12, round 6: « HTTP + the one prepared read » in a process of its own, started by the HTTP bench.
+if (args is [Paraphe.Bench.Http.ReadFloorHost.ChildFlag, var floorConnection, var pageFile, var apiFile])
+    return await Paraphe.Bench.Http.ReadFloorHost.ServeAsync(floorConnection, pageFile, apiFile);
+
 // Issue 9 (`--scenario stall`): signature images and a pathological job in the sealing queue.
 if (args is ["--scenario", StallBench.Flag])
     return await StallBench.RunAsync();

@@ -45,6 +45,9 @@ public sealed class AppProcess : IAsyncDisposable
     /// </summary>
     public TimeSpan ServerCpuTime => _cluster is null ? TimeSpan.Zero : PostgresCpu.Of(_cluster.DataDirectory);
 
+    /// <summary>PostgreSQL's log file (<see cref="StatementTrace"/>); null on SQLite.</summary>
+    public string? ServerLogFile => _cluster?.LogFile;
+
     public DatabaseProvider Database { get; }
     public string ConnectionString { get; }
     public string BaseUrl { get; }

@@ -40,15 +40,33 @@ public static class HttpLoadBench
                       "primary key) sent by the bench itself over Npgsql at the same concurrency, no HTTP and no EF (its CPU column is the bench's process). " +
                       "Row « HTTP + the one prepared read, nothing else »: a bench-only Kestrel host in the bench's process whose one route " +
                       "makes that read, auto-prepared, and answers a small JSON object (no middleware, no logging, no EF); its CPU column is " +
-                      "the bench's process, host and load generator together.");
+                      "the bench's process, host and load generator together. Rows « … (bench-only host, own process) » (round 6): the same " +
+                      "host as a process of its own, its CPU column the host's alone; « HTTP + the API's JSON / the page's kept HTML »: the " +
+                      "bytes the app answered, written as they are. Below the table on PostgreSQL: the statements PostgreSQL received per request.");
         md.AppendLine();
         md.AppendLine("| database | request | clients | req/s | p50 ms | p99 ms | p99 ÷ floor | app CPU ms/req | PG CPU ms/req | errors |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         var passed = true;
+        var traces = new StringBuilder();
         foreach (var database in options.Databases)
         {
             await using var app = await AppProcess.StartAsync(database, ApiKey);
             var target = await SeedAsync(app);
+            var signing = Environment.GetEnvironmentVariable("PARAPHE_BENCH_HTTP_ONLY") is null or "signing";
+            // Round 6 (sign6): the answers' bytes kept for the bench-only host's « HTTP + the bytes » rows, and that
+            // host in a process of its own (on PostgreSQL with its « HTTP + the one prepared read » route).
+            await using var kept = signing ? await KeptAnswersAsync(app, target) : null;
+            await using var floorHost = kept is null ? null
+                : await ReadFloorHost.StartProcessAsync(app.Database == DatabaseProvider.Postgres ? app.ConnectionString : null, kept.PageFile, kept.ApiFile);
+            if (signing && app.ServerLogFile is { } log)
+            {
+                using var one = Client(app.BaseUrl, 1);
+                using var bare = Client(floorHost!.BaseUrl, 1);
+                traces.AppendLine(await StatementTrace.RunAsync(app, log, "GET /api/v1/signing/{token}", () => GetAsync(one, $"/api/v1/signing/{target.Token}", api: false)));
+                traces.AppendLine(await StatementTrace.RunAsync(app, log, "GET /sign/{token}", () => GetAsync(one, $"/sign/{target.Token}", api: false)));
+                traces.AppendLine(await StatementTrace.RunAsync(app, log, "bench-only host GET /read/{id} (own process)",
+                    () => GetAsync(bare, $"/read/{Uri.EscapeDataString(target.ProcedureId)}", api: false)));
+            }
             var requests = new (string Name, string Path, bool Api)[]
             {
                 (Floor, "/health/live", false),
@@ -91,15 +109,27 @@ public static class HttpLoadBench
                                   $"{p99:F1} | {p99 / floorP99:F1}× | {cpuPerRequest:F2} | {ServerCpu(app, serverCpuPerRequest)} | {result.Errors}{(result.FirstError is { } e ? $" ({Cut(e)})" : "")} |");
                     passed &= result.Errors == 0;
                 }
-                if (app.Database == DatabaseProvider.Postgres && requests.Any(r => r.Path.Contains("signing", StringComparison.Ordinal)))
+                if (floorHost is not null)
+                {
+                    using var bare = Client(floorHost.BaseUrl, n);
+                    foreach (var (route, what) in new[] { ("api", "the API's JSON"), ("page", "the page's kept HTML") })
+                        md.AppendLine(await BenchProcessRowAsync(app, $"HTTP + {what} ({(route == "page" ? kept!.PageBytes : kept!.ApiBytes):N0} bytes), nothing else (bench-only host, own process)",
+                            "(host)", () => GetAsync(bare, "/bytes/" + route, api: false), n, options, floorP99, () => floorHost.CpuTime));
+                }
+                if (app.Database == DatabaseProvider.Postgres && floorHost is not null)
                 {
                     md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: false));
                     md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: true));
+                    md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: true, reset: false));
                     md.AppendLine(await HttpAndReadRowAsync(app, target.ProcedureId, n, options, floorP99));
+                    using var bare = Client(floorHost.BaseUrl, n);
+                    md.AppendLine(await BenchProcessRowAsync(app, "HTTP + the one prepared read, nothing else (bench-only host, own process)", "(host)",
+                        () => GetAsync(bare, $"/read/{Uri.EscapeDataString(target.ProcedureId)}", api: false), n, options, floorP99, () => floorHost.CpuTime));
                 }
             }
             md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");
         }
+        if (traces.Length > 0) md.AppendLine().Append(traces);
         return (md.ToString(), passed);
     }
 
@@ -111,10 +141,13 @@ public static class HttpLoadBench
     /// loops in the bench's process, no HTTP, no EF.
     /// </summary>
     private static async Task<string> RawReadRowAsync(AppProcess app, string procedureId, int clients, BenchOptions options, double floorP99,
-        bool prepared)
+        bool prepared, bool reset = true)
     {
         // prepared: Npgsql's automatic preparation (the statement parsed and planned once per connection, not per read).
-        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString) { MaxAutoPrepare = prepared ? 16 : 0 }.ConnectionString;
+        // reset: false = `No Reset On Close` (round 6, sign6): without it a pooled connection given back sends, before its
+        // next command, the reset batch StatementTrace shows (RESET ALL, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all(), …).
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString)
+            { MaxAutoPrepare = prepared ? 16 : 0, NoResetOnClose = !reset }.ConnectionString;
         await using var source = Npgsql.NpgsqlDataSource.Create(connectionString);
         async Task Read()
         {
@@ -123,7 +156,7 @@ public static class HttpLoadBench
             await using var reader = await command.ExecuteReaderAsync();
             if (!await reader.ReadAsync()) throw new InvalidOperationException("the procedure's row was not found");
         }
-        var name = $"raw Npgsql: the opened link's one read, no HTTP{(prepared ? ", auto-prepared" : "")}";
+        var name = $"raw Npgsql: the opened link's one read, no HTTP{(prepared ? ", auto-prepared" : "")}{(reset ? "" : ", No Reset On Close")}";
         return await BenchProcessRowAsync(app, name, "(bench)", Read, clients, options, floorP99);
     }
 
@@ -141,11 +174,12 @@ public static class HttpLoadBench
 
     /// <summary>A row whose work runs in the bench's process: its CPU column is the bench's, PostgreSQL's measured as for the app.</summary>
     private static async Task<string> BenchProcessRowAsync(AppProcess app, string name, string cpuNote, Func<Task> operation, int clients,
-        BenchOptions options, double floorP99)
+        BenchOptions options, double floorP99, Func<TimeSpan>? cpuOf = null)
     {
+        cpuOf ??= () => Process.GetCurrentProcess().TotalProcessorTime;
         await LoadRunner.RunRoundAsync(operation, clients, TimeSpan.FromSeconds(options.WarmupSeconds));
         var rounds = new List<RoundResult>();
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = cpuOf();
         var serverCpu = app.ServerCpuTime;
         for (var r = 0; r < options.Rounds; r++)
         {
@@ -155,7 +189,7 @@ public static class HttpLoadBench
                                     (round.Errors > 0 ? $"  ({round.Errors} errors: {round.FirstError})" : ""));
         }
         var operations = Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
-        var benchCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / operations;
+        var benchCpu = (cpuOf() - cpu).TotalMilliseconds / operations;
         var pgCpu = (app.ServerCpuTime - serverCpu).TotalMilliseconds / operations;
         var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), clients, rounds);
         var p99 = result.LatencyMs(99);
@@ -181,6 +215,34 @@ public static class HttpLoadBench
     }
 
     private sealed record Target(string ProcedureId, string Token);
+
+    /// <summary>The signing page's and the API's answers as the app sent them (the page once kept), in two temp files.</summary>
+    private sealed class KeptAnswers(string directory, string pageFile, string apiFile, int pageBytes, int apiBytes) : IAsyncDisposable
+    {
+        public string PageFile => pageFile;
+        public string ApiFile => apiFile;
+        public int PageBytes => pageBytes;
+        public int ApiBytes => apiBytes;
+
+        public ValueTask DisposeAsync()
+        {
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private static async Task<KeptAnswers> KeptAnswersAsync(AppProcess app, Target target)
+    {
+        using var http = Client(app.BaseUrl, 1);
+        byte[] page = [];
+        for (var i = 0; i < 3; i++) page = await http.GetByteArrayAsync($"/sign/{target.Token}"); // the third: from the kept page
+        var api = await http.GetByteArrayAsync($"/api/v1/signing/{target.Token}");
+        var directory = Directory.CreateTempSubdirectory("paraphe-http-kept-").FullName;
+        var (pageFile, apiFile) = (Path.Combine(directory, "page.html"), Path.Combine(directory, "api.json"));
+        await File.WriteAllBytesAsync(pageFile, page);
+        await File.WriteAllBytesAsync(apiFile, api);
+        return new KeptAnswers(directory, pageFile, apiFile, page.Length, api.Length);
+    }
 
     /// <summary>
     /// One procedure whose signer's link the signing requests use, then <see cref="Procedures"/> more (newest first

@@ -36,16 +36,16 @@ public static class ObservabilitySetup
         var otlp = !string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint)
                    || !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(telemetry.ServiceName))
-            .WithTracing(t =>
-            {
-                t.AddSource(ParapheMetrics.ActivitySourceName)
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperatorPath(http.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql();
-                if (otlp) t.AddOtlpExporter(o => Endpoint(o, telemetry));
-            })
-            .WithMetrics(m =>
+            .ConfigureResource(r => r.AddService(telemetry.ServiceName));
+        // Spans only when they are exported (issue 12, sign6): without an exporter every request and every Npgsql
+        // command built a recorded span with its tags (the statement's text included) that nothing read.
+        if (otlp)
+            otel.WithTracing(t => t.AddSource(ParapheMetrics.ActivitySourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsOperatorPath(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddOtlpExporter(o => Endpoint(o, telemetry)));
+        otel.WithMetrics(m =>
             {
                 m.AddMeter(ParapheMetrics.MeterName)
                     .AddAspNetCoreInstrumentation()
@@ -56,7 +56,6 @@ public static class ObservabilitySetup
                 if (telemetry.PrometheusEndpoint) m.AddReader(sp => sp.GetRequiredService<PrometheusText>().Reader);
                 if (otlp) m.AddOtlpExporter(o => Endpoint(o, telemetry));
             });
-        _ = otel;
 
         services.AddHealthChecks()
             .AddDbContextCheck<ParapheDbContext>("database", HealthStatus.Unhealthy, [HealthAnswer.ReadyTag])
