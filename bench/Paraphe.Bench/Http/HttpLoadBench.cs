@@ -40,7 +40,8 @@ public static class HttpLoadBench
                       "primary key) sent by the bench itself over Npgsql at the same concurrency, no HTTP and no EF (its CPU column is the bench's process). " +
                       "Row « HTTP + the one prepared read, nothing else »: a bench-only Kestrel host in the bench's process whose one route " +
                       "makes that read, auto-prepared, and answers a small JSON object (no middleware, no logging, no EF); its CPU column is " +
-                      "the bench's process, host and load generator together.");
+                      "the bench's process, host and load generator together. Row « HTTP + the page's … KB, nothing else »: the same " +
+                      "host answering the app's page of 50 procedures (read once) from memory, no database (issue 12, round 6).");
         md.AppendLine();
         md.AppendLine("| database | request | clients | req/s | p50 ms | p99 ms | p99 ÷ floor | app CPU ms/req | PG CPU ms/req | errors |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -97,6 +98,8 @@ public static class HttpLoadBench
                     md.AppendLine(await RawReadRowAsync(app, target.ProcedureId, n, options, floorP99, prepared: true));
                     md.AppendLine(await HttpAndReadRowAsync(app, target.ProcedureId, n, options, floorP99));
                 }
+                if (requests.FirstOrDefault(r => r.Path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal)) is { Path: { } list })
+                    md.AppendLine(await HttpAndPageRowAsync(app, http, list, n, options, floorP99));
             }
             md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");
         }
@@ -137,6 +140,24 @@ public static class HttpLoadBench
         using var http = Client(host.BaseUrl, clients);
         return await BenchProcessRowAsync(app, "HTTP + the one prepared read, nothing else (bench-only host)", "(bench: host + clients)",
             () => GetAsync(http, $"/read/{Uri.EscapeDataString(procedureId)}", api: false), clients, options, floorP99);
+    }
+
+    /// <summary>
+    /// Issue 12, round 6 (list6): « HTTP + the page's bytes, nothing else » — the app's own page of 50 procedures, read
+    /// once, answered from memory by <see cref="ReadFloorHost"/>'s <c>GET /page</c> (Kestrel and the ~285 KB body, no
+    /// database), loaded like the app's rows: how far a page whose every item is kept is from what HTTP alone reaches.
+    /// </summary>
+    private static async Task<string> HttpAndPageRowAsync(AppProcess app, HttpClient appClient, string listPath, int clients,
+        BenchOptions options, double floorP99)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, listPath);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await appClient.SendAsync(request);
+        var page = await response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync();
+        await using var host = await ReadFloorHost.StartAsync(connectionString: null, page);
+        using var http = Client(host.BaseUrl, clients);
+        return await BenchProcessRowAsync(app, $"HTTP + the page's {page.Length / 1024} KB, nothing else (bench-only host)", "(bench: host + clients)",
+            () => GetAsync(http, "/page", api: false), clients, options, floorP99);
     }
 
     /// <summary>A row whose work runs in the bench's process: its CPU column is the bench's, PostgreSQL's measured as for the app.</summary>
