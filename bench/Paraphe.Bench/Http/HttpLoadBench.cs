@@ -181,7 +181,7 @@ public static class HttpLoadBench
         var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), clients, rounds);
         var p99 = result.LatencyMs(99);
         return $"| {app.Database} | {name} | {clients} | {result.MedianOpsPerSecond:F0} | {result.LatencyMs(50):F1} | {p99:F1} | " +
-               $"{p99 / floorP99:F1}× | {benchCpu:F2} {cpuNote} | {pgCpu:F2} | {result.Errors} |";
+               $"{p99 / floorP99:F1}× | {benchCpu:F2} {cpuNote} | {ServerCpu(app, pgCpu)} | {result.Errors} |";
     }
 
     private static string Cut(string s) => (s.Length > 80 ? s[..80] + "…" : s).Replace('|', '/');
