@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Paraphe.Data;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Tests.Infrastructure;
 using Paraphe.Web.Tests.Instances;
@@ -19,14 +16,8 @@ public sealed class ListedStampsAcrossAMigration(PostgresApp app)
 {
     private readonly Api api = app.Api();
 
-    private static async Task AlterProcedureIdAsync(SecondInstance other, string type)
-    {
-        // What a migration run by another instance (a rolling deployment) sends: DDL on its own connection.
-        await using var scope = other.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-        var sql = "ALTER TABLE notifications ALTER COLUMN \"ProcedureId\" TYPE " + type; // a constant of this test
-        await db.Database.ExecuteSqlRawAsync(sql);
-    }
+    private static Task AlterProcedureIdAsync(SecondInstance other, string type) =>
+        PreparedReadsAcrossAMigration.MigrateAsync(other, "ALTER TABLE notifications ALTER COLUMN \"ProcedureId\" TYPE " + type); // a constant of this test
 
     [Fact]
     public async Task TheListStillAnswersAfterAnotherInstanceChangesAColumnItsStampsRead()
