@@ -42,7 +42,8 @@ public static class HttpLoadBench
                       "makes that read, auto-prepared, and answers a small JSON object (no middleware, no logging, no EF); its CPU column is " +
                       "the bench's process, host and load generator together. Rows « … (bench-only host, own process) » (round 6): the same " +
                       "host as a process of its own, its CPU column the host's alone; « HTTP + the API's JSON / the page's kept HTML »: the " +
-                      "bytes the app answered, written as they are. Below the table on PostgreSQL: the statements PostgreSQL received per request.");
+                      "bytes the app answered, written as they are; « HTTP + the page's … KB, nothing else »: the app's page of 50 procedures, " +
+                      "answered from memory by the same host, no database. Below the table on PostgreSQL: the statements PostgreSQL received per request.");
         md.AppendLine();
         md.AppendLine("| database | request | clients | req/s | p50 ms | p99 ms | p99 ÷ floor | app CPU ms/req | PG CPU ms/req | errors |");
         md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -126,6 +127,8 @@ public static class HttpLoadBench
                     md.AppendLine(await BenchProcessRowAsync(app, "HTTP + the one prepared read, nothing else (bench-only host, own process)", "(host)",
                         () => GetAsync(bare, $"/read/{Uri.EscapeDataString(target.ProcedureId)}", api: false), n, options, floorP99, () => floorHost.CpuTime));
                 }
+                if (requests.FirstOrDefault(r => r.Path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal)) is { Path: { } list })
+                    md.AppendLine(await HttpAndPageRowAsync(app, http, list, n, options, floorP99));
             }
             md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");
         }
@@ -172,6 +175,24 @@ public static class HttpLoadBench
             () => GetAsync(http, $"/read/{Uri.EscapeDataString(procedureId)}", api: false), clients, options, floorP99);
     }
 
+    /// <summary>
+    /// Issue 12, round 6 (list6): « HTTP + the page's bytes, nothing else » — the app's own page of 50 procedures, read
+    /// once, answered from memory by <see cref="ReadFloorHost"/>'s <c>GET /bytes/list</c> (Kestrel and the ~285 KB body, no
+    /// database), loaded like the app's rows: how far a page whose every item is kept is from what HTTP alone reaches.
+    /// </summary>
+    private static async Task<string> HttpAndPageRowAsync(AppProcess app, HttpClient appClient, string listPath, int clients,
+        BenchOptions options, double floorP99)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, listPath);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        using var response = await appClient.SendAsync(request);
+        var page = await response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync();
+        await using var host = await ReadFloorHost.StartAsync(connectionString: null, new Dictionary<string, byte[]> { ["list"] = page });
+        using var http = Client(host.BaseUrl, clients);
+        return await BenchProcessRowAsync(app, $"HTTP + the page's {page.Length / 1024} KB, nothing else (bench-only host)", "(bench: host + clients)",
+            () => GetAsync(http, "/bytes/list", api: false), clients, options, floorP99);
+    }
+
     /// <summary>A row whose work runs in the bench's process: its CPU column is the bench's, PostgreSQL's measured as for the app.</summary>
     private static async Task<string> BenchProcessRowAsync(AppProcess app, string name, string cpuNote, Func<Task> operation, int clients,
         BenchOptions options, double floorP99, Func<TimeSpan>? cpuOf = null)
@@ -194,7 +215,7 @@ public static class HttpLoadBench
         var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), clients, rounds);
         var p99 = result.LatencyMs(99);
         return $"| {app.Database} | {name} | {clients} | {result.MedianOpsPerSecond:F0} | {result.LatencyMs(50):F1} | {p99:F1} | " +
-               $"{p99 / floorP99:F1}× | {benchCpu:F2} {cpuNote} | {pgCpu:F2} | {result.Errors} |";
+               $"{p99 / floorP99:F1}× | {benchCpu:F2} {cpuNote} | {ServerCpu(app, pgCpu)} | {result.Errors} |";
     }
 
     private static string Cut(string s) => (s.Length > 80 ? s[..80] + "…" : s).Replace('|', '/');

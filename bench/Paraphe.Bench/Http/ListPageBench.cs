@@ -43,7 +43,7 @@ public static class ListPageBench
         Console.WriteLine();
         Console.WriteLine("| database | request | answer KB | p50 ms | CPU ms/req | KB allocated/req | commands/req |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
-        var breakdowns = new List<(DatabaseProvider, List<(string, double, double, double)>)>();
+        var breakdowns = new List<(DatabaseProvider, List<(string, double, double, double, double?)>)>();
         foreach (var database in databases)
         {
             // PARAPHE_BENCH_LIST_DIR (SQLite only, for profiling): seed once into that directory, keep it, reuse it next time.
@@ -64,6 +64,14 @@ public static class ListPageBench
                 var api = app.CreateClient();
                 api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
                 var one = seeded ? await NewestAsync(app) : await SeedAsync(app, api, database);
+                // PARAPHE_BENCH_LIST_HOLD=<file> (profiling, round 6): once seeded, write the connection string (or the SQLite
+                // directory) into that file and wait while it exists — to EXPLAIN statements on the seeded database with psql.
+                if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_HOLD") is { Length: > 0 } hold)
+                {
+                    File.WriteAllText(hold, connection ?? directory);
+                    Console.Error.WriteLine($"[list-page] holding while {hold} exists: {connection}");
+                    while (File.Exists(hold)) await Task.Delay(1000);
+                }
                 var requests = new (string Name, string Path)[]
                 {
                     ("GET /health/live (floor)", "/health/live"),
@@ -97,7 +105,7 @@ public static class ListPageBench
                         allocated[name] += GC.GetTotalAllocatedBytes(precise: false) - bytes;
                         sent[name] += commands.Count - count;
                     }
-                breakdowns.Add((database, await BreakdownAsync(app)));
+                breakdowns.Add((database, await BreakdownAsync(app, cluster?.DataDirectory)));
                 foreach (var (name, _) in phasesOnly ? [] : requests)
                 {
                     var all = samples[name].Order().ToList();
@@ -115,22 +123,24 @@ public static class ListPageBench
         Console.WriteLine();
         Console.WriteLine("Where a page's CPU goes (the same page built in phases, 3 interleaved rounds of 100 each, one thread; CPU: the whole process; the driver's statements of `ListedMessages` are not in the commands column, which counts EF's):");
         Console.WriteLine();
-        Console.WriteLine("| database | phase | CPU ms/page | KB allocated/page | commands/page |");
-        Console.WriteLine("|---|---|---:|---:|---:|");
+        Console.WriteLine("| database | phase | CPU ms/page | PG CPU ms/page | KB allocated/page | commands/page |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|");
         foreach (var (database, rows) in breakdowns)
-            foreach (var (phase, cpuMs, kb, commands) in rows)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {database} | {phase} | {cpuMs:F2} | {kb:F0} | {commands:F1} |"));
+            foreach (var (phase, cpuMs, kb, commands, pg) in rows)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {database} | {phase} | {cpuMs:F2} | {(pg is { } server ? server.ToString("F2", CultureInfo.InvariantCulture) : "—")} | {kb:F0} | {commands:F1} |"));
         Console.WriteLine();
         Console.WriteLine($"load average after: {Machine.LoadAverage()}");
         return 0;
     }
 
-    /// <summary>The list's page built in its phases: the reads, the items (diagnosis included), the JSON.</summary>
-    private static async Task<List<(string, double, double, double)>> BreakdownAsync(App app)
+    /// <summary>The list's page built in its phases: the reads, the items (diagnosis included), the JSON. On PostgreSQL
+    /// (<paramref name="pgData"/>: its cluster's data directory) the server's own CPU per page too (round 6).</summary>
+    private static async Task<List<(string, double, double, double, double?)>> BreakdownAsync(App app, string? pgData)
     {
         var n = Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_N");
         var N = n is { Length: > 0 } ? int.Parse(n, CultureInfo.InvariantCulture) : 100;
-        var rows = new List<(string, double, double, double)>();
+        var rows = new List<(string, double, double, double, double?)>();
         using var commands = new CommandListener();
         await using var scope = app.Services.CreateAsyncScope();
         var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<ParapheDbContext>>();
@@ -199,7 +209,7 @@ public static class ListPageBench
         Phase("    (the same rows as EF projections would read them, for the ratio)", async () =>
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
-            await ProjectedMessagesAsync(db, ids);
+            await ListPageRatios.ProjectedMessagesAsync(db, ids);
         });
         Phase("  reads: sealing jobs", async () =>
         {
@@ -228,7 +238,7 @@ public static class ListPageBench
         Phase("a cache's floor (not built): one validation statement through the driver (count, and each item's stamps: Version, messages' newest change and event, sealing job)", async () =>
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
-            await ValidationReadAsync(db, agency);
+            await ListPageRatios.ValidationReadAsync(db, agency);
         });
         Phase("  and the cached page written (285 KB copied to a stream)", () =>
         {
@@ -258,6 +268,11 @@ public static class ListPageBench
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
             await ListedStamps.ForAsync(db, ids, CancellationToken.None);
+        });
+        Phase("    (round 5's stamps statement: two subqueries, the times as text; for the ratio)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListPageRatios.RoundFiveStampsAsync(db, agency, ids);
         });
         Phase("  the rows compared (`ListedRows.Of` + `Same` for 50 procedures, their signers and jobs)", async () =>
         {
@@ -292,7 +307,7 @@ public static class ListPageBench
         if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_LIST_ONLY") is { Length: > 0 } only)
             phases.RemoveAll(x => !only.Split(',').Any(o => x.Phase.StartsWith(o, StringComparison.Ordinal)));
         foreach (var (_, run) in phases) for (var i = 0; i < 5; i++) await run();
-        var totals = phases.ToDictionary(x => x.Phase, _ => (Cpu: TimeSpan.Zero, Bytes: 0L, Commands: 0L));
+        var totals = phases.ToDictionary(x => x.Phase, _ => (Cpu: TimeSpan.Zero, Bytes: 0L, Commands: 0L, Server: TimeSpan.Zero));
         const int Rounds = 3;
         for (var round = 0; round < Rounds; round++)
             foreach (var (phase, run) in phases)
@@ -300,16 +315,18 @@ public static class ListPageBench
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var bytes = GC.GetTotalAllocatedBytes(precise: false);
                 var count = commands.Count;
+                var server = pgData is null ? TimeSpan.Zero : PostgresCpu.Of(pgData);
                 for (var i = 0; i < N; i++) await run();
                 var t = totals[phase];
                 totals[phase] = (t.Cpu + Process.GetCurrentProcess().TotalProcessorTime - cpu, t.Bytes + GC.GetTotalAllocatedBytes(precise: false) - bytes,
-                    t.Commands + commands.Count - count);
+                    t.Commands + commands.Count - count, t.Server + (pgData is null ? TimeSpan.Zero : PostgresCpu.Of(pgData) - server));
             }
         if (commands.Compiled > 0) Console.Error.WriteLine($"[list-page] {commands.Compiled} queries compiled while measuring (EF's query cache missed)");
         foreach (var (phase, _) in phases)
         {
-            var (cpu, bytes, sent) = totals[phase];
-            rows.Add((phase, cpu.TotalMilliseconds / N / Rounds, bytes / 1024.0 / N / Rounds, (double)sent / N / Rounds));
+            var (cpu, bytes, sent, server) = totals[phase];
+            rows.Add((phase, cpu.TotalMilliseconds / N / Rounds, bytes / 1024.0 / N / Rounds, (double)sent / N / Rounds,
+                pgData is null ? null : server.TotalMilliseconds / N / Rounds));
         }
         return rows;
     }
@@ -325,62 +342,6 @@ public static class ListPageBench
             await Task.Delay(1000);
             quiet = commands.Count - before < 3 ? quiet + 1 : 0;
         }
-    }
-
-    /// <summary>The read a validated cache of built pages would need on each request: the page's ids in order and what
-    /// changes when an item would (measured only).</summary>
-    private static async Task<int> ValidationReadAsync(ParapheDbContext db, string agency)
-    {
-        await db.Database.OpenConnectionAsync();
-        try
-        {
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText =
-                "SELECT (SELECT COUNT(*) FROM \"procedures\" c WHERE c.\"AgencyId\" = @agency), p.\"Id\", p.\"Version\", p.\"NeedsAttention\", " +
-                "(SELECT MAX(n.\"UpdatedAt\") FROM \"notifications\" n WHERE n.\"ProcedureId\" = p.\"Id\"), " +
-                "(SELECT MAX(e.\"Id\") FROM \"notifications\" n JOIN \"notification_events\" e ON e.\"NotificationId\" = n.\"Id\" WHERE n.\"ProcedureId\" = p.\"Id\"), " +
-                "(SELECT j.\"Version\" FROM \"sealing_jobs\" j WHERE j.\"ProcedureId\" = p.\"Id\") " +
-                "FROM \"procedures\" p WHERE p.\"AgencyId\" = @agency ORDER BY p.\"CreatedAt\" DESC, p.\"Id\" DESC LIMIT 50";
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@agency";
-            parameter.Value = agency;
-            command.Parameters.Add(parameter);
-            var rows = 0;
-            await using var r = await command.ExecuteReaderAsync();
-            while (await r.ReadAsync())
-            {
-                _ = r.GetString(1);
-                _ = r.GetValue(2);
-                _ = r.GetValue(4);
-                _ = r.GetValue(5);
-                rows++;
-            }
-            return rows;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>The same rows as EF projections (no tracking, no include): what the driver path is compared with.</summary>
-    private static async Task<int> ProjectedMessagesAsync(ParapheDbContext db, List<string> ids)
-    {
-        var messages = await db.Notifications.AsNoTracking().Where(n => ids.Contains(n.ProcedureId!))
-            .Select(n => new ListedMessage
-            {
-                Id = n.Id, ProcedureId = n.ProcedureId, SignerId = n.SignerId, Channel = n.Channel, Purpose = n.Purpose, To = n.To,
-                Status = n.Status, Error = n.Error, FailureKind = n.FailureKind, CreatedAt = n.CreatedAt, UpdatedAt = n.UpdatedAt,
-                NextAttemptAt = n.NextAttemptAt,
-            }).ToListAsync();
-        var events = await (from n in db.Notifications.AsNoTracking()
-                            where ids.Contains(n.ProcedureId!)
-                            join e in db.NotificationEvents.AsNoTracking() on n.Id equals e.NotificationId
-                            select new { e.NotificationId, e.Id, e.Status, e.At, e.Detail }).ToListAsync();
-        var byId = messages.ToDictionary(m => m.Id, StringComparer.Ordinal);
-        foreach (var e in events.OrderBy(e => e.Id))
-            if (byId.TryGetValue(e.NotificationId, out var message)) message.Timeline.Add(new ListedEvent(e.Id, e.Status, e.At, e.Detail));
-        return byId.Count;
     }
 
     private sealed class FixedTenant(string agency) : ITenant

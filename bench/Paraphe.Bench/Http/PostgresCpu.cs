@@ -4,8 +4,9 @@ namespace Paraphe.Bench.Http;
 
 /// <summary>
 /// Issue 12, round 3: the CPU time of a PostgreSQL cluster (its postmaster, whose PID is the first line of
-/// <c>postmaster.pid</c>, and every process whose parent it is), from <c>/proc/*/stat</c>. Backends that exited
-/// during a measurement are not counted (the bench's pools keep theirs open), so it is a lower bound.
+/// <c>postmaster.pid</c>, and every process whose parent it is), from <c>/proc/*/stat</c>. Round 6 (list6): the
+/// postmaster's <c>cutime</c> and <c>cstime</c> too — the CPU of the backends that exited and were reaped — so that a
+/// backend closing during a measurement (a pool pruning an idle connection) no longer takes its CPU out of the total.
 /// </summary>
 public static class PostgresCpu
 {
@@ -27,6 +28,9 @@ public static class PostgresCpu
                 var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
                 if (pid != postmaster && ppid != postmaster) continue;
                 ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                // cutime(16) cstime(17): the exited children the postmaster waited for.
+                if (pid == postmaster)
+                    ticks += long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
             }
             return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ is 100 on Linux
         }

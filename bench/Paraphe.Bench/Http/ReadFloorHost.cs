@@ -21,6 +21,8 @@ namespace Paraphe.Bench.Http;
 /// Round 6 (sign6): the same host also runs as <b>its own process</b> (<see cref="StartProcessAsync"/>: this executable
 /// started again with <see cref="ChildFlag"/>), as the app does, so that the load generator does not share its process,
 /// thread pool and GC with the host, and the host's CPU is measured alone.
+/// Round 6 (list6): the list's floor uses the same bytes routes — <c>GET /bytes/list</c> answers the app's own page
+/// of 50 procedures (read once before the load) from memory, no database: « HTTP + the page's bytes, nothing else ».
 /// </para>
 /// </summary>
 public sealed class ReadFloorHost : IAsyncDisposable
@@ -29,9 +31,9 @@ public sealed class ReadFloorHost : IAsyncDisposable
         "SELECT p.\"Version\", a.\"Name\" FROM procedures p JOIN agencies a ON a.\"Id\" = p.\"AgencyId\" WHERE p.\"Id\" = $1 LIMIT 1";
 
     private readonly WebApplication _app;
-    private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource? _source;
 
-    private ReadFloorHost(WebApplication app, NpgsqlDataSource source, string baseUrl) =>
+    private ReadFloorHost(WebApplication app, NpgsqlDataSource? source, string baseUrl) =>
         (_app, _source, BaseUrl) = (app, source, baseUrl);
 
     public string BaseUrl { get; }
@@ -136,6 +138,6 @@ public sealed class ReadFloorHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        await _source.DisposeAsync();
+        if (_source is not null) await _source.DisposeAsync();
     }
 }

@@ -41,13 +41,15 @@ public sealed class PreparedReadsAcrossAMigration(PostgresApp app)
         }
     }
 
-    private static async Task AlterAgencyNameAsync(SecondInstance other, string type)
+    private static Task AlterAgencyNameAsync(SecondInstance other, string type) =>
+        MigrateAsync(other, "ALTER TABLE agencies ALTER COLUMN \"Name\" TYPE " + type); // a constant of this test
+
+    /// <summary>What a migration run by another instance (a rolling deployment) sends: DDL on its own connection.</summary>
+    internal static async Task MigrateAsync(SecondInstance other, string ddl)
     {
-        // What a migration run by another instance (a rolling deployment) sends: DDL on its own connection.
         await using var scope = other.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
-        var sql = "ALTER TABLE agencies ALTER COLUMN \"Name\" TYPE " + type; // a constant of this test
-        await db.Database.ExecuteSqlRawAsync(sql);
+        await db.Database.ExecuteSqlRawAsync(ddl);
     }
 
     [Fact]
