@@ -19,33 +19,71 @@ public static class CallbackFloors
     private static long seq = 1_000_000;
 
     public static Scenario SameRows(string procedureId, string notificationId) => Rows("floor: same 3 rows, raw ADO.NET",
-        "BEGIN; UPDATE notifications; INSERT notification_events; INSERT audit_events (hash computed); COMMIT — one command", procedureId, notificationId, read: false);
+        "BEGIN; UPDATE notifications; INSERT notification_events; INSERT audit_events (hash computed); COMMIT — one command",
+        () => notificationId, procedureId, read: false, done: null);
 
     public static Scenario ReadAndSameRows(string procedureId, string notificationId) => Rows("floor: 1 read + same 3 rows, raw ADO.NET",
-        "BEGIN; SELECT the message, its newest event and the chain's end; then the same 3 rows; COMMIT", procedureId, notificationId, read: true);
+        "BEGIN; SELECT the message, its newest event and the chain's end; then the same 3 rows; COMMIT", () => notificationId, procedureId,
+        read: true, done: null);
 
-    private static Scenario Rows(string name, string description, string procedureId, string notificationId, bool read) => new(name, description, app => async () =>
+    /// <summary>
+    /// The same read and rows, each time for another seeded message, chained onto its own procedure's audit chain: the
+    /// pages a callback really touches (another message's row, its procedure's index entries) rather than one hot row
+    /// rewritten (issue 12, sixth round). <paramref name="done"/> is given each message written.
+    /// </summary>
+    public static Scenario ReadAndRowsOfAnotherMessage(Func<string> next, Action<string> done) => Rows(
+        "floor: 1 read + the 3 rows of another message each time, raw ADO.NET",
+        "as « 1 read + same 3 rows », each time for a different seeded message, chained onto its own procedure's audit chain",
+        next, procedureId: null, read: true, done);
+
+    private const string SharedRead = """
+        SELECT n."Status", n."UpdatedAt",
+          (SELECT e."Status" FROM notification_events e WHERE e."NotificationId" = n."Id" ORDER BY e."Id" DESC LIMIT 1),
+          (SELECT a."Hash" FROM audit_events a WHERE a."ProcedureId" = n."ProcedureId" ORDER BY a."Seq" DESC LIMIT 1)
+        FROM notifications n WHERE n."Id" = @id
+        """;
+
+    private const string ReadOfItsOwn = """
+        SELECT n."Status", n."UpdatedAt",
+          (SELECT e."Status" FROM notification_events e WHERE e."NotificationId" = n."Id" ORDER BY e."Id" DESC LIMIT 1),
+          (SELECT a."Hash" FROM audit_events a WHERE a."ProcedureId" = n."ProcedureId" ORDER BY a."Seq" DESC LIMIT 1),
+          (SELECT a."Seq" FROM audit_events a WHERE a."ProcedureId" = n."ProcedureId" ORDER BY a."Seq" DESC LIMIT 1),
+          n."ProcedureId"
+        FROM notifications n WHERE n."Id" = @id
+        """;
+
+    private static Scenario Rows(string name, string description, Func<string> next, string? procedureId, bool read, Action<string>? done) =>
+        new(name, description, app => async () =>
     {
+        var notificationId = next();
+        var procedure = procedureId;
         await using var connection = app.OpenFloorConnection();
         await using var transaction = await connection.BeginTransactionAsync();
         var now = DateTime.UtcNow;
         var previous = AuditEvent.GenesisHash;
+        var s = 0;
         if (read)
         {
             await using var select = connection.CreateCommand();
             select.Transaction = transaction;
-            select.CommandText = """
-                SELECT n."Status", n."UpdatedAt",
-                  (SELECT e."Status" FROM notification_events e WHERE e."NotificationId" = n."Id" ORDER BY e."Id" DESC LIMIT 1),
-                  (SELECT a."Hash" FROM audit_events a WHERE a."ProcedureId" = n."ProcedureId" ORDER BY a."Seq" DESC LIMIT 1)
-                FROM notifications n WHERE n."Id" = @id
-                """;
+            // The shared floors read what they always read; a message of its own also needs its chain's seq and procedure.
+            select.CommandText = procedure is null ? ReadOfItsOwn : SharedRead;
             Add(select, "@id", notificationId);
             await using var reader = await select.ExecuteReaderAsync();
-            if (await reader.ReadAsync() && !reader.IsDBNull(3)) previous = reader.GetString(3);
+            if (await reader.ReadAsync())
+            {
+                if (!reader.IsDBNull(3)) previous = reader.GetString(3);
+                // A message of its own: its procedure's chain continues (the shared floors number far past any chain).
+                if (procedure is null)
+                {
+                    s = reader.IsDBNull(4) ? 1 : reader.GetInt32(4) + 1;
+                    procedure = reader.GetString(5);
+                }
+            }
             CommandCounter.Instance.Add();
         }
-        var s = (int)Interlocked.Increment(ref seq);
+        if (procedure is null) throw new InvalidOperationException($"message {notificationId} not found");
+        if (s == 0) s = (int)Interlocked.Increment(ref seq);
         var data = $"{{\"notification_id\":\"{notificationId}\",\"channel\":\"sms\",\"purpose\":\"invitation\"}}";
         var at = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
         await using var command = connection.CreateCommand();
@@ -58,7 +96,7 @@ public static class CallbackFloors
             """;
         Add(command, "@now", now);
         Add(command, "@id", notificationId);
-        Add(command, "@procedure", procedureId);
+        Add(command, "@procedure", procedure);
         Add(command, "@seq", s);
         Add(command, "@at", at);
         Add(command, "@data", data);
@@ -67,6 +105,7 @@ public static class CallbackFloors
         await command.ExecuteNonQueryAsync();
         CommandCounter.Instance.Add();
         await transaction.CommitAsync();
+        done?.Invoke(notificationId);
     });
 
     private static void Add(DbCommand command, string name, object value)

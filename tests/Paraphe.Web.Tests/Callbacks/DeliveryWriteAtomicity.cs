@@ -76,6 +76,8 @@ public abstract class DeliveryWriteAtomicity(SmsApp app)
             var audited = (await app.AuditTypesAsync(procedureId)).Length;
             await db.Database.OpenConnectionAsync();
             var refused = await Assert.ThrowsAnyAsync<Exception>(() => DeliveryWrite.WriteAsync(db, read, before, seq, hash, CancellationToken.None));
+            // SQLite's write carries its own BEGIN … COMMIT: the refused one leaves no transaction open on the connection.
+            Assert.False(SqliteOwnTransaction.IsOpen(db), "the refused write left its transaction open on the connection");
             await db.Database.CloseConnectionAsync();
             Assert.True(DbErrors.IsConflict(refused), $"the chain's unique index must refuse the row as a conflict, not {refused}");
             // Not half written: the message's update and its event went with the refused audit row.
@@ -100,6 +102,7 @@ public abstract class DeliveryWriteAtomicity(SmsApp app)
             await db.Database.OpenConnectionAsync();
             await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() =>
                 DeliveryWrite.WriteAsync(db, read, before, end.ChainSeq!.Value, end.ChainHash!, CancellationToken.None));
+            Assert.False(SqliteOwnTransaction.IsOpen(db), "the stale write left its transaction open on the connection");
             await db.Database.CloseConnectionAsync();
             Assert.Equal(audited, (await app.AuditTypesAsync(procedureId)).Length);
         });

@@ -24,7 +24,8 @@ namespace Paraphe.Web.Features.Notifications.Callbacks;
 /// chained audit event, in <b>one command and one transaction</b> through EF's own relational command (so command
 /// interceptors and logging see it), onto the chain end the read gave. On PostgreSQL that command is one statement
 /// committing on its own, sent with the « À corriger » flag's read after it in one round trip (<see cref="PipelinedWrite"/>);
-/// on SQLite it runs in EF's transaction. The guarantees of a save, each kept:
+/// on SQLite it carries its own transaction (<c>BEGIN IMMEDIATE … COMMIT</c> in the command's text, <see cref="SqliteOwnTransaction"/>),
+/// the inserts conditioned on the statement before them having changed one row. The guarantees of a save, each kept:
 /// <list type="bullet">
 /// <item>One transaction: the three rows commit together or not at all.</item>
 /// <item>The audit chain: a writer that extended the chain first makes the unique (procedure_id, seq) index refuse the
@@ -112,28 +113,37 @@ internal static class DeliveryWrite
             }
             return;
         }
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        // SQLite: the command carries its own transaction (BEGIN IMMEDIATE … COMMIT, SqliteOwnTransaction) and runs up to
+        // its SELECT inside ExecuteReader (a refused row throws there); COMMIT runs as the reader moves past the SELECT.
+        // A command of its own: an EF command reuses one data reader per execution (RelationalCommandPool).
+        // On a connection the caller opened: EF would close one it opened itself as soon as the command failed, giving
+        // the pool a connection still inside the failed transaction.
+        if (db.Database.GetDbConnection().State != System.Data.ConnectionState.Open)
+            throw new InvalidOperationException("SQLite's direct write runs on a connection its caller opened.");
+        var own = command.Readers.Rent();
+        long written;
+        try
         {
-            // SQLite runs the writes up to the SELECT inside ExecuteReader (a refused row throws there). A command of its
-            // own: an EF command reuses one data reader per execution (RelationalCommandPool).
-            var own = command.Readers.Rent();
-            int affected;
-            try
-            {
-                await using var reader = await own.ExecuteReaderAsync(ParametersOf(db, values), ct);
-                var r = reader.DbDataReader;
-                if (await r.ReadAsync(ct)) flagged = !r.IsDBNull(0) && Convert.ToBoolean(r.GetValue(0));
-                while (await r.NextResultAsync(ct)) { }
-                affected = r.RecordsAffected;
-            }
-            finally
-            {
-                command.Readers.Return(own);
-            }
-            // The two inserts always write their row: fewer than three means the message changed since it was read.
-            if (affected != 3) throw new DbUpdateConcurrencyException("The message changed since it was read; read it again.");
-            await tx.CommitAsync(ct);
+            await using var reader = await own.ExecuteReaderAsync(ParametersOf(db, values), ct);
+            var r = reader.DbDataReader;
+            if (!await r.ReadAsync(ct)) throw new InvalidOperationException("The write's closing SELECT returned no row.");
+            written = r.GetInt64(0);
+            flagged = !r.IsDBNull(1) && Convert.ToBoolean(r.GetValue(1));
+            while (await r.NextResultAsync(ct)) { }
         }
+        catch
+        {
+            // A refused row (or anything else) between BEGIN and COMMIT: nothing of the three rows stays.
+            SqliteOwnTransaction.RollBackIfOpen(db);
+            throw;
+        }
+        finally
+        {
+            command.Readers.Return(own);
+        }
+        // The inserts write only after a row changed: 0 means the update found the message changed since it was read
+        // (the transaction committed nothing).
+        if (written != 1) throw new DbUpdateConcurrencyException("The message changed since it was read; read it again.");
         Committed(db, n);
         // SQLite read the flag in the write's transaction, after the writes: the write lock was held, so nobody committed
         // in between — what a read right after the commit sees.
@@ -257,7 +267,8 @@ internal static class DeliveryWrite
             foreach (var (table, columns) in new[] { (EventTable, EventColumns), (AuditTable, AuditColumns) })
             {
                 sql.Append("INSERT INTO ").Append(table).Append(" (").AppendJoin(", ", columns.Select(Column));
-                if (IsSqlite) sql.Append(") VALUES (").AppendJoin(", ", columns.Select(Parameter)).Append(");\n");
+                // SQLite: each insert writes only after the statement before it changed one row (the update, then the event).
+                if (IsSqlite) sql.Append(") SELECT ").AppendJoin(", ", columns.Select(Parameter)).Append(" WHERE changes() = 1;\n");
                 else
                 {
                     // Each parameter goes typed by EF's mapping of its column (as in a VALUES list).
@@ -266,9 +277,9 @@ internal static class DeliveryWrite
                 }
             }
             if (IsSqlite)
-                sql.Append("SELECT ").Append(AttentionColumn).Append(" FROM ").Append(ProcedureTable).Append(" WHERE ")
-                    .Append(Column(ProcedureKey)).Append(" = ").Append(Parameter(ProcedureKey)).Append(';');
-            builder.Append(sql.ToString());
+                sql.Append("SELECT changes(), (SELECT ").Append(AttentionColumn).Append(" FROM ").Append(ProcedureTable).Append(" WHERE ")
+                    .Append(Column(ProcedureKey)).Append(" = ").Append(Parameter(ProcedureKey)).Append(");\n");
+            builder.Append(IsSqlite ? SqliteOwnTransaction.Wrap(sql.ToString()) : sql.ToString());
             return (builder.Build(), count);
         }
 

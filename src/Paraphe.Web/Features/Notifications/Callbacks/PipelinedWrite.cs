@@ -17,7 +17,8 @@ namespace Paraphe.Web.Features.Notifications.Callbacks;
 /// <para>
 /// The write is built by EF's own relational command (its parameters typed and converted by EF's mapping), and EF's
 /// command interceptors and logging see it as one command — executing, executed or failed — as they would the
-/// command's own execution (the bench's counter counts this round trip as one command).
+/// command's own execution (the bench's counter counts this round trip as one command). Both statements are
+/// prepared on the connection (sixth round), as <c>PreparedReads</c> prepares the signing page's read.
 /// </para>
 /// </summary>
 internal static class PipelinedWrite
@@ -56,6 +57,11 @@ internal static class PipelinedWrite
         bool? flagged = null;
         try
         {
+            // Prepared (issue 12, sixth round): parsed and planned once per physical connection, found by its SQL
+            // afterwards (nothing sent). The write returns no columns; the flag read's one column changed by another
+            // instance's migration makes PostgreSQL refuse it once (0A000): the write stands and the tracker reads
+            // the flag instead, as for any failed read, and Npgsql prepares it afresh the next time.
+            await batch.PrepareAsync(ct);
             try
             {
                 await using var reader = await batch.ExecuteReaderAsync(ct);
