@@ -36,7 +36,7 @@ public sealed class DatabaseLock : IAsyncDisposable
 
     private static async Task<DatabaseLock?> TakeAsync(ParapheDbContext db, string name, bool wait, CancellationToken ct)
     {
-        if (!db.Database.IsNpgsql()) return new DatabaseLock(null, 0);
+        if (!db.IsPostgres) return new DatabaseLock(null, 0);
         var key = KeyOf(name);
         var connection = new NpgsqlConnection(db.Database.GetConnectionString());
         try

@@ -31,7 +31,7 @@ internal static class OutboxClaims
         var sending = nameof(DeliveryStatus.Sending);
         var until = now + lease;
         List<Notification> claimed;
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             // One statement, so one transaction: the due rows locked (skipping those another instance's claim holds),
             // moved to `sending`, their events inserted, the rows returned.

@@ -112,7 +112,7 @@ public sealed partial class OutboxDispatcher
 
     private static Task<int> UpdateSentAsync(ParapheDbContext db, List<(Notification N, DateTime Token)> rows, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
             return db.Database.ExecuteSqlRawAsync($$"""
                 {{SentRecordMarker}}
                 UPDATE notifications AS n {{SentSet}}
@@ -136,7 +136,7 @@ public sealed partial class OutboxDispatcher
 
     private static Task<int> InsertSentEventsAsync(ParapheDbContext db, List<(string NotificationId, NotificationEvent Event)> rows, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
             return db.Database.ExecuteSqlRawAsync($$"""
                 INSERT INTO notification_events {{EventColumns}}
                 SELECT v.at, v.detail, v.id, 'Sent' FROM unnest({0}::timestamptz[], {1}::text[], {2}::text[]) AS v(at, detail, id)
@@ -153,7 +153,7 @@ public sealed partial class OutboxDispatcher
 
     private static Task<int> InsertAuditEventsAsync(ParapheDbContext db, List<AuditEvent> links, CancellationToken ct)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
             return db.Database.ExecuteSqlRawAsync($$"""
                 INSERT INTO audit_events {{AuditColumns}}
                 SELECT * FROM unnest({0}::text[], {1}::text[], {2}::timestamptz[], {3}::text[], {4}::text[], {5}::text[], {6}::text[], {7}::int[], {8}::text[])

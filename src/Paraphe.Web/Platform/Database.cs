@@ -53,7 +53,7 @@ public static class Database
         // finds it done. EF Core's own migration lock covers the migrations only, not the backfill or the seeding.
         await using var startup = await DatabaseLock.AcquireAsync(db, DatabaseLock.Names.Startup, ct);
         await db.Database.MigrateAsync(ct);
-        if (db.Database.IsSqlite())
+        if (!db.IsPostgres)
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         DataFiles.Secure(o.ResolvedDataDirectory, sqlite);
         await Features.Contacts.ContactSearchKeys.BackfillAsync(db, ct);

@@ -112,7 +112,7 @@ public sealed partial class SealingWorker(IServiceScopeFactory scopes, SealingSi
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParapheDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using var tx = db.IsPostgres ? await db.Database.BeginTransactionAsync(ct) : null;
         var job = tx is null
             ? await db.SealingJobs.Where(j => j.DoneAt == null && j.FailedAt == null && j.NextAttemptAt <= now)
                 .OrderBy(j => j.NextAttemptAt).FirstOrDefaultAsync(ct)

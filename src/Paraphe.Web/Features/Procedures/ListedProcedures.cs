@@ -47,7 +47,7 @@ public static class ListedProcedures
     {
         // PostgreSQL reads the include as one query with a join, which measured no dearer in CPU than the two reads
         // apart (`--scenario list-page postgres`, « The list, fourth round »): it keeps it.
-        if (!db.Database.IsSqlite())
+        if (db.IsPostgres)
             return await Paged<Procedure>.OfAsync(query.AsNoTracking().IgnoreAutoIncludes().Include(x => x.Signers), page, pageSize, x => x, ct);
         var queries = Compiled.GetValue(db.Model, _ => new Queries());
         var paged = unfiltered ? await NewestAsync(db, queries, page, pageSize, ct)

@@ -50,35 +50,28 @@ public static class ListedStamps
     {
         var stamps = new Dictionary<string, string>(procedureIds.Count, StringComparer.Ordinal);
         if (procedureIds.Count == 0 || db.TenantAgencyId is not { } agency) return stamps;
+        // PostgreSQL: prepared, and read once more on the same connection if another instance's migration made the
+        // prepared statement stale (PreparedReads).
+        if (db.IsPostgres)
+            return await PreparedReads.ReadAsync(db, async () =>
+            {
+                var read = new Dictionary<string, string>(procedureIds.Count, StringComparer.Ordinal);
+                await ReadAsync(await PostgresCommandAsync(db, agency, procedureIds, ct), read, ct);
+                return read;
+            }, ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            if (db.Database.GetDbConnection() is NpgsqlConnection npgsql)
-            {
-                try
-                {
-                    await ReadAsync(await PostgresCommandAsync(npgsql, db, agency, procedureIds, ct), stamps, ct);
-                }
-                catch (Exception e) when (PreparedReads.IsStalePlan(e))
-                {
-                    // Another instance changed the schema under the prepared statement: prepared afresh, once (as PreparedReads).
-                    stamps.Clear();
-                    await ReadAsync(await PostgresCommandAsync(npgsql, db, agency, procedureIds, ct), stamps, ct);
-                }
-            }
-            else
-            {
-                var where = $"WHERE n.\"AgencyId\" = @agency AND n.\"ProcedureId\" IN ({string.Join(", ", procedureIds.Select((_, i) => $"@p{i}"))})";
-                await ReadAsync(ListedMessages.Command(db, $"""
-                    SELECT m.p, m.c, m.t, coalesce(e.c, 0), coalesce(e.x, 0) FROM
-                      (SELECT n."ProcedureId" AS p, count(*) AS c,
-                              group_concat(n."UpdatedAt" || '/' || n."NextAttemptAt", ',' ORDER BY n."Id") AS t
-                       FROM notifications n {where} GROUP BY n."ProcedureId") m
-                    LEFT JOIN
-                      (SELECT n."ProcedureId" AS p, count(*) AS c, max(e."Id") AS x FROM notifications n
-                       JOIN notification_events e ON e."NotificationId" = n."Id" {where} GROUP BY n."ProcedureId") e ON e.p = m.p
-                    """, agency, procedureIds), stamps, ct);
-            }
+            var where = $"WHERE n.\"AgencyId\" = @agency AND n.\"ProcedureId\" IN ({string.Join(", ", procedureIds.Select((_, i) => $"@p{i}"))})";
+            await ReadAsync(ListedMessages.Command(db, $"""
+                SELECT m.p, m.c, m.t, coalesce(e.c, 0), coalesce(e.x, 0) FROM
+                  (SELECT n."ProcedureId" AS p, count(*) AS c,
+                          group_concat(n."UpdatedAt" || '/' || n."NextAttemptAt", ',' ORDER BY n."Id") AS t
+                   FROM notifications n {where} GROUP BY n."ProcedureId") m
+                LEFT JOIN
+                  (SELECT n."ProcedureId" AS p, count(*) AS c, max(e."Id") AS x FROM notifications n
+                   JOIN notification_events e ON e."NotificationId" = n."Id" {where} GROUP BY n."ProcedureId") e ON e.p = m.p
+                """, agency, procedureIds), stamps, ct);
         }
         finally
         {
@@ -97,10 +90,10 @@ public static class ListedStamps
         GROUP BY n."ProcedureId"
         """;
 
-    private static async Task<DbCommand> PostgresCommandAsync(NpgsqlConnection connection, ParapheDbContext db, string agency,
-        IReadOnlyList<string> procedureIds, CancellationToken ct)
+    private static async Task<DbCommand> PostgresCommandAsync(ParapheDbContext db, string agency, IReadOnlyList<string> procedureIds,
+        CancellationToken ct)
     {
-        var command = new NpgsqlCommand(PostgresSql, connection)
+        var command = new NpgsqlCommand(PostgresSql, (NpgsqlConnection)db.Database.GetDbConnection())
         {
             Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction,
         };

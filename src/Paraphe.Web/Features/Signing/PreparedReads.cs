@@ -1,8 +1,6 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using Paraphe.Data;
 
@@ -58,7 +56,7 @@ public sealed class PreparedReads : DbCommandInterceptor
     /// </summary>
     public static async Task<T> ReadAsync<T>(ParapheDbContext db, Func<Task<T>> read, CancellationToken ct)
     {
-        if (!IsNpgsql(db)) return await read();
+        if (!db.IsPostgres) return await read();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -76,12 +74,6 @@ public sealed class PreparedReads : DbCommandInterceptor
             await db.Database.CloseConnectionAsync();
         }
     }
-
-    // DatabaseFacade.IsNpgsql() reads the provider's assembly name (an AssemblyName built) on every call: once per model
-    // (one model per provider) is enough (issue 12, sign6: 1.4 % of the app's CPU on the signing routes).
-    private static readonly ConditionalWeakTable<IModel, StrongBox<bool>> OnNpgsql = [];
-
-    private static bool IsNpgsql(ParapheDbContext db) => OnNpgsql.GetValue(db.Model, _ => new StrongBox<bool>(db.Database.IsNpgsql())).Value;
 
     /// <summary>PostgreSQL refused a prepared statement whose result type a schema change altered (0A000).</summary>
     public static bool IsStalePlan(Exception e) =>

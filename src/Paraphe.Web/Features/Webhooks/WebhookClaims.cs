@@ -17,7 +17,7 @@ public static class WebhookClaims
         var now = db.UtcNow;
         var lease = now + options.Lease;
         var batch = Math.Max(1, options.BatchSize);
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var ids = await db.Database.SqlQuery<string>($"""

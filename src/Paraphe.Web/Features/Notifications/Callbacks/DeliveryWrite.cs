@@ -184,7 +184,7 @@ internal static class DeliveryWrite
         {
             Sql = db.GetService<ISqlGenerationHelper>();
             commands = db.GetService<IRelationalCommandBuilderFactory>();
-            IsSqlite = db.Database.IsSqlite();
+            IsSqlite = !db.IsPostgres;
             var model = db.Model;
             var notification = model.FindEntityType(typeof(Notification))!;
             var procedure = model.FindEntityType(typeof(Procedure))!;

@@ -21,8 +21,8 @@ internal static class SqliteOwnTransaction
     /// <summary>Rolls back a transaction left open on the context's connection by a failed command; nothing if none is.</summary>
     public static void RollBackIfOpen(ParapheDbContext db)
     {
-        if (db.Database.GetDbConnection() is not SqliteConnection { Handle: { } handle } connection
-            || SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0) return;
+        if (!IsOpen(db)) return;
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
         try
         {
             using var rollback = connection.CreateCommand();
@@ -36,7 +36,7 @@ internal static class SqliteOwnTransaction
         }
     }
 
-    /// <summary>Whether the context's SQLite connection is inside a transaction (for tests).</summary>
+    /// <summary>Whether the context's SQLite connection is inside a transaction.</summary>
     public static bool IsOpen(ParapheDbContext db) =>
         db.Database.GetDbConnection() is SqliteConnection { Handle: { } handle } && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0;
 }
