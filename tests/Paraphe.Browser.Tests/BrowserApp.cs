@@ -53,6 +53,9 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Playwright's 5 s default is too short when the whole suite shares two cores with the browser (a kiosk's
+        // document viewer once took longer than that to turn « ready » in CI); waits still end on the awaited state.
+        Assertions.SetDefaultExpectTimeout(30_000);
         StartServer();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
