@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Data;
+using Paraphe.Data.Configurations;
 using Paraphe.Domain.Notifications;
 using Paraphe.Web.Features.Notifications.Callbacks;
 using Paraphe.Web.Features.Procedures;
@@ -103,6 +104,129 @@ public abstract class ProcedureListCache(ParapheApp app)
         var after = await ListedAsync(api, id);
         Assert.NotEqual(before, after);
         if (writer == "expiry") Assert.Contains("\"status\":\"expired\"", after, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Writers whose write the list learns of only through the stamps (seventh round: a kept page reads no entity): each,
+    /// on a second instance, moves the stamp the first instance reads for the procedure (<see cref="ListedStamps"/>:
+    /// <c>xmin</c> on PostgreSQL, <c>listed_versions</c>' triggers on SQLite). « signer row » and « sealing job row » are
+    /// plain SQL updates: any writer, not only EF's.
+    /// </summary>
+    public static TheoryData<string> StampWriters => new()
+    {
+        "contact correction", "signer added", "attention", "correct and relaunch", "signer row", "sealing job row", "sign and seal",
+    };
+
+    [Theory]
+    [MemberData(nameof(StampWriters))]
+    public async Task EveryWriterOnAnotherInstanceMovesTheStampTheListReads(string writer)
+    {
+        var (agency, api) = await app.CreateAgencyAsync($"Agence Tampon {Guid.NewGuid():N}"[..24]);
+        var draft = writer is "contact correction" or "signer added";
+        var (procedure, contacts) = draft ? await api.DraftAsync("remote", signers: 1) : await api.LaunchedAsync("remote", signers: 1);
+        var id = procedure.Str("id");
+        if (!draft)
+        {
+            await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
+            await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+        }
+        if (writer == "attention") // the column written wrong, so that the tracker has something to write back
+            await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == id)
+                .ExecuteUpdateAsync(x => x.SetProperty(p => EF.Property<bool>(p, ProcedureAttention.Column), true)));
+        if (writer == "sealing job row")
+        {
+            Assert.Equal(HttpStatusCode.OK, (await api.Http.PostAsJsonAsync($"/api/v1/signing/{await api.SigningTokenAsync(contacts[0].Str("email"))}/sign",
+                new { consent = true, typed_name = contacts[0].Str("last_name") })).StatusCode);
+            await WaitAsync(async () => await app.DbAsync(db => db.SealingJobs.IgnoreQueryFilters().AnyAsync(j => j.ProcedureId == id && j.DoneAt != null)));
+        }
+        await ListedAsync(api, id);
+        var before = await SteadyStampAsync(agency, id);
+
+        await using var second = new SecondInstance(app);
+        using var other = second.CreateClient();
+        other.DefaultRequestHeaders.Authorization = api.Http.DefaultRequestHeaders.Authorization;
+        switch (writer)
+        {
+            case "contact correction": // a draft's signers follow their contact
+                Assert.Equal(HttpStatusCode.OK, (await other.PatchAsJsonAsync($"/api/v1/contacts/{contacts[0].Str("id")}",
+                    new { email = Api.UniqueEmail("jeanne", "corrigee") })).StatusCode);
+                break;
+            case "signer added":
+                var contact = await api.CreateContactAsync("Paul", "Ajout");
+                Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync($"/api/v1/procedures/{id}/signers",
+                    new { contact_id = contact.Str("id"), role = "acquéreur" })).StatusCode);
+                break;
+            case "attention":
+                await using (var scope = second.Services.CreateAsyncScope())
+                    await scope.ServiceProvider.GetRequiredService<AttentionTracker>()
+                        .RefreshAsync(scope.ServiceProvider.GetRequiredService<ParapheDbContext>(), id, CancellationToken.None);
+                Assert.False(await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == id)
+                    .Select(p => EF.Property<bool>(p, ProcedureAttention.Column)).SingleAsync()));
+                break;
+            case "correct and relaunch":
+                Assert.Equal(HttpStatusCode.Created, (await other.PostAsJsonAsync($"/api/v1/procedures/{id}/relaunch", new
+                {
+                    launch = false, signers = new[] { new { signer_id = procedure.Signers()[0].Str("id"), email = Api.UniqueEmail("jeanne", "relance") } },
+                })).StatusCode);
+                break;
+            case "signer row":
+                await using (var scope = second.Services.CreateAsyncScope())
+                    await scope.ServiceProvider.GetRequiredService<ParapheDbContext>().Database
+                        .ExecuteSqlAsync($"UPDATE signers SET \"LastName\" = \"LastName\" WHERE \"ProcedureId\" = {id}");
+                break;
+            case "sealing job row":
+                await using (var scope = second.Services.CreateAsyncScope())
+                    await scope.ServiceProvider.GetRequiredService<ParapheDbContext>().Database
+                        .ExecuteSqlAsync($"UPDATE sealing_jobs SET \"Attempts\" = \"Attempts\" WHERE \"ProcedureId\" = {id}");
+                break;
+            case "sign and seal":
+                Assert.Equal(HttpStatusCode.OK, (await other.PostAsJsonAsync($"/api/v1/signing/{await api.SigningTokenAsync(contacts[0].Str("email"))}/sign",
+                    new { consent = true, typed_name = contacts[0].Str("last_name") })).StatusCode);
+                await WaitAsync(async () => await app.DbAsync(db => db.SealingJobs.IgnoreQueryFilters().AnyAsync(j => j.ProcedureId == id && j.DoneAt != null)));
+                break;
+        }
+
+        Assert.NotEqual(before, await StampAsync(agency, id));
+        await ListedAsync(api, id); // and the list answers the item as it is now
+    }
+
+    /// <summary>The procedure's stamp as the first instance reads it, once two reads a moment apart agree (the instances'
+    /// own workers may still be writing).</summary>
+    private async Task<string> SteadyStampAsync(string agency, string id)
+    {
+        var watch = Stopwatch.StartNew();
+        var stamp = await StampAsync(agency, id);
+        while (true)
+        {
+            await Task.Delay(300);
+            var again = await StampAsync(agency, id);
+            if (again == stamp) return stamp;
+            if (watch.Elapsed > Bound) throw new Xunit.Sdk.XunitException($"the stamp still moves: {stamp} → {again}");
+            stamp = again;
+        }
+    }
+
+    private async Task<string> StampAsync(string agency, string id)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<ParapheDbContext>>();
+        await using var db = new ParapheDbContext(options).Lease(new Tenant(agency), TimeProvider.System);
+        return (await ListedStamps.ForAsync(db, [id], CancellationToken.None))[id];
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> done)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (watch.Elapsed > Bound) throw new Xunit.Sdk.XunitException("not done in time");
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class Tenant(string agency) : ITenant
+    {
+        public string? AgencyId => agency;
     }
 
     /// <summary>A message of the item still queued or being sent (its outcome not recorded yet).</summary>

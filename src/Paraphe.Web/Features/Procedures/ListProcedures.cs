@@ -43,44 +43,46 @@ public static class ListProcedures
     }
 
     /// <summary>`GET /api/v1/procedures`: a page of full representations (API.md), read-only; each item built, or its JSON
-    /// served again while what it is built from is unchanged in the database and its diagnosis holds
-    /// (<see cref="ListedItemCache"/>).</summary>
+    /// served again while the stamps of what it is built from are unchanged in the database and its diagnosis holds
+    /// (<see cref="ListedItemCache"/>). A page whose every item is kept reads one statement (<see cref="ListedStamps"/>)
+    /// and no entity; only missed items are read and built.</summary>
     public static async Task<ListedPage> PageAsync(ParapheDbContext db, ListedItemCache cache, JsonSerializerOptions json,
         string? status, string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
     {
-        var (result, locked) = await ProceduresAsync(db, status, q, page, pageSize, needsAttention, ct);
-        var procedures = result.Items;
-        var ids = procedures.Select(p => p.Id).ToList();
-        // The stamps are read before the messages: a write between the two leaves an item newer than its stamp, which the
-        // next request's stamp no longer matches (never an item older than its stamp).
-        var stamps = await ListedStamps.ForAsync(db, ids, ct);
-        var jobs = await JobsAsync(db, ids, ct);
+        var query = Query(db, status, q, needsAttention);
+        var unfiltered = string.IsNullOrWhiteSpace(status) && string.IsNullOrWhiteSpace(q) && needsAttention is null;
+        // The stamps are read before what the items are built from: a write between the two leaves an item newer than its
+        // stamp, which the next request's stamp no longer matches (never an item older than its stamp).
+        var stamped = await ListedStamps.PageAsync(db, query, unfiltered, page, pageSize, ct);
         var now = db.UtcNow;
         var agency = db.TenantAgencyId ?? "";
         var culture = CultureInfo.CurrentCulture.Name;
-        var items = new byte[procedures.Count][];
-        var rows = new object?[procedures.Count][];
+        var items = new byte[]?[stamped.Items.Count];
         var missed = new List<int>();
-        for (var i = 0; i < procedures.Count; i++)
+        for (var i = 0; i < items.Length; i++)
         {
-            var p = procedures[i];
-            rows[i] = ListedRows.Of(db.Model, p, jobs.GetValueOrDefault(p.Id));
-            if (cache.Find(agency, culture, p.Id, rows[i], stamps.GetValueOrDefault(p.Id, ""), now) is { } kept) items[i] = kept;
+            var s = stamped.Items[i];
+            if (!s.Locked && cache.Find(agency, culture, s.Id, s.Stamp, now) is { } kept) items[i] = kept;
             else missed.Add(i);
         }
         if (missed.Count > 0)
         {
-            var notifications = await ListedMessages.ForAsync(db, missed.Select(i => procedures[i].Id).ToList(), ct);
+            var ids = missed.Select(i => stamped.Items[i].Id).ToList();
+            var procedures = await ListedProcedures.ByIdsAsync(db, ids, ct);
+            var jobs = await JobsAsync(db, ids, ct);
+            var notifications = await ListedMessages.ForAsync(db, ids, ct);
             foreach (var i in missed)
             {
-                var p = procedures[i];
+                var s = stamped.Items[i];
+                // A procedure deleted since the stamps were read is left out, as a page read a moment later would leave it.
+                if (!procedures.TryGetValue(s.Id, out var p)) continue;
                 var clock = new DiagnosisClock(now);
                 items[i] = JsonSerializer.SerializeToUtf8Bytes(p.ToResponse(notifications[p.Id].ToList(), clock, jobs.GetValueOrDefault(p.Id)), json);
-                if (!locked.Contains(p.Id) && db.TenantAgencyId is not null)
-                    cache.Keep(agency, culture, p.Id, rows[i], stamps.GetValueOrDefault(p.Id, ""), now, clock.HoldsUntil, items[i]);
+                if (!s.Locked && !ListedProcedures.IsLocked(p) && db.TenantAgencyId is not null)
+                    cache.Keep(agency, culture, p.Id, s.Stamp, now, clock.HoldsUntil, items[i]!);
             }
         }
-        return new ListedPage(items, result.Page, result.PageSize, result.Total, json);
+        return new ListedPage(items.OfType<byte[]>().ToList(), stamped.Page, stamped.PageSize, stamped.Total, json);
     }
 
     /// <summary>What a page's items are made of, read in six statements (count, page, the page's signers
@@ -109,7 +111,7 @@ public static class ListProcedures
         var query = Query(db, status, q, needsAttention);
         var unfiltered = string.IsNullOrWhiteSpace(status) && string.IsNullOrWhiteSpace(q) && needsAttention is null;
         var result = await ListedProcedures.PageAsync(db, query, unfiltered, page, pageSize, ct);
-        var locked = result.Items.Where(p => p.Signers.Any(s => s.OtpLockedAt is not null)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var locked = result.Items.Where(ListedProcedures.IsLocked).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         if (locked.Count > 0)
         {
             var whole = await db.Procedures.AsNoTracking().Where(p => locked.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);

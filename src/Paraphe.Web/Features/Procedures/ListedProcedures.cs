@@ -62,6 +62,25 @@ public static class ListedProcedures
         return paged;
     }
 
+    /// <summary>
+    /// The list's missed items (seventh round: a page whose items are kept reads no entity): these procedures of the
+    /// agency, untracked, with their signers; a procedure with a signer locked out of codes read whole (the diagnosis
+    /// counts its codes). The signers come through the agency's filtered procedures, as in <see cref="PageAsync"/>.
+    /// </summary>
+    public static async Task<Dictionary<string, Procedure>> ByIdsAsync(ParapheDbContext db, IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        var read = await db.Procedures.AsNoTracking().IgnoreAutoIncludes().Include(x => x.Signers)
+            .Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, StringComparer.Ordinal, ct);
+        var locked = read.Values.Where(IsLocked).Select(x => x.Id).ToList();
+        if (locked.Count > 0)
+            foreach (var whole in await db.Procedures.AsNoTracking().Where(x => locked.Contains(x.Id)).ToListAsync(ct))
+                read[whole.Id] = whole;
+        return read;
+    }
+
+    /// <summary>A signer is locked out of signing codes: the item shows the codes' count, which no stamp covers.</summary>
+    public static bool IsLocked(Procedure procedure) => procedure.Signers.Any(s => s.OtpLockedAt is not null);
+
     /// <summary>The unfiltered page, by compiled queries (the same window as <see cref="Paged{T}.OfAsync"/>).</summary>
     private static async Task<Paged<Procedure>> NewestAsync(ParapheDbContext db, Queries queries, int? page, int? pageSize, CancellationToken ct)
     {

@@ -5,115 +5,219 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using Paraphe.Data;
+using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Signing;
+using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Procedures;
 
+/// <summary>One item of a stamped page: the procedure's id, the stamp of everything its item is built from, and whether a
+/// signer is locked out of signing codes (such an item is never kept: its codes are not stamped).</summary>
+public readonly record struct ListedStamp(string Id, string Stamp, bool Locked);
+
 /// <summary>
-/// What a page's messages and events are, read as one short line per procedure from the database (issue 12, fifth round):
-/// the list keeps each built item (<see cref="ListedItemCache"/>) under the stamp of the rows it was built from, and
-/// serves it again only while the database gives the same stamp. One statement, 50 rows, no message or event
-/// materialised.
+/// A page of the list as ids and stamps, with no entity read (issue 12, seventh round): for the unfiltered list one
+/// statement gives the page's ids in order, the agency's count and per item a stamp of everything the item is built from;
+/// a filtered list reads its count and ids through EF (the filters are <see cref="ListProcedures.Query"/>'s), then the same
+/// stamps by those ids. The list keeps each built item (<see cref="ListedItemCache"/>) under its stamp and serves it
+/// again only while the database gives the same stamp.
 /// <para>
-/// A procedure's stamp: its messages' count, each message's <c>UpdatedAt</c> and <c>NextAttemptAt</c> in id order (on
-/// PostgreSQL each message's row version, <c>xmin</c>, instead: see below), its events' count and newest id. It moves
-/// with every write any writer on any instance makes to what an item shows:
+/// A procedure's stamp covers its row, its signers' rows, its sealing job's row, its messages and their events:
 /// <list type="bullet">
-/// <item>a new message or event is counted (events are only ever inserted; nothing deletes either);</item>
-/// <item>every change of a message's status, error or failure kind records an event in the same transaction
-/// (<c>Notification.Move</c> for EF saves; the dispatcher's claim, its set-based record of outcomes and the callbacks'
-/// direct write <c>DeliveryWrite</c> insert theirs beside their update);</item>
-/// <item>the writes that record no event — the claim's lease renewed (<c>OutboxClaims.RenewAsync</c>) — change
-/// <c>NextAttemptAt</c> and <c>UpdatedAt</c>, which the stamp lists per message (no maximum that a write behind
-/// another instance's clock could hide under);</item>
-/// <item>a message's address, channel, purpose, signer and creation time are set once, when it is queued.</item>
+/// <item><b>PostgreSQL</b>: the <c>xmin</c> of the procedure's row, of each signer's row (with their count, in id order)
+/// and of its sealing job's row; each message's <c>xmin</c> in id order, and the events' count and newest id.
+/// <c>xmin</c> is the id of the transaction that wrote the row's current version: every <c>UPDATE</c> by any writer on
+/// any instance (EF saves, <see cref="AttentionTracker"/>'s <c>ExecuteUpdate</c>, the dispatcher's claim, lease renewal
+/// and set-based record, the callbacks' direct write, the sealing worker, the sweeps) writes a new version with its own
+/// transaction's id, even when it writes the same values (which only costs a rebuild); an inserted or deleted signer
+/// changes the count or brings an id never seen before. Two committed versions of a row never share an <c>xmin</c>
+/// short of 2³² transactions later with the same counts, and freezing keeps the raw value PostgreSQL returns.</item>
+/// <item><b>SQLite</b> has no row version: <c>listed_versions</c> holds one number per procedure, moved by triggers
+/// (migration <c>ListedVersions</c>) after every <c>UPDATE</c> of its procedure and every <c>INSERT</c>, <c>UPDATE</c>
+/// or <c>DELETE</c> of its signers and sealing job, whoever writes — EF or SQL, any instance. It only grows, so a
+/// stamp never comes back. The messages' part is round 5's: their count, each message's <c>UpdatedAt</c> and
+/// <c>NextAttemptAt</c> in id order, the events' count and newest id (every message write either records an event or
+/// moves both times: see <c>Notification.Move</c>, the dispatcher, <c>DeliveryWrite</c>, <c>OutboxClaims</c>).</item>
 /// </list>
-/// On PostgreSQL (issue 12, sixth round: the two times cast to text and a hash join over every event of the database
-/// cost its server ~3.4 ms a page, measured under load) the statement reads each message's <c>xmin</c> — the id of the
-/// transaction that wrote the row's current version, which every <c>UPDATE</c> by any writer moves, even one that
-/// writes the same values (that only costs a rebuild) — so it covers at least every write the times covered; its events
-/// are counted per message through their index (a lateral join), the ids come as one array parameter and the statement
-/// is prepared once per pooled connection (parsed and planned once): ~1 ms of the server's CPU under load. Two
-/// committed versions of a row never share an <c>xmin</c> short of 2³² transactions later (the same row, the same
-/// counts), and freezing keeps the raw value PostgreSQL returns.
+/// A signer's one-time codes are not stamped: the item shows them only once the signer is locked out (the diagnosis counts
+/// them), which sets <c>OtpLockedAt</c> on the signer's row; the statement says so (<see cref="ListedStamp.Locked"/>) and
+/// such an item is built every time, never kept.
 /// </para>
 /// <para>
-/// Tenant isolation: the statement names the agency, as <see cref="ListedMessages"/> does, for ids that come from the
-/// agency's filtered page.
+/// The stamps are read before anything an item is built from: a write between the two leaves an item newer than its
+/// stamp, which the next request's stamp no longer matches (never an item older than its stamp).
+/// </para>
+/// <para>
+/// Tenant isolation: every part of the statement names the agency or is reached from the agency's procedures (signers
+/// and sealing jobs have no agency of their own and are read by the page's procedure ids). PostgreSQL: the statements
+/// have one text each (the ids as one array parameter) and are prepared once per pooled connection; one made stale by
+/// another instance's migration is prepared afresh once (<see cref="PreparedReads.ReadAsync{T}"/>).
 /// </para>
 /// </summary>
 public static class ListedStamps
 {
-    /// <summary>Each procedure's stamp (a procedure with no message has none: an empty string).</summary>
-    public static async Task<Dictionary<string, string>> ForAsync(ParapheDbContext db, IReadOnlyList<string> procedureIds,
-        CancellationToken ct)
+    /// <summary>The page of <paramref name="query"/> (already filtered and ordered; <paramref name="unfiltered"/>: it has no
+    /// filter, the common `GET /procedures`) as ids and stamps, in the list's order.</summary>
+    public static async Task<Paged<ListedStamp>> PageAsync(ParapheDbContext db, IQueryable<Procedure> query, bool unfiltered,
+        int? page, int? pageSize, CancellationToken ct)
     {
-        var stamps = new Dictionary<string, string>(procedureIds.Count, StringComparer.Ordinal);
-        if (procedureIds.Count == 0 || db.TenantAgencyId is not { } agency) return stamps;
-        // PostgreSQL: prepared, and read once more on the same connection if another instance's migration made the
-        // prepared statement stale (PreparedReads).
+        var (p, size) = Paging.Window(page, pageSize);
+        if (db.TenantAgencyId is not { } agency) return new Paged<ListedStamp>([], p, size, await query.CountAsync(ct));
+        if (unfiltered)
+        {
+            var (items, total) = await ReadAsync(db, agency, null, (p - 1) * size, size, ct);
+            // A page past the end has no row to carry the count.
+            return new Paged<ListedStamp>(items, p, size, items.Count > 0 ? checked((int)total) : await query.CountAsync(ct));
+        }
+        var ids = await Paged<string>.OfAsync(query.Select(x => x.Id), page, pageSize, x => x, ct);
+        if (ids.Items.Count == 0) return new Paged<ListedStamp>([], p, size, ids.Total);
+        var (read, _) = await ReadAsync(db, agency, ids.Items, 0, 0, ct);
+        var byId = read.ToDictionary(x => x.Id, StringComparer.Ordinal);
+        // A procedure deleted between the two reads is left out, as a page read a moment later would leave it.
+        return new Paged<ListedStamp>(ids.Items.Where(byId.ContainsKey).Select(id => byId[id]).ToList(), p, size, ids.Total);
+    }
+
+    /// <summary>Each procedure's stamp by its id (for the bench and the tests: what the list compares).</summary>
+    public static async Task<Dictionary<string, string>> ForAsync(ParapheDbContext db, IReadOnlyList<string> procedureIds, CancellationToken ct)
+    {
+        if (procedureIds.Count == 0 || db.TenantAgencyId is not { } agency) return new(StringComparer.Ordinal);
+        var (items, _) = await ReadAsync(db, agency, procedureIds, 0, 0, ct);
+        return items.ToDictionary(x => x.Id, x => x.Stamp, StringComparer.Ordinal);
+    }
+
+    /// <summary><paramref name="ids"/> null: the agency's newest page (<paramref name="skip"/>, <paramref name="take"/>),
+    /// with its count; otherwise these procedures of the agency, in no particular order.</summary>
+    private static async Task<(List<ListedStamp> Items, long Total)> ReadAsync(ParapheDbContext db, string agency,
+        IReadOnlyList<string>? ids, int skip, int take, CancellationToken ct)
+    {
         if (db.IsPostgres)
             return await PreparedReads.ReadAsync(db, async () =>
             {
-                var read = new Dictionary<string, string>(procedureIds.Count, StringComparer.Ordinal);
-                await ReadAsync(await PostgresCommandAsync(db, agency, procedureIds, ct), read, ct);
-                return read;
+                var command = new NpgsqlCommand(ids is null ? PostgresPage : PostgresByIds, (NpgsqlConnection)db.Database.GetDbConnection())
+                {
+                    Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction,
+                };
+                command.Parameters.Add(new NpgsqlParameter<string>("agency", NpgsqlDbType.Text) { TypedValue = agency });
+                if (ids is null)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<int>("skip", NpgsqlDbType.Integer) { TypedValue = skip });
+                    command.Parameters.Add(new NpgsqlParameter<int>("take", NpgsqlDbType.Integer) { TypedValue = take });
+                }
+                else command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. ids] });
+                // Npgsql keeps it per physical connection, keyed by its text: after the first time on a connection this sends nothing.
+                await command.PrepareAsync(ct);
+                return await RowsAsync(command, postgres: true, ct);
             }, ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            var where = $"WHERE n.\"AgencyId\" = @agency AND n.\"ProcedureId\" IN ({string.Join(", ", procedureIds.Select((_, i) => $"@p{i}"))})";
-            await ReadAsync(ListedMessages.Command(db, $"""
-                SELECT m.p, m.c, m.t, coalesce(e.c, 0), coalesce(e.x, 0) FROM
-                  (SELECT n."ProcedureId" AS p, count(*) AS c,
-                          group_concat(n."UpdatedAt" || '/' || n."NextAttemptAt", ',' ORDER BY n."Id") AS t
-                   FROM notifications n {where} GROUP BY n."ProcedureId") m
-                LEFT JOIN
-                  (SELECT n."ProcedureId" AS p, count(*) AS c, max(e."Id") AS x FROM notifications n
-                   JOIN notification_events e ON e."NotificationId" = n."Id" {where} GROUP BY n."ProcedureId") e ON e.p = m.p
-                """, agency, procedureIds), stamps, ct);
+            var byIds = ids is null ? "" : $" AND \"Id\" IN ({string.Join(", ", ids.Select((_, i) => $"@p{i}"))})";
+            var command = ListedMessages.Command(db, ids is null ? SqlitePage : SqliteByIds.Replace("{ids}", byIds, StringComparison.Ordinal),
+                agency, ids ?? []);
+            if (ids is null)
+            {
+                Add(command, "@skip", skip);
+                Add(command, "@take", take);
+            }
+            return await RowsAsync(command, postgres: false, ct);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
-        return stamps;
     }
 
-    /// <summary>PostgreSQL's statement: one text for every page (the ids as one array), so one prepared statement per connection.</summary>
-    private const string PostgresSql = """
-        SELECT n."ProcedureId", count(*), string_agg(n.xmin::text, ',' ORDER BY n."Id"),
-               coalesce(sum(ev.c), 0)::bigint, coalesce(max(ev.x), 0)::bigint
-        FROM notifications n
-        LEFT JOIN LATERAL (SELECT count(*) AS c, max(e."Id") AS x FROM notification_events e WHERE e."NotificationId" = n."Id") ev ON true
-        WHERE n."AgencyId" = @agency AND n."ProcedureId" = ANY (@ids)
-        GROUP BY n."ProcedureId"
-        """;
-
-    private static async Task<DbCommand> PostgresCommandAsync(ParapheDbContext db, string agency, IReadOnlyList<string> procedureIds,
-        CancellationToken ct)
+    private static void Add(DbCommand command, string name, int value)
     {
-        var command = new NpgsqlCommand(PostgresSql, (NpgsqlConnection)db.Database.GetDbConnection())
-        {
-            Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction,
-        };
-        command.Parameters.Add(new NpgsqlParameter<string>("agency", NpgsqlDbType.Text) { TypedValue = agency });
-        command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. procedureIds] });
-        // Npgsql keeps it per physical connection, keyed by its text: after the first time on a connection this sends nothing.
-        await command.PrepareAsync(ct);
-        return command;
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
     }
 
-    private static async Task ReadAsync(DbCommand statement, Dictionary<string, string> stamps, CancellationToken ct)
+    /// <summary>Columns: id, count, then the stamp's parts (PostgreSQL: procedure, signers' count and versions, sealing
+    /// job; SQLite: the procedure's number), locked, messages' count, events' count, newest event, messages' versions.</summary>
+    private static async Task<(List<ListedStamp>, long)> RowsAsync(DbCommand statement, bool postgres, CancellationToken ct)
     {
         await using var command = statement;
         await using var r = await command.ExecuteReaderAsync(ct);
+        var items = new List<ListedStamp>(50);
+        long total = 0;
         var line = new StringBuilder(256);
         while (await r.ReadAsync(ct))
         {
-            line.Clear().Append(r.GetInt64(1)).Append('|').Append(r.GetInt64(3)).Append('|').Append(r.GetInt64(4))
-                .Append('|').Append(r.GetString(2));
-            stamps[r.GetString(0)] = line.ToString();
+            total = r.GetInt64(1);
+            line.Clear();
+            if (postgres) line.Append(r.GetString(2)).Append('|').Append(r.GetInt64(3)).Append('|').Append(r.GetString(4)).Append('|').Append(r.GetString(5));
+            else line.Append(r.GetInt64(2));
+            const int messages = 7;
+            var locked = r.GetBoolean(messages - 1);
+            line.Append('|').Append(r.GetInt64(messages)).Append('|').Append(r.GetInt64(messages + 1)).Append('|').Append(r.GetInt64(messages + 2))
+                .Append('|').Append(r.GetString(messages + 3));
+            items.Add(new ListedStamp(r.GetString(0), line.ToString(), locked));
         }
+        return (items, total);
     }
+
+    // PostgreSQL: columns 0 id, 1 count, 2 procedure's xmin, 3 signers' count, 4 their xmin in id order, 5 sealing job's
+    // xmin, 6 locked, 7 messages' count, 8 events' count, 9 newest event, 10 messages' xmin in id order.
+    private const string PostgresStamps = """
+        SELECT pg."Id", {total}, pg.v::text, coalesce(s.c, 0), coalesce(s.v, ''), coalesce(j.xmin::text, ''), coalesce(s.l, false),
+               coalesce(m.c, 0), coalesce(m.ec, 0), coalesce(m.ex, 0), coalesce(m.v, '')
+        FROM page pg
+        LEFT JOIN LATERAL (SELECT count(*) AS c, string_agg(s.xmin::text, ',' ORDER BY s."Id") AS v,
+                                  bool_or(s."OtpLockedAt" IS NOT NULL) AS l
+                           FROM signers s WHERE s."ProcedureId" = pg."Id") s ON true
+        LEFT JOIN sealing_jobs j ON j."ProcedureId" = pg."Id"
+        LEFT JOIN LATERAL (SELECT count(*) AS c, string_agg(n.xmin::text, ',' ORDER BY n."Id") AS v,
+                                  coalesce(sum(ev.c), 0)::bigint AS ec, coalesce(max(ev.x), 0)::bigint AS ex
+                           FROM notifications n
+                           LEFT JOIN LATERAL (SELECT count(*) AS c, max(e."Id") AS x FROM notification_events e
+                                              WHERE e."NotificationId" = n."Id") ev ON true
+                           WHERE n."AgencyId" = @agency AND n."ProcedureId" = pg."Id") m ON true
+        ORDER BY pg.o
+        """;
+
+    private static readonly string PostgresPage = """
+        WITH page AS (SELECT p."Id", p.xmin AS v, row_number() OVER (ORDER BY p."CreatedAt" DESC, p."Id" DESC) AS o
+                      FROM procedures p WHERE p."AgencyId" = @agency
+                      ORDER BY p."CreatedAt" DESC, p."Id" DESC LIMIT @take OFFSET @skip)
+
+        """ + PostgresStamps.Replace("{total}", "(SELECT count(*) FROM procedures c WHERE c.\"AgencyId\" = @agency)", StringComparison.Ordinal);
+
+    private static readonly string PostgresByIds = """
+        WITH page AS (SELECT p."Id", p.xmin AS v, o.n AS o FROM unnest(@ids) WITH ORDINALITY AS o(id, n)
+                      JOIN procedures p ON p."Id" = o.id WHERE p."AgencyId" = @agency)
+
+        """ + PostgresStamps.Replace("{total}", "0::bigint", StringComparison.Ordinal);
+
+    // SQLite: columns 0 id, 1 count, 2 the procedure's number (listed_versions), 3–5 unused, 6 locked, 7 messages' count,
+    // 8 events' count, 9 newest event, 10 each message's two times in id order.
+    private const string SqliteStamps = """
+        SELECT pg."Id", {total}, coalesce(v."Version", 0), 0, 0, 0,
+               EXISTS (SELECT 1 FROM signers s WHERE s."ProcedureId" = pg."Id" AND s."OtpLockedAt" IS NOT NULL),
+               coalesce(m.c, 0), coalesce(e.c, 0), coalesce(e.x, 0), coalesce(m.t, '')
+        FROM page pg
+        LEFT JOIN listed_versions v ON v."ProcedureId" = pg."Id"
+        LEFT JOIN (SELECT n."ProcedureId" AS p, count(*) AS c,
+                          group_concat(n."UpdatedAt" || '/' || n."NextAttemptAt", ',' ORDER BY n."Id") AS t
+                   FROM notifications n WHERE n."AgencyId" = @agency AND n."ProcedureId" IN (SELECT "Id" FROM page)
+                   GROUP BY n."ProcedureId") m ON m.p = pg."Id"
+        LEFT JOIN (SELECT n."ProcedureId" AS p, count(*) AS c, max(e."Id") AS x
+                   FROM notifications n JOIN notification_events e ON e."NotificationId" = n."Id"
+                   WHERE n."AgencyId" = @agency AND n."ProcedureId" IN (SELECT "Id" FROM page)
+                   GROUP BY n."ProcedureId") e ON e.p = pg."Id"
+        ORDER BY pg.o DESC, pg."Id" DESC
+        """;
+
+    private static readonly string SqlitePage = """
+        WITH page AS (SELECT "Id", "CreatedAt" AS o FROM procedures WHERE "AgencyId" = @agency
+                      ORDER BY "CreatedAt" DESC, "Id" DESC LIMIT @take OFFSET @skip)
+
+        """ + SqliteStamps.Replace("{total}", "(SELECT count(*) FROM procedures c WHERE c.\"AgencyId\" = @agency)", StringComparison.Ordinal);
+
+    private static readonly string SqliteByIds = """
+        WITH page AS (SELECT "Id", '' AS o FROM procedures WHERE "AgencyId" = @agency{ids})
+
+        """ + SqliteStamps.Replace("{total}", "0", StringComparison.Ordinal);
 }
