@@ -37,6 +37,9 @@ public static class ListedProcedures
         public readonly Func<ParapheDbContext, string[], IAsyncEnumerable<Signer>> SignersOf = EF.CompileAsyncQuery<ParapheDbContext, string[], Signer>(
             (ParapheDbContext db, string[] ids) => db.Signers.AsNoTracking().IgnoreAutoIncludes()
                 .Where(s => ids.Contains(s.ProcedureId)).OrderBy(s => s.Id));
+
+        public readonly Func<ParapheDbContext, string[], IAsyncEnumerable<Procedure>> ByIds = EF.CompileAsyncQuery<ParapheDbContext, string[], Procedure>(
+            (ParapheDbContext db, string[] ids) => db.Procedures.AsNoTracking().IgnoreAutoIncludes().Where(p => ids.Contains(p.Id)));
     }
 
     /// <summary>A page of <paramref name="query"/> (filtered and ordered by <see cref="ListProcedures.Query"/>), untracked,
@@ -64,13 +67,19 @@ public static class ListedProcedures
 
     /// <summary>
     /// The list's missed items (seventh round: a page whose items are kept reads no entity): these procedures of the
-    /// agency, untracked, with their signers; a procedure with a signer locked out of codes read whole (the diagnosis
-    /// counts its codes). The signers come through the agency's filtered procedures, as in <see cref="PageAsync"/>.
+    /// agency, untracked, with their signers (two compiled queries, both databases); a procedure with a signer locked out
+    /// of codes read whole (the diagnosis counts its codes). The signers are read only for ids the agency's filtered
+    /// procedures gave, as in <see cref="PageAsync"/>.
     /// </summary>
     public static async Task<Dictionary<string, Procedure>> ByIdsAsync(ParapheDbContext db, IReadOnlyList<string> ids, CancellationToken ct)
     {
-        var read = await db.Procedures.AsNoTracking().IgnoreAutoIncludes().Include(x => x.Signers)
-            .Where(x => ids.Contains(x.Id)).ToDictionaryAsync(x => x.Id, StringComparer.Ordinal, ct);
+        var queries = Compiled.GetValue(db.Model, _ => new Queries());
+        var read = new Dictionary<string, Procedure>(ids.Count, StringComparer.Ordinal);
+        string[] wanted = [.. ids];
+        await foreach (var procedure in queries.ByIds(db, wanted).WithCancellation(ct)) read[procedure.Id] = procedure;
+        var signers = Accessor(db);
+        await foreach (var signer in queries.SignersOf(db, wanted).WithCancellation(ct))
+            if (read.TryGetValue(signer.ProcedureId, out var owner)) signers.Add(owner, signer, forMaterialization: true);
         var locked = read.Values.Where(IsLocked).Select(x => x.Id).ToList();
         if (locked.Count > 0)
             foreach (var whole in await db.Procedures.AsNoTracking().Where(x => locked.Contains(x.Id)).ToListAsync(ct))
