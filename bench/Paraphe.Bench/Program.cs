@@ -51,6 +51,10 @@ if (args is ["--scenario", BusyWaitBench.Flag])
     return 0;
 }
 
+// Issue 12 (`--scenario antiforgery`): the signing page's antiforgery token per call, Data Protection's algorithms (page7).
+if (args is ["--scenario", Paraphe.Bench.Http.AntiforgeryBench.Flag])
+    return await Paraphe.Bench.Http.AntiforgeryBench.RunAsync();
+
 // Issue 12 (`--scenario list-page [sqlite|postgres]`): what one page of GET /api/v1/procedures costs, no load.
 if (args is ["--scenario", Paraphe.Bench.Http.ListPageBench.Flag, ..])
     return await Paraphe.Bench.Http.ListPageBench.RunAsync(args);

@@ -73,7 +73,8 @@ public static class HttpLoadBench
                 (Floor, "/health/live", false),
                 ("GET /api/v1/procedures (page of 50)", "/api/v1/procedures?page=1&page_size=50", true),
                 ("GET /api/v1/procedures/{id}", $"/api/v1/procedures/{target.ProcedureId}", true),
-                ("GET /sign/{token} (page)", $"/sign/{target.Token}", false),
+                (PageFirstVisit, $"/sign/{target.Token}", false),
+                (PageReturnVisit, $"/sign/{target.Token}", false),
                 ("GET /api/v1/signing/{token}", $"/api/v1/signing/{target.Token}", false),
             };
             // PARAPHE_BENCH_HTTP_ONLY=signing: the floor and the two signing routes only (issue 12, sign2's quick runs);
@@ -86,10 +87,18 @@ public static class HttpLoadBench
             foreach (var n in clients)
             {
                 using var http = Client(app.BaseUrl, n);
+                // Issue 12 (page7): the page's rows as signers: a client of its own, no shared cookie container, so
+                // that each simulated signer holds (or not) its own antiforgery cookie.
+                using var signers = Client(app.BaseUrl, n, cookies: false);
                 var floorP99 = double.NaN;
                 foreach (var (name, path, api) in requests)
                 {
-                    Func<Task> run = () => GetAsync(http, path, api);
+                    Func<Task> run = name switch
+                    {
+                        PageFirstVisit => () => GetAsync(signers, path, api),
+                        PageReturnVisit => await OwnCookiesAsync(signers, path, n),
+                        _ => () => GetAsync(http, path, api),
+                    };
                     await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.WarmupSeconds));
                     var rounds = new List<RoundResult>();
                     var cpu = app.CpuTime;
@@ -134,6 +143,48 @@ public static class HttpLoadBench
         }
         if (traces.Length > 0) md.AppendLine().Append(traces);
         return (md.ToString(), passed);
+    }
+
+    /// <summary>
+    /// Issue 12 (page7): a real signer opens the link from an e-mail with no antiforgery cookie (the answer sets one) and
+    /// may come back with it (a reload, back from the document, a second signer's turn on the same phone). Until round 6
+    /// the bench's clients shared one HttpClient and so one cookie: every GET was a return visit of one browser.
+    /// </summary>
+    private const string PageFirstVisit = "GET /sign/{token} (page, first visit: no cookie)";
+    private const string PageReturnVisit = "GET /sign/{token} (page, return visit: the client's own cookie)";
+
+    /// <summary>
+    /// <paramref name="clients"/> signers, each given its own antiforgery cookie by a first visit; a request takes a
+    /// signer no other request holds, sends its cookie, and gives the signer back.
+    /// </summary>
+    private static async Task<Func<Task>> OwnCookiesAsync(HttpClient http, string path, int clients)
+    {
+        var cookies = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        for (var i = 0; i < clients; i++)
+        {
+            using var response = await http.GetAsync(path);
+            var set = response.EnsureSuccessStatusCode().Headers.GetValues("Set-Cookie")
+                .Single(c => c.StartsWith(".AspNetCore.Antiforgery.", StringComparison.Ordinal));
+            cookies.Enqueue(set.Split(';')[0]);
+        }
+        if (cookies.Distinct().Count() != clients) throw new InvalidOperationException("the signers' cookies should differ");
+        return async () =>
+        {
+            if (!cookies.TryDequeue(out var cookie)) throw new InvalidOperationException("more requests in flight than signers");
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Add("Cookie", cookie);
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+                if (response.StatusCode != HttpStatusCode.OK)
+                    throw new HttpRequestException($"{(int)response.StatusCode} on {path}");
+                if (response.Headers.Contains("Set-Cookie")) throw new InvalidOperationException("a return visit was given a new cookie");
+            }
+            finally
+            {
+                cookies.Enqueue(cookie);
+            }
+        };
     }
 
     private static string ServerCpu(AppProcess app, double perRequest) => app.Database == DatabaseProvider.Postgres ? $"{perRequest:F2}" : "—";
@@ -220,9 +271,9 @@ public static class HttpLoadBench
 
     private static string Cut(string s) => (s.Length > 80 ? s[..80] + "…" : s).Replace('|', '/');
 
-    private static HttpClient Client(string baseUrl, int connections)
+    private static HttpClient Client(string baseUrl, int connections, bool cookies = true)
     {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseCookies = cookies };
         return new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 

@@ -57,6 +57,12 @@ public abstract partial class SigningPageRenderedOnce(ParapheApp app)
         Assert.Equal(razor.Headers, replayed.Headers);
         Assert.Equal(razor.Html, replayed.Html);
         Assert.Equal(razor.Token is null, replayed.Token is null);
+        // And Razor's page for a browser with no cookie, whose token comes from antiforgery itself (page7: a browser
+        // with a cookie may be given the token kept for it, SignerFormTokens).
+        var fresh = await GetAsync(app.Anonymous(), $"/sign/{token}?rendu=razor", language);
+        Assert.Equal(fresh.Status, replayed.Status);
+        Assert.Equal(fresh.Headers, replayed.Headers);
+        Assert.Equal(fresh.Html, replayed.Html);
         return replayed;
     }
 

@@ -12,6 +12,7 @@ public static class ProceduresSetup
         services.AddSingleton<SigningLinks>();
         services.AddSingleton<OpenedLinks>(); // issue 12: opened links shown from memory after one indexed read
         services.AddSingleton<Pages.Sign.RenderedSigningPages>(); // issue 12 (page5): their page's plain GET without MVC
+        services.AddSingleton<Pages.Sign.SignerFormTokens>(); // issue 12 (page7): its form's token kept per antiforgery cookie
         services.AddScoped<UploadDocument>();
         services.AddScoped<LaunchProcedure>();
         services.AddScoped<RelaunchProcedure>();

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.Options;
 
 namespace Paraphe.Web.Pages.Shared;
 
@@ -29,13 +30,15 @@ public static class PlainMarkup
 
     /// <summary>
     /// The antiforgery field's name and value that a post form's tag helper adds: one token per request, the same for
-    /// every form of the page (as the tag helper's, which antiforgery caches per request). A render of the signing page
-    /// that is kept (<see cref="Sign.RenderedSigningPages"/>) learns where the token was written.
+    /// every form of the page (as the tag helper's, which antiforgery caches per request), kept per antiforgery cookie
+    /// (<see cref="Sign.SignerFormTokens"/>, issue 12 page7). A render of the signing page that is kept
+    /// (<see cref="Sign.RenderedSigningPages"/>) learns where the token was written.
     /// </summary>
-    public static AntiforgeryTokenSet Antiforgery(HttpContext http)
+    public static (string FormFieldName, string RequestToken) Antiforgery(HttpContext http)
     {
-        var tokens = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
-        if (http.Features.Get<Sign.RenderedSigningPages.Capture>() is { } capture) capture.RequestToken = tokens.RequestToken;
-        return tokens;
+        var services = http.RequestServices;
+        var token = services.GetRequiredService<Sign.SignerFormTokens>().RequestToken(http);
+        if (http.Features.Get<Sign.RenderedSigningPages.Capture>() is { } capture) capture.RequestToken = token;
+        return (services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value.FormFieldName, token);
     }
 }

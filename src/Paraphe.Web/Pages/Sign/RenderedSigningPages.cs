@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Caching.Memory;
 using Paraphe.Data;
 using Paraphe.Web.Features.Signing;
@@ -16,15 +15,16 @@ public sealed class RenderedOnceAttribute : Attribute;
 /// Issue 12 (page5): the plain GET of an opened link's signing page answered without MVC. The page itself is still the
 /// one template (<c>Index.cshtml</c> and its layout): the first GET after a link's snapshot was taken
 /// (<see cref="OpenedLinks"/>) is rendered by Razor as always and its HTML kept, cut where this request's antiforgery
-/// token was written. Every later GET of the same snapshot writes those bytes with a fresh token — the same answer
+/// token was written. Every later GET of the same snapshot writes those bytes with this request's token (<see cref="SignerFormTokens"/>) — the same answer
 /// Razor gives, without the page invoker, the page model, the view buffers and the layout. The kept page is valid
 /// exactly as long as its snapshot: it is kept with the snapshot it was rendered from and used only when
 /// <see cref="OpenedLinks.TryGetAsync"/> returns that very snapshot (the procedure's version unchanged, the link still
 /// open now), the agency's name, the path base and the culture unchanged. Anything else — a first opening, a
 /// refused or unknown link, a query string, a HEAD, a read that fails — goes through the page as before.
 /// </summary>
-public sealed class RenderedSigningPages : IDisposable
+public sealed class RenderedSigningPages(SignerFormTokens formTokens) : IDisposable
 {
+    private readonly SignerFormTokens _formTokens = formTokens;
     /// <summary>Bytes of kept pages at most (a page is ~10 KB: about 3,000 links); the least recently used dropped first.</summary>
     public const long CapacityBytes = 32 * 1024 * 1024;
 
@@ -101,7 +101,7 @@ public sealed class RenderedSigningPages : IDisposable
         IndexModel.Protect(response);
         string? requestToken = null;
         if (kept.HasForm)
-            requestToken = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http).RequestToken;
+            requestToken = _formTokens.RequestToken(http);
         response.ContentType = ContentType;
         Interlocked.Increment(ref _replayed);
         var body = response.BodyWriter;
