@@ -9,8 +9,11 @@ namespace Paraphe.Data;
 /// A lock shared by every Paraphe instance on one database, for work that one of them must do alone (start-up
 /// migrations, a sweep pass). On PostgreSQL it is a session-level advisory lock (`pg_advisory_lock`) held on a
 /// connection of its own for as long as the work runs: the server releases it if the process dies (its connection
-/// goes), so a crash never leaves it taken. It is released explicitly before the connection goes back to the pool
-/// (a pooled connection would otherwise keep it). On SQLite — one process, one writer — there is nothing to take.
+/// goes), so a crash never leaves it taken. It is released explicitly when the lock is disposed, and its connection
+/// is <b>not pooled</b> (<see cref="ConnectionStringFor"/>): closing it ends the server's session, so a lock whose
+/// explicit unlock failed (a timeout, a connection left half-usable) still goes with it, and no connection that ever
+/// held one is handed to anyone else. This is what lets the application's pool skip Npgsql's reset
+/// (<see cref="DatabaseSetup.ForSharedPool"/>). On SQLite — one process, one writer — there is nothing to take.
 /// </summary>
 public sealed class DatabaseLock : IAsyncDisposable
 {
@@ -38,7 +41,7 @@ public sealed class DatabaseLock : IAsyncDisposable
     {
         if (!db.IsPostgres) return new DatabaseLock(null, 0);
         var key = KeyOf(name);
-        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        var connection = new NpgsqlConnection(ConnectionStringFor(db.Database.GetConnectionString()!));
         try
         {
             await connection.OpenAsync(ct);
@@ -59,6 +62,18 @@ public sealed class DatabaseLock : IAsyncDisposable
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The connection string of a lock's connection: the application's, unpooled (one physical connection per lock,
+    /// closed with it — a sweep pass takes one a minute at most), with the reset kept in any case, and named
+    /// <c>…-lock</c> in <c>pg_stat_activity</c> so that an operator tells a held lock's session from the pool's.
+    /// </summary>
+    public static string ConnectionStringFor(string applicationConnectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(applicationConnectionString) { Pooling = false, NoResetOnClose = false };
+        builder.ApplicationName = (string.IsNullOrEmpty(builder.ApplicationName) ? "paraphe" : builder.ApplicationName) + "-lock";
+        return builder.ConnectionString;
     }
 
     /// <summary>A stable 64-bit key for a lock's name (the first 8 bytes of its SHA-256, prefixed so as not to collide with other software's locks).</summary>

@@ -33,11 +33,24 @@ public static class DatabaseSetup
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
                 o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
                 .UseSqliteBusyWait(), // a locked database waited for by SQLite, not 150 ms sleeps
-            DatabaseProvider.Postgres => options.UseNpgsql(WithConnectTimeout(connectionString), o => o.MigrationsAssembly(PostgresMigrations)),
+            DatabaseProvider.Postgres => options.UseNpgsql(ForSharedPool(connectionString), o => o.MigrationsAssembly(PostgresMigrations)),
         };
 
     /// <summary>Seconds to open a PostgreSQL connection when the connection string says nothing (Npgsql's own default is 15).</summary>
     public const int DefaultConnectTimeoutSeconds = 5;
+
+    /// <summary>
+    /// The connection string of the application's pool, every <see cref="ParapheDbContext"/>'s connections:
+    /// <see cref="WithConnectTimeout"/>, and <c>No Reset On Close</c> (issue 12, sign7). Npgsql then sends no reset
+    /// (<c>RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD …</c>) before the next use of a
+    /// pooled connection, which cost PostgreSQL about as much CPU as the signing routes' one read. Safe because nothing
+    /// run on this pool leaves session state behind (docs/PERFORMANCE.md, « Seventh round (sign7) », test
+    /// <c>PooledSessionState</c>): transactions are still rolled back by Npgsql when a connection returns to the pool,
+    /// <c>SET</c> is only ever <c>SET LOCAL</c>, and the one session-level lock, <see cref="DatabaseLock"/>, is taken on a
+    /// connection outside this pool (<see cref="DatabaseLock.ConnectionStringFor"/>).
+    /// </summary>
+    public static string ForSharedPool(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(WithConnectTimeout(connectionString)) { NoResetOnClose = true }.ConnectionString;
 
     /// <summary>
     /// A short connection-open timeout unless the connection string sets `Timeout`: when the server is unreachable a

@@ -22,8 +22,6 @@ public static class Database
             options.Use(provider, connectionString);
             // Features that react to a commit (the sealing worker wakes when a procedure completes).
             options.AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>());
-            // Issue 12 (page4): the signing routes' one read prepared on PostgreSQL, safe across another instance's migration.
-            if (provider == DatabaseProvider.Postgres) options.AddInterceptors(Features.Signing.PreparedReads.Instance);
             options.AddInterceptors(DetectBeforeWrite.Instance); // last: changes detected once before the write (DetectOnce.cs)
         });
         return builder;

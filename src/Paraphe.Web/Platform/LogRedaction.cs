@@ -80,8 +80,13 @@ public static partial class LogRedaction
     }
 }
 
-/// <summary>One Information line per request, with the path redacted, in a scope that carries the redacted path.</summary>
-internal sealed class RequestLogging(RequestDelegate next, ILogger<RequestLogging> log)
+/// <summary>
+/// One Information line per request, with the path redacted, in a scope that carries the redacted path. Issue 12
+/// (sign7): the line is a <c>[LoggerMessage]</c> (event id 1050: no argument array, no boxing before a logger wants the
+/// line) and the scope is one small object of two pairs instead of a dictionary per request; what a logger that reads
+/// scopes receives (<c>RequestId</c>, <c>RequestPath</c>) is unchanged.
+/// </summary>
+internal sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> log)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -91,10 +96,7 @@ internal sealed class RequestLogging(RequestDelegate next, ILogger<RequestLoggin
             return;
         }
         var path = LogRedaction.Path(http);
-        using var scope = log.BeginScope(new Dictionary<string, object?>
-        {
-            ["RequestId"] = http.TraceIdentifier, ["RequestPath"] = path,
-        });
+        using var scope = log.BeginScope(new RequestScope(http.TraceIdentifier, path));
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -102,8 +104,33 @@ internal sealed class RequestLogging(RequestDelegate next, ILogger<RequestLoggin
         }
         finally
         {
-            log.LogInformation("HTTP {Method} {Path} responded {StatusCode} in {Elapsed:0.0} ms", http.Request.Method, path,
-                http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            LogResponded(http.Request.Method, path, http.Response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+    }
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "HTTP {Method} {Path} responded {StatusCode} in {Elapsed:0.0} ms")]
+    private partial void LogResponded(string method, string path, int statusCode, double elapsed);
+
+    /// <summary>The request's scope: its id and its redacted path, as pairs for the loggers that read scopes.</summary>
+    private sealed class RequestScope(string requestId, string path) : IReadOnlyList<KeyValuePair<string, object?>>
+    {
+        public int Count => 2;
+
+        public KeyValuePair<string, object?> this[int index] => index switch
+        {
+            0 => new("RequestId", requestId),
+            1 => new("RequestPath", path),
+            _ => throw new ArgumentOutOfRangeException(nameof(index)),
+        };
+
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+        {
+            yield return this[0];
+            yield return this[1];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public override string ToString() => $"RequestId:{requestId} RequestPath:{path}";
     }
 }

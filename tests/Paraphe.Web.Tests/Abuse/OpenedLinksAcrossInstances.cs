@@ -138,13 +138,16 @@ public abstract class OpenedLinksAcrossInstances(ParapheApp app)
         foreach (var path in new[] { $"/sign/{token}", $"/api/v1/signing/{token}", $"/sign/{token}" })
         {
             // Background workers (outbox, sealing, sweeps, rate-limit flushes) read too, now and then: of five requests,
-            // the quietest shows the request's own reads — one, and never the aggregate's 4–5.
-            var deltas = new List<int>();
+            // the quietest shows the request's own reads — one, and never the aggregate's 4–5. Reads through EF are
+            // counted by its interceptor; on PostgreSQL the opened link's read runs below EF (sign7), counted apart.
+            var links = instance.Services.GetRequiredService<OpenedLinks>();
+            long Reads() => Volatile.Read(ref count.Readers) + links.ReadsBelowEf;
+            var deltas = new List<long>();
             for (var i = 0; i < 5; i++)
             {
-                var before = Volatile.Read(ref count.Readers);
+                var before = Reads();
                 Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
-                deltas.Add(Volatile.Read(ref count.Readers) - before);
+                deltas.Add(Reads() - before);
             }
             Assert.True(deltas.Min() is >= 1 and <= 2, $"{path}: reads per request {string.Join(", ", deltas)}");
         }

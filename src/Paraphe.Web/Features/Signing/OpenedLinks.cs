@@ -1,7 +1,9 @@
+using System.Data;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
 using Paraphe.Data;
 using Paraphe.Domain.Procedures;
 
@@ -32,15 +34,35 @@ public sealed class OpenedLinks : IDisposable
     private sealed record Stamp(int Version, string AgencyName);
 
     // One indexed read per request: the procedure's version and its agency's name, by primary key, no tracking. A
-    // compiled query belongs to one model (one database provider): one per model in use. Prepared on PostgreSQL
-    // (PreparedReads, issue 12 page4).
+    // compiled query belongs to one model (one database provider): one per model in use.
     private static readonly ConditionalWeakTable<IModel, Func<ParapheDbContext, string, CancellationToken, Task<Stamp?>>> CurrentStamp = [];
 
     private static Func<ParapheDbContext, string, CancellationToken, Task<Stamp?>> Compile() =>
         EF.CompileAsyncQuery((ParapheDbContext db, string procedureId, CancellationToken _) =>
-            db.Procedures.TagWith(PreparedReads.Tag).IgnoreQueryFilters().AsNoTracking().Where(p => p.Id == procedureId)
+            db.Procedures.IgnoreQueryFilters().AsNoTracking().Where(p => p.Id == procedureId)
                 .Join(db.Agencies, p => p.AgencyId, a => a.Id, (p, a) => new Stamp(p.Version, a.Name))
                 .FirstOrDefault());
+
+    // PostgreSQL: the same read below EF (issue 12, sign7; cb4 did so for the callbacks), a prepared NpgsqlCommand on
+    // the context's connection (PreparedReads) — the SQL EF generated for the compiled query above, without EF's
+    // command pipeline around it. Test OpenedLinksAcrossInstances: one read per request, and it sees another instance's
+    // change.
+    internal const string PostgresStampSql =
+        "SELECT p.\"Version\", a.\"Name\" FROM procedures AS p INNER JOIN agencies AS a ON p.\"AgencyId\" = a.\"Id\" WHERE p.\"Id\" = $1 LIMIT 1";
+
+    private static async Task<Stamp?> ReadPostgresStampAsync(ParapheDbContext db, string procedureId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(PostgresStampSql, (NpgsqlConnection)db.Database.GetDbConnection());
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = procedureId });
+        await command.PrepareAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, ct);
+        return await reader.ReadAsync(ct) ? new Stamp(reader.GetInt32(0), reader.GetString(1)) : null;
+    }
+
+    private long readsBelowEf;
+
+    /// <summary>Stamps read below EF (PostgreSQL), which EF's interceptors do not see (tests count reads with both).</summary>
+    public long ReadsBelowEf => Interlocked.Read(ref readsBelowEf);
 
     /// <summary>Snapshots held now (tests, diagnostics).</summary>
     public int Count => _cache.Count;
@@ -68,8 +90,13 @@ public sealed class OpenedLinks : IDisposable
         if (token.Length is < 20 or > 100) return null;
         var key = SigningLinks.Hash(token);
         if (!_cache.TryGetValue(key, out SigningSnapshot? snapshot) || snapshot is null) return null;
-        var read = CurrentStamp.GetValue(db.Model, _ => Compile());
-        var stamp = await PreparedReads.ReadAsync(db, () => read(db, snapshot.ProcedureId, ct), ct);
+        Stamp? stamp;
+        if (db.IsPostgres)
+        {
+            Interlocked.Increment(ref readsBelowEf);
+            stamp = await PreparedReads.ReadAsync(db, () => ReadPostgresStampAsync(db, snapshot.ProcedureId, ct), ct);
+        }
+        else stamp = await CurrentStamp.GetValue(db.Model, _ => Compile())(db, snapshot.ProcedureId, ct);
         if (stamp is null || stamp.Version != snapshot.Version)
         {
             _cache.Remove(key);
