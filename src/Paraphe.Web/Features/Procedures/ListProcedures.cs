@@ -50,7 +50,7 @@ public static class ListProcedures
         string? status, string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
     {
         var query = Query(db, status, q, needsAttention);
-        var unfiltered = string.IsNullOrWhiteSpace(status) && string.IsNullOrWhiteSpace(q) && needsAttention is null;
+        var unfiltered = Unfiltered(status, q, needsAttention);
         // The stamps are read before what the items are built from: a write between the two leaves an item newer than its
         // stamp, which the next request's stamp no longer matches (never an item older than its stamp).
         var stamped = await ListedStamps.PageAsync(db, query, unfiltered, page, pageSize, ct);
@@ -94,31 +94,25 @@ public static class ListProcedures
     public static async Task<PageData> LoadAsync(ParapheDbContext db, string? status, string? q, int? page, int? pageSize,
         bool? needsAttention, CancellationToken ct)
     {
-        var (result, _) = await ProceduresAsync(db, status, q, page, pageSize, needsAttention, ct);
+        var result = await ProceduresAsync(db, status, q, page, pageSize, needsAttention, ct);
         var ids = result.Items.Select(p => p.Id).ToList();
         // Each item's messages in the order `GET /procedures/{id}` gives them (oldest first, then by id).
         var notifications = await ListedMessages.ForAsync(db, ids, ct);
         return new PageData(result, notifications, await JobsAsync(db, ids, ct));
     }
 
-    /// <summary>The page's procedures with their signers; <c>Locked</c>: those with a signer locked out of codes.</summary>
-    private static async Task<(Paged<Procedure> Page, HashSet<string> Locked)> ProceduresAsync(ParapheDbContext db, string? status,
-        string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
+    /// <summary>The page's procedures with their signers.</summary>
+    private static async Task<Paged<Procedure>> ProceduresAsync(ParapheDbContext db, string? status, string? q, int? page,
+        int? pageSize, bool? needsAttention, CancellationToken ct)
     {
-        // A signer's one-time codes matter to an item only once the signer is locked out of codes (the diagnosis says how
-        // many were sent and typed wrong): the page is read without them (one query less on SQLite, a join less on
-        // PostgreSQL), and the rare procedure with such a signer read again whole.
-        var query = Query(db, status, q, needsAttention);
-        var unfiltered = string.IsNullOrWhiteSpace(status) && string.IsNullOrWhiteSpace(q) && needsAttention is null;
-        var result = await ListedProcedures.PageAsync(db, query, unfiltered, page, pageSize, ct);
-        var locked = result.Items.Where(ListedProcedures.IsLocked).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        if (locked.Count > 0)
-        {
-            var whole = await db.Procedures.AsNoTracking().Where(p => locked.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-            result = result with { Items = result.Items.Select(p => whole.GetValueOrDefault(p.Id) ?? p).ToList() };
-        }
-        return (result, locked);
+        var result = await ListedProcedures.PageAsync(db, Query(db, status, q, needsAttention), Unfiltered(status, q, needsAttention), page, pageSize, ct);
+        var whole = await ListedProcedures.LockedWholeAsync(db, result.Items, ct);
+        return whole.Count == 0 ? result : result with { Items = result.Items.Select(p => whole.GetValueOrDefault(p.Id) ?? p).ToList() };
     }
+
+    /// <summary>The list as `GET /procedures` with no filter gives it (the agency's newest first).</summary>
+    private static bool Unfiltered(string? status, string? q, bool? needsAttention) =>
+        string.IsNullOrWhiteSpace(status) && string.IsNullOrWhiteSpace(q) && needsAttention is null;
 
     private static Task<Dictionary<string, SealingJob>> JobsAsync(ParapheDbContext db, List<string> ids, CancellationToken ct) =>
         db.SealingJobs.AsNoTracking().Where(j => ids.Contains(j.ProcedureId)).ToDictionaryAsync(j => j.ProcedureId, ct);

@@ -80,11 +80,20 @@ public static class ListedProcedures
         var signers = Accessor(db);
         await foreach (var signer in queries.SignersOf(db, wanted).WithCancellation(ct))
             if (read.TryGetValue(signer.ProcedureId, out var owner)) signers.Add(owner, signer, forMaterialization: true);
-        var locked = read.Values.Where(IsLocked).Select(x => x.Id).ToList();
-        if (locked.Count > 0)
-            foreach (var whole in await db.Procedures.AsNoTracking().Where(x => locked.Contains(x.Id)).ToListAsync(ct))
-                read[whole.Id] = whole;
+        foreach (var whole in (await LockedWholeAsync(db, read.Values, ct)).Values) read[whole.Id] = whole;
         return read;
+    }
+
+    /// <summary>
+    /// Those of <paramref name="procedures"/> (read without their signers' one-time codes) that have a signer locked out of
+    /// codes, read again whole: the diagnosis says how many codes were sent and typed wrong. Usually none, and no query.
+    /// </summary>
+    public static async Task<Dictionary<string, Procedure>> LockedWholeAsync(ParapheDbContext db, IEnumerable<Procedure> procedures,
+        CancellationToken ct)
+    {
+        var locked = procedures.Where(IsLocked).Select(x => x.Id).ToList();
+        return locked.Count == 0 ? new(StringComparer.Ordinal)
+            : await db.Procedures.AsNoTracking().Where(x => locked.Contains(x.Id)).ToDictionaryAsync(x => x.Id, StringComparer.Ordinal, ct);
     }
 
     /// <summary>A signer is locked out of signing codes: the item shows the codes' count, which no stamp covers.</summary>

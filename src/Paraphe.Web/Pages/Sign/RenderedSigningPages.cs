@@ -24,7 +24,6 @@ public sealed class RenderedOnceAttribute : Attribute;
 /// </summary>
 public sealed class RenderedSigningPages(SignerFormTokens formTokens) : IDisposable
 {
-    private readonly SignerFormTokens _formTokens = formTokens;
     /// <summary>Bytes of kept pages at most (a page is ~10 KB: about 3,000 links); the least recently used dropped first.</summary>
     public const long CapacityBytes = 32 * 1024 * 1024;
 
@@ -101,7 +100,7 @@ public sealed class RenderedSigningPages(SignerFormTokens formTokens) : IDisposa
         IndexModel.Protect(response);
         string? requestToken = null;
         if (kept.HasForm)
-            requestToken = _formTokens.RequestToken(http);
+            requestToken = formTokens.RequestToken(http);
         response.ContentType = ContentType;
         Interlocked.Increment(ref _replayed);
         var body = response.BodyWriter;
