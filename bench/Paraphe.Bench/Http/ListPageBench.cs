@@ -247,21 +247,42 @@ public static class ListPageBench
         });
         // Round 5 (list5): the page as `GET /procedures` now answers it, its items kept (every request after the first
         // while nothing changes), and with nothing kept (the first request, or after a write to every item).
+        // Round 8 (list8): the page kept whole as well (`ListedPageCache`); « every item kept » now rebuilds the body around
+        // the kept items each time (a fresh page cache), as a page with one changed item does.
         var kept = new ListedItemCache();
-        async Task ListedPageAsync(ListedItemCache cache)
+        var keptPages = new ListedPageCache();
+        async Task ListedPageAsync(ListedItemCache cache, ListedPageCache pages)
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
-            var listed = await ListProcedures.PageAsync(db, cache, json, null, null, 1, 50, null, CancellationToken.None);
+            var listed = await ListProcedures.PageAsync(db, cache, pages, json, null, null, 1, 50, null, CancellationToken.None);
             var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { Response = { Body = new MemoryStream(300_000) } };
             await listed.ExecuteAsync(http);
         }
-        Phase("the page, every item kept (round 7: one statement of ids, count and stamps, the kept JSON written)",
-            () => ListedPageAsync(kept));
+        Phase("the page kept whole (round 8: the stamps' statement, the kept body written)", () => ListedPageAsync(kept, keptPages));
+        Phase("  the page, every item kept (round 7: one statement of ids, count and stamps, the kept JSON written)", async () =>
+        {
+            using var fresh = new ListedPageCache();
+            await ListedPageAsync(kept, fresh);
+        });
         Phase("  the page, nothing kept (round 7: the same + procedures and signers, sealing jobs, messages and events, items, JSON)", async () =>
         {
             using var empty = new ListedItemCache();
-            await ListedPageAsync(empty);
+            using var fresh = new ListedPageCache();
+            await ListedPageAsync(empty, fresh);
         });
+        Phase("  the page's stamps statement alone (`ListedStamps.PageAsync`, unfiltered: ids, count and stamps of 50)", async () =>
+        {
+            await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+            await ListedStamps.PageAsync(db, ListProcedures.Query(db, null, null), true, 1, 50, CancellationToken.None);
+        });
+        foreach (var roundSeven in new[] { false, true })
+            Phase(roundSeven ? "    (SQLite: round 7's page statement, two grouped joins and two automatic indexes; for the ratio)"
+                : "  SQLite: the page statement alone, raw (round 8: one correlated subquery per item)", async () =>
+            {
+                if (pgData is not null) return;
+                await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
+                await ListPageRatios.SqlitePageStatementAsync(db, agency, roundSeven);
+            });
         Phase("  the stamps alone by the page's ids (`ListedStamps.ForAsync`: 1 statement, 50 rows)", async () =>
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);

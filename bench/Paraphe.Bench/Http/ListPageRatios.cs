@@ -74,6 +74,56 @@ public static class ListPageRatios
         }
     }
 
+    /// <summary>SQLite's unfiltered page statement, round 8's (<see cref="ListedStamps.SqlitePage"/>: one correlated
+    /// subquery per item) or round 7's (<paramref name="roundSeven"/>: two grouped joins, for which SQLite builds two
+    /// automatic indexes per page), through the same command and the same read of every column.</summary>
+    public static async Task<int> SqlitePageStatementAsync(ParapheDbContext db, string agency, bool roundSeven)
+    {
+        await db.Database.OpenConnectionAsync();
+        try
+        {
+            await using var command = ListedMessages.Command(db, roundSeven ? RoundSevenSqlitePage : ListedStamps.SqlitePage, agency, []);
+            foreach (var (name, value) in new[] { ("@skip", 0), ("@take", 50) })
+            {
+                var p = command.CreateParameter();
+                p.ParameterName = name;
+                p.Value = value;
+                command.Parameters.Add(p);
+            }
+            await using var r = await command.ExecuteReaderAsync();
+            var rows = 0;
+            while (await r.ReadAsync())
+            {
+                for (var i = 0; i < r.FieldCount; i++) _ = r.GetValue(i);
+                rows++;
+            }
+            return rows;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private const string RoundSevenSqlitePage = """
+        WITH page AS (SELECT "Id", "CreatedAt" AS o FROM procedures WHERE "AgencyId" = @agency
+                      ORDER BY "CreatedAt" DESC, "Id" DESC LIMIT @take OFFSET @skip)
+        SELECT pg."Id", (SELECT count(*) FROM procedures c WHERE c."AgencyId" = @agency), coalesce(v."Version", 0), 0, 0, 0,
+               EXISTS (SELECT 1 FROM signers s WHERE s."ProcedureId" = pg."Id" AND s."OtpLockedAt" IS NOT NULL),
+               coalesce(m.c, 0), coalesce(e.c, 0), coalesce(e.x, 0), coalesce(m.t, '')
+        FROM page pg
+        LEFT JOIN listed_versions v ON v."ProcedureId" = pg."Id"
+        LEFT JOIN (SELECT n."ProcedureId" AS p, count(*) AS c,
+                          group_concat(n."UpdatedAt" || '/' || n."NextAttemptAt", ',' ORDER BY n."Id") AS t
+                   FROM notifications n WHERE n."AgencyId" = @agency AND n."ProcedureId" IN (SELECT "Id" FROM page)
+                   GROUP BY n."ProcedureId") m ON m.p = pg."Id"
+        LEFT JOIN (SELECT n."ProcedureId" AS p, count(*) AS c, max(e."Id") AS x
+                   FROM notifications n JOIN notification_events e ON e."NotificationId" = n."Id"
+                   WHERE n."AgencyId" = @agency AND n."ProcedureId" IN (SELECT "Id" FROM page)
+                   GROUP BY n."ProcedureId") e ON e.p = pg."Id"
+        ORDER BY pg.o DESC, pg."Id" DESC
+        """;
+
     /// <summary>The same rows as EF projections (no tracking, no include): what the driver path is compared with.</summary>
     public static async Task<int> ProjectedMessagesAsync(ParapheDbContext db, List<string> ids)
     {

@@ -45,9 +45,10 @@ public static class ListProcedures
     /// <summary>`GET /api/v1/procedures`: a page of full representations (API.md), read-only; each item built, or its JSON
     /// served again while the stamps of what it is built from are unchanged in the database and its diagnosis holds
     /// (<see cref="ListedItemCache"/>). A page whose every item is kept reads one statement (<see cref="ListedStamps"/>)
-    /// and no entity; only missed items are read and built.</summary>
-    public static async Task<ListedPage> PageAsync(ParapheDbContext db, ListedItemCache cache, JsonSerializerOptions json,
-        string? status, string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
+    /// and no entity, and is one copy of the body kept whole (<see cref="ListedPageCache"/>); only missed items are read
+    /// and built.</summary>
+    public static async Task<ListedPage> PageAsync(ParapheDbContext db, ListedItemCache cache, ListedPageCache pages,
+        JsonSerializerOptions json, string? status, string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
     {
         var query = Query(db, status, q, needsAttention);
         var unfiltered = Unfiltered(status, q, needsAttention);
@@ -57,12 +58,22 @@ public static class ListProcedures
         var now = db.UtcNow;
         var agency = db.TenantAgencyId ?? "";
         var culture = CultureInfo.CurrentCulture.Name;
+        var key = new ListedPageCache.Key(agency, culture, status, q, needsAttention, stamped.Page, stamped.PageSize);
+        if (db.TenantAgencyId is not null && pages.Find(key, stamped.Items, stamped.Total, now) is { } body)
+            return new ListedPage(body);
         var items = new byte[]?[stamped.Items.Count];
         var missed = new List<int>();
+        // The page is kept whole only if every item is kept as an item too, until the earliest item's diagnosis changes.
+        var whole = db.TenantAgencyId is not null;
+        var until = DateTime.MaxValue;
         for (var i = 0; i < items.Length; i++)
         {
             var s = stamped.Items[i];
-            if (!s.Locked && cache.Find(agency, culture, s.Id, s.Stamp, now) is { } kept) items[i] = kept;
+            if (!s.Locked && cache.Find(agency, culture, s.Id, s.Stamp, now, out var holds) is { } kept)
+            {
+                items[i] = kept;
+                until = Min(until, holds);
+            }
             else missed.Add(i);
         }
         if (missed.Count > 0)
@@ -75,15 +86,27 @@ public static class ListProcedures
             {
                 var s = stamped.Items[i];
                 // A procedure deleted since the stamps were read is left out, as a page read a moment later would leave it.
-                if (!procedures.TryGetValue(s.Id, out var p)) continue;
+                if (!procedures.TryGetValue(s.Id, out var p))
+                {
+                    whole = false;
+                    continue;
+                }
                 var clock = new DiagnosisClock(now);
                 items[i] = JsonSerializer.SerializeToUtf8Bytes(p.ToResponse(notifications[p.Id].ToList(), clock, jobs.GetValueOrDefault(p.Id)), json);
                 if (!s.Locked && !ListedProcedures.IsLocked(p) && db.TenantAgencyId is not null)
+                {
                     cache.Keep(agency, culture, p.Id, s.Stamp, now, clock.HoldsUntil, items[i]!);
+                    until = Min(until, clock.HoldsUntil);
+                }
+                else whole = false;
             }
         }
-        return new ListedPage(items.OfType<byte[]>().ToList(), stamped.Page, stamped.PageSize, stamped.Total, json);
+        var written = ListedPage.Write(items.OfType<byte[]>().ToList(), stamped.Page, stamped.PageSize, stamped.Total, json);
+        if (whole) pages.Keep(key, stamped.Items, stamped.Total, now, until, written);
+        return new ListedPage(written);
     }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     /// <summary>What a page's items are made of, read in six statements (count, page, the page's signers
     /// (<see cref="ListedProcedures"/>), messages, their events, sealing jobs), untracked; the messages and events as rows

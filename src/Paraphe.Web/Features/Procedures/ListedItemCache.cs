@@ -27,11 +27,16 @@ public sealed class ListedItemCache : IDisposable
 
     private sealed record Entry(string Stamp, DateTime From, DateTime Until, byte[] Json);
 
-    /// <summary>The item's JSON if it was built under this stamp, and still holds at <paramref name="now"/>.</summary>
-    public byte[]? Find(string agencyId, string culture, string procedureId, string stamp, DateTime now) =>
-        cache.TryGetValue(new Key(agencyId, culture, procedureId), out Entry? e) && e is not null
-        && e.From <= now && now < e.Until && e.Stamp == stamp
-            ? e.Json : null;
+    /// <summary>The item's JSON if it was built under this stamp, and still holds at <paramref name="now"/>: until
+    /// <paramref name="until"/> (a whole page holds until its earliest item's, <see cref="ListedPageCache"/>).</summary>
+    public byte[]? Find(string agencyId, string culture, string procedureId, string stamp, DateTime now, out DateTime until)
+    {
+        until = default;
+        if (!cache.TryGetValue(new Key(agencyId, culture, procedureId), out Entry? e) || e is null
+            || e.From > now || now >= e.Until || e.Stamp != stamp) return null;
+        until = e.Until;
+        return e.Json;
+    }
 
     public void Keep(string agencyId, string culture, string procedureId, string stamp, DateTime now, DateTime until, byte[] json)
     {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -7,33 +9,44 @@ using Paraphe.Web.Platform;
 namespace Paraphe.Web.Features.Procedures;
 
 /// <summary>
-/// `GET /api/v1/procedures` answered from its items' JSON (built now or kept by <see cref="ListedItemCache"/>): the bytes
-/// <c>TypedResults.Ok(Paged&lt;ProcedureResponse&gt;)</c> writes — the same object, property names and order, no
-/// spaces — and the same OpenAPI description (tests `ProcedureList`, `ProcedureListCache`).
+/// `GET /api/v1/procedures` answered from its items' JSON (built now or kept by <see cref="ListedItemCache"/>), or from a
+/// whole page's body kept by <see cref="ListedPageCache"/>: the bytes <c>TypedResults.Ok(Paged&lt;ProcedureResponse&gt;)</c>
+/// writes — the same object, property names and order, no spaces — and the same OpenAPI description (tests
+/// `ProcedureList`, `ProcedureListCache`).
 /// </summary>
-public sealed class ListedPage(IReadOnlyList<byte[]> items, int page, int pageSize, int total, JsonSerializerOptions options)
-    : IResult, IEndpointMetadataProvider
+public sealed class ListedPage(byte[] body) : IResult, IEndpointMetadataProvider
 {
-    public IReadOnlyList<byte[]> Items => items;
+    /// <summary>The response's bytes.</summary>
+    public byte[] Body => body;
+
+    /// <summary>The page's body around its items' JSON, in one array of its exact size: what a <c>Utf8JsonWriter</c>
+    /// without indentation writes for the object (<c>{"items":[…],"page":…,"page_size":…,"total":…}</c>).</summary>
+    public static byte[] Write(IReadOnlyList<byte[]> items, int page, int pageSize, int total, JsonSerializerOptions options)
+    {
+        var names = options.PropertyNamingPolicy;
+        string Name(string property) => names?.ConvertName(property) ?? property;
+        var head = Encoding.UTF8.GetBytes($"{{\"{Name(nameof(Paged<object>.Items))}\":[");
+        var tail = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"],\"{Name(nameof(Paged<object>.Page))}\":{page},\"{Name(nameof(Paged<object>.PageSize))}\":{pageSize},\"{Name(nameof(Paged<object>.Total))}\":{total}}}"));
+        var body = new byte[head.Length + tail.Length + items.Sum(x => x.Length) + Math.Max(0, items.Count - 1)];
+        head.CopyTo(body, 0);
+        var at = head.Length;
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (i > 0) body[at++] = (byte)',';
+            items[i].CopyTo(body, at);
+            at += items[i].Length;
+        }
+        tail.CopyTo(body, at);
+        return body;
+    }
 
     public async Task ExecuteAsync(HttpContext http)
     {
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
-        var names = options.PropertyNamingPolicy;
-        string Name(string property) => names?.ConvertName(property) ?? property;
-        await using (var w = new Utf8JsonWriter(http.Response.BodyWriter, new JsonWriterOptions { SkipValidation = true }))
-        {
-            w.WriteStartObject();
-            w.WriteStartArray(Name(nameof(Paged<object>.Items)));
-            foreach (var item in items) w.WriteRawValue(item, skipInputValidation: true);
-            w.WriteEndArray();
-            w.WriteNumber(Name(nameof(Paged<object>.Page)), page);
-            w.WriteNumber(Name(nameof(Paged<object>.PageSize)), pageSize);
-            w.WriteNumber(Name(nameof(Paged<object>.Total)), total);
-            w.WriteEndObject();
-        }
-        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+        http.Response.ContentLength = body.Length;
+        await http.Response.Body.WriteAsync(body, http.RequestAborted);
     }
 
     static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

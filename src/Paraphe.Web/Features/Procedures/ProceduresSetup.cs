@@ -21,6 +21,7 @@ public static class ProceduresSetup
         services.AddScoped<RemindSigner>();
         services.AddSingleton<AttentionTracker>();
         services.AddSingleton<ListedItemCache>();
+        services.AddSingleton<ListedPageCache>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AttentionTracker>());
         services.AddSingleton<AttentionReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<AttentionReconciler>());
