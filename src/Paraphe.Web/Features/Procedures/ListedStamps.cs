@@ -1,9 +1,6 @@
 using System.Data.Common;
-using System.Text;
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
-using Npgsql;
-using NpgsqlTypes;
 using Paraphe.Data;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Features.Signing;
@@ -24,14 +21,15 @@ public readonly record struct ListedStamp(string Id, string Stamp, bool Locked);
 /// <para>
 /// A procedure's stamp covers its row, its signers' rows, its sealing job's row, its messages and their events:
 /// <list type="bullet">
-/// <item><b>PostgreSQL</b>: the <c>xmin</c> of the procedure's row, of each signer's row (with their count, in id order)
-/// and of its sealing job's row; each message's <c>xmin</c> in id order, and the events' count and newest id.
+/// <item><b>PostgreSQL</b> (<see cref="ListedStampsPostgres"/>): the <c>xmin</c> of the procedure's row, of each signer's
+/// row (with their count, in id order) and of its sealing job's row; each message's <c>xmin</c> in id order, and the
+/// events' count and newest id.
 /// <c>xmin</c> is the id of the transaction that wrote the row's current version: every <c>UPDATE</c> by any writer on
 /// any instance (EF saves, <see cref="AttentionTracker"/>'s <c>ExecuteUpdate</c>, the dispatcher's claim, lease renewal
 /// and set-based record, the callbacks' direct write, the sealing worker, the sweeps) writes a new version with its own
-/// transaction's id, even when it writes the same values (which only costs a rebuild); an inserted or deleted signer
-/// changes the count or brings an id never seen before. Two committed versions of a row never share an <c>xmin</c>
-/// short of 2³² transactions later with the same counts, and freezing keeps the raw value PostgreSQL returns.</item>
+/// transaction's id, even when it writes the same values (which only costs a rebuild); an inserted row brings a new id
+/// too, a deleted one changes the count. Two committed versions of a row never share an <c>xmin</c> short of 2³²
+/// transactions later, and freezing keeps the raw value PostgreSQL returns.</item>
 /// <item><b>SQLite</b> has no row version: <c>listed_versions</c> holds one number per procedure, moved by triggers
 /// (migration <c>ListedVersions</c>) after every <c>UPDATE</c> of its procedure and every <c>INSERT</c>, <c>UPDATE</c>
 /// or <c>DELETE</c> of its signers and sealing job, whoever writes — EF or SQL, any instance. It only grows, so a
@@ -91,24 +89,7 @@ public static class ListedStamps
     private static async Task<(List<ListedStamp> Items, long Total)> ReadAsync(ParapheDbContext db, string agency,
         IReadOnlyList<string>? ids, int skip, int take, CancellationToken ct)
     {
-        if (db.IsPostgres)
-            return await PreparedReads.ReadAsync(db, async () =>
-            {
-                var command = new NpgsqlCommand(ids is null ? PostgresPage : PostgresByIds, (NpgsqlConnection)db.Database.GetDbConnection())
-                {
-                    Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction,
-                };
-                command.Parameters.Add(new NpgsqlParameter<string>("agency", NpgsqlDbType.Text) { TypedValue = agency });
-                if (ids is null)
-                {
-                    command.Parameters.Add(new NpgsqlParameter<int>("skip", NpgsqlDbType.Integer) { TypedValue = skip });
-                    command.Parameters.Add(new NpgsqlParameter<int>("take", NpgsqlDbType.Integer) { TypedValue = take });
-                }
-                else command.Parameters.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. ids] });
-                // Npgsql keeps it per physical connection, keyed by its text: after the first time on a connection this sends nothing.
-                await command.PrepareAsync(ct);
-                return await RowsAsync(command, postgres: true, ct);
-            }, ct);
+        if (db.IsPostgres) return await ListedStampsPostgres.ReadAsync(db, agency, ids, skip, take, ct);
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -120,7 +101,7 @@ public static class ListedStamps
                 Add(command, "@skip", skip);
                 Add(command, "@take", take);
             }
-            return await RowsAsync(command, postgres: false, ct);
+            return await RowsAsync(command, ct);
         }
         finally
         {
@@ -136,70 +117,29 @@ public static class ListedStamps
         command.Parameters.Add(p);
     }
 
-    /// <summary>Columns: id, count, then the stamp's parts (PostgreSQL: procedure, signers' count and versions, sealing
-    /// job; SQLite: the procedure's number), locked, messages' count, events' count, newest event, messages' versions.</summary>
-    private static async Task<(List<ListedStamp>, long)> RowsAsync(DbCommand statement, bool postgres, CancellationToken ct)
+    /// <summary>SQLite's columns: id, count, the procedure's number, locked, the messages' part.</summary>
+    private static async Task<(List<ListedStamp>, long)> RowsAsync(DbCommand statement, CancellationToken ct)
     {
         await using var command = statement;
         await using var r = await command.ExecuteReaderAsync(ct);
         var items = new List<ListedStamp>(50);
         long total = 0;
-        var line = new StringBuilder(256);
         while (await r.ReadAsync(ct))
         {
             total = r.GetInt64(1);
-            line.Clear();
-            if (postgres) line.Append(r.GetString(2)).Append('|').Append(r.GetInt64(3)).Append('|').Append(r.GetString(4)).Append('|').Append(r.GetString(5));
-            else line.Append(r.GetInt64(2));
-            const int messages = 7;
-            var locked = r.GetBoolean(messages - 1);
-            line.Append('|').Append(r.GetInt64(messages)).Append('|').Append(r.GetInt64(messages + 1)).Append('|').Append(r.GetInt64(messages + 2))
-                .Append('|').Append(r.GetString(messages + 3));
-            items.Add(new ListedStamp(r.GetString(0), line.ToString(), locked));
+            items.Add(new ListedStamp(r.GetString(0), string.Concat(r.GetInt64(2).ToString(CultureInfo.InvariantCulture), "|", r.GetString(4)),
+                r.GetBoolean(3)));
         }
         return (items, total);
     }
 
-    // PostgreSQL: columns 0 id, 1 count, 2 procedure's xmin, 3 signers' count, 4 their xmin in id order, 5 sealing job's
-    // xmin, 6 locked, 7 messages' count, 8 events' count, 9 newest event, 10 messages' xmin in id order.
-    private const string PostgresStamps = """
-        SELECT pg."Id", {total}, pg.v::text, coalesce(s.c, 0), coalesce(s.v, ''), coalesce(j.xmin::text, ''), coalesce(s.l, false),
-               coalesce(m.c, 0), coalesce(m.ec, 0), coalesce(m.ex, 0), coalesce(m.v, '')
-        FROM page pg
-        LEFT JOIN LATERAL (SELECT count(*) AS c, string_agg(s.xmin::text, ',' ORDER BY s."Id") AS v,
-                                  bool_or(s."OtpLockedAt" IS NOT NULL) AS l
-                           FROM signers s WHERE s."ProcedureId" = pg."Id") s ON true
-        LEFT JOIN sealing_jobs j ON j."ProcedureId" = pg."Id"
-        LEFT JOIN LATERAL (SELECT count(*) AS c, string_agg(n.xmin::text, ',' ORDER BY n."Id") AS v,
-                                  coalesce(sum(ev.c), 0)::bigint AS ec, coalesce(max(ev.x), 0)::bigint AS ex
-                           FROM notifications n
-                           LEFT JOIN LATERAL (SELECT count(*) AS c, max(e."Id") AS x FROM notification_events e
-                                              WHERE e."NotificationId" = n."Id") ev ON true
-                           WHERE n."AgencyId" = @agency AND n."ProcedureId" = pg."Id") m ON true
-        ORDER BY pg.o
-        """;
-
-    private static readonly string PostgresPage = """
-        WITH page AS (SELECT p."Id", p.xmin AS v, row_number() OVER (ORDER BY p."CreatedAt" DESC, p."Id" DESC) AS o
-                      FROM procedures p WHERE p."AgencyId" = @agency
-                      ORDER BY p."CreatedAt" DESC, p."Id" DESC LIMIT @take OFFSET @skip)
-
-        """ + PostgresStamps.Replace("{total}", "(SELECT count(*) FROM procedures c WHERE c.\"AgencyId\" = @agency)", StringComparison.Ordinal);
-
-    private static readonly string PostgresByIds = """
-        WITH page AS (SELECT p."Id", p.xmin AS v, o.n AS o FROM unnest(@ids) WITH ORDINALITY AS o(id, n)
-                      JOIN procedures p ON p."Id" = o.id WHERE p."AgencyId" = @agency)
-
-        """ + PostgresStamps.Replace("{total}", "0::bigint", StringComparison.Ordinal);
-
-    // SQLite: columns 0 id, 1 count, 2 the procedure's number (listed_versions), 3–5 unused, 6 locked, 7–9 unused, 10 the
-    // messages' part: their count, then each message's two times and its events' count and newest id, in id order.
+    // SQLite: columns 0 id, 1 count, 2 the procedure's number (listed_versions), 3 locked, 4 the messages' part: their
+    // count, then each message's two times and its events' count and newest id, in id order.
     // Eighth round (list8): one correlated subquery per item (index searches by ProcedureId, then by NotificationId on a
     // covering index) instead of two grouped joins, for which SQLite built two automatic indexes on every page.
     private const string SqliteStamps = """
-        SELECT pg."Id", {total}, coalesce(v."Version", 0), 0, 0, 0,
+        SELECT pg."Id", {total}, coalesce(v."Version", 0),
                EXISTS (SELECT 1 FROM signers s WHERE s."ProcedureId" = pg."Id" AND s."OtpLockedAt" IS NOT NULL),
-               0, 0, 0,
                (SELECT count(*) || ':' || coalesce(group_concat(n."UpdatedAt" || '/' || n."NextAttemptAt" || '/'
                          || (SELECT count(*) || '.' || coalesce(max(e."Id"), 0) FROM notification_events e WHERE e."NotificationId" = n."Id"),
                          ',' ORDER BY n."Id"), '')
