@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Paraphe.Web.Features.Sessions;
@@ -48,7 +49,9 @@ public static class AntiforgeryBench
                 var formTokens = services.GetRequiredService<SignerFormTokens>();
                 formTokens.RequestToken(Context(services, cookieName, cookie)); // kept
                 rows.Add(($"SignerFormTokens, return visit (its cookie's token kept), {label}", () => formTokens.RequestToken(Context(services, cookieName, cookie))));
+                rows.Add(($"SignerFormTokens, first visit (no cookie: antiforgery's pair, the token kept), {label}", () => formTokens.RequestToken(Context(services, null, null))));
             }
+            rows.AddRange(FirstVisitParts(gcm));
             var cpu = new double[rows.Count];
             var bytes = new long[rows.Count];
             for (var round = -1; round < rounds; round++) // round -1: warm-up
@@ -77,6 +80,36 @@ public static class AntiforgeryBench
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Issue 12 (page8): a first visit's parts apart. The <c>Set-Cookie</c> header antiforgery appends (its options, a
+    /// cookie value of a real cookie's length) and keeping a token for a cookie never seen, 50,000 distinct cookies in
+    /// turn so that the store is always full, as under the HTTP bench's thousands of first visits a second: page7's
+    /// size-limited <c>MemoryCache</c> (its compactions run on the thread pool, counted in the process's CPU) against
+    /// page8's <see cref="FormTokenTable"/>.
+    /// </summary>
+    private static IEnumerable<(string Name, Action Call)> FirstVisitParts(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<AntiforgeryOptions>>().Value;
+        var first = services.GetRequiredService<IAntiforgery>().GetAndStoreTokens(Context(services, null, null));
+        var cookie = first.CookieToken!;
+        var token = first.RequestToken!;
+        yield return ("the Set-Cookie header of a new antiforgery cookie (Response.Cookies.Append)", () =>
+        {
+            var http = new DefaultHttpContext();
+            http.Response.Cookies.Append(options.Cookie.Name!, cookie, options.Cookie.Build(http));
+        });
+        yield return ("a DefaultHttpContext alone (in every row above that builds one)", () => _ = new DefaultHttpContext().Response);
+        var cookies = Enumerable.Range(0, 50_000).Select(i => $"{cookie[..^8]}{i:D8}").ToArray();
+        var (inCache, inTable) = (0, 0);
+        var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = SignerFormTokens.Capacity, CompactionPercentage = 0.2 });
+        yield return ("a token kept for a new cookie, page7's MemoryCache (10,000, full)", () =>
+            cache.Set(cookies[inCache++ % cookies.Length], token, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = SignerFormTokens.Lifetime }));
+        var table = new FormTokenTable(SignerFormTokens.Capacity, SignerFormTokens.Lifetime);
+        yield return ("a token kept for a new cookie, page8's FormTokenTable (10,000, full)", () => table.Set(cookies[inTable++ % cookies.Length], token));
+        yield return ("a lookup of the cookie kept last, page7's MemoryCache", () => cache.TryGetValue(cookies[(inCache - 1) % cookies.Length], out _));
+        yield return ("a lookup of the cookie kept last, page8's FormTokenTable", () => table.TryGet(cookies[(inTable - 1) % cookies.Length], out _));
     }
 
     /// <summary>Data Protection as the app sets it up (its application name; keys in a directory here), and antiforgery.</summary>

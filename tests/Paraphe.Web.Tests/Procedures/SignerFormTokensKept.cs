@@ -59,6 +59,7 @@ public abstract partial class SignerFormTokensKept(ParapheApp app)
         var first = await PageTokenAsync(browser, link);
         var cookie = AntiforgeryCookie(browser);
         Assert.True(Tokens.Holds(cookie), "the token issued with a new cookie is kept for it");
+        Assert.InRange(Tokens.Count, 1, SignerFormTokens.Capacity);
         for (var visit = 0; visit < 3; visit++)
         {
             var before = Tokens.Reused;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Paraphe.Web.Pages.Sign;
@@ -15,11 +14,12 @@ namespace Paraphe.Web.Pages.Sign;
 /// the no-cache headers antiforgery sets. Validation of every POST is untouched. Never kept nor reused: a token for a
 /// signed-in user (antiforgery binds it to their identity) or when an additional-data provider is registered. A kept
 /// token is written only into an answer to the browser that sent the cookie it was issued for, and Paraphe compresses
-/// no answer, so no token is shown to anyone who could not have asked antiforgery for one.
+/// no answer, so no token is shown to anyone who could not have asked antiforgery for one. Since page8 the tokens are
+/// kept in a <see cref="FormTokenTable"/> (fixed, set-associative, no compaction) instead of a size-limited MemoryCache.
 /// </summary>
-public sealed class SignerFormTokens : IDisposable
+public sealed class SignerFormTokens
 {
-    /// <summary>Cookies whose token is kept at most (~1 KB each); the least recently used dropped first.</summary>
+    /// <summary>Cookies whose token is kept at most (~1 KB each); a full set of the table drops its least recently used.</summary>
     public const int Capacity = 10_000;
 
     /// <summary>
@@ -28,7 +28,7 @@ public sealed class SignerFormTokens : IDisposable
     /// </summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    private readonly MemoryCache _tokens = new(new MemoryCacheOptions { SizeLimit = Capacity, CompactionPercentage = 0.2 });
+    private readonly FormTokenTable _tokens = new(Capacity, Lifetime);
     private readonly IAntiforgery _antiforgery;
     private readonly string _cookieName;
     private readonly bool _enabled;
@@ -46,7 +46,10 @@ public sealed class SignerFormTokens : IDisposable
     public long Reused => Interlocked.Read(ref _reused);
 
     /// <summary>Whether a token is kept for this antiforgery cookie value (tests).</summary>
-    public bool Holds(string cookie) => _tokens.TryGetValue(cookie, out _);
+    public bool Holds(string cookie) => _tokens.TryGet(cookie, out _);
+
+    /// <summary>Tokens kept now (tests: the bound holds).</summary>
+    public int Count => _tokens.Count();
 
     /// <summary>
     /// The request token for this request's page, stored as <see cref="IAntiforgery.GetAndStoreTokens"/> stores it: the
@@ -56,7 +59,7 @@ public sealed class SignerFormTokens : IDisposable
     {
         var anonymous = _enabled && !SignedIn(http.User);
         var cookie = anonymous ? http.Request.Cookies[_cookieName] : null;
-        if (cookie is { Length: > 0 } && _tokens.TryGetValue(cookie, out string? kept) && kept is not null)
+        if (cookie is { Length: > 0 } && _tokens.TryGet(cookie, out var kept) && kept is not null)
         {
             // What antiforgery does for a cookie it accepts: no new cookie, and an answer that is never cached.
             if (!http.Response.HasStarted)
@@ -70,11 +73,9 @@ public sealed class SignerFormTokens : IDisposable
         var tokens = _antiforgery.GetAndStoreTokens(http);
         // The cookie the token belongs to: the new one antiforgery set, or else the request's, which it accepted.
         if (anonymous && tokens.RequestToken is { } token && (tokens.CookieToken ?? cookie) is { Length: > 0 } owner)
-            _tokens.Set(owner, token, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Lifetime });
+            _tokens.Set(owner, token);
         return tokens.RequestToken!;
     }
 
     private static bool SignedIn(ClaimsPrincipal user) => user.Identities.Any(i => i.IsAuthenticated);
-
-    public void Dispose() => _tokens.Dispose();
 }
