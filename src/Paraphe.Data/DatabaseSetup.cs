@@ -41,7 +41,8 @@ public static class DatabaseSetup
 
     /// <summary>
     /// The connection string of the application's pool, every <see cref="ParapheDbContext"/>'s connections:
-    /// <see cref="WithConnectTimeout"/>, and <c>No Reset On Close</c> (issue 12, sign7). Npgsql then sends no reset
+    /// <see cref="WithConnectTimeout"/>, <see cref="DefaultMaxPoolSize"/> connections unless the string sets its own
+    /// (issue 12, sign8), and <c>No Reset On Close</c> (issue 12, sign7). Npgsql then sends no reset
     /// (<c>RESET ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD …</c>) before the next use of a
     /// pooled connection, which cost PostgreSQL about as much CPU as the signing routes' one read. Safe because nothing
     /// run on this pool leaves session state behind (docs/PERFORMANCE.md, « Seventh round (sign7) », test
@@ -49,8 +50,32 @@ public static class DatabaseSetup
     /// <c>SET</c> is only ever <c>SET LOCAL</c>, and the one session-level lock, <see cref="DatabaseLock"/>, is taken on a
     /// connection outside this pool (<see cref="DatabaseLock.ConnectionStringFor"/>).
     /// </summary>
-    public static string ForSharedPool(string connectionString) =>
-        new Npgsql.NpgsqlConnectionStringBuilder(WithConnectTimeout(connectionString)) { NoResetOnClose = true }.ConnectionString;
+    public static string ForSharedPool(string connectionString)
+    {
+        var pool = new Npgsql.NpgsqlConnectionStringBuilder(WithConnectTimeout(connectionString)) { NoResetOnClose = true };
+        if (!Sets(connectionString, "Maximum Pool Size", "MaxPoolSize")) pool.MaxPoolSize = DefaultMaxPoolSize;
+        return pool.ConnectionString;
+    }
+
+    /// <summary>
+    /// Connections of the application's pool when the connection string sets no `Maximum Pool Size` (Npgsql's own
+    /// default is 100). Issue 12 (sign8), measured at 200 concurrent signing requests on 2 cores: PostgreSQL never ran
+    /// more than a few backends at once whatever the size, but with 100 connections handed out in turn it spent more CPU
+    /// per read than with 16; 4 or 8 made the requests queue in the pool at a cost of the application's CPU. Two
+    /// instances at 100 each would also exceed PostgreSQL's default `max_connections` (100). A request that waits for a
+    /// connection past `Timeout` (<see cref="DefaultConnectTimeoutSeconds"/> unless set) is answered `503
+    /// service_unavailable` (<see cref="DbErrors.IsUnavailable"/>). docs/PERFORMANCE.md, « Eighth round (sign8) ».
+    /// </summary>
+    public const int DefaultMaxPoolSize = 16;
+
+    /// <summary>Whether <paramref name="connectionString"/> sets one of <paramref name="keys"/> (any case, any spacing).</summary>
+    private static bool Sets(string connectionString, params string[] keys)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        static string Bare(string key) => key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+        var wanted = keys.Select(Bare).ToHashSet();
+        return given.Keys.Cast<string>().Any(k => wanted.Contains(Bare(k)));
+    }
 
     /// <summary>
     /// A short connection-open timeout unless the connection string sets `Timeout`: when the server is unreachable a
@@ -58,9 +83,7 @@ public static class DatabaseSetup
     /// </summary>
     public static string WithConnectTimeout(string connectionString)
     {
-        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (given.ContainsKey("Timeout") || given.ContainsKey("Connect Timeout") || given.ContainsKey("Connection Timeout"))
-            return connectionString;
+        if (Sets(connectionString, "Timeout", "Connect Timeout", "Connection Timeout")) return connectionString;
         return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Timeout = DefaultConnectTimeoutSeconds }.ConnectionString;
     }
 }

@@ -48,6 +48,9 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>PostgreSQL's log file (<see cref="StatementTrace"/>); null on SQLite.</summary>
     public string? ServerLogFile => _cluster?.LogFile;
 
+    /// <summary>PostgreSQL's data directory (<see cref="BackendWatch"/>); null on SQLite.</summary>
+    public string? ServerDataDirectory => _cluster?.DataDirectory;
+
     public DatabaseProvider Database { get; }
     public string ConnectionString { get; }
     public string BaseUrl { get; }

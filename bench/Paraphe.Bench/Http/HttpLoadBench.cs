@@ -23,6 +23,7 @@ public static class HttpLoadBench
     public const int SignersEach = 3;
     private const string ApiKey = "pk_bench_http_load_key_0123456789";
     private const string Floor = "GET /health/live (floor: no database)";
+    private static readonly StringBuilder Backends = new();
 
     public static async Task<(string Markdown, bool Passed)> RunAsync(BenchOptions options)
     {
@@ -103,6 +104,7 @@ public static class HttpLoadBench
                     var rounds = new List<RoundResult>();
                     var cpu = app.CpuTime;
                     var serverCpu = app.ServerCpuTime;
+                    await using var watch = BackendWatch.Start(app.ServerDataDirectory);
                     for (var r = 0; r < options.Rounds; r++)
                     {
                         var round = await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.Seconds));
@@ -110,6 +112,7 @@ public static class HttpLoadBench
                         Console.Error.WriteLine($"[http {database}] clients={n} round {r + 1}/{options.Rounds} {name,-40} " +
                                                 $"{round.OpsPerSecond,8:F1} req/s{(round.Errors > 0 ? $"  ({round.Errors} errors: {round.FirstError})" : "")}");
                     }
+                    if (watch is not null) Backends.AppendLine($"- `{name}`, {n} clients: {await watch.StopAsync(rounds.Sum(r => r.Operations + r.Errors))}");
                     var cpuPerRequest = (app.CpuTime - cpu).TotalMilliseconds / Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
                     var serverCpuPerRequest = (app.ServerCpuTime - serverCpu).TotalMilliseconds / Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
                     var result = new ScenarioResult(new Scenario(name, name, _ => () => Task.CompletedTask), n, rounds);
@@ -135,12 +138,18 @@ public static class HttpLoadBench
                     using var bare = Client(floorHost.BaseUrl, n);
                     md.AppendLine(await BenchProcessRowAsync(app, "HTTP + the one prepared read, nothing else (bench-only host, own process)", "(host)",
                         () => GetAsync(bare, $"/read/{Uri.EscapeDataString(target.ProcedureId)}", api: false), n, options, floorP99, () => floorHost.CpuTime));
+                    md.Append(await PoolSizeRows.RunAsync(app, target.ProcedureId, kept!.PageFile, kept.ApiFile, n,
+                        (name, note, run, cpu) => BenchProcessRowAsync(app, name, note, run, n, options, floorP99, cpu),
+                        (url, c) => Client(url, c), (c, path) => GetAsync(c, path, api: false)));
                 }
                 if (requests.FirstOrDefault(r => r.Path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal)) is { Path: { } list })
                     md.AppendLine(await HttpAndPageRowAsync(app, http, list, n, options, floorP99));
             }
             md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");
         }
+        if (Backends.Length > 0)
+            md.AppendLine().AppendLine("PostgreSQL's processes during each row's measured rounds (BackendWatch, round 8: the postmaster's children, " +
+                                       "background processes included; runnable = state R, on a core or waiting for one):").AppendLine().Append(Backends);
         if (traces.Length > 0) md.AppendLine().Append(traces);
         return (md.ToString(), passed);
     }
@@ -253,6 +262,7 @@ public static class HttpLoadBench
         var rounds = new List<RoundResult>();
         var cpu = cpuOf();
         var serverCpu = app.ServerCpuTime;
+        await using var watch = BackendWatch.Start(app.ServerDataDirectory);
         for (var r = 0; r < options.Rounds; r++)
         {
             var round = await LoadRunner.RunRoundAsync(operation, clients, TimeSpan.FromSeconds(options.Seconds));
@@ -260,6 +270,7 @@ public static class HttpLoadBench
             Console.Error.WriteLine($"[http {app.Database}] clients={clients} round {r + 1}/{options.Rounds} {name} {round.OpsPerSecond,8:F1} per s" +
                                     (round.Errors > 0 ? $"  ({round.Errors} errors: {round.FirstError})" : ""));
         }
+        if (watch is not null) Backends.AppendLine($"- {name}, {clients} clients: {await watch.StopAsync(rounds.Sum(r => r.Operations + r.Errors))}");
         var operations = Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
         var benchCpu = (cpuOf() - cpu).TotalMilliseconds / operations;
         var pgCpu = (app.ServerCpuTime - serverCpu).TotalMilliseconds / operations;

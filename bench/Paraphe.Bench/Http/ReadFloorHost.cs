@@ -15,7 +15,8 @@ namespace Paraphe.Bench.Http;
 /// Issue 12, round 5 (page5): the floor of a signing request on PostgreSQL — HTTP and the opened link's one prepared
 /// read, nothing else. A bench-only Kestrel host in the bench's own process (never part of Paraphe): one route,
 /// <c>GET /read/{id}</c>, reads the procedure's version and its agency's name by primary key over Npgsql (automatic
-/// preparation, and since round 7 (sign7) <c>No Reset On Close</c> as the app's pool) and answers them as a small JSON object. No middleware,
+/// preparation, and since round 7 (sign7) <c>No Reset On Close</c> as the app's pool; since round 8 (sign8) the app's
+/// pool string itself, <c>DatabaseSetup.ForSharedPool</c>, with its pool size) and answers them as a small JSON object. No middleware,
 /// no logging, no EF, no rate limit, no antiforgery: what any implementation of the signing routes pays at least.
 /// <para>
 /// Round 6 (sign6): the same host also runs as <b>its own process</b> (<see cref="StartProcessAsync"/>: this executable
@@ -40,7 +41,9 @@ public sealed class ReadFloorHost : IAsyncDisposable
 
     public static async Task<ReadFloorHost> StartAsync(string? connectionString, IReadOnlyDictionary<string, byte[]>? kept = null)
     {
-        var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString ?? "Host=unused") { MaxAutoPrepare = 16, NoResetOnClose = true }.ConnectionString);
+        // The app's pool exactly (round 8, sign8: DatabaseSetup.ForSharedPool — No Reset On Close, its pool size and
+        // open timeout), with Npgsql's automatic preparation for the one read.
+        var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Paraphe.Data.DatabaseSetup.ForSharedPool(connectionString ?? "Host=unused")) { MaxAutoPrepare = 16 }.ConnectionString);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");

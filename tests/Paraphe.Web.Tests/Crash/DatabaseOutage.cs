@@ -87,7 +87,7 @@ public sealed class DatabaseOutage(OutageApp app) : IClassFixture<OutageApp>
         Assert.True((await api.AuditAsync(completed)).GetProperty("valid").GetBoolean());
     }
 
-    private static async Task ExpectUnavailableAsync(HttpResponseMessage response)
+    internal static async Task ExpectUnavailableAsync(HttpResponseMessage response)
     {
         await Expect.ProblemAsync(response, HttpStatusCode.ServiceUnavailable, "service_unavailable");
         Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 },
