@@ -106,7 +106,7 @@ public static class AntiforgeryBench
         var cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = SignerFormTokens.Capacity, CompactionPercentage = 0.2 });
         yield return ("a token kept for a new cookie, page7's MemoryCache (10,000, full)", () =>
             cache.Set(cookies[inCache++ % cookies.Length], token, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = SignerFormTokens.Lifetime }));
-        var table = new FormTokenTable(SignerFormTokens.Capacity, SignerFormTokens.Lifetime);
+        var table = new FormTokenTable(SignerFormTokens.Capacity, SignerFormTokens.Lifetime, TimeProvider.System);
         yield return ("a token kept for a new cookie, page8's FormTokenTable (10,000, full)", () => table.Set(cookies[inTable++ % cookies.Length], token));
         yield return ("a lookup of the cookie kept last, page7's MemoryCache", () => cache.TryGetValue(cookies[(inCache - 1) % cookies.Length], out _));
         yield return ("a lookup of the cookie kept last, page8's FormTokenTable", () => table.TryGet(cookies[(inTable - 1) % cookies.Length], out _));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Paraphe.Web.Pages.Sign;
 
 namespace Paraphe.Web.Tests.Procedures;
@@ -14,7 +15,7 @@ public sealed class SignerFormTokensBounded
     [Fact]
     public void TheBoundHoldsUnderManyDistinctCookies()
     {
-        var table = new FormTokenTable(SignerFormTokens.Capacity, SignerFormTokens.Lifetime);
+        var table = new FormTokenTable(SignerFormTokens.Capacity, SignerFormTokens.Lifetime, TimeProvider.System);
         Assert.Equal(SignerFormTokens.Capacity, table.Capacity);
         for (var i = 0; i < 5 * SignerFormTokens.Capacity; i++)
         {
@@ -34,7 +35,7 @@ public sealed class SignerFormTokensBounded
     [Fact]
     public void ATokenIsFoundOnlyForItsExactCookie()
     {
-        var table = new FormTokenTable(capacity: 64, SignerFormTokens.Lifetime);
+        var table = new FormTokenTable(capacity: 64, SignerFormTokens.Lifetime, TimeProvider.System);
         table.Set(Cookie(1), "token-1");
         Assert.True(table.TryGet(Cookie(1), out var token));
         Assert.Equal("token-1", token);
@@ -51,8 +52,12 @@ public sealed class SignerFormTokensBounded
     [Fact]
     public void ATokenIsNotFoundAfterItsLifetime()
     {
-        var table = new FormTokenTable(capacity: 64, TimeSpan.Zero);
+        var clock = new FakeTimeProvider();
+        var table = new FormTokenTable(capacity: 64, SignerFormTokens.Lifetime, clock);
         table.Set(Cookie(1), "token-1");
+        clock.Advance(SignerFormTokens.Lifetime - TimeSpan.FromSeconds(1));
+        Assert.True(table.TryGet(Cookie(1), out _)); // used, but its lifetime runs from when it was kept
+        clock.Advance(TimeSpan.FromSeconds(1));
         Assert.False(table.TryGet(Cookie(1), out _));
         Assert.Equal(0, table.Count());
     }
@@ -61,10 +66,11 @@ public sealed class SignerFormTokensBounded
     public void ASetNeverHoldsMoreThanItsWays()
     {
         // A capacity of one set: every cookie competes for the same ways, the least recently used goes.
-        var table = new FormTokenTable(FormTokenTable.Ways, SignerFormTokens.Lifetime);
+        var clock = new FakeTimeProvider();
+        var table = new FormTokenTable(FormTokenTable.Ways, SignerFormTokens.Lifetime, clock);
         for (var i = 0; i < FormTokenTable.Ways; i++) table.Set(Cookie(i), "token-" + i);
         Assert.Equal(FormTokenTable.Ways, table.Count());
-        Thread.Sleep(20); // Environment.TickCount64 moves: cookie 0, used now, is the most recently used
+        clock.Advance(TimeSpan.FromSeconds(1)); // cookie 0, used now, is the most recently used
         Assert.True(table.TryGet(Cookie(0), out _));
         table.Set(Cookie(100), "token-100");
         Assert.Equal(FormTokenTable.Ways, table.Count());

@@ -17,14 +17,17 @@ internal sealed class FormTokenTable
 
     private readonly Entry?[] _slots;
     private readonly uint _sets;
-    private readonly long _lifetimeMs;
+    private readonly long _lifetime;
+    private readonly TimeProvider _time;
 
-    public FormTokenTable(int capacity, TimeSpan lifetime)
+    /// <param name="time">Its monotonic timestamps time the entries (<see cref="TimeProvider.GetTimestamp"/>).</param>
+    public FormTokenTable(int capacity, TimeSpan lifetime, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, Ways);
         _sets = (uint)(capacity / Ways);
         _slots = new Entry?[_sets * Ways];
-        _lifetimeMs = (long)lifetime.TotalMilliseconds;
+        _time = time;
+        _lifetime = (long)(lifetime.TotalSeconds * time.TimestampFrequency);
     }
 
     /// <summary>Slots in all (the most entries the table holds at once).</summary>
@@ -33,7 +36,7 @@ internal sealed class FormTokenTable
     /// <summary>The token kept for exactly this cookie value, if it has not expired.</summary>
     public bool TryGet(string cookie, out string? token)
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var first = First(cookie);
         for (var i = first; i < first + Ways; i++)
         {
@@ -51,7 +54,7 @@ internal sealed class FormTokenTable
     /// <summary>Keeps the token for this cookie: in the cookie's own slot, a free or expired one, or the set's least recently used.</summary>
     public void Set(string cookie, string token)
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var first = First(cookie);
         var victim = first;
         var oldest = long.MaxValue;
@@ -69,13 +72,13 @@ internal sealed class FormTokenTable
                 victim = i;
             }
         }
-        Volatile.Write(ref _slots[victim], new Entry(cookie, token, now + _lifetimeMs) { Used = now });
+        Volatile.Write(ref _slots[victim], new Entry(cookie, token, now + _lifetime) { Used = now });
     }
 
     /// <summary>Entries kept and not expired (tests: a whole scan).</summary>
     public int Count()
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var count = 0;
         foreach (var entry in _slots)
             if (entry is not null && entry.Expires > now) count++;
@@ -89,7 +92,7 @@ internal sealed class FormTokenTable
         public string Cookie { get; } = cookie;
         public string Token { get; } = token;
         public long Expires { get; } = expires;
-        /// <summary>When it was last kept or given (<see cref="Environment.TickCount64"/>); a stale read only changes which entry goes.</summary>
+        /// <summary>When it was last kept or given (a <see cref="TimeProvider.GetTimestamp"/>); a stale read only changes which entry goes.</summary>
         public long Used;
     }
 }

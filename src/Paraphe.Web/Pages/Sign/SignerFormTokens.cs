@@ -28,14 +28,16 @@ public sealed class SignerFormTokens
     /// </summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    private readonly FormTokenTable _tokens = new(Capacity, Lifetime);
+    private readonly FormTokenTable _tokens;
     private readonly IAntiforgery _antiforgery;
     private readonly string _cookieName;
     private readonly bool _enabled;
     private long _reused;
 
-    public SignerFormTokens(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> options, IAntiforgeryAdditionalDataProvider? additionalData = null)
+    public SignerFormTokens(IAntiforgery antiforgery, IOptions<AntiforgeryOptions> options, TimeProvider time,
+        IAntiforgeryAdditionalDataProvider? additionalData = null)
     {
+        _tokens = new FormTokenTable(Capacity, Lifetime, time);
         _antiforgery = antiforgery;
         _cookieName = options.Value.Cookie.Name ?? throw new InvalidOperationException("antiforgery's cookie has no name");
         // The framework's default provider adds nothing to a token; anyone else's might add per-request data.
