@@ -151,6 +151,14 @@ public sealed class Api
         }
     }
 
+    /// <summary>The first signer's SMS and email invitations both `sent`: what the list and its caches see once the
+    /// dispatcher has recorded its batches (nothing else writes the procedure afterwards).</summary>
+    public async Task WaitForInvitationsSentAsync(string procedureId)
+    {
+        await WaitForInvitationAsync(procedureId, "sms", n => n.Str("status") == "sent");
+        await WaitForInvitationAsync(procedureId, "email", n => n.Str("status") == "sent");
+    }
+
     /// <summary>
     /// A face-to-face procedure with two signers, launched and signed by each in turn (drawn when
     /// <paramref name="drawnSignature"/> is given, else their typed last name): completed, its seal on the way.

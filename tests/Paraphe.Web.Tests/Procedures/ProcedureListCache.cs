@@ -39,8 +39,7 @@ public abstract class ProcedureListCache(ParapheApp app)
         var id = procedure.Str("id");
         if (writer != "dispatcher outcome")
         {
-            await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
-            await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+            await api.WaitForInvitationsSentAsync(id);
         }
         if (writer == "relaunch")
             await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{id}/cancel", new { reason = "Erreur sur le prix" }), HttpStatusCode.OK);
@@ -65,8 +64,7 @@ public abstract class ProcedureListCache(ParapheApp app)
         {
             case "dispatcher outcome":
                 if (!OnTheirWay(before)) return; // the outcomes were recorded before the first list
-                await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
-                await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+                await api.WaitForInvitationsSentAsync(id);
                 break;
             case "delivery callback":
                 var sms = await app.DbAsync(db => db.Notifications.IgnoreQueryFilters().AsNoTracking()
@@ -127,8 +125,7 @@ public abstract class ProcedureListCache(ParapheApp app)
         var id = procedure.Str("id");
         if (!draft)
         {
-            await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
-            await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+            await api.WaitForInvitationsSentAsync(id);
         }
         if (writer == "attention") // the column written wrong, so that the tracker has something to write back
             await app.DbAsync(db => db.Procedures.IgnoreQueryFilters().Where(p => p.Id == id)
@@ -240,8 +237,7 @@ public abstract class ProcedureListCache(ParapheApp app)
         var (_, api) = await app.CreateAgencyAsync($"Agence Horloge {Guid.NewGuid():N}"[..24]);
         var (procedure, _) = await api.LaunchedAsync("remote", signers: 1);
         var id = procedure.Str("id");
-        await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
-        await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+        await api.WaitForInvitationsSentAsync(id);
         var before = await ListedAsync(api, id);
         Assert.Contains("est parti il y a", before, StringComparison.Ordinal); // « … il y a moins d'une minute »
 

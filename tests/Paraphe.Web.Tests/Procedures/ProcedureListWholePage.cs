@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Paraphe.Data;
@@ -33,8 +34,7 @@ public abstract class ProcedureListWholePage(ParapheApp app)
         var (untouched, _) = await api.LaunchedAsync("remote", signers: 1);
         foreach (var id in new[] { written.Str("id"), untouched.Str("id") })
         {
-            await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
-            await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+            await api.WaitForInvitationsSentAsync(id);
         }
         const string page = "/api/v1/procedures?page=1&page_size=50";
         var before = await FreshAsync(api, page, total: 2);
@@ -72,8 +72,7 @@ public abstract class ProcedureListWholePage(ParapheApp app)
     {
         var (_, api) = await app.CreateAgencyAsync($"Agence Heure {Guid.NewGuid():N}"[..24]);
         var id = (await api.LaunchedAsync("remote", signers: 1)).Procedure.Str("id");
-        await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
-        await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+        await api.WaitForInvitationsSentAsync(id);
         const string page = "/api/v1/procedures";
         var before = await FreshAsync(api, page, total: 1);
         Assert.Equal(before, await BodyAsync(api, page));
@@ -95,8 +94,7 @@ public abstract class ProcedureListWholePage(ParapheApp app)
         for (var i = 0; i < 2; i++)
         {
             var id = (await api.LaunchedAsync("remote", signers: 1)).Procedure.Str("id");
-            await api.WaitForInvitationAsync(id, "sms", n => n.Str("status") == "sent");
-            await api.WaitForInvitationAsync(id, "email", n => n.Str("status") == "sent");
+            await api.WaitForInvitationsSentAsync(id);
             mine.Add(id);
         }
         await api.DraftAsync("remote", signers: 1);
@@ -140,8 +138,8 @@ public abstract class ProcedureListWholePage(ParapheApp app)
     /// now, in the list's order, with the page and size the request asked for and the agency's total.</summary>
     private static async Task<string> BuiltAsync(Api api, string path, string listed, int total, string? language)
     {
-        var asked = path.Contains('?', StringComparison.Ordinal) ? path[(path.IndexOf('?', StringComparison.Ordinal) + 1)..].Split('&')
-            .Select(x => x.Split('=')).ToDictionary(x => x[0], x => x[1]) : new Dictionary<string, string>();
+        var query = path.IndexOf('?', StringComparison.Ordinal) is var at and >= 0 ? path[at..] : "";
+        var asked = QueryHelpers.ParseQuery(query).ToDictionary(x => x.Key, x => x.Value.ToString());
         var items = new List<string>();
         foreach (var item in JsonDocument.Parse(listed).RootElement.Arr("items"))
             items.Add(await BodyAsync(api, $"/api/v1/procedures/{item.Str("id")}", language));

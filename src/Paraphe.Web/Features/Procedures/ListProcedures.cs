@@ -56,15 +56,17 @@ public static class ListProcedures
         // stamp, which the next request's stamp no longer matches (never an item older than its stamp).
         var stamped = await ListedStamps.PageAsync(db, query, unfiltered, page, pageSize, ct);
         var now = db.UtcNow;
+        // Only an agency's own list is kept (items and pages are kept under its id).
+        var keeps = db.TenantAgencyId is not null;
         var agency = db.TenantAgencyId ?? "";
         var culture = CultureInfo.CurrentCulture.Name;
         var key = new ListedPageCache.Key(agency, culture, status, q, needsAttention, stamped.Page, stamped.PageSize);
-        if (db.TenantAgencyId is not null && pages.Find(key, stamped.Items, stamped.Total, now) is { } body)
+        if (keeps && pages.Find(key, stamped.Items, stamped.Total, now) is { } body)
             return new ListedPage(body);
         var items = new byte[]?[stamped.Items.Count];
         var missed = new List<int>();
         // The page is kept whole only if every item is kept as an item too, until the earliest item's diagnosis changes.
-        var whole = db.TenantAgencyId is not null;
+        var whole = keeps;
         var until = DateTime.MaxValue;
         for (var i = 0; i < items.Length; i++)
         {
@@ -93,7 +95,7 @@ public static class ListProcedures
                 }
                 var clock = new DiagnosisClock(now);
                 items[i] = JsonSerializer.SerializeToUtf8Bytes(p.ToResponse(notifications[p.Id].ToList(), clock, jobs.GetValueOrDefault(p.Id)), json);
-                if (!s.Locked && !ListedProcedures.IsLocked(p) && db.TenantAgencyId is not null)
+                if (keeps && !s.Locked && !ListedProcedures.IsLocked(p))
                 {
                     cache.Keep(agency, culture, p.Id, s.Stamp, now, clock.HoldsUntil, items[i]!);
                     until = Min(until, clock.HoldsUntil);

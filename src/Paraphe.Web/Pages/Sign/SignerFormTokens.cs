@@ -14,8 +14,8 @@ namespace Paraphe.Web.Pages.Sign;
 /// the no-cache headers antiforgery sets. Validation of every POST is untouched. Never kept nor reused: a token for a
 /// signed-in user (antiforgery binds it to their identity) or when an additional-data provider is registered. A kept
 /// token is written only into an answer to the browser that sent the cookie it was issued for, and Paraphe compresses
-/// no answer, so no token is shown to anyone who could not have asked antiforgery for one. Since page8 the tokens are
-/// kept in a <see cref="FormTokenTable"/> (fixed, set-associative, no compaction) instead of a size-limited MemoryCache.
+/// no answer, so no token is shown to anyone who could not have asked antiforgery for one. The tokens are kept
+/// in a <see cref="FormTokenTable"/>: fixed, set-associative, never compacted.
 /// </summary>
 public sealed class SignerFormTokens
 {
