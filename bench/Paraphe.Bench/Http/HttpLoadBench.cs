@@ -24,6 +24,7 @@ public static class HttpLoadBench
     private const string ApiKey = "pk_bench_http_load_key_0123456789";
     private const string Floor = "GET /health/live (floor: no database)";
     private static readonly StringBuilder Backends = new();
+    private static readonly StringBuilder Pages = new();
 
     public static async Task<(string Markdown, bool Passed)> RunAsync(BenchOptions options)
     {
@@ -101,6 +102,8 @@ public static class HttpLoadBench
                         _ => () => GetAsync(http, path, api),
                     };
                     await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.WarmupSeconds));
+                    var isList = path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal);
+                    var pagesBefore = isList ? await ListPagesScrape.ReadAsync(http) : default;
                     var rounds = new List<RoundResult>();
                     var cpu = app.CpuTime;
                     var serverCpu = app.ServerCpuTime;
@@ -112,6 +115,7 @@ public static class HttpLoadBench
                         Console.Error.WriteLine($"[http {database}] clients={n} round {r + 1}/{options.Rounds} {name,-40} " +
                                                 $"{round.OpsPerSecond,8:F1} req/s{(round.Errors > 0 ? $"  ({round.Errors} errors: {round.FirstError})" : "")}");
                     }
+                    if (isList) Pages.AppendLine($"- {database}, {n} clients: {await ListPagesScrape.ReadAsync(http) - pagesBefore}");
                     if (watch is not null) Backends.AppendLine($"- `{name}`, {n} clients: {await watch.StopAsync(rounds.Sum(r => r.Operations + r.Errors))}");
                     var cpuPerRequest = (app.CpuTime - cpu).TotalMilliseconds / Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
                     var serverCpuPerRequest = (app.ServerCpuTime - serverCpu).TotalMilliseconds / Math.Max(1, rounds.Sum(r => r.Operations + r.Errors));
@@ -150,6 +154,9 @@ public static class HttpLoadBench
         if (Backends.Length > 0)
             md.AppendLine().AppendLine("PostgreSQL's processes during each row's measured rounds (BackendWatch, round 8: the postmaster's children, " +
                                        "background processes included; runnable = state R, on a core or waiting for one):").AppendLine().Append(Backends);
+        if (Pages.Length > 0)
+            md.AppendLine().AppendLine("The list's pages during its rows' measured rounds (`paraphe_procedures_list_pages_total`, after round 8):")
+                .AppendLine().Append(Pages);
         if (traces.Length > 0) md.AppendLine().Append(traces);
         return (md.ToString(), passed);
     }

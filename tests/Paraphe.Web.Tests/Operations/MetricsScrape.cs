@@ -97,6 +97,25 @@ public abstract class MetricsScrape(ObservedApp app)
     }
 
     [Fact]
+    public async Task TheListsPagesAreCountedKeptOrBuilt()
+    {
+        const string pages = "paraphe_procedures_list_pages_total";
+        var api = app.Api();
+        // A page of its own: a draft (no message moves it) found by a title no other test uses.
+        var title = $"Mandat {Guid.NewGuid():N}";
+        var document = await api.UploadPdfAsync(title);
+        await api.CreateProcedureAsync(document.Str("id"), "remote", (await api.CreateContactAsync()).Str("id"));
+        var path = $"/api/v1/procedures?q={title[7..]}&page_size=7";
+        var before = await app.ScrapeAsync();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(title, (await Expect.JsonAsync(await api.Http.GetAsync(path), HttpStatusCode.OK)).GetProperty("items")[0].Str("title"));
+        var after = await app.ScrapeAsync();
+
+        Assert.Equal(1, after.Value(pages, ("answer", "built")) - before.Value(pages, ("answer", "built")));
+        Assert.Equal(2, after.Value(pages, ("answer", "kept")) - before.Value(pages, ("answer", "kept")));
+    }
+
+    [Fact]
     public async Task ARefusedSendIsLoggedWithItsStableEventId()
     {
         var refused = Api.UniqueMobile();

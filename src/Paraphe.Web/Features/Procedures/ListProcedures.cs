@@ -62,7 +62,7 @@ public static class ListProcedures
         var culture = CultureInfo.CurrentCulture.Name;
         var key = new ListedPageCache.Key(agency, culture, status, q, needsAttention, stamped.Page, stamped.PageSize);
         if (keeps && pages.Find(key, stamped.Items, stamped.Total, now) is { } body)
-            return new ListedPage(body);
+            return new ListedPage(body, kept: true);
         var items = new byte[]?[stamped.Items.Count];
         var missed = new List<int>();
         // The page is kept whole only if every item is kept as an item too, until the earliest item's diagnosis changes.

@@ -14,10 +14,13 @@ namespace Paraphe.Web.Features.Procedures;
 /// writes — the same object, property names and order, no spaces — and the same OpenAPI description (tests
 /// `ProcedureList`, `ProcedureListCache`).
 /// </summary>
-public sealed class ListedPage(byte[] body) : IResult, IEndpointMetadataProvider
+public sealed class ListedPage(byte[] body, bool kept = false) : IResult, IEndpointMetadataProvider
 {
     /// <summary>The response's bytes.</summary>
     public byte[] Body => body;
+
+    /// <summary>Whether the body is a whole page kept by <see cref="ListedPageCache"/> (no item read or built).</summary>
+    public bool Kept => kept;
 
     /// <summary>The page's body around its items' JSON, in one array of its exact size: what a <c>Utf8JsonWriter</c>
     /// without indentation writes for the object (<c>{"items":[…],"page":…,"page_size":…,"total":…}</c>).</summary>

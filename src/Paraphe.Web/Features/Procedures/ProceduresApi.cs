@@ -6,6 +6,7 @@ using Paraphe.Data;
 using Paraphe.Domain.Procedures;
 using Paraphe.Web.Outbox;
 using Paraphe.Web.Platform;
+using Paraphe.Web.Platform.Observability;
 
 namespace Paraphe.Web.Features.Procedures;
 
@@ -25,8 +26,12 @@ public static class ProceduresApi
 
         // needs_attention=true: « À corriger », the procedures whose diagnosis holds an error or whose sealing failed.
         group.MapGet("/", async Task<ListedPage> (string? status, string? q, int? page, int? page_size, bool? needs_attention,
-            ParapheDbContext db, ListedItemCache cache, ListedPageCache pages, IOptions<JsonOptions> json, CancellationToken ct) =>
-            await ListProcedures.PageAsync(db, cache, pages, json.Value.SerializerOptions, status, q, page, page_size, needs_attention, ct));
+            ParapheDbContext db, ListedItemCache cache, ListedPageCache pages, IOptions<JsonOptions> json, ParapheMetrics metrics, CancellationToken ct) =>
+        {
+            var listed = await ListProcedures.PageAsync(db, cache, pages, json.Value.SerializerOptions, status, q, page, page_size, needs_attention, ct);
+            metrics.ListPageAnswered(listed.Kept);
+            return listed;
+        });
 
         group.MapGet("/{id}", async Task<Ok<ProcedureResponse>> (string id, ParapheDbContext db, CancellationToken ct) =>
             TypedResults.Ok(await (await ProcedureMapping.FindAsync(db, id, ct)).ToResponseAsync(db, ct)));

@@ -23,6 +23,7 @@ public sealed class ParapheMetrics
     private readonly Histogram<double> _sealDuration;
     private readonly Counter<long> _webhookDeliveries;
     private readonly Histogram<double> _webhookDuration;
+    private readonly Counter<long> _listPages;
 
     /// <summary>
     /// Tags this app's Meter so that its scrape shows its own instruments only, never those of another app (a test
@@ -54,6 +55,8 @@ public sealed class ParapheMetrics
         _webhookDuration = meter.CreateHistogram<double>("paraphe.webhooks.delivery.duration", unit: "s",
             description: "Duration of one outgoing webhook request.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _listPages = meter.CreateCounter<long>("paraphe.procedures.list.pages", unit: "{page}",
+            description: "Pages of GET /api/v1/procedures answered, by answer: kept (the whole page served again, none of its items changed) or built (at least one item read from the database).");
         meter.CreateObservableGauge("paraphe.outbox.backlog", () => backlog.Current().Backlog
                 .Select(b => new Measurement<long>(b.Count, new KeyValuePair<string, object?>("channel", Label(b.Channel)))),
             unit: "{message}", description: "Messages not yet handed to a provider (queued, sending, deferred), by channel.");
@@ -96,6 +99,9 @@ public sealed class ParapheMetrics
         _webhookDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("event_type", eventType),
             new("outcome", delivered ? "delivered" : "failed"));
     }
+
+    /// <summary>One page of the procedures' list answered: served whole again (<paramref name="kept"/>) or built.</summary>
+    public void ListPageAnswered(bool kept) => _listPages.Add(1, new KeyValuePair<string, object?>("answer", kept ? "kept" : "built"));
 
     public static string Label(Channel channel) => channel == Channel.Email ? "email" : "sms";
 }
