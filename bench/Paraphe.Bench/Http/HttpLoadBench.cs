@@ -394,6 +394,8 @@ public static class HttpLoadBench
             .Where(l => l.Contains("/sign/", StringComparison.Ordinal)).Select(l => l[(l.LastIndexOf('/') + 1)..])
             .FirstOrDefault() ?? throw new InvalidOperationException("no signing link in the dev outbox for cible@exemple.fr");
         await app.AnalyzeAsync();
+        var (waited, busy) = await Machine.WaitUntilQuietAsync(0.15, TimeSpan.FromSeconds(90));
+        Console.Error.WriteLine($"[http {app.Database}] the machine was quiet {waited.TotalSeconds:F0} s after the seeding ({busy:P0} busy over the last second)");
         Console.Error.WriteLine($"[http {app.Database}] seeded {Procedures + 1} procedures and sent {expected} invitations in {started.Elapsed.TotalSeconds:F0} s");
         return new Target(target, token);
     }
