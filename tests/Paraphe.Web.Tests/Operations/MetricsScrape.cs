@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Text.Json;
 using Paraphe.Testing.Simulators;
 using Paraphe.Web.Tests.Infrastructure;
 using Paraphe.Web.Tests.Sms;
@@ -114,35 +113,6 @@ public abstract class MetricsScrape(ObservedApp app)
 
         Assert.Equal(1, after.Value(pages, ("answer", "built")) - before.Value(pages, ("answer", "built")));
         Assert.Equal(2, after.Value(pages, ("answer", "kept")) - before.Value(pages, ("answer", "kept")));
-    }
-
-    [Fact]
-    public async Task AStalePageAskedByManyAtOnceIsBuiltOnce()
-    {
-        const string pages = "paraphe_procedures_list_pages_total";
-        var api = app.Api();
-        var title = $"Bail {Guid.NewGuid():N}";
-        var document = await api.UploadPdfAsync(title);
-        var draft = await api.CreateProcedureAsync(document.Str("id"), "remote", (await api.CreateContactAsync()).Str("id"));
-        var path = $"/api/v1/procedures?q={title[5..]}";
-        await Expect.JsonAsync(await api.Http.GetAsync(path), HttpStatusCode.OK); // kept with one signer
-        await Expect.JsonAsync(await api.PostAsync($"/api/v1/procedures/{draft.Str("id")}/signers",
-            new { contact_id = (await api.CreateContactAsync("Marc", "Lefèvre")).Str("id"), role = "acquéreur" }), HttpStatusCode.Created);
-
-        // Twenty requests find the kept page stale at once (its signers moved): one builds it, the others are served its page.
-        var before = await app.ScrapeAsync();
-        var bodies = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
-        {
-            using var response = await api.Http.GetAsync(path);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return await response.Content.ReadAsStringAsync();
-        }));
-        var after = await app.ScrapeAsync();
-
-        Assert.Single(bodies.Distinct());
-        Assert.Equal(2, JsonDocument.Parse(bodies[0]).RootElement.GetProperty("items")[0].GetProperty("signers").GetArrayLength());
-        Assert.Equal(1, after.Value(pages, ("answer", "built")) - before.Value(pages, ("answer", "built")));
-        Assert.Equal(19, after.Value(pages, ("answer", "kept")) - before.Value(pages, ("answer", "kept")));
     }
 
     [Fact]

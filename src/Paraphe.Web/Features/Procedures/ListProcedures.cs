@@ -63,11 +63,6 @@ public static class ListProcedures
         var key = new ListedPageCache.Key(agency, culture, status, q, needsAttention, stamped.Page, stamped.PageSize);
         if (keeps && pages.Find(key, stamped.Items, stamped.Total, now) is { } body)
             return new ListedPage(body, kept: true);
-        // One build at a time per page: the requests that found it stale at the same moment wait for the first one's
-        // build and are served its page if their own stamps match it (ListedPageCache.TurnAsync).
-        using var turn = keeps ? await pages.TurnAsync(key, ct) : null;
-        if (turn is not null && pages.Find(key, stamped.Items, stamped.Total, db.UtcNow) is { } built)
-            return new ListedPage(built, kept: true);
         var items = new byte[]?[stamped.Items.Count];
         var missed = new List<int>();
         // The page is kept whole only if every item is kept as an item too, until the earliest item's diagnosis changes.

@@ -51,35 +51,5 @@ public sealed class ListedPageCache : IDisposable
         cache.Set(key, new Entry([.. stamps], total, now, until, body), new MemoryCacheEntryOptions { Size = size });
     }
 
-    /// <summary>
-    /// The turn to build the page under <paramref name="key"/>, one request at a time (issue 12, after round 8). When a
-    /// page goes stale — an item's « il y a 3 min » turns to 4, a message moves — every request in flight for it misses
-    /// at once: at 200 clients the bench saw 304 builds of the same page in one row, each reading and building the same
-    /// 50 items, and the row's p99 went from ~350 ms to 0.6–1.4 s. The others now wait for the first build, then look
-    /// again with their own stamps (<see cref="Find"/>): served its page if they match, else build in turn. Striped over
-    /// <see cref="Turns"/> semaphores (bounded memory, whatever the keys): two pages that share a stripe build one after
-    /// the other, never at once.
-    /// </summary>
-    public async Task<IDisposable> TurnAsync(Key key, CancellationToken ct)
-    {
-        var turn = turns[(key.GetHashCode() & int.MaxValue) % Turns];
-        await turn.WaitAsync(ct);
-        return new Release(turn);
-    }
-
-    public const int Turns = 256;
-
-    private readonly SemaphoreSlim[] turns = [.. Enumerable.Range(0, Turns).Select(_ => new SemaphoreSlim(1, 1))];
-
-    private sealed class Release(SemaphoreSlim turn) : IDisposable
-    {
-        private int released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0) turn.Release();
-        }
-    }
-
-    public void Dispose() => cache.Dispose(); // the semaphores hold no handle (no AvailableWaitHandle): nothing to free
+    public void Dispose() => cache.Dispose();
 }
