@@ -280,8 +280,12 @@ public sealed class CrashScenario
         ["Paraphe:Sms:Twilio:AuthToken"] = TwilioSimulator.AuthToken,
         ["Paraphe:Sms:Twilio:From"] = "+33644630000",
         ["Paraphe:Sms:Twilio:BaseUrl"] = twilioUrl,
-        // A crash leaves claims behind: short leases so that the restarted process takes them again within seconds.
-        ["Paraphe:Outbox:SendingLease"] = "00:00:10",
+        // A crash leaves claims behind: short leases so that the restarted process takes them again within seconds. Not
+        // shorter: a send's own deadline is a quarter of the lease, and at 10 s (a 2.5 s deadline) a CI run loaded four
+        // times over timed out sends whose email the server had already taken, then sent them again with no kill in
+        // between (3 « sent twice without being in flight at a kill »): a timeout after the data is an ambiguous
+        // answer, which the dispatcher rightly retries.
+        ["Paraphe:Outbox:SendingLease"] = "00:00:30",
         ["Paraphe:Outbox:PollInterval"] = "00:00:00.500",
         ["Paraphe:Sealing:Worker:Lease"] = "00:00:20",
         ["Paraphe:Sealing:Worker:JobTimeout"] = "00:00:15",
