@@ -23,6 +23,10 @@ public static class HttpLoadBench
     public const int SignersEach = 3;
     private const string ApiKey = "pk_bench_http_load_key_0123456789";
     private const string Floor = "GET /health/live (floor: no database)";
+    /// <summary>The list's page of 50 (issue 12's aim); <see cref="IsList"/> tells its rows.</summary>
+    private const string ListPath = "/api/v1/procedures?page=1&page_size=50";
+
+    private static bool IsList(string path) => path == ListPath;
     private static readonly StringBuilder Backends = new();
     private static readonly StringBuilder Pages = new();
 
@@ -73,7 +77,7 @@ public static class HttpLoadBench
             var requests = new (string Name, string Path, bool Api)[]
             {
                 (Floor, "/health/live", false),
-                ("GET /api/v1/procedures (page of 50)", "/api/v1/procedures?page=1&page_size=50", true),
+                ("GET /api/v1/procedures (page of 50)", ListPath, true),
                 ("GET /api/v1/procedures/{id}", $"/api/v1/procedures/{target.ProcedureId}", true),
                 (PageFirstVisit, $"/sign/{target.Token}", false),
                 (PageReturnVisit, $"/sign/{target.Token}", false),
@@ -85,7 +89,7 @@ public static class HttpLoadBench
             if (only is "signing")
                 requests = requests.Where(r => r.Name == Floor || r.Path.Contains("sign", StringComparison.Ordinal)).ToArray();
             else if (only is "list")
-                requests = requests.Where(r => r.Name == Floor || r.Path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal)).ToArray();
+                requests = requests.Where(r => r.Name == Floor || IsList(r.Path)).ToArray();
             foreach (var n in clients)
             {
                 using var http = Client(app.BaseUrl, n);
@@ -102,7 +106,7 @@ public static class HttpLoadBench
                         _ => () => GetAsync(http, path, api),
                     };
                     await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.WarmupSeconds));
-                    var isList = path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal);
+                    var isList = IsList(path);
                     var pagesBefore = isList ? await ListPagesScrape.ReadAsync(http) : default;
                     var rounds = new List<RoundResult>();
                     var cpu = app.CpuTime;
@@ -146,7 +150,7 @@ public static class HttpLoadBench
                         (name, note, run, cpu) => BenchProcessRowAsync(app, name, note, run, n, options, floorP99, cpu),
                         (url, c) => Client(url, c), (c, path) => GetAsync(c, path, api: false)));
                 }
-                if (requests.FirstOrDefault(r => r.Path.StartsWith("/api/v1/procedures?", StringComparison.Ordinal)) is { Path: { } list })
+                if (requests.FirstOrDefault(r => IsList(r.Path)) is { Path: { } list })
                     md.AppendLine(await HttpAndPageRowAsync(app, http, list, n, options, floorP99));
             }
             md.AppendLine($"| {database} | settings | | {app.Settings} | | | | | | |");

@@ -62,6 +62,10 @@ public sealed class CrashScenario
     private const string SealingInProgress =
         """SELECT count(*) FROM sealing_jobs WHERE "DoneAt" IS NULL AND "FailedAt" IS NULL AND "Attempts" > 0""";
 
+    /// <summary>Messages not final: queued, being sent, or waiting for a retry.</summary>
+    private const string OpenMessages =
+        """SELECT count(*) FROM notifications WHERE lower("Status") IN ('queued', 'sending', 'deferred')""";
+
     private readonly CrashOptions options;
     private readonly Action<string> progress;
 
@@ -186,10 +190,8 @@ public sealed class CrashScenario
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("""
-            SELECT (SELECT count(*) FROM notifications WHERE lower("Status") IN ('queued', 'sending', 'deferred')),
-                   (SELECT count(*) FROM sealing_jobs WHERE "DoneAt" IS NULL AND "FailedAt" IS NULL)
-            """, connection);
+        await using var command = new NpgsqlCommand(
+            $"""SELECT ({OpenMessages}), (SELECT count(*) FROM sealing_jobs WHERE "DoneAt" IS NULL AND "FailedAt" IS NULL)""", connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetInt64(0), reader.GetInt64(1));
@@ -228,7 +230,7 @@ public sealed class CrashScenario
             .Where(r => r.Value - 1 > kills.Count(k => k.InFlight.Contains(r.Key) && k.ReceivedIds.Contains(r.Key)))
             .Select(r => r.Key).ToList();
         problems.AddRange(outside.Select(o => $"{o} received {receipts[o]} times but was not in flight at a kill"));
-        var stuck = await CountAsync(connectionString, """SELECT count(*) FROM notifications WHERE lower("Status") IN ('queued', 'sending', 'deferred')""");
+        var stuck = await CountAsync(connectionString, OpenMessages);
         var stuckSeals = await CountAsync(connectionString, """SELECT count(*) FROM sealing_jobs WHERE "DoneAt" IS NULL""");
 
         var invalidChains = 0;

@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
+using Paraphe.Testing;
 using Paraphe.Web.Tests.Sms;
 
 namespace Paraphe.Web.Tests.Operations;
@@ -30,37 +29,3 @@ public abstract class ObservedApp(bool postgres) : SmsApp("twilio", null, postgr
 
 public sealed class ObservedSqliteApp() : ObservedApp(postgres: false);
 public sealed class ObservedPostgresApp() : ObservedApp(postgres: true);
-
-/// <summary>One scrape in the Prometheus text format, read back sample by sample.</summary>
-public sealed partial class Scrape(string text)
-{
-    public string Text => text;
-
-    /// <summary>The value of the sample named <paramref name="name"/> whose labels include all of <paramref name="labels"/>
-    /// (summed over the others); 0 when there is none.</summary>
-    public double Value(string name, params (string Name, string Value)[] labels) =>
-        Samples().Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Name, out var v) && v == l.Value))
-            .Sum(s => s.Value);
-
-    public bool Has(string name) => Samples().Any(s => s.Name == name);
-
-    public IEnumerable<(string Name, Dictionary<string, string> Labels, double Value)> Samples()
-    {
-        foreach (var line in text.Split('\n'))
-        {
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            var m = SampleLine().Match(line);
-            Assert.True(m.Success, $"Not a Prometheus sample line: « {line} »");
-            var labels = LabelPair().Matches(m.Groups["labels"].Value).ToDictionary(l => l.Groups[1].Value, l => l.Groups[2].Value);
-            var raw = m.Groups["value"].Value;
-            var value = raw switch { "+Inf" => double.PositiveInfinity, "-Inf" => double.NegativeInfinity, "NaN" => double.NaN, _ => double.Parse(raw, CultureInfo.InvariantCulture) };
-            yield return (m.Groups["name"].Value, labels, value);
-        }
-    }
-
-    [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*)\})? (?<value>\S+)$""")]
-    private static partial Regex SampleLine();
-
-    [GeneratedRegex("""([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)""")]
-    private static partial Regex LabelPair();
-}
