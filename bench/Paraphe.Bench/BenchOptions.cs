@@ -7,12 +7,13 @@ namespace Paraphe.Bench;
 public enum BenchKind { CreateLaunch, Smtp, Dispatcher, Callbacks, Sealing, TextLayout, Verify, Http }
 
 public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<DatabaseProvider> Databases, double Seconds, int Rounds,
-    double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes, int Launches = 5, int Iterations = 5)
+    double WarmupSeconds, IReadOnlyList<int> Clients, int Messages, IReadOnlyList<int> BatchSizes, int Launches = 5, int Iterations = 5,
+    int WarmupMessages = 2_000)
 {
     public const string Usage =
         "usage: dotnet run -c Release --project bench/Paraphe.Bench -- [--scenario create-launch|smtp|dispatcher|callbacks|sealing|text-layout|verify|http|all|speed] " +
         "[--db sqlite|postgres|all] [--seconds N] [--rounds N] [--warmup N] [--clients 1,4] [--messages N] [--batch-sizes 50,200] " +
-        "[--launches N] [--iterations N]\n" +
+        "[--warmup-messages N] [--launches N] [--iterations N]\n" +
         "  --scenario     what to measure (default create-launch); comma-separated values are run in that order; all = every one;\n" +
         "                 speed = issue 12's paths with their floors and peers (create-launch, callbacks, dispatcher, sealing, http, then status-page)\n" +
         "  --db           database(s) for create-launch, dispatcher, callbacks and http (default all)\n" +
@@ -22,6 +23,7 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
         "  --clients      concurrent clients, comma-separated; each value is a separate measurement (create-launch, callbacks; default 1,4; http: default 50,200)\n" +
         "  --messages     queued messages the dispatcher drains (dispatcher; default 10000, rounded up to whole procedures)\n" +
         "  --batch-sizes  Paraphe:Outbox:BatchSize values, each a separate drain (dispatcher; default 50,200)\n" +
+        "  --warmup-messages  a first backlog drained before the measured one, timed apart (dispatcher; default 2000; 0 = none)\n" +
         "  --launches     fresh processes per input for the cold measurement (sealing; default 5)\n" +
         "  --iterations   BenchmarkDotNet measured iterations per case (sealing; default 5)";
 
@@ -59,6 +61,9 @@ public sealed record BenchOptions(IReadOnlyList<BenchKind> Kinds, IReadOnlyList<
                     break;
                 case "--messages" when Positive(value) is { } m:
                     options = options with { Messages = (int)m };
+                    break;
+                case "--warmup-messages" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var wm):
+                    options = options with { WarmupMessages = wm };
                     break;
                 case "--batch-sizes" when PositiveList(value) is { } bs:
                     options = options with { BatchSizes = bs };

@@ -25,12 +25,21 @@ public static class DispatcherBench
     private sealed record Drain(DatabaseProvider Db, string Settings, int BatchSize, int Procedures, int Messages, TimeSpan Seed,
         TimeSpan Elapsed, int Batches, long[] BatchTicks, long Commands, long Commits, double FloorPerSecond, int Sent, int Received,
         double CpuMs, double AllocatedKb, int MessageBytes, NodemailerPeer.Result? PeerBefore, NodemailerPeer.Result? PeerAfter,
-        string Load, string? Error, IReadOnlyList<DispatcherFloors.Row> Floors, int Emails)
+        string Load, string? Error, IReadOnlyList<DispatcherFloors.Row> Floors, int Emails, Cold? First, long JitDuring)
     {
         public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
         public double CommitsPerMessage => (double)Commits / Messages;
         public double PeerPerSecond => new[] { PeerBefore, PeerAfter }.Where(p => p is not null).Select(p => p!.MessagesPerSecond).DefaultIfEmpty(double.NaN).Average();
     }
+
+    /// <summary>The first backlog after the process started, drained before the measured one (not measured against the peer).</summary>
+    private sealed record Cold(int Messages, TimeSpan Elapsed, double CpuMs)
+    {
+        public double MessagesPerSecond => Messages / Elapsed.TotalSeconds;
+    }
+
+    /// <summary>At most this many warm-up backlogs; a pass during which the JIT compiled fewer than <see cref="QuietJit"/> methods is the last.</summary>
+    private const int WarmupPasses = 4, QuietJit = 100;
 
     /// <summary>Emails sent at once by one instance (the SMTP pool's size) and the peer's pooled connections.</summary>
     private const int Concurrency = 4;
@@ -43,11 +52,11 @@ public static class DispatcherBench
         var drains = new List<Drain>();
         foreach (var provider in options.Databases)
         foreach (var batchSize in options.BatchSizes)
-            drains.Add(await RunOneAsync(provider, batchSize, options.Messages));
+            drains.Add(await RunOneAsync(provider, batchSize, options.Messages, options.WarmupMessages));
         return (Markdown(drains), drains.All(d => d.Error is null && d.Sent == d.Messages && d.Received == d.Messages));
     }
 
-    private static async Task<Drain> RunOneAsync(DatabaseProvider provider, int batchSize, int messages)
+    private static async Task<Drain> RunOneAsync(DatabaseProvider provider, int batchSize, int messages, int warmupMessages)
     {
         var ct = CancellationToken.None;
         Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] preparing…");
@@ -73,27 +82,46 @@ public static class DispatcherBench
             ["Paraphe:Sms:Twilio:BaseUrl"] = twilio.BaseUrl,
         });
 
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        var launch = Scenarios.OneTransaction.Prepare(app);
+
+        // The warm-up, as every other scenario has one: backlogs of warm-up messages seeded and drained whole, and not
+        // compared, each followed by a wait until the JIT has stopped compiling (its tiers, in the background), until a
+        // pass compiles almost nothing — the code a running instance runs. The first pass after start is printed apart.
+        Cold? first = null;
+        for (var pass = 0; warmupMessages > 0 && pass < WarmupPasses; pass++)
+        {
+            await SeedAsync(launch, (warmupMessages + MessagesPerProcedure - 1) / MessagesPerProcedure);
+            await JitSettledAsync();
+            var (cpu0, jit0) = (Process.GetCurrentProcess().TotalProcessorTime, System.Runtime.JitInfo.GetCompiledMethodCount());
+            var warmWatch = Stopwatch.StartNew();
+            var warmed = await DrainLanesAsync(dispatcher, null, ct);
+            var during = System.Runtime.JitInfo.GetCompiledMethodCount() - jit0;
+            first ??= new Cold(warmed, warmWatch.Elapsed, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds);
+            Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] warm-up pass {pass + 1}: {warmed} messages in " +
+                                    $"{warmWatch.Elapsed.TotalSeconds:F1} s, {warmed / warmWatch.Elapsed.TotalSeconds:F0} msg/s, " +
+                                    $"{during} methods compiled meanwhile");
+            if (during < QuietJit) break;
+        }
+        var (emailsBefore, bytesBefore, smsBefore) = (sink.Messages, sink.Bytes, twilio.Accepted.Count);
+        var sentBefore = await CountAsync(app, n => n.Status == DeliveryStatus.Sent);
+
         // Seed: launched procedures, exactly as the API's create+launch writes them (2 clients, to be done sooner).
         var procedures = (messages + MessagesPerProcedure - 1) / MessagesPerProcedure;
         var seedWatch = Stopwatch.StartNew();
-        var launch = Scenarios.OneTransaction.Prepare(app);
-        var left = procedures;
-        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Decrement(ref left) >= 0) await launch();
-        })));
+        await SeedAsync(launch, procedures);
         seedWatch.Stop();
         var queued = await CountAsync(app, n => n.Status == DeliveryStatus.Queued);
+        if (warmupMessages > 0) await JitSettledAsync();
+        var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] seeded {procedures} procedures, {queued} queued messages " +
                                 $"in {seedWatch.Elapsed.TotalSeconds:F1} s; draining…");
 
         // Drain: one dispatcher, as the hosted service runs it while there is work (no poll wait between batches).
-        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
         var batchTicks = new List<long>();
         string? error = null;
         var commands = CommandCounter.Instance.Count;
         var commits = SaveCounter.Instance.Count;
-        var claims = 0L;
         var sentRecords = CommandCounter.Instance.SentRecords;
         CommandCounter.Instance.Histogram(); // forget the seeding's statements
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -101,23 +129,7 @@ public static class DispatcherBench
         var watch = Stopwatch.StartNew();
         try
         {
-            // Each lane on its own, as the hosted service runs them (WakeUpSignal.RunAsync: a lane takes its next batch
-            // at once while it finds work, never waiting for the other lane's batch); each lane's claim that took
-            // messages is one commit of its own (a set-based statement, not a SaveChangesAsync), counted here.
-            await Task.WhenAll(OutboxDispatcher.Channels.Select(c => Task.Run(async () =>
-            {
-                while (true)
-                {
-                    var t0 = Stopwatch.GetTimestamp();
-                    if (await dispatcher.DispatchBatchAsync(c, ct) == 0) break;
-                    var ticks = Stopwatch.GetTimestamp() - t0;
-                    lock (batchTicks)
-                    {
-                        claims++;
-                        batchTicks.Add(ticks);
-                    }
-                }
-            })));
+            await DrainLanesAsync(dispatcher, batchTicks, ct);
         }
         catch (Exception e)
         {
@@ -125,26 +137,27 @@ public static class DispatcherBench
         }
         watch.Stop();
         var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds;
+        var jitDuring = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
         var allocatedKb = (GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1024.0;
-        var received = (int)sink.Messages + twilio.Accepted.Count;
-        var bytes = sink.Messages == 0 ? 1800 : (int)(sink.Bytes / sink.Messages);
+        var emails = (int)(sink.Messages - emailsBefore);
+        var sms = twilio.Accepted.Count - smsBefore;
+        var received = emails + sms;
+        var bytes = emails == 0 ? 1800 : (int)((sink.Bytes - bytesBefore) / emails);
         commands = CommandCounter.Instance.Count - commands;
         foreach (var (text, count) in CommandCounter.Instance.Histogram())
             Console.Error.WriteLine($"  {count,7}  {text}");
         // Commits: the saves that wrote rows, the claims, and the set-based records of accepted batches.
-        commits = SaveCounter.Instance.Count - commits + claims + (CommandCounter.Instance.SentRecords - sentRecords);
+        commits = SaveCounter.Instance.Count - commits + batchTicks.Count + (CommandCounter.Instance.SentRecords - sentRecords);
 
         // The durable-commit floor on the same database, right after the drain (same machine state, same disk).
         var floor = await LoadRunner.RunRoundAsync(Scenarios.Floor.Prepare(app), 1, TimeSpan.FromSeconds(3));
 
-        var sent = await CountAsync(app, n => n.Status == DeliveryStatus.Sent);
+        var sent = await CountAsync(app, n => n.Status == DeliveryStatus.Sent) - sentBefore;
 
         // The peer, right after the drain and once more after that (back to back): as many emails as the drain's
         // messages, of the size Paraphe's invitations had on the wire, to the same server, as many connections.
         NodemailerPeer.Result? before = null, after = null;
         var floors = new List<DispatcherFloors.Row>();
-        var emails = (int)sink.Messages;
-        var sms = twilio.Accepted.Count;
         try
         {
             Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] nodemailer pooled, {queued} messages of {bytes} bytes…");
@@ -180,12 +193,61 @@ public static class DispatcherBench
         }
         var drain = new Drain(provider, app.Settings, batchSize, procedures, queued, seedWatch.Elapsed, watch.Elapsed, batchTicks.Count,
             batchTicks.Order().ToArray(), commands, commits, floor.OpsPerSecond, sent, received, cpuMs, allocatedKb, bytes, before, after,
-            File.ReadAllText("/proc/loadavg").Trim(), error, floors, emails);
+            File.ReadAllText("/proc/loadavg").Trim(), error, floors, emails, first, jitDuring);
         Console.Error.WriteLine($"[dispatcher {provider} batch={batchSize}] {drain.Messages} messages in {drain.Elapsed.TotalSeconds:F1} s: " +
                                 $"{drain.MessagesPerSecond:F0} msg/s, {drain.CommitsPerMessage:F2} commits/msg, {cpuMs / drain.Messages:F2} CPU ms/msg, " +
                                 $"floor {floor.OpsPerSecond:F0}/s; sent {sent}, received {received}; nodemailer {before?.MessagesPerSecond:F0} / " +
                                 $"{after?.MessagesPerSecond:F0} msg/s{(error is null ? "" : $"; {error}")}");
         return drain;
+    }
+
+    private static async Task SeedAsync(Func<Task> launch, int procedures)
+    {
+        var left = procedures;
+        await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Decrement(ref left) >= 0) await launch();
+        })));
+    }
+
+    /// <summary>
+    /// Each lane on its own, as the hosted service runs them (WakeUpSignal.RunAsync: a lane takes its next batch at once
+    /// while it finds work, never waiting for the other lane's batch), until nothing is due; each batch's time into
+    /// <paramref name="batchTicks"/> when given (each claim that took messages is one commit of its own). Returns the
+    /// messages claimed.
+    /// </summary>
+    private static async Task<int> DrainLanesAsync(OutboxDispatcher dispatcher, List<long>? batchTicks, CancellationToken ct)
+    {
+        var claimed = 0;
+        await Task.WhenAll(OutboxDispatcher.Channels.Select(c => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                var taken = await dispatcher.DispatchBatchAsync(c, ct);
+                if (taken == 0) break;
+                var ticks = Stopwatch.GetTimestamp() - t0;
+                Interlocked.Add(ref claimed, taken);
+                if (batchTicks is not null) lock (batchTicks) batchTicks.Add(ticks);
+            }
+        })));
+        return claimed;
+    }
+
+    /// <summary>Waits until the JIT compiled nothing for a second (at most 90 s): its background tiers are done.</summary>
+    private static async Task<(TimeSpan Waited, long Compiled)> JitSettledAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        var start = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var last = start;
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == last) break;
+            last = now;
+        }
+        return (watch.Elapsed, last - start);
     }
 
     private static async Task<int> CountAsync(BenchApp app, System.Linq.Expressions.Expression<Func<Notification, bool>> where)
@@ -207,7 +269,9 @@ public static class DispatcherBench
                      "the Twilio simulator run in the same process and are included); floor = one-row insert transactions per " +
                      "second on the same database right after the drain (3 s). Peer: nodemailer (npm, bench/peers/nodemailer) " +
                      $"pooled transport, maxConnections {Concurrency}, sending as many emails of the same size to the same server, " +
-                     "run twice right after the drain; ratio = Paraphe msg/s ÷ the peer's mean msg/s (aim ≥ 1.5).");
+                     "run twice right after the drain; ratio = Paraphe msg/s ÷ the peer's mean msg/s (aim ≥ 1.5). Before the measured " +
+                     "drain, a warm-up backlog (`--warmup-messages`) is drained in the same process, as the other scenarios warm up; " +
+                     "its own figures are printed under the floors.");
         b.AppendLine();
         b.AppendLine("| Database | BatchSize | messages | msg/s | drain s | batch ms p50 | batch ms p95 | commands/msg | commits/msg | " +
                      "CPU ms/msg | alloc KB/msg | floor commits/s | sent / received | nodemailer msg/s (2 runs) | **× nodemailer** | load average after |");
@@ -229,6 +293,12 @@ public static class DispatcherBench
             b.AppendLine("| what | messages | msg/s | bench CPU ms/msg | peer process CPU ms/msg | × nodemailer |");
             b.AppendLine("|---|---:|---:|---:|---:|---:|");
             b.AppendLine($"| **Paraphe's drain** (emails + SMS, database, outbox) | {d.Messages} | {d.MessagesPerSecond:F0} | {d.CpuMs / d.Messages:F2} | | **{d.MessagesPerSecond / d.PeerPerSecond:F2}** |");
+            if (d.First is { } cold)
+                b.AppendLine($"| Paraphe's first backlog after start (the warm-up: the JIT's tiers compile the path meanwhile) | {cold.Messages} | " +
+                             $"{cold.MessagesPerSecond:F0} | {cold.CpuMs / cold.Messages:F2} | | {cold.MessagesPerSecond / d.PeerPerSecond:F2} |");
+            b.AppendLine();
+            b.AppendLine($"- Methods the JIT compiled during the measured drain: {d.JitDuring}" +
+                         (d.First is null ? " (no warm-up)." : " (after the warm-up)."));
             foreach (var f in d.Floors)
                 b.AppendLine($"| {f.Name} | {f.Messages} | {f.MessagesPerSecond:F0} | {f.BenchCpuPerMessage:F2} | {f.PeerCpuMsPerMessage:F2} | {f.MessagesPerSecond / d.PeerPerSecond:F2} |");
             var smtpServer = d.Floors.Where(f => f.Name.StartsWith("nodemailer", StringComparison.Ordinal)).Average(f => f.BenchCpuPerMessage);
