@@ -169,7 +169,7 @@ public sealed class ListedPageCacheKeys
     private static ListedPageCache Kept()
     {
         var cache = new ListedPageCache();
-        cache.Keep(Key, Stamps, 2, Now, Now.AddMinutes(10), [1, 2, 3]);
+        cache.Keep(Key, Stamps, 2, Now, Now.AddMinutes(10), new ListedBody([1, 2, 3]));
         return cache;
     }
 
@@ -177,7 +177,7 @@ public sealed class ListedPageCacheKeys
     public void TheSameKeyStampsTotalAndTimeFindTheBody()
     {
         using var cache = Kept();
-        Assert.Equal([1, 2, 3], cache.Find(Key, [.. Stamps], 2, Now.AddMinutes(9)));
+        Assert.Equal([1, 2, 3], cache.Find(Key, [.. Stamps], 2, Now.AddMinutes(9))?.Raw);
     }
 
     public static TheoryData<string> Changes => new()

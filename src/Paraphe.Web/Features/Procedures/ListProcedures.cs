@@ -103,7 +103,7 @@ public static class ListProcedures
                 else whole = false;
             }
         }
-        var written = ListedPage.Write(items.OfType<byte[]>().ToList(), stamped.Page, stamped.PageSize, stamped.Total, json);
+        var written = new ListedBody(ListedPage.Write(items.OfType<byte[]>().ToList(), stamped.Page, stamped.PageSize, stamped.Total, json));
         if (whole) pages.Keep(key, stamped.Items, stamped.Total, now, until, written);
         return new ListedPage(written);
     }

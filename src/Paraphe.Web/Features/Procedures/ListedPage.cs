@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
 using Paraphe.Web.Platform;
 
 namespace Paraphe.Web.Features.Procedures;
@@ -12,12 +13,13 @@ namespace Paraphe.Web.Features.Procedures;
 /// `GET /api/v1/procedures` answered from its items' JSON (built now or kept by <see cref="ListedItemCache"/>), or from a
 /// whole page's body kept by <see cref="ListedPageCache"/>: the bytes <c>TypedResults.Ok(Paged&lt;ProcedureResponse&gt;)</c>
 /// writes — the same object, property names and order, no spaces — and the same OpenAPI description (tests
-/// `ProcedureList`, `ProcedureListCache`).
+/// `ProcedureList`, `ProcedureListCache`); gzip-compressed for a client that accepts it (<see cref="ListedBody"/>, test
+/// `ProcedureListGzip`).
 /// </summary>
-public sealed class ListedPage(byte[] body, bool kept = false) : IResult, IEndpointMetadataProvider
+public sealed class ListedPage(ListedBody body, bool kept = false) : IResult, IEndpointMetadataProvider
 {
-    /// <summary>The response's bytes.</summary>
-    public byte[] Body => body;
+    /// <summary>The response's bytes, uncompressed.</summary>
+    public byte[] Body => body.Raw;
 
     /// <summary>Whether the body is a whole page kept by <see cref="ListedPageCache"/> (no item read or built).</summary>
     public bool Kept => kept;
@@ -46,10 +48,14 @@ public sealed class ListedPage(byte[] body, bool kept = false) : IResult, IEndpo
 
     public async Task ExecuteAsync(HttpContext http)
     {
+        var gzip = body.Raw.Length >= ListedBody.MinGzipBytes && ListedBody.Accepted(http.Request);
+        var bytes = gzip ? body.Gzip : body.Raw;
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
-        http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        http.Response.Headers.Vary = HeaderNames.AcceptEncoding;
+        if (gzip) http.Response.Headers.ContentEncoding = "gzip";
+        http.Response.ContentLength = bytes.Length;
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
     }
 
     static void IEndpointMetadataProvider.PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

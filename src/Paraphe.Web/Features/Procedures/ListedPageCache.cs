@@ -21,7 +21,7 @@ namespace Paraphe.Web.Features.Procedures;
 /// </summary>
 public sealed class ListedPageCache : IDisposable
 {
-    /// <summary>About 110 pages of 50 items of three signers (~285 KB each): a page's bytes repeat its items' (kept apart
+    /// <summary>About 90 pages of 50 items of three signers (~285 KB each, and their gzip copy): a page's bytes repeat its items' (kept apart
     /// by <see cref="ListedItemCache"/>), so a page dropped here is rebuilt from kept items at the cost of the framing.</summary>
     public const long SizeLimitBytes = 32L * 1024 * 1024;
 
@@ -30,11 +30,11 @@ public sealed class ListedPageCache : IDisposable
     /// <summary>One request's page: the caller's agency and culture, the filters as given, the page and its size.</summary>
     public sealed record Key(string AgencyId, string Culture, string? Status, string? Q, bool? NeedsAttention, int Page, int PageSize);
 
-    private sealed record Entry(ListedStamp[] Stamps, int Total, DateTime From, DateTime Until, byte[] Body);
+    private sealed record Entry(ListedStamp[] Stamps, int Total, DateTime From, DateTime Until, ListedBody Body);
 
     /// <summary>The page's body if it was written for these items and stamps in this order and this total, and every
     /// item's diagnosis still holds at <paramref name="now"/>.</summary>
-    public byte[]? Find(Key key, IReadOnlyList<ListedStamp> stamps, int total, DateTime now)
+    public ListedBody? Find(Key key, IReadOnlyList<ListedStamp> stamps, int total, DateTime now)
     {
         if (!cache.TryGetValue(key, out Entry? e) || e is null || now < e.From || now >= e.Until
             || e.Total != total || e.Stamps.Length != stamps.Count) return null;
@@ -43,10 +43,10 @@ public sealed class ListedPageCache : IDisposable
         return e.Body;
     }
 
-    public void Keep(Key key, IReadOnlyList<ListedStamp> stamps, int total, DateTime now, DateTime until, byte[] body)
+    public void Keep(Key key, IReadOnlyList<ListedStamp> stamps, int total, DateTime now, DateTime until, ListedBody body)
     {
         if (until <= now || stamps.Count == 0) return;
-        var size = body.Length + 64L + (key.Q?.Length ?? 0) * 2L + (key.Status?.Length ?? 0) * 2L; // the search is the caller's
+        var size = body.KeptSize + 64L + (key.Q?.Length ?? 0) * 2L + (key.Status?.Length ?? 0) * 2L; // the search is the caller's
         foreach (var s in stamps) size += (s.Id.Length + s.Stamp.Length) * 2L + 32;
         cache.Set(key, new Entry([.. stamps], total, now, until, body), new MemoryCacheEntryOptions { Size = size });
     }
