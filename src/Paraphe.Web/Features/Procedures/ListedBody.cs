@@ -6,7 +6,7 @@ namespace Paraphe.Web.Features.Procedures;
 /// <summary>
 /// A list page's response bytes and their gzip copy, made once on the first request that accepts gzip and kept with the
 /// page (<see cref="ListedPageCache"/>): a page of 50 procedures is ~285 KB of JSON, which every client that sends
-/// <c>Accept-Encoding: gzip</c> (browsers, Python's requests, Node's fetch) then receives as about a tenth of that,
+/// <c>Accept-Encoding: gzip</c> (browsers, Python's requests, Node's fetch) then receives as about an eighth of that,
 /// without the server compressing it again for each request. Two requests racing for the first copy may both compress:
 /// the same bytes, one kept.
 /// </summary>
