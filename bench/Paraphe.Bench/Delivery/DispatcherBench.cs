@@ -235,19 +235,17 @@ public static class DispatcherBench
     }
 
     /// <summary>Waits until the JIT compiled nothing for a second (at most 90 s): its background tiers are done.</summary>
-    private static async Task<(TimeSpan Waited, long Compiled)> JitSettledAsync()
+    private static async Task JitSettledAsync()
     {
         var watch = Stopwatch.StartNew();
-        var start = System.Runtime.JitInfo.GetCompiledMethodCount();
-        var last = start;
+        var last = System.Runtime.JitInfo.GetCompiledMethodCount();
         while (watch.Elapsed < TimeSpan.FromSeconds(90))
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == last) break;
+            if (now == last) return;
             last = now;
         }
-        return (watch.Elapsed, last - start);
     }
 
     private static async Task<int> CountAsync(BenchApp app, System.Linq.Expressions.Expression<Func<Notification, bool>> where)

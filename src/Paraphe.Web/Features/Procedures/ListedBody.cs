@@ -23,9 +23,6 @@ public sealed class ListedBody(byte[] raw)
     /// <summary>The JSON gzip-compressed (RFC 1952), made on first use.</summary>
     public byte[] Gzip => Volatile.Read(ref gzip) ?? Interlocked.CompareExchange(ref gzip, Compress(raw), null) ?? gzip!;
 
-    /// <summary>What a gzip copy adds to a kept page's size, counted up front (JSON compresses to well under a quarter).</summary>
-    public long KeptSize => raw.Length + raw.Length / 4L;
-
     /// <summary>Whether the request accepts gzip (RFC 9110 §12.5.3): named with a non-zero weight, or <c>*</c> with one and
     /// gzip not named.</summary>
     public static bool Accepted(HttpRequest request)

@@ -18,9 +18,6 @@ namespace Paraphe.Web.Features.Procedures;
 /// </summary>
 public sealed class ListedPage(ListedBody body, bool kept = false) : IResult, IEndpointMetadataProvider
 {
-    /// <summary>The response's bytes, uncompressed.</summary>
-    public byte[] Body => body.Raw;
-
     /// <summary>Whether the body is a whole page kept by <see cref="ListedPageCache"/> (no item read or built).</summary>
     public bool Kept => kept;
 

@@ -46,7 +46,8 @@ public sealed class ListedPageCache : IDisposable
     public void Keep(Key key, IReadOnlyList<ListedStamp> stamps, int total, DateTime now, DateTime until, ListedBody body)
     {
         if (until <= now || stamps.Count == 0) return;
-        var size = body.KeptSize + 64L + (key.Q?.Length ?? 0) * 2L + (key.Status?.Length ?? 0) * 2L; // the search is the caller's
+        // The body and room for its gzip copy, made later on demand (JSON compresses to well under a quarter).
+        var size = body.Raw.Length * 5L / 4 + 64L + (key.Q?.Length ?? 0) * 2L + (key.Status?.Length ?? 0) * 2L; // the search is the caller's
         foreach (var s in stamps) size += (s.Id.Length + s.Stamp.Length) * 2L + 32;
         cache.Set(key, new Entry([.. stamps], total, now, until, body), new MemoryCacheEntryOptions { Size = size });
     }
