@@ -17,10 +17,11 @@ public static class Report
         b.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var group in results.GroupBy(r => (r.Db, r.Result.Clients)))
         {
-            var floor = group.First(r => r.Result.Scenario == Scenarios.Floor).Result.MedianOpsPerSecond;
+            // PARAPHE_BENCH_ONLY may leave the floor out: no ratio then.
+            var floor = group.FirstOrDefault(r => r.Result.Scenario == Scenarios.Floor).Result?.MedianOpsPerSecond ?? double.NaN;
             foreach (var (db, _, r) in group)
             {
-                var ratio = r.Scenario == Scenarios.Floor ? "1" : $"{r.MedianOpsPerSecond / floor:F2}";
+                var ratio = r.Scenario == Scenarios.Floor ? "1" : double.IsNaN(floor) ? "—" : $"{r.MedianOpsPerSecond / floor:F2}";
                 b.AppendLine($"| {Name(db)} | {r.Clients} | {r.Scenario.Name} | {r.MedianOpsPerSecond:F0} | " +
                              $"{r.MinOpsPerSecond:F0}–{r.MaxOpsPerSecond:F0} | {r.LatencyMs(50):F2} | {r.LatencyMs(95):F2} | {r.CommandsPerOperation:F0} | " +
                              $"{r.CpuMsPerOperation:F2} | {r.AllocatedKbPerOperation:F0} | {ratio} |" +

@@ -138,8 +138,15 @@ public static class Scenarios
             };
         });
 
-    public static readonly IReadOnlyList<Scenario> All =
-        BelowEfSave.On ? [Floor, SameRows, BareEf, BelowEf, BelowEfTracked, OneTransaction] : [Floor, SameRows, BareEf, OneTransaction, ApiPath];
+    /// <summary>The rows measured; <c>PARAPHE_BENCH_ONLY=&lt;text&gt;</c> keeps those whose name contains it (for a profile of
+    /// one path: <c>PARAPHE_BENCH_ONLY="create+launch, 1 tx"</c>).</summary>
+    public static readonly IReadOnlyList<Scenario> All = Only(
+        BelowEfSave.On ? [Floor, SameRows, BareEf, BelowEf, BelowEfTracked, OneTransaction] : [Floor, SameRows, BareEf, OneTransaction, ApiPath]);
+
+    private static Scenario[] Only(Scenario[] all) =>
+        Environment.GetEnvironmentVariable("PARAPHE_BENCH_ONLY") is { Length: > 0 } only
+            ? all.Where(s => s.Name.Contains(only, StringComparison.Ordinal)).ToArray()
+            : all;
 
     private static long floorId;
 

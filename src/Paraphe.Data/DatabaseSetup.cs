@@ -32,7 +32,7 @@ public static class DatabaseSetup
             // into the join; docs/PERFORMANCE.md says what is measured there.
             DatabaseProvider.Sqlite => options.UseSqlite(connectionString,
                 o => o.MigrationsAssembly(SqliteMigrations).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-                .UseSqliteBusyWait(), // a locked database waited for by SQLite, not 150 ms sleeps
+                .UseParapheSqliteConnections(), // a locked database waited for by SQLite, not 150 ms sleeps; no unused SQL functions
             DatabaseProvider.Postgres => options.UseNpgsql(ForSharedPool(connectionString), o => o.MigrationsAssembly(PostgresMigrations)),
         };
 

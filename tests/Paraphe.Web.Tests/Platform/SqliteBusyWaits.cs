@@ -9,7 +9,7 @@ using Paraphe.Web.Tests.Infrastructure;
 namespace Paraphe.Web.Tests.Platform;
 
 /// <summary>
-/// SQLite's own busy handler waits for a locked database (<see cref="SqliteBusyWait"/>), not Microsoft.Data.Sqlite's
+/// SQLite's own busy handler waits for a locked database (<see cref="SqliteConnections"/>), not Microsoft.Data.Sqlite's
 /// 150 ms sleeps: every connection the app's contexts open carries `sqlite3_busy_timeout` = its default timeout, on
 /// the first lease of a pooled context and on later ones, and a write that meets another connection's lock succeeds
 /// once the lock is released. SQLite only (PostgreSQL has no such handler). No timing is asserted.
