@@ -23,14 +23,14 @@ namespace Paraphe.Data;
 /// functions, four aggregates and a collation on it — <c>regexp</c> for <c>Regex.IsMatch</c> in a query, and
 /// <c>ef_add</c>, <c>ef_compare</c>, <c>ef_avg</c>… and <c>EF_DECIMAL</c> for <c>decimal</c> columns — and
 /// Microsoft.Data.Sqlite registers every one of them on the native handle at <b>each</b> open and removes them again
-/// at each close (its pool shares handles between connections): about 10 µs per open and close, measured, ~7 % of the
-/// app's CPU for a signing link's read. Paraphe's model has no <c>decimal</c> property (test
+/// at each close (its pool shares handles between connections): about 19 µs and 5 KB per open and close
+/// (`--scenario busy-wait`), ~8 % of the app's CPU for a signing link's read. Paraphe's model has no <c>decimal</c> property (test
 /// <c>SqliteConnectionsTests</c> fails the day one is added) and no query matches a regular expression (each would
 /// fail every SQLite test that runs it: « no such function: regexp »); so the connection is made without them.</item>
 /// </list>
 /// Registered by <see cref="DatabaseSetup.Use"/>.
 /// </summary>
-#pragma warning disable EF1001 // SqliteRelationalConnection is EF's own SQLite connection: only its creation is replaced
+#pragma warning disable EF1001 // SqliteRelationalConnection is EF's own SQLite connection: only its creation is replaced, and registered in its place
 public sealed class SqliteConnections(
     RelationalConnectionDependencies dependencies,
     IRawSqlCommandBuilder rawSqlCommandBuilder,
@@ -47,27 +47,18 @@ public sealed class SqliteConnections(
         return connection;
     }
 
+    /// <summary>SQLite's busy handler for the connection just opened, bounded by its default timeout.</summary>
     private static void OnStateChange(object? sender, StateChangeEventArgs change)
     {
-        if (change.CurrentState == ConnectionState.Open)
-            SetBusyWait((SqliteConnection)sender!);
-    }
-
-    /// <summary>EF's SQLite connection replaced by this one (for the options of <see cref="DatabaseSetup.Use"/>).</summary>
-    public static DbContextOptionsBuilder Register(DbContextOptionsBuilder options) =>
-        options.ReplaceService<ISqliteRelationalConnection, SqliteConnections>();
-
-    /// <summary>SQLite's busy handler for this open connection, bounded by its default timeout.</summary>
-    public static void SetBusyWait(SqliteConnection connection)
-    {
-        if (connection.Handle is { } handle)
+        if (change.CurrentState == ConnectionState.Open && sender is SqliteConnection { Handle: { } handle } connection)
             SQLitePCL.raw.sqlite3_busy_timeout(handle, connection.DefaultTimeout * 1000);
     }
 }
-#pragma warning restore EF1001
 
 public static class SqliteConnectionsOptions
 {
     /// <summary>EF's SQLite connection made as Paraphe makes it (<see cref="SqliteConnections"/>).</summary>
-    public static DbContextOptionsBuilder UseParapheSqliteConnections(this DbContextOptionsBuilder options) => SqliteConnections.Register(options);
+    public static DbContextOptionsBuilder UseParapheSqliteConnections(this DbContextOptionsBuilder options) =>
+        options.ReplaceService<ISqliteRelationalConnection, SqliteConnections>();
 }
+#pragma warning restore EF1001

@@ -17,7 +17,8 @@ namespace Paraphe.Web.Tests.Platform;
 [Collection(SqliteCollection.Name)]
 public sealed class SqliteBusyWaits(SqliteApp app)
 {
-    private static async Task<long> BusyTimeoutAsync(ParapheDbContext db)
+    /// <summary>The busy timeout SQLite answers on the context's connection, opened and closed for it.</summary>
+    internal static async Task<long> BusyTimeoutAsync(ParapheDbContext db)
     {
         await db.Database.OpenConnectionAsync();
         try
