@@ -107,6 +107,13 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
 
     public Task DbAsync(Func<ParapheDbContext, Task> work) => DbAsync<bool>(async db => { await work(db); return true; });
 
+    /// <summary>
+    /// The services of every instance of the deployment that works on this app's database: this one, and the PostgreSQL
+    /// collection's second instance, whose workers (dispatcher, webhooks, sealing, sweeps) may pick up any row. A test that
+    /// swaps a singleton's behaviour (a resolver, a gate) swaps it on each of them.
+    /// </summary>
+    public virtual IEnumerable<IServiceProvider> EveryInstance => [Services];
+
     /// <summary>The app's document store (`Paraphe:Storage`), to read or alter what a row names.</summary>
     public Paraphe.Web.Platform.Storage.StoredFiles Files => Services.GetRequiredService<Paraphe.Web.Platform.Storage.StoredFiles>();
 
@@ -184,6 +191,8 @@ public sealed class PostgresApp : ParapheApp
         var cluster = await PostgresCluster.SharedAsync();
         return await cluster.CreateUniqueDatabaseAsync("web");
     }
+
+    public override IEnumerable<IServiceProvider> EveryInstance => peer is null ? base.EveryInstance : [Services, peer.Services];
 
     protected override Task StartedAsync()
     {

@@ -69,27 +69,18 @@ public abstract class WebhookAddressGuarding(ParapheApp app)
     public async Task ANameResolvingToLoopbackIsRefusedAtConnectTimeAndNothingIsSent()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
-        var guard = app.Services.GetRequiredService<WebhookAddressGuard>();
-        var system = guard.Resolve;
         // The DNS of an attacker: a public-looking name that answers 127.0.0.1.
-        guard.Resolve = (host, ct) => host == RebindingName ? Task.FromResult(new[] { IPAddress.Loopback }) : system(host, ct);
-        try
-        {
-            var (_, api) = await app.CreateAgencyAsync($"Agence Rebond {Guid.NewGuid():N}"[..21]);
-            var url = $"http://{RebindingName}:{receiver.Port}/hooks/rebinding";
-            var created = await Expect.JsonAsync(await api.PostAsync("/api/v1/webhooks", new { url, events = new[] { "procedure.launched" } }),
-                HttpStatusCode.Created); // a name: it can only be judged when connecting
-            await api.LaunchedAsync("remote", signers: 1);
-            var delivery = await Hooks.WaitForDeliveryAsync(api, created.Str("id"), d => !d.IsNull("last_attempt_at"), "attempted");
-            Assert.Equal("pending", delivery.Str("status"));
-            Assert.True(delivery.IsNull("status_code"));
-            Assert.StartsWith("Adresse refusée", delivery.Str("error"), StringComparison.Ordinal);
-            Assert.Empty(receiver.All);
-        }
-        finally
-        {
-            guard.Resolve = system;
-        }
+        using var rebinding = Hooks.ResolveToLoopback(app, RebindingName);
+        var (_, api) = await app.CreateAgencyAsync($"Agence Rebond {Guid.NewGuid():N}"[..21]);
+        var url = $"http://{RebindingName}:{receiver.Port}/hooks/rebinding";
+        var created = await Expect.JsonAsync(await api.PostAsync("/api/v1/webhooks", new { url, events = new[] { "procedure.launched" } }),
+            HttpStatusCode.Created); // a name: it can only be judged when connecting
+        await api.LaunchedAsync("remote", signers: 1);
+        var delivery = await Hooks.WaitForDeliveryAsync(api, created.Str("id"), d => !d.IsNull("last_attempt_at"), "attempted");
+        Assert.Equal("pending", delivery.Str("status"));
+        Assert.True(delivery.IsNull("status_code"));
+        Assert.StartsWith("Adresse refusée", delivery.Str("error"), StringComparison.Ordinal);
+        Assert.Empty(receiver.All);
     }
 }
 

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Paraphe.Web.Features.Webhooks;
 using Paraphe.Testing;
 using Paraphe.Testing.Simulators;
 using Paraphe.Web.Tests.Infrastructure;
@@ -120,5 +122,23 @@ internal static class Hooks
                                                    string.Join("; ", deliveries.Select(d => d.ToString())));
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="host"/> resolve to 127.0.0.1 for the webhook client of every instance of <paramref name="app"/>
+    /// (the DNS of an attacker, or a CRM on loopback) until disposed: whichever instance's worker picks the delivery up.
+    /// </summary>
+    public static IDisposable ResolveToLoopback(ParapheApp app, string host)
+    {
+        var swapped = app.EveryInstance.Select(services => services.GetRequiredService<WebhookAddressGuard>())
+            .Select(guard => (Guard: guard, System: guard.Resolve)).ToArray();
+        foreach (var (guard, system) in swapped)
+            guard.Resolve = (name, ct) => name == host ? Task.FromResult(new[] { IPAddress.Loopback }) : system(name, ct);
+        return new Restore(() => { foreach (var (guard, system) in swapped) guard.Resolve = system; });
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
     }
 }

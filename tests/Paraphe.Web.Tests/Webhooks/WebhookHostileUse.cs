@@ -88,28 +88,19 @@ public abstract class WebhookHostileUse(ParapheApp app) : IAsyncLifetime
     public async Task TheMetricsNeverNameTheHostAnAgencyDeliversTo()
     {
         const string host = "crm-agence-secrete.test";
-        var guard = app.Services.GetRequiredService<WebhookAddressGuard>();
-        var system = guard.Resolve;
-        guard.Resolve = (name, ct) => name == host ? Task.FromResult(new[] { IPAddress.Loopback }) : system(name, ct);
-        try
-        {
-            var api = app.Api();
-            var created = await Expect.JsonAsync(await api.PostAsync("/api/v1/webhooks",
-                new { url = $"http://{host}:{receiver.Port}/hooks/secret", events = new[] { "procedure.launched" } }), HttpStatusCode.Created);
-            await api.LaunchedAsync("remote", signers: 1);
-            await Hooks.WaitForDeliveryAsync(api, created.Str("id"), d => d.Str("status") == "delivered", "delivered");
+        using var crm = Hooks.ResolveToLoopback(app, host);
+        var api = app.Api();
+        var created = await Expect.JsonAsync(await api.PostAsync("/api/v1/webhooks",
+            new { url = $"http://{host}:{receiver.Port}/hooks/secret", events = new[] { "procedure.launched" } }), HttpStatusCode.Created);
+        await api.LaunchedAsync("remote", signers: 1);
+        await Hooks.WaitForDeliveryAsync(api, created.Str("id"), d => d.Str("status") == "delivered", "delivered");
 
-            using var client = app.CreateClient();
-            var metrics = await client.GetStringAsync("/metrics");
-            Assert.DoesNotContain("crm-agence-secrete", metrics, StringComparison.Ordinal);
-            Assert.DoesNotContain("Username=", metrics, StringComparison.OrdinalIgnoreCase); // the database's pool, named after its connection string
-            if (app.DatabaseName == "postgres") Assert.Contains("db_client_operation_duration_seconds_count{", metrics, StringComparison.Ordinal);
-            Assert.Contains("http_client_request_duration_seconds_count{", metrics, StringComparison.Ordinal);
-        }
-        finally
-        {
-            guard.Resolve = system;
-        }
+        using var client = app.CreateClient();
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.DoesNotContain("crm-agence-secrete", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("Username=", metrics, StringComparison.OrdinalIgnoreCase); // the database's pool, named after its connection string
+        if (app.DatabaseName == "postgres") Assert.Contains("db_client_operation_duration_seconds_count{", metrics, StringComparison.Ordinal);
+        Assert.Contains("http_client_request_duration_seconds_count{", metrics, StringComparison.Ordinal);
     }
 }
 
