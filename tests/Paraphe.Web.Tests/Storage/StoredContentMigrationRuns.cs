@@ -24,9 +24,11 @@ public abstract class StoredContentMigrationRuns(ParapheApp app)
     public async Task RowsWrittenBeforeTheStoreAreMovedAtStartAndStillDownloadByteForByte()
     {
         var agencyId = await app.DemoAgencyIdAsync();
-        // This app's own pass at start must be over before the old-style rows are written, or it moves them itself
-        // (the collection's first test starts the app a moment before this).
-        await app.Services.GetRequiredService<StoredContentMigration>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
+        // The pass at start of every instance already on the database (this app, and the PostgreSQL collection's second
+        // instance) must be over before the old-style rows are written, or it moves them itself (the collection's first
+        // test starts the app a moment before this).
+        foreach (var services in app.EveryInstance)
+            await services.GetRequiredService<StoredContentMigration>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
         var pdfs = Enumerable.Range(2, 3).Select(pages => SamplePdfs.Valid(pageCount: pages)).ToArray();
         var documentIds = new List<string>();
         await app.DbAsync(async db =>
