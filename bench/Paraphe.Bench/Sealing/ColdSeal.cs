@@ -32,7 +32,7 @@ public static class ColdSeal
         Console.WriteLine(JsonSerializer.Serialize(sample));
         // To look at the result (pdfsig, pdftoppm): PARAPHE_BENCH_SEAL_OUT=out.pdf … --sealing-child INPUT DIR
         if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_SEAL_OUT") is { Length: > 0 } output)
-            await File.WriteAllBytesAsync(output, (await fixture.StampAndSealAsync()).ToArray());
+            await File.WriteAllBytesAsync(output, await fixture.StampAndSealToArrayAsync());
         return 0;
     }
 
@@ -42,11 +42,10 @@ public static class ColdSeal
         var baseline = Status("VmRSS:");
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
-        var sealedPdf = await fixture.StampAndSealAsync();
+        await fixture.StampAndSealAsync();
         watch.Stop();
         var peak = Status("VmHWM:");
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        GC.KeepAlive(sealedPdf);
         return (watch.Elapsed.TotalMilliseconds, peak - baseline, baseline, reset, allocated);
     }
 

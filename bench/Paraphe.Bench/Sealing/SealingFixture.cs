@@ -36,13 +36,23 @@ public sealed class SealingFixture : IDisposable
     public IReadOnlyList<SignatureStamp> Stamps { get; }
     public EvidenceFacts Evidence { get; }
 
-    /// <summary>What <c>SealProcedure</c> calls: the sealed file in the sealer's output buffer, not copied (issue 12),
-    /// with the signatures' forms prepared at signing (<see cref="PreparedSignatureForms"/>).</summary>
-    public Task<ArraySegment<byte>> StampAndSealAsync() => Sealer.StampAndSealUncopiedAsync(Pdf, Stamps, Evidence);
+    /// <summary>What <c>SealProcedure</c> does with the sealer: the sealed file left in the sealer's pooled output buffer
+    /// (issue 12), the buffer given back once used (here: its size read), with the signatures' forms prepared at signing
+    /// (<see cref="PreparedSignatureForms"/>).</summary>
+    public Task<int> StampAndSealAsync() => SealedSizeAsync(Stamps);
 
     /// <summary>The same with signatures stored before issue 12's second round: no prepared form, each PNG decoded and
     /// compressed at sealing (<see cref="SignatureForm.FromPng"/>).</summary>
-    public Task<ArraySegment<byte>> StampAndSealFromPngAsync() => Sealer.StampAndSealUncopiedAsync(Pdf, StampsFromPng, Evidence);
+    public Task<int> StampAndSealFromPngAsync() => SealedSizeAsync(StampsFromPng);
+
+    /// <summary>The sealed file as bytes of its own, to write it out (pdfsig, pdftoppm).</summary>
+    public Task<byte[]> StampAndSealToArrayAsync() => Sealer.StampAndSealAsync(Pdf, Stamps, Evidence);
+
+    private async Task<int> SealedSizeAsync(IReadOnlyList<SignatureStamp> stamps)
+    {
+        using var sealedPdf = await Sealer.StampAndSealUncopiedAsync(Pdf, stamps, Evidence);
+        return sealedPdf.Content.Count;
+    }
 
     /// <summary>The signatures without their prepared forms.</summary>
     public IReadOnlyList<SignatureStamp> StampsFromPng => Stamps.Select(s => s with { PreparedForm = null }).ToList();

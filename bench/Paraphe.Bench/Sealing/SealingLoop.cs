@@ -21,8 +21,7 @@ public static class SealingLoop
         if (Environment.GetEnvironmentVariable("PARAPHE_BENCH_SEALED_OUT") is { Length: > 0 } path)
         {
             // The sealed file, to look at (pdftoppm) or check (pdfsig) what the loop measures.
-            var sealedFile = await f.StampAndSealAsync();
-            await File.WriteAllBytesAsync(path, sealedFile.ToArray());
+            await File.WriteAllBytesAsync(path, await f.StampAndSealToArrayAsync());
         }
         using var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;

@@ -40,21 +40,23 @@ public sealed class SealProcedure(ParapheDbContext db, PdfSealer sealer, SealCer
 
         var inputs = await SealInputs.GatherAsync(db, procedure, now, ct);
         // PDF work is CPU-bound: off the worker's loop thread, never on a request thread.
-        // The sealed file stays in the sealer's output buffer (no copy of it: issue 12, memory ≤ 2× the file).
-        var sealedPdf = await Task.Run(() => sealer.StampAndSealUncopiedAsync(inputs.Pdf, inputs.Stamps, inputs.Evidence, ct), ct);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(sealedPdf));
+        // The sealed file stays in the sealer's pooled output buffer (no copy of it: issue 12, memory ≤ 2× the file),
+        // given back once stored and recorded.
+        using var sealedPdf = await Task.Run(() => sealer.StampAndSealUncopiedAsync(inputs.Pdf, inputs.Stamps, inputs.Evidence, ct), ct);
+        var content = sealedPdf.Content;
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
 
         // The object before the row: a worker that loses the race for the seal leaves an orphan object under its own
         // hash, never a row whose object is someone else's.
         var key = Paraphe.Web.Platform.Storage.StorageKeys.Sealed(procedure.AgencyId, procedure.Id, sha256);
-        await files.PutAsync(key, sealedPdf, ct);
+        await files.PutAsync(key, content, ct);
         now = clock.GetUtcNow().UtcDateTime;
         db.SealedDocuments.Add(new SealedDocument
         {
-            ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, Sha256 = sha256, Size = sealedPdf.Count,
-            StorageKey = key, SealedAt = now, SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(sealedPdf),
+            ProcedureId = procedure.Id, AgencyId = procedure.AgencyId, Sha256 = sha256, Size = content.Count,
+            StorageKey = key, SealedAt = now, SealSignatureSha256 = PdfSeals.OwnSealSignatureHash(content),
         });
-        var messages = procedure.RecordSeal(sha256, sealedPdf.Count, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
+        var messages = procedure.RecordSeal(sha256, content.Count, !string.IsNullOrWhiteSpace(options.Value.TsaUrl),
             certificates.Seal.Subject, now);
         db.Notifications.AddRange(messages);
         job.DoneAt = now;

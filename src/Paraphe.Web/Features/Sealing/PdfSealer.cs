@@ -13,6 +13,15 @@ namespace Paraphe.Web.Features.Sealing;
 /// </summary>
 public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOptions> options, IHttpClientFactory httpClients)
 {
+    /// <summary>The output buffers of this sealer's seals (one sealer per app), reused from one seal to the next.</summary>
+    private readonly Microsoft.IO.RecyclableMemoryStreamManager buffers = SealedPdf.NewPool();
+
+    /// <summary>Bytes of output buffers held by seals not yet disposed (0 once every seal has given its buffer back).</summary>
+    public long BufferBytesInUse => buffers.LargePoolInUseSize;
+
+    /// <summary>Bytes of output buffers kept idle for the next seals.</summary>
+    public long BufferBytesKept => buffers.LargePoolFreeSize;
+
     /// <summary>Room the seal adds to a file: the hex-encoded CMS placeholder (certificates, signer info, and a
     /// timestamp token when a TSA is set), the signature dictionary and field, the new cross-reference entries.</summary>
     private const int SealRoom = 128 * 1024;
@@ -38,7 +47,8 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         cancellationToken.ThrowIfCancellationRequested();
         using var input = new MemoryStream(pdf, writable: false);
         using var document = PdfReader.Open(input, PdfDocumentOpenMode.Modify);
-        return (await SealAsync(document, Capacity((long)pdf.Length + SealRoom), cancellationToken).ConfigureAwait(false)).ToArray();
+        using var sealedPdf = await SealAsync(document, (long)pdf.Length + SealRoom, cancellationToken).ConfigureAwait(false);
+        return sealedPdf.Content.ToArray();
     }
 
     /// <summary>
@@ -46,14 +56,18 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
     /// completed procedure takes (one parse, one save, one hash pass).
     /// </summary>
     public async Task<byte[]> StampAndSealAsync(byte[] pdf, IReadOnlyList<SignatureStamp> stamps, EvidenceFacts evidence,
-        CancellationToken cancellationToken = default) =>
-        (await StampAndSealUncopiedAsync(pdf, stamps, evidence, cancellationToken).ConfigureAwait(false)).ToArray();
+        CancellationToken cancellationToken = default)
+    {
+        using var sealedPdf = await StampAndSealUncopiedAsync(pdf, stamps, evidence, cancellationToken).ConfigureAwait(false);
+        return sealedPdf.Content.ToArray();
+    }
 
     /// <summary>
-    /// <see cref="StampAndSealAsync"/> without its final copy: the sealed file is the returned part of the output
-    /// buffer (issue 12: for a 26 MB scan, 26 MB less allocated and copied). The caller owns the buffer.
+    /// <see cref="StampAndSealAsync"/> without its final copy: the sealed file is left in the pooled output buffer
+    /// (issue 12: for a 26 MB scan, 26 MB less allocated and copied, and its buffer reused by the next seal). The caller
+    /// disposes it once the file is stored.
     /// </summary>
-    public async Task<ArraySegment<byte>> StampAndSealUncopiedAsync(byte[] pdf, IReadOnlyList<SignatureStamp> stamps,
+    public async Task<SealedPdf> StampAndSealUncopiedAsync(byte[] pdf, IReadOnlyList<SignatureStamp> stamps,
         EvidenceFacts evidence, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(pdf);
@@ -67,17 +81,32 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         SignatureStamper.Stamp(document, stamps);
         EvidencePage.Append(document, evidence);
         var expectedSize = (long)pdf.Length + SealRoom + StampRoom + StampsRoom(stamps);
-        return await SealAsync(document, Capacity(expectedSize), cancellationToken, evidence.ProcedureId).ConfigureAwait(false);
+        return await SealAsync(document, expectedSize, cancellationToken, evidence.ProcedureId).ConfigureAwait(false);
     }
 
     /// <summary>Signs an open document and writes it; nothing may change it afterwards.</summary>
     /// <param name="expectedSize">Capacity of the output buffer: at least the sealed file's size, so it never grows.</param>
     /// <param name="procedureId">Written in the seal's reason, so that /verify finds the procedure of a modified copy.</param>
-    private async Task<ArraySegment<byte>> SealAsync(PdfDocument document, int expectedSize, CancellationToken cancellationToken,
+    private async Task<SealedPdf> SealAsync(PdfDocument document, long expectedSize, CancellationToken cancellationToken,
         string? procedureId = null)
     {
         var o = options.Value;
-        var output = new MemoryStream(expectedSize); // not disposed: its buffer is the result (a MemoryStream holds nothing else)
+        var sealedPdf = SealedPdf.Rent(buffers, Math.Min(expectedSize, Array.MaxLength));
+        try
+        {
+            await SealIntoAsync(document, sealedPdf.Output, o, procedureId, cancellationToken).ConfigureAwait(false);
+            return sealedPdf;
+        }
+        catch
+        {
+            sealedPdf.Dispose(); // the buffer goes back to the pool whatever failed (the timestamp authority, a cancellation)
+            throw;
+        }
+    }
+
+    private async Task SealIntoAsync(PdfDocument document, MemoryStream output, SealingOptions o, string? procedureId,
+        CancellationToken cancellationToken)
+    {
         var timestamps = string.IsNullOrWhiteSpace(o.TsaUrl)
             ? null
             : new TimestampClient(httpClients.CreateClient(TimestampClient.HttpClientName), new Uri(o.TsaUrl));
@@ -94,13 +123,10 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         });
         cancellationToken.ThrowIfCancellationRequested();
         await document.SaveAsync(output, closeStream: false).ConfigureAwait(false);
-        return new ArraySegment<byte>(output.GetBuffer(), 0, checked((int)output.Length));
     }
 
     /// <summary>Before the procedure id in the seal's reason: « Scellé par Paraphe (réf. prc_…) ».</summary>
     public const string ReferencePrefix = "réf. ";
-
-    private static int Capacity(long expectedSize) => (int)Math.Min(expectedSize, Array.MaxLength);
 
     /// <summary>The seal is invisible: nothing to draw (and no font needed).</summary>
     private sealed class NoAppearance : IAnnotationAppearanceHandler
