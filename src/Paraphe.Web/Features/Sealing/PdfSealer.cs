@@ -91,7 +91,7 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         string? procedureId = null)
     {
         var o = options.Value;
-        var sealedPdf = SealedPdf.Rent(buffers, Math.Min(expectedSize, Array.MaxLength));
+        var sealedPdf = SealedPdf.Rent(buffers, expectedSize);
         try
         {
             await SealIntoAsync(document, sealedPdf.Output, o, procedureId, cancellationToken).ConfigureAwait(false);
