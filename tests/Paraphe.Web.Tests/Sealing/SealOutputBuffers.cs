@@ -14,7 +14,8 @@ namespace Paraphe.Web.Tests.Sealing;
 /// </summary>
 public sealed class SealOutputBuffers : IDisposable
 {
-    private static readonly DateTime SignedAt = new(2026, 12, 8, 9, 30, 0, DateTimeKind.Utc);
+    private static readonly IReadOnlyList<SignatureStamp> Stamps =
+        [new SignatureStamp("Marie Curie", new DateTime(2026, 12, 8, 9, 30, 0, DateTimeKind.Utc), TypedName: "Marie Curie")];
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("paraphe-seal-buffers-").FullName;
     private readonly SealCertificates _certificates;
@@ -32,9 +33,8 @@ public sealed class SealOutputBuffers : IDisposable
     private PdfSealer Sealer(LocalTimestampAuthority? tsa = null) => new(_certificates,
         Options.Create(new SealingOptions { TsaUrl = tsa is null ? null : "http://tsa.test/" }), tsa ?? new LocalTimestampAuthority());
 
-    private static Task<SealedPdf> StampAndSealAsync(PdfSealer sealer, byte[] pdf, string title) =>
-        sealer.StampAndSealUncopiedAsync(pdf, [new SignatureStamp("Marie Curie", SignedAt, TypedName: "Marie Curie")],
-            LegibleNames.Facts("Marie Curie", title));
+    private static Task<SealedPdf> StampAndSealAsync(PdfSealer sealer, byte[] pdf, string title, CancellationToken ct = default) =>
+        sealer.StampAndSealUncopiedAsync(pdf, Stamps, LegibleNames.Facts("Marie Curie", title), ct);
 
     private string DevCaPem => Path.Combine(_dataDirectory, SealCertificates.DevDirectoryName, SealCertificates.DevCaFileName);
 
@@ -79,8 +79,7 @@ public sealed class SealOutputBuffers : IDisposable
         var sealer = Sealer();
         var sealedPdf = await sealer.SealAsync(SamplePdfs.Valid(pageCount: 3));
         Assert.Equal(0, sealer.BufferBytesInUse);
-        var stamped = await sealer.StampAndSealAsync(SamplePdfs.Valid(pageCount: 2),
-            [new SignatureStamp("Marie Curie", SignedAt, TypedName: "Marie Curie")], LegibleNames.Facts("Marie Curie", "Bail"));
+        var stamped = await sealer.StampAndSealAsync(SamplePdfs.Valid(pageCount: 2), Stamps, LegibleNames.Facts("Marie Curie", "Bail"));
         Assert.Equal(0, sealer.BufferBytesInUse);
         Assert.True(sealer.BufferBytesKept > 0);
         Assert.True(sealedPdf.Length > 0 && stamped.Length > 0);
@@ -163,8 +162,7 @@ public sealed class SealOutputBuffers : IDisposable
         var sealer = Sealer();
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sealer.StampAndSealUncopiedAsync(SamplePdfs.Valid(),
-            [new SignatureStamp("Marie Curie", SignedAt, TypedName: "Marie Curie")], LegibleNames.Facts("Marie Curie", "Bail"), cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StampAndSealAsync(sealer, SamplePdfs.Valid(), "Bail", cancelled.Token));
         Assert.Equal(0, sealer.BufferBytesInUse);
     }
 }

@@ -17,10 +17,10 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
     private readonly Microsoft.IO.RecyclableMemoryStreamManager buffers = SealedPdf.NewPool();
 
     /// <summary>Bytes of output buffers held by seals not yet disposed (0 once every seal has given its buffer back).</summary>
-    public long BufferBytesInUse => buffers.LargePoolInUseSize;
+    internal long BufferBytesInUse => buffers.LargePoolInUseSize;
 
     /// <summary>Bytes of output buffers kept idle for the next seals.</summary>
-    public long BufferBytesKept => buffers.LargePoolFreeSize;
+    internal long BufferBytesKept => buffers.LargePoolFreeSize;
 
     /// <summary>Room the seal adds to a file: the hex-encoded CMS placeholder (certificates, signer info, and a
     /// timestamp token when a TSA is set), the signature dictionary and field, the new cross-reference entries.</summary>
@@ -90,11 +90,10 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
     private async Task<SealedPdf> SealAsync(PdfDocument document, long expectedSize, CancellationToken cancellationToken,
         string? procedureId = null)
     {
-        var o = options.Value;
         var sealedPdf = SealedPdf.Rent(buffers, expectedSize);
         try
         {
-            await SealIntoAsync(document, sealedPdf.Output, o, procedureId, cancellationToken).ConfigureAwait(false);
+            await SealIntoAsync(document, sealedPdf.Output, procedureId, cancellationToken).ConfigureAwait(false);
             return sealedPdf;
         }
         catch
@@ -104,9 +103,9 @@ public sealed class PdfSealer(SealCertificates certificates, IOptions<SealingOpt
         }
     }
 
-    private async Task SealIntoAsync(PdfDocument document, MemoryStream output, SealingOptions o, string? procedureId,
-        CancellationToken cancellationToken)
+    private async Task SealIntoAsync(PdfDocument document, MemoryStream output, string? procedureId, CancellationToken cancellationToken)
     {
+        var o = options.Value;
         var timestamps = string.IsNullOrWhiteSpace(o.TsaUrl)
             ? null
             : new TimestampClient(httpClients.CreateClient(TimestampClient.HttpClientName), new Uri(o.TsaUrl));

@@ -41,7 +41,7 @@ public sealed class SealedPdf : IDisposable
     internal static SealedPdf Rent(RecyclableMemoryStreamManager pool, long capacity)
     {
         if (capacity > LargestPooled) return new SealedPdf(new MemoryStream((int)Math.Min(capacity, Array.MaxLength)));
-        var pooled = pool.GetStream(Guid.NewGuid(), "seal", capacity, asContiguousBuffer: true);
+        var pooled = pool.GetStream("seal", capacity, asContiguousBuffer: true);
         // A pooled stream's finalizer gives its buffer back: one never disposed (a caller keeping only Content) would
         // hand a buffer still read to the next seal. Without it, a leaked buffer is only garbage.
         GC.SuppressFinalize(pooled);
