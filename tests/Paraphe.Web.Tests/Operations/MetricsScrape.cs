@@ -1,5 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Paraphe.Testing;
 using Paraphe.Testing.Simulators;
 using Paraphe.Web.Tests.Infrastructure;
 using Paraphe.Web.Tests.Sms;
@@ -57,18 +61,53 @@ public abstract class MetricsScrape(ObservedApp app)
         Assert.True(scrape.Has("paraphe_outbox_oldest_due_age_seconds"), scrape.Text);
         Assert.Contains(scrape.Samples(), s => s.Name == "paraphe_outbox_backlog" && s.Labels.GetValueOrDefault("channel") == "email");
         Assert.Contains(scrape.Samples(), s => s.Name == "paraphe_outbox_backlog" && s.Labels.GetValueOrDefault("channel") == "sms");
-        // ASP.NET Core records a request's duration as the request ends, which may be just after its client read the
-        // answer: wait for the sample, with a bound.
+        scrape = await WaitForHealthCountAsync(count => count >= 1, "the /health request");
+        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", scrape.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnotherHostOfTheProcessStoppingDoesNotEndThisHostsRequestCounts()
+    {
+        // Every host of a process has its own Meter `Microsoft.AspNetCore.Hosting` (from its own IMeterFactory), and
+        // every meter provider of the process sees them all. Another host (here a minimal one; in the tests, any other
+        // test class's app) that serves a request and stops must leave this host's request counts alive and its own.
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        await WaitForHealthCountAsync(count => count >= 1, "the first /health request");
+
+        var other = WebApplication.CreateBuilder();
+        other.WebHost.UseTestServer();
+        await using (var otherHost = other.Build())
+        {
+            otherHost.MapGet("/health", () => "ok");
+            await otherHost.StartAsync();
+            using var otherClient = otherHost.GetTestClient();
+            for (var i = 0; i < 1000; i++) Assert.Equal(HttpStatusCode.OK, (await otherClient.GetAsync("/health")).StatusCode);
+            await otherHost.StopAsync();
+        }
+
+        var before = (await app.ScrapeAsync()).Value(HealthCount, Health);
+        Assert.True(before < 1000, $"the other host's 1,000 requests are not this host's: {before}");
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        await WaitForHealthCountAsync(count => count >= before + 3, $"three more /health requests after {before}");
+    }
+
+    private const string HealthCount = "http_server_request_duration_seconds_count";
+    private static readonly (string, string) Health = ("http_route", "/health");
+
+    /// <summary>ASP.NET Core records a request's duration as it ends, maybe just after its client read the answer.</summary>
+    private async Task<Scrape> WaitForHealthCountAsync(Func<double, bool> enough, string what)
+    {
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!scrape.Samples().Any(s => s.Name == "http_server_request_duration_seconds_count"
-                                          && s.Labels.GetValueOrDefault("http_route") == "/health"))
+        var scrape = await app.ScrapeAsync();
+        while (!enough(scrape.Value(HealthCount, Health)))
         {
             if (watch.Elapsed > TimeSpan.FromSeconds(30))
-                throw new Xunit.Sdk.XunitException($"no http_server_request_duration_seconds_count for /health in the scrape:\n{scrape.Text}");
+                throw new Xunit.Sdk.XunitException($"{HealthCount} for /health never counted {what}:\n{scrape.Text}");
             await Task.Delay(100);
             scrape = await app.ScrapeAsync();
         }
-        Assert.Contains("# TYPE http_server_request_duration_seconds histogram", scrape.Text, StringComparison.Ordinal);
+        return scrape;
     }
 
     [Fact]

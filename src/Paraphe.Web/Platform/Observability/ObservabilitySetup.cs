@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -51,8 +52,9 @@ public static class ObservabilitySetup
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddNpgsqlInstrumentation()
-                    .AddMeter("Polly") // the provider pipelines' timeouts and breaker states
-                    .AddView(instrument => OutgoingHttpView(instrument));
+                    .AddMeter("Polly"); // the provider pipelines' timeouts and breaker states
+                // The view needs this host's meter factory: configured once the services are built.
+                ((IDeferredMeterProviderBuilder)m).Configure((sp, b) => b.AddView(View(sp.GetRequiredService<IMeterFactory>())));
                 if (telemetry.PrometheusEndpoint) m.AddReader(sp => sp.GetRequiredService<PrometheusText>().Reader);
                 if (otlp) m.AddOtlpExporter(o => Endpoint(o, telemetry));
             });
@@ -86,6 +88,16 @@ public static class ObservabilitySetup
     }
 
     /// <summary>
+    /// The view of every instrument this host's provider sees. A meter made by another host's factory (ASP.NET Core's,
+    /// HttpClient's, Paraphe's: each host of a process has its own) is dropped: otherwise an instrument of the same name
+    /// shares this host's stream, adds its counts to it, and ends it when that host stops — this host's request counts
+    /// then vanish from its scrape until it restarts.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> View(IMeterFactory own) => instrument =>
+        instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop
+        : OutgoingHttpView(instrument);
+
+    /// <summary>
     /// Outgoing HTTP and name resolution without the host: a webhook's host is an agency's CRM (tenant data on an anonymous
     /// scrape), and an integrator who invents hosts would add a series each. The method, status, error and scheme stay.
     /// </summary>
@@ -93,7 +105,7 @@ public static class ObservabilitySetup
     /// The same for the database: Npgsql names its pool after the connection string (host, port, user name, database;
     /// without the password) — not for an anonymous scrape.
     /// </remarks>
-    private static MetricStreamConfiguration? OutgoingHttpView(System.Diagnostics.Metrics.Instrument instrument) =>
+    private static MetricStreamConfiguration? OutgoingHttpView(Instrument instrument) =>
         instrument.Meter.Name switch
         {
             "System.Net.Http" or "System.Net.NameResolution" => new MetricStreamConfiguration { TagKeys = OutgoingHttpTags },
