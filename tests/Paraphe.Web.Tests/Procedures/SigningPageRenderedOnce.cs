@@ -186,10 +186,12 @@ public abstract partial class SigningPageRenderedOnce(ParapheApp app)
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         await NotKeptAsync(declined[0], HttpStatusCode.Gone, "gone");
 
-        var (_, completed) = await LaunchedAsync(signers: 1);
+        var (completedId, completed) = await LaunchedAsync(signers: 1);
         await ReplayedEqualsRazorAsync(completed[0]);
         using (var r = await app.Anonymous().PostAsJsonAsync($"/api/v1/signing/{completed[0]}/sign", new { consent = true, typed_name = "Jeanne Durand" }))
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        // Until the seal, the page refreshes itself (a <meta http-equiv="refresh">): compare pages of one state.
+        await api.WaitForSealedAsync(completedId);
         await NotKeptAsync(completed[0], HttpStatusCode.Gone, "gone");
 
         await NotKeptAsync("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", HttpStatusCode.NotFound, "not-found");
