@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -26,7 +27,13 @@ public static class HttpLoadBench
     /// <summary>The list's page of 50 (issue 12's aim); <see cref="IsList"/> tells its rows.</summary>
     private const string ListPath = "/api/v1/procedures?page=1&page_size=50";
 
-    private static bool IsList(string path) => path == ListPath;
+    private static bool IsList(string path) => path == ListPath || path == ListSpreadPath;
+
+    /// <summary>Issue 12 (list11): the same load spread over the agency's 20 pages of 50 in turn, so that few concurrent
+    /// requests ask for the same page and share its stamps' read (<c>ListedStampReads</c>): what each page costs when
+    /// nobody else asks for it at the same moment.</summary>
+    private const string ListSpread = "GET /api/v1/procedures (pages 1–20 of 50 in turn)";
+    private const string ListSpreadPath = "/api/v1/procedures?page_size=50&page=";
 
     /// <summary>The list as most HTTP clients ask for it (browsers, Python's requests, Node's fetch): gzip accepted, and
     /// the answer decompressed by the client, on the same cores.</summary>
@@ -83,6 +90,7 @@ public static class HttpLoadBench
                 (Floor, "/health/live", false),
                 ("GET /api/v1/procedures (page of 50)", ListPath, true),
                 (ListGzip, ListPath, true),
+                (ListSpread, ListSpreadPath, true),
                 ("GET /api/v1/procedures/{id}", $"/api/v1/procedures/{target.ProcedureId}", true),
                 (PageFirstVisit, $"/sign/{target.Token}", false),
                 (PageReturnVisit, $"/sign/{target.Token}", false),
@@ -110,6 +118,7 @@ public static class HttpLoadBench
                         PageFirstVisit => () => GetAsync(signers, path, api),
                         PageReturnVisit => await OwnCookiesAsync(signers, path, n),
                         ListGzip => () => GetAsync(gzip, path, api),
+                        ListSpread => SpreadOverPages(http, path, api),
                         _ => () => GetAsync(http, path, api),
                     };
                     await LoadRunner.RunRoundAsync(run, n, TimeSpan.FromSeconds(options.WarmupSeconds));
@@ -251,6 +260,13 @@ public static class HttpLoadBench
         using var http = Client(host.BaseUrl, clients);
         return await BenchProcessRowAsync(app, "HTTP + the one prepared read, nothing else (bench-only host)", "(bench: host + clients)",
             () => GetAsync(http, $"/read/{Uri.EscapeDataString(procedureId)}", api: false), clients, options, floorP99);
+    }
+
+    /// <summary>Each request the next of the agency's 20 pages (1,000 procedures, 50 a page).</summary>
+    private static Func<Task> SpreadOverPages(HttpClient http, string path, bool api)
+    {
+        var next = new System.Runtime.CompilerServices.StrongBox<int>();
+        return () => GetAsync(http, path + (Interlocked.Increment(ref next.Value) % 20 + 1).ToString(CultureInfo.InvariantCulture), api);
     }
 
     /// <summary>

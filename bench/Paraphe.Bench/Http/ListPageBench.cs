@@ -254,7 +254,7 @@ public static class ListPageBench
         async Task ListedPageAsync(ListedItemCache cache, ListedPageCache pages)
         {
             await using var db = new ParapheDbContext(options).Lease(tenant, TimeProvider.System);
-            var listed = await ListProcedures.PageAsync(db, cache, pages, json, null, null, 1, 50, null, CancellationToken.None);
+            var listed = await ListProcedures.PageAsync(db, cache, pages, new ListedStampReads(), json, null, null, 1, 50, null, CancellationToken.None);
             var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { Response = { Body = new MemoryStream(300_000) } };
             await listed.ExecuteAsync(http);
         }

@@ -48,13 +48,15 @@ public static class ListProcedures
     /// and no entity, and is one copy of the body kept whole (<see cref="ListedPageCache"/>); only missed items are read
     /// and built.</summary>
     public static async Task<ListedPage> PageAsync(ParapheDbContext db, ListedItemCache cache, ListedPageCache pages,
-        JsonSerializerOptions json, string? status, string? q, int? page, int? pageSize, bool? needsAttention, CancellationToken ct)
+        ListedStampReads stamps, JsonSerializerOptions json, string? status, string? q, int? page, int? pageSize,
+        bool? needsAttention, CancellationToken ct)
     {
         var query = Query(db, status, q, needsAttention);
         var unfiltered = Unfiltered(status, q, needsAttention);
         // The stamps are read before what the items are built from: a write between the two leaves an item newer than its
-        // stamp, which the next request's stamp no longer matches (never an item older than its stamp).
-        var stamped = await ListedStamps.PageAsync(db, query, unfiltered, page, pageSize, ct);
+        // stamp, which the next request's stamp no longer matches (never an item older than its stamp). Concurrent
+        // requests of the same page share a read that started after each of them came (list11).
+        var (stamped, joined) = await stamps.PageAsync(db, query, unfiltered, status, q, needsAttention, page, pageSize, ct);
         var now = db.UtcNow;
         // Only an agency's own list is kept (items and pages are kept under its id).
         var keeps = db.TenantAgencyId is not null;
@@ -62,7 +64,7 @@ public static class ListProcedures
         var culture = CultureInfo.CurrentCulture.Name;
         var key = new ListedPageCache.Key(agency, culture, status, q, needsAttention, stamped.Page, stamped.PageSize);
         if (keeps && pages.Find(key, stamped.Items, stamped.Total, now) is { } body)
-            return new ListedPage(body, kept: true);
+            return new ListedPage(body, kept: true, joined);
         var items = new byte[]?[stamped.Items.Count];
         var missed = new List<int>();
         // The page is kept whole only if every item is kept as an item too, until the earliest item's diagnosis changes.
@@ -105,7 +107,7 @@ public static class ListProcedures
         }
         var written = new ListedBody(ListedPage.Write(items.OfType<byte[]>().ToList(), stamped.Page, stamped.PageSize, stamped.Total, json));
         if (whole) pages.Keep(key, stamped.Items, stamped.Total, now, until, written);
-        return new ListedPage(written);
+        return new ListedPage(written, kept: false, joined);
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;

@@ -16,10 +16,13 @@ namespace Paraphe.Web.Features.Procedures;
 /// `ProcedureList`, `ProcedureListCache`); gzip-compressed for a client that accepts it (<see cref="ListedBody"/>, test
 /// `ProcedureListGzip`).
 /// </summary>
-public sealed class ListedPage(ListedBody body, bool kept = false) : IResult, IEndpointMetadataProvider
+public sealed class ListedPage(ListedBody body, bool kept = false, bool joined = false) : IResult, IEndpointMetadataProvider
 {
     /// <summary>Whether the body is a whole page kept by <see cref="ListedPageCache"/> (no item read or built).</summary>
     public bool Kept => kept;
+
+    /// <summary>Whether its stamps came from a read shared with concurrent requests of the same page (<see cref="ListedStampReads"/>).</summary>
+    public bool Joined => joined;
 
     /// <summary>The page's body around its items' JSON, in one array of its exact size: what a <c>Utf8JsonWriter</c>
     /// without indentation writes for the object (<c>{"items":[…],"page":…,"page_size":…,"total":…}</c>).</summary>

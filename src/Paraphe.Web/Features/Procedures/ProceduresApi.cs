@@ -26,10 +26,12 @@ public static class ProceduresApi
 
         // needs_attention=true: « À corriger », the procedures whose diagnosis holds an error or whose sealing failed.
         group.MapGet("/", async Task<ListedPage> (string? status, string? q, int? page, int? page_size, bool? needs_attention,
-            ParapheDbContext db, ListedItemCache cache, ListedPageCache pages, IOptions<JsonOptions> json, ParapheMetrics metrics, CancellationToken ct) =>
+            ParapheDbContext db, ListedItemCache cache, ListedPageCache pages, ListedStampReads stamps, IOptions<JsonOptions> json,
+            ParapheMetrics metrics, CancellationToken ct) =>
         {
-            var listed = await ListProcedures.PageAsync(db, cache, pages, json.Value.SerializerOptions, status, q, page, page_size, needs_attention, ct);
-            metrics.ListPageAnswered(listed.Kept);
+            var listed = await ListProcedures.PageAsync(db, cache, pages, stamps, json.Value.SerializerOptions, status, q, page, page_size,
+                needs_attention, ct);
+            metrics.ListPageAnswered(listed.Kept, listed.Joined);
             return listed;
         });
 

@@ -22,6 +22,7 @@ public static class ProceduresSetup
         services.AddSingleton<AttentionTracker>();
         services.AddSingleton<ListedItemCache>();
         services.AddSingleton<ListedPageCache>();
+        services.AddSingleton<ListedStampReads>(); // issue 12 (list11): one read of a page's stamps for concurrent requests
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>(sp => sp.GetRequiredService<AttentionTracker>());
         services.AddSingleton<AttentionReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<AttentionReconciler>());

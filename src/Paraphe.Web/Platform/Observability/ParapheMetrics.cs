@@ -56,7 +56,7 @@ public sealed class ParapheMetrics
             description: "Duration of one outgoing webhook request.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _listPages = meter.CreateCounter<long>("paraphe.procedures.list.pages", unit: "{page}",
-            description: "Pages of GET /api/v1/procedures answered, by answer: kept (the whole page served again, none of its items changed) or built (at least one item read from the database).");
+            description: "Pages of GET /api/v1/procedures answered, by answer: kept (the whole page served again, none of its items changed) or built (at least one item read from the database); and by stamps: own (the page read what it checks its items against) or joined (that read was shared with concurrent requests of the same page, and started after this one came).");
         meter.CreateObservableGauge("paraphe.outbox.backlog", () => backlog.Current().Backlog
                 .Select(b => new Measurement<long>(b.Count, new KeyValuePair<string, object?>("channel", Label(b.Channel)))),
             unit: "{message}", description: "Messages not yet handed to a provider (queued, sending, deferred), by channel.");
@@ -100,8 +100,10 @@ public sealed class ParapheMetrics
             new("outcome", delivered ? "delivered" : "failed"));
     }
 
-    /// <summary>One page of the procedures' list answered: served whole again (<paramref name="kept"/>) or built.</summary>
-    public void ListPageAnswered(bool kept) => _listPages.Add(1, new KeyValuePair<string, object?>("answer", kept ? "kept" : "built"));
+    /// <summary>One page of the procedures' list answered: served whole again (<paramref name="kept"/>) or built, its
+    /// freshness read its own or <paramref name="joined"/> to a concurrent request's.</summary>
+    public void ListPageAnswered(bool kept, bool joined) => _listPages.Add(1, new KeyValuePair<string, object?>("answer", kept ? "kept" : "built"),
+        new("stamps", joined ? "joined" : "own"));
 
     public static string Label(Channel channel) => channel == Channel.Email ? "email" : "sms";
 }
