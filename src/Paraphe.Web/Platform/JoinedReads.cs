@@ -88,12 +88,12 @@ public sealed class JoinedReads<TKey, T> where TKey : notnull
                 // The running read may have started before this request arrived: wait for it to end, then read.
                 Interlocked.Increment(ref waiting);
                 try { await before.Done.Task.WaitAsync(mine.Cancel.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) when (mine.Cancel.IsCancellationRequested) { ct.ThrowIfCancellationRequested(); throw; }
+                catch (OperationCanceledException) when (mine.Cancel.IsCancellationRequested) { throw new OperationCanceledException(ct); }
                 catch { /* the previous turn's requests have its failure; this turn reads again */ }
                 finally { Interlocked.Decrement(ref waiting); }
                 lock (gate)
                 {
-                    if (mine.Dropped) ct.ThrowIfCancellationRequested();
+                    if (mine.Dropped) throw new OperationCanceledException(ct); // only its request's cancellation drops a turn
                     line.Next = null;
                     line.Reading = mine;
                 }

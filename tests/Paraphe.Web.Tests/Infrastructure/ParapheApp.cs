@@ -107,6 +107,11 @@ public abstract class ParapheApp : WebApplicationFactory<Program>, IAsyncLifetim
 
     public Task DbAsync(Func<ParapheDbContext, Task> work) => DbAsync<bool>(async db => { await work(db); return true; });
 
+    /// <summary>A DbContext of <paramref name="agencyId"/>'s, as a request of that agency has one (for tests that call a
+    /// feature's read directly); the caller disposes it.</summary>
+    public ParapheDbContext AgencyDb(string agencyId) =>
+        new ParapheDbContext(Services.GetRequiredService<DbContextOptions<ParapheDbContext>>()).Lease(new AgencyTenant(agencyId), TimeProvider.System);
+
     /// <summary>
     /// The services of every instance of the deployment that works on this app's database: this one, and the PostgreSQL
     /// collection's second instance, whose workers (dispatcher, webhooks, sealing, sweeps) may pick up any row. A test that
@@ -230,4 +235,10 @@ public sealed class SqliteCollection : ICollectionFixture<SqliteApp>
 public sealed class PostgresCollection : ICollectionFixture<PostgresApp>
 {
     public const string Name = "postgres";
+}
+
+/// <summary>The tenant of a request of <paramref name="agencyId"/>'s (none: no agency).</summary>
+public sealed class AgencyTenant(string? agencyId) : ITenant
+{
+    public string? AgencyId => agencyId;
 }

@@ -40,6 +40,16 @@ public sealed class JoinedReadsTests
         }
     }
 
+    /// <summary>A read of <paramref name="key"/> started and held: the one later requests come while.</summary>
+    private static async Task<(JoinedReads<string, string>, HeldReads, Task<(string Value, bool Joined)>)> FirstReadRunningAsync(string key = "page")
+    {
+        var reads = new JoinedReads<string, string>();
+        var held = new HeldReads();
+        var first = reads.ReadAsync(key, held.ReadAsync, CancellationToken.None);
+        await UntilAsync(() => held.Started == 1, $"the first read of {key} started");
+        return (reads, held, first);
+    }
+
     private static async Task UntilAsync(Func<bool> done, string what)
     {
         var watch = Stopwatch.StartNew();
@@ -65,10 +75,7 @@ public sealed class JoinedReadsTests
     [Fact]
     public async Task RequestsThatComeWhileAReadRunsShareTheNextReadNotTheRunningOne()
     {
-        var reads = new JoinedReads<string, string>();
-        var held = new HeldReads();
-        var first = reads.ReadAsync("page", held.ReadAsync, CancellationToken.None);
-        await UntilAsync(() => held.Started == 1, "the first read started");
+        var (reads, held, first) = await FirstReadRunningAsync();
 
         // Three requests come while the first read runs: none may be given it (it started before they came).
         var later = Enumerable.Range(0, 3).Select(_ => reads.ReadAsync("page", held.ReadAsync, CancellationToken.None)).ToList();
@@ -98,10 +105,7 @@ public sealed class JoinedReadsTests
     [Fact]
     public async Task OtherKeysNeverWaitNorShare()
     {
-        var reads = new JoinedReads<string, string>();
-        var held = new HeldReads();
-        var a = reads.ReadAsync("agence A", held.ReadAsync, CancellationToken.None);
-        await UntilAsync(() => held.Started == 1, "A's read started");
+        var (reads, held, a) = await FirstReadRunningAsync("agence A");
 
         var (b, joined) = await reads.ReadAsync("agence B", _ => Task.FromResult("B"), CancellationToken.None);
 
@@ -114,10 +118,7 @@ public sealed class JoinedReadsTests
     [Fact]
     public async Task AFailedReadFailsItsTurnAndTheNextTurnReadsAgain()
     {
-        var reads = new JoinedReads<string, string>();
-        var held = new HeldReads();
-        var first = reads.ReadAsync("page", held.ReadAsync, CancellationToken.None);
-        await UntilAsync(() => held.Started == 1, "the first read started");
+        var (reads, held, first) = await FirstReadRunningAsync();
         var turn = Enumerable.Range(0, 2).Select(_ => reads.ReadAsync("page", held.ReadAsync, CancellationToken.None)).ToList();
         await UntilAsync(() => reads.Waiting == 2, "two requests waiting");
 
@@ -136,10 +137,7 @@ public sealed class JoinedReadsTests
     [Fact]
     public async Task AJoinedRequestCancelledStopsWaitingAndTheOthersStillGetTheRead()
     {
-        var reads = new JoinedReads<string, string>();
-        var held = new HeldReads();
-        var first = reads.ReadAsync("page", held.ReadAsync, CancellationToken.None);
-        await UntilAsync(() => held.Started == 1, "the first read started");
+        var (reads, held, first) = await FirstReadRunningAsync();
         using var leaderCancelled = new CancellationTokenSource();
         using var joinerCancelled = new CancellationTokenSource();
         var leader = reads.ReadAsync("page", held.ReadAsync, leaderCancelled.Token);
@@ -236,10 +234,7 @@ public sealed class JoinedReadsTests
     [Fact]
     public async Task ANextTurnNobodyJoinedIsDroppedWithItsCancelledOpenerAndTheNextRequestReadsAfterTheRunningRead()
     {
-        var reads = new JoinedReads<string, string>();
-        var held = new HeldReads();
-        var first = reads.ReadAsync("page", held.ReadAsync, CancellationToken.None);
-        await UntilAsync(() => held.Started == 1, "the first read started");
+        var (reads, held, first) = await FirstReadRunningAsync();
         using var cancelled = new CancellationTokenSource();
         var gone = reads.ReadAsync("page", held.ReadAsync, cancelled.Token);
         await UntilAsync(() => reads.Waiting == 1, "the next turn's opener waiting");

@@ -13,11 +13,6 @@ namespace Paraphe.Web.Tests.Platform;
 /// </summary>
 public abstract class PooledContexts(ParapheApp app)
 {
-    private sealed class Tenant(string? agencyId) : ITenant
-    {
-        public string? AgencyId => agencyId;
-    }
-
     /// <summary>A scope whose tenant is the given agency, as the request's would be.</summary>
     private sealed class Scope(IServiceProvider services, ITenant tenant) : IServiceProvider
     {
@@ -43,7 +38,7 @@ public abstract class PooledContexts(ParapheApp app)
         ParapheDbContext first;
         await using (var scopeA = app.Services.CreateAsyncScope())
         {
-            first = leases.Lease(new Scope(scopeA.ServiceProvider, new Tenant(agencyA)));
+            first = leases.Lease(new Scope(scopeA.ServiceProvider, new AgencyTenant(agencyA)));
             Assert.Equal([contactA], await first.Contacts.Where(c => c.Id == contactA || c.Id == contactB).Select(c => c.Id).ToListAsync());
             // The request holds its key, then fails before saving: the context goes back to the pool with it.
             IdempotencyCommit.Hold(first, new IdempotencyReservation(key, "owner-a", null));
@@ -55,7 +50,7 @@ public abstract class PooledContexts(ParapheApp app)
         await using var scopeB = app.Services.CreateAsyncScope();
         var held = new List<ParapheDbContext>();
         ParapheDbContext next;
-        while (!ReferenceEquals(next = leases.Lease(new Scope(scopeB.ServiceProvider, new Tenant(agencyB))), first))
+        while (!ReferenceEquals(next = leases.Lease(new Scope(scopeB.ServiceProvider, new AgencyTenant(agencyB))), first))
         {
             held.Add(next);
             Assert.True(held.Count < 5000, "the pool never gave the first context back");

@@ -205,9 +205,7 @@ public abstract class ProcedureListCache(ParapheApp app)
 
     private async Task<string> StampAsync(string agency, string id)
     {
-        await using var scope = app.Services.CreateAsyncScope();
-        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<ParapheDbContext>>();
-        await using var db = new ParapheDbContext(options).Lease(new Tenant(agency), TimeProvider.System);
+        await using var db = app.AgencyDb(agency);
         return (await ListedStamps.ForAsync(db, [id], CancellationToken.None))[id];
     }
 
@@ -219,11 +217,6 @@ public abstract class ProcedureListCache(ParapheApp app)
             if (watch.Elapsed > Bound) throw new Xunit.Sdk.XunitException("not done in time");
             await Task.Delay(50);
         }
-    }
-
-    private sealed class Tenant(string agency) : ITenant
-    {
-        public string? AgencyId => agency;
     }
 
     /// <summary>A message of the item still queued or being sent (its outcome not recorded yet).</summary>

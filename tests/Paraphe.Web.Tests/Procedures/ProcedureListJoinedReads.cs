@@ -2,9 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Paraphe.Data;
 using Paraphe.Web.Features.Procedures;
 using Paraphe.Web.Tests.Infrastructure;
 
@@ -35,9 +33,7 @@ public abstract class ProcedureListJoinedReads(ParapheApp app)
         var stamps = app.Services.GetRequiredService<ListedStampReads>();
         var read = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var scope = app.Services.CreateAsyncScope();
-        var options = scope.ServiceProvider.GetRequiredService<DbContextOptions<ParapheDbContext>>();
-        await using var db = new ParapheDbContext(options).Lease(new Tenant(agency), TimeProvider.System);
+        await using var db = app.AgencyDb(agency);
         var held = stamps.Reads.ReadAsync(new ListedStampReads.Key(agency, null, null, null, 1, 50), async token =>
         {
             var before = await ListedStamps.PageAsync(db, ListProcedures.Query(db, null, null), true, 1, 50, token);
@@ -116,11 +112,6 @@ public abstract class ProcedureListJoinedReads(ParapheApp app)
             if (watch.Elapsed > Bound) throw new Xunit.Sdk.XunitException($"not in time: {what}");
             await Task.Delay(20);
         }
-    }
-
-    private sealed class Tenant(string agency) : ITenant
-    {
-        public string? AgencyId => agency;
     }
 }
 

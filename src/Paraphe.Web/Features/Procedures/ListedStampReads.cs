@@ -15,9 +15,7 @@ public sealed class ListedStampReads
 {
     public sealed record Key(string AgencyId, string? Status, string? Q, bool? NeedsAttention, int Page, int PageSize);
 
-    private readonly JoinedReads<Key, Paged<ListedStamp>> reads = new();
-
-    internal JoinedReads<Key, Paged<ListedStamp>> Reads => reads;
+    internal JoinedReads<Key, Paged<ListedStamp>> Reads { get; } = new();
 
     /// <summary>The page's ids and stamps; <c>Joined</c>: read by a concurrent request's turn.</summary>
     public async Task<(Paged<ListedStamp> Page, bool Joined)> PageAsync(ParapheDbContext db, IQueryable<Procedure> query,
@@ -27,7 +25,7 @@ public sealed class ListedStampReads
             return (await ListedStamps.PageAsync(db, query, unfiltered, page, pageSize, ct), false);
         var (p, size) = Paging.Window(page, pageSize);
         // The read is cancelled with this request only while no other request has joined it (JoinedReads).
-        return await reads.ReadAsync(new Key(agency, status, q, needsAttention, p, size),
+        return await Reads.ReadAsync(new Key(agency, status, q, needsAttention, p, size),
             token => ListedStamps.PageAsync(db, query, unfiltered, p, size, token), ct);
     }
 }

@@ -91,11 +91,14 @@ public static class ObservabilitySetup
     /// The view of every instrument this host's provider sees. A meter made by another host's factory (ASP.NET Core's,
     /// HttpClient's, Paraphe's: each host of a process has its own) is dropped: otherwise an instrument of the same name
     /// shares this host's stream, adds its counts to it, and ends it when that host stops — this host's request counts
-    /// then vanish from its scrape until it restarts.
+    /// then vanish from its scrape until it restarts. So is any meter named `Paraphe` not made by this host's factory
+    /// (<see cref="ParapheMetrics"/> makes its own there): another app's in the same process is not ours to show.
     /// </summary>
     private static Func<Instrument, MetricStreamConfiguration?> View(IMeterFactory own) => instrument =>
-        instrument.Meter.Scope is IMeterFactory scope && !ReferenceEquals(scope, own) ? MetricStreamConfiguration.Drop
-        : OutgoingHttpView(instrument);
+        Foreign(instrument.Meter, own) ? MetricStreamConfiguration.Drop : OutgoingHttpView(instrument);
+
+    private static bool Foreign(Meter meter, IMeterFactory own) =>
+        meter.Scope is IMeterFactory scope ? !ReferenceEquals(scope, own) : meter.Name == ParapheMetrics.MeterName;
 
     /// <summary>
     /// Outgoing HTTP and name resolution without the host: a webhook's host is an agency's CRM (tenant data on an anonymous

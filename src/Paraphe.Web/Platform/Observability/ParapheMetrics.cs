@@ -26,8 +26,9 @@ public sealed class ParapheMetrics
     private readonly Counter<long> _listPages;
 
     /// <summary>
-    /// Tags this app's Meter so that its scrape shows its own instruments only, never those of another app (a test
-    /// host) in the same process that has a Meter of the same name.
+    /// Tags this app's Meter with a per-process id (OTLP's scope attribute; tests find this app's instruments by it).
+    /// Another app's Meter of the same name in the same process (a test host) is kept out of this app's exports by the
+    /// provider's view (<see cref="ObservabilitySetup"/>), not by this tag.
     /// </summary>
     public const string InstanceTag = "paraphe.meter.instance";
 

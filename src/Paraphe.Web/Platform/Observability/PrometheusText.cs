@@ -21,13 +21,8 @@ public sealed class PrometheusText : BaseExporter<Metric>
     private readonly BaseExportingMetricReader reader;
     private StringBuilder? output;
 
-    private readonly string instance;
-
-    public PrometheusText(ParapheMetrics metrics)
-    {
-        instance = metrics.Instance;
+    public PrometheusText() =>
         reader = new BaseExportingMetricReader(this) { TemporalityPreference = MetricReaderTemporalityPreference.Cumulative };
-    }
 
     /// <summary>The reader to add to the meter provider.</summary>
     public MetricReader Reader => reader;
@@ -55,15 +50,9 @@ public sealed class PrometheusText : BaseExporter<Metric>
         var text = output;
         if (text is null) return ExportResult.Success;
         var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var metric in batch)
-            if (metric.MeterName != ParapheMetrics.MeterName || IsOurs(metric)) Write(text, metric, written);
+        // Only this host's meters reach here: the provider's view drops another host's (ObservabilitySetup.View).
+        foreach (var metric in batch) Write(text, metric, written);
         return ExportResult.Success;
-    }
-
-    private bool IsOurs(Metric metric)
-    {
-        foreach (var tag in metric.MeterTags ?? []) if (tag.Key == ParapheMetrics.InstanceTag) return Equals(tag.Value, instance);
-        return false;
     }
 
     private static void Write(StringBuilder text, Metric metric, HashSet<string> written)
